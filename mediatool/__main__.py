@@ -1,0 +1,3 @@
+from mediatool.cli import main
+
+main()

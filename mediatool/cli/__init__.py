@@ -1,0 +1,123 @@
+"""The `mediatool` command line: click commands only, and the one error boundary."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+import click
+
+from mediatool import __version__
+from mediatool.cli.common import Settings
+from mediatool.errors import EXIT_FAILURE, EXIT_INVALID, MediatoolError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name="mediatool",
+                      message="%(prog)s %(version)s")
+@click.option("--data", metavar="DOSSIER", envvar="MEDIATOOL_DATA",
+              help="Dossier de données (sinon MEDIATOOL_DATA, sinon le dossier courant "
+                   "ou le parent le plus proche qui contient catalogue/team.yaml).")
+@click.option("--debug", is_flag=True, help="Afficher la trace complète en cas d'erreur.")
+@click.pass_context
+def cli(ctx: click.Context, data: str | None, debug: bool) -> None:
+    """Médiation numérique : ligne téléphonique, rendez-vous, statistiques, calendriers.
+
+    \b
+    Pour commencer :  mediatool demo
+    Nouveau dossier :  mediatool init DOSSIER
+    Complétion shell : eval "$(_MEDIATOOL_COMPLETE=bash_source mediatool)"
+    """
+    ctx.obj = Settings(data=data, debug=debug)
+
+
+def _register() -> None:
+    from mediatool.cli import catalogue_cmds, setup_cmds
+
+    for module in (setup_cmds, catalogue_cmds):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register()
+
+_CLICK_FRENCH = (
+    ("No such option", "option inconnue"),
+    ("No such command", "commande inconnue"),
+    ("Missing option", "option obligatoire manquante"),
+    ("Missing argument", "argument manquant"),
+    ("Invalid value for", "valeur invalide pour"),
+    ("Got unexpected extra argument", "argument en trop"),
+    ("Got unexpected extra arguments", "arguments en trop"),
+    ("requires an argument", "demande une valeur"),
+    ("is not one of", "n'est pas parmi"),
+    ("is not a valid integer", "n'est pas un nombre entier"),
+    ("is not a valid float", "n'est pas un nombre"),
+    ("is not in the range", "est hors des bornes"),
+    ("Did you mean", "Vouliez-vous dire"),
+    ("does not exist", "n'existe pas"),
+    ("is mutually exclusive with", "ne va pas avec"),
+)
+
+
+def _french(text: str) -> str:
+    for english, french in _CLICK_FRENCH:
+        text = text.replace(english, french)
+    return text
+
+
+def report_error(error: MediatoolError) -> None:
+    """One French line saying what is wrong and what to do, then the problems."""
+    line = f"Erreur : {error.message}"
+    if error.hint:
+        line += f" — {error.hint}"
+    for problem in error.problems[:50]:
+        click.echo(problem.format(), err=True)
+    if len(error.problems) > 50:
+        click.echo(f"… et {len(error.problems) - 50} autres problèmes", err=True)
+    click.echo(line, err=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the command, turn every failure into an exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        cli.main(args=args, prog_name="mediatool", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.exceptions.Abort:
+        click.echo("\nInterrompu : rien n'a été enregistré.", err=True)
+        sys.exit(EXIT_FAILURE)
+    except click.ClickException as exc:
+        if isinstance(exc, click.UsageError) and exc.ctx is not None:
+            command = exc.ctx.command_path
+            click.echo(f"Erreur : {_french(exc.format_message())} — voir « {command} --help »",
+                       err=True)
+        else:
+            click.echo(f"Erreur : {_french(exc.format_message())}", err=True)
+        sys.exit(exc.exit_code if exc.exit_code else EXIT_INVALID)
+    except MediatoolError as exc:
+        if debug:
+            traceback.print_exc()
+        report_error(exc)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("\nInterrompu : rien n'a été enregistré.", err=True)
+        sys.exit(EXIT_FAILURE)
+    except OSError as exc:
+        if debug:
+            raise
+        where = f" ({exc.filename})" if exc.filename else ""
+        click.echo(f"Erreur : opération sur fichier impossible{where} : {exc.strerror or exc}",
+                   err=True)
+        sys.exit(EXIT_FAILURE)
+    except Exception as exc:  # the boundary: never a traceback without --debug
+        if debug:
+            raise
+        click.echo(f"Erreur inattendue : {type(exc).__name__}: {exc} — relancez avec --debug "
+                   "et signalez-la", err=True)
+        sys.exit(EXIT_FAILURE)
+    sys.exit(0)

@@ -1,0 +1,67 @@
+"""What every command shares: settings, the data folder, output formats."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from mediatool.folder import DataFolder
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Settings:
+    data: str | None
+    debug: bool
+    _folder: DataFolder | None = None
+
+    def folder(self) -> DataFolder:
+        if self._folder is None:
+            from mediatool.folder import DataFolder
+
+            self._folder = DataFolder.find(self.data)
+        return self._folder
+
+
+def settings() -> Settings:
+    return click.get_current_context().find_object(Settings)  # type: ignore[return-value]
+
+
+def folder() -> DataFolder:
+    """The data folder of this invocation (found once)."""
+    return settings().folder()
+
+
+def format_option(*choices: str) -> Callable[[F], F]:
+    """`--format` with the same spelling on every listing command."""
+    choices = choices or ("table", "json")
+    return click.option("--format", "fmt", type=click.Choice(choices), default=choices[0],
+                        show_default=True, help="Format de sortie.")
+
+
+def print_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False, default=str))
+
+
+def print_table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> None:
+    from tabulate import tabulate
+
+    if not rows:
+        click.echo("(aucun résultat)")
+        return
+    click.echo(tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True))
+
+
+def warn(text: str) -> None:
+    click.echo(text, err=True)
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()

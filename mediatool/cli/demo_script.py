@@ -1,0 +1,10 @@
+"""The commands `mediatool demo` runs, in order, on a fresh demo folder.
+
+Each feature adds its step here: (what the step shows, the arguments).
+"""
+
+DEMO_STEPS: list[tuple[str, list[str]]] = [
+    ("Vérifier le dossier", ["check"]),
+    ("Chercher une démarche au téléphone", ["catalogue", "search", "titre sejour"]),
+    ("Voir la fiche", ["catalogue", "show", "caf-prime-activite"]),
+]

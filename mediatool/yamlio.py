@@ -1,0 +1,228 @@
+"""YAML parsing with positions, safe loaders only (C implementation when present).
+
+Catalogue files are composed into nodes so that every value keeps its
+line and column; record files take a fast path (one C `load_all`) and
+recover each document's first line by scanning the separators we write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+try:  # the C loader is several times faster on large record files
+    from yaml import CSafeDumper as SafeDumper
+    from yaml import CSafeLoader as SafeLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeDumper, SafeLoader  # type: ignore[assignment]
+
+Path_ = tuple[Any, ...]
+
+# Billion-laughs guard: aliases may point at the same node many times.
+MAX_NODES = 200_000
+MAX_DEPTH = 60
+
+
+class YamlSyntaxError(Exception):
+    """A YAML text that cannot be read; `line` and `column` are 1-based."""
+
+    def __init__(self, message: str, line: int | None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass
+class Positioned:
+    """A loaded value and the (line, column) of every path inside it."""
+
+    value: Any
+    positions: dict[Path_, tuple[int, int]]
+    plain_scalars: set[Path_]  # paths whose scalar was written without quotes
+
+    def position(self, path: Path_) -> tuple[int | None, int | None]:
+        """Position of `path`, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while True:
+            if path in self.positions:
+                return self.positions[path]
+            if not path:
+                return (None, None)
+            path = path[:-1]
+
+
+def _syntax_error(exc: yaml.YAMLError) -> YamlSyntaxError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    line = mark.line + 1 if mark is not None else None
+    column = mark.column + 1 if mark is not None else None
+    return YamlSyntaxError(_translate(problem), line, column)
+
+
+_TRANSLATIONS = {
+    "could not determine a constructor for the tag": "étiquette YAML interdite (seules les données simples sont acceptées)",
+    "found character '\\t' that cannot start any token": "tabulation interdite : indentez avec des espaces",
+    "mapping values are not allowed here": "« : » inattendu (mettez le texte entre guillemets ?)",
+    "found undefined alias": "alias YAML inconnu",
+    "expected <block end>, but found": "indentation incohérente",
+    "could not find expected ':'": "« : » manquant",
+    "found unexpected end of stream": "fin de fichier inattendue (fichier tronqué ?)",
+    "found duplicate anchor": "ancre YAML en double",
+}
+
+
+def _translate(problem: str) -> str:
+    for english, french in _TRANSLATIONS.items():
+        if english in problem:
+            return french
+    return f"YAML illisible ({problem})"
+
+
+def _decode(data: bytes | str) -> str:
+    if isinstance(data, str):
+        return data
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise YamlSyntaxError("le fichier n'est pas en UTF-8", line) from None
+    return text
+
+
+def load_positioned(data: bytes | str) -> Positioned:
+    """Parse one YAML document keeping positions; raise YamlSyntaxError."""
+    text = _decode(data)
+    loader = SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError as exc:
+        raise _syntax_error(exc) from None
+    finally:
+        loader.dispose()
+    result = Positioned(None, {}, set())
+    if node is None:
+        return result
+    builder = _Builder(result)
+    result.value = builder.build(node, (), 0)
+    return result
+
+
+class _Builder:
+    def __init__(self, result: Positioned) -> None:
+        self.result = result
+        self.count = 0
+        # Scalars are resolved by PyYAML's own safe constructor.
+        self.constructor = yaml.SafeLoader("")
+
+    def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise YamlSyntaxError("fichier trop gros ou alias YAML en cascade", node.start_mark.line + 1)
+        if depth > MAX_DEPTH:
+            raise YamlSyntaxError("imbrication trop profonde", node.start_mark.line + 1)
+        self.result.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                self.constructor.flatten_mapping(node)
+                mapping: dict[Any, Any] = {}
+                for key_node, value_node in node.value:
+                    key = self.build_scalar_key(key_node)
+                    if key in mapping:
+                        raise YamlSyntaxError(f"clé « {key} » en double",
+                                              key_node.start_mark.line + 1,
+                                              key_node.start_mark.column + 1)
+                    mapping[key] = self.build(value_node, (*path, key), depth + 1)
+                return mapping
+            if isinstance(node, yaml.SequenceNode):
+                return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+            if not node.style:
+                self.result.plain_scalars.add(path)
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            raise _syntax_error(exc) from None
+
+    def build_scalar_key(self, node: yaml.Node) -> Any:
+        if not isinstance(node, yaml.ScalarNode):
+            raise YamlSyntaxError("clé non simple", node.start_mark.line + 1)
+        try:
+            key = self.constructor.construct_object(node)
+        except yaml.YAMLError as exc:
+            raise _syntax_error(exc) from None
+        return key if isinstance(key, str) else str(key)
+
+
+DOCUMENT_START = "---"
+DOCUMENT_END = "..."
+
+
+@dataclass
+class Document:
+    """One record document: its first line and its value."""
+
+    line: int
+    value: Any
+    complete: bool  # ended with the `...` marker we always write
+    text: str = ""
+
+
+def split_documents(text: str) -> list[tuple[int, str]]:
+    """Cut a record stream at `---` lines; returns (first line, text) pairs."""
+    chunks: list[tuple[int, str]] = []
+    start_line = 1
+    current: list[str] = []
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        if line.rstrip("\r\n").rstrip() == DOCUMENT_START or line.startswith("--- "):
+            if any(part.strip() for part in current):
+                chunks.append((start_line, "".join(current)))
+            current = [line]
+            start_line = number
+        else:
+            current.append(line)
+    if any(part.strip() for part in current):
+        chunks.append((start_line, "".join(current)))
+    return chunks
+
+
+def load_documents(data: bytes | str) -> list[Document]:
+    """Parse a record stream; one C pass when it is clean, chunk by chunk when not."""
+    text = _decode(data)
+    chunks = split_documents(text)
+    try:
+        values = list(yaml.load_all(text, Loader=SafeLoader))
+    except yaml.YAMLError:
+        values = None
+    values = [v for v in values if v is not None] if values is not None else None
+    if values is not None and len(values) == len(chunks):
+        return [Document(line, value, ends_complete(chunk), chunk)
+                for (line, chunk), value in zip(chunks, values, strict=True)]
+    # Slow path: find which chunk is broken, with its own line numbers.
+    documents = []
+    for line, chunk in chunks:
+        try:
+            value = yaml.load(chunk, Loader=SafeLoader)
+        except yaml.YAMLError as exc:
+            err = _syntax_error(exc)
+            raise YamlSyntaxError(err.message, line + (err.line or 1) - 1, err.column) from None
+        documents.append(Document(line, value, ends_complete(chunk), chunk))
+    return documents
+
+
+def ends_complete(chunk: str) -> bool:
+    lines = [line.strip() for line in chunk.splitlines() if line.strip()]
+    return bool(lines) and lines[-1] == DOCUMENT_END
+
+
+def dump_document(value: dict[str, Any]) -> str:
+    """Serialise one event as a complete record document (`---` … `...`)."""
+    body = yaml.dump(value, Dumper=SafeDumper, allow_unicode=True, sort_keys=False,
+                     default_flow_style=False, width=10_000)
+    return f"{DOCUMENT_START}\n{body}{DOCUMENT_END}\n"
+
+
+def dump(value: Any) -> str:
+    """Serialise a plain value as block YAML (for files people edit)."""
+    return yaml.dump(value, Dumper=SafeDumper, allow_unicode=True, sort_keys=False,
+                     default_flow_style=False, width=100)
