@@ -82,80 +82,95 @@ def load_catalogue(files: Mapping[str, bytes | None], today: dt.date
         problems.extend(found)
         if value is not None:
             built[name] = value
-    if len(built) < len(FILE_MODELS):
-        return None, problems
-    procedures_file, procedures_pos = built["procedures.yaml"]
-    organisations_file, organisations_pos = built["organisations.yaml"]
-    skills_file, skills_pos = built["skills.yaml"]
-    team, team_pos = built["team.yaml"]
 
     def at(source: str, positions: Any, path: tuple[Any, ...], message: str,
            hint: str | None = None, severity: str = "error") -> None:
         line, column = positions.position(path)
         problems.append(Problem(f"catalogue/{source}", line, message, hint, column, severity))
 
-    organisations = _unique(organisations_file.organisations, "organisations",
-                            organisations_pos, at)
-    skills = _unique(skills_file.skills, "skills", skills_pos, at)
-    procedures = _unique(procedures_file.procedures, "procedures", procedures_pos, at)
+    # Each check runs as soon as the files it needs are readable, so one run
+    # shows every problem even when another file is broken.
+    team = None
+    if "team.yaml" in built:
+        team, team_pos = built["team.yaml"]
+        _check_team(team, team_pos, at)
+    organisations = skills = procedures = None
+    if "organisations.yaml" in built:
+        organisations_file, organisations_pos = built["organisations.yaml"]
+        organisations = _unique(organisations_file.organisations, "organisations",
+                                organisations_pos, at)
+        _check_organisations(organisations_file, organisations_pos, at)
+    if "skills.yaml" in built:
+        skills_file, skills_pos = built["skills.yaml"]
+        skills = _unique(skills_file.skills, "skills", skills_pos, at)
+        for index, skill in enumerate(skills_file.skills):
+            if skill.pix and skill.pix not in skills:
+                at("skills.yaml", skills_pos, ("skills", index, "pix"),
+                   f"compétence Pix « {skill.pix} » inconnue")
+    if "procedures.yaml" in built:
+        procedures_file, procedures_pos = built["procedures.yaml"]
+        procedures = _unique(procedures_file.procedures, "procedures", procedures_pos, at)
+        _check_procedures(procedures_file, procedures_pos, organisations, skills, today, at)
+    if (any(p.is_error for p in problems) or team is None or organisations is None
+            or skills is None or procedures is None):
+        return None, problems
+    return Catalogue(procedures, organisations, skills, team), problems
 
-    for index, skill in enumerate(skills_file.skills):
-        if skill.pix and skill.pix not in skills:
-            at("skills.yaml", skills_pos, ("skills", index, "pix"),
-               f"compétence Pix « {skill.pix} » inconnue")
+
+def _check_procedures(procedures_file: ProceduresFile, pos: Any,
+                      organisations: Mapping[str, Organisation] | None,
+                      skills: Mapping[str, Skill] | None, today: dt.date, at: Any) -> None:
     keyword_sets: dict[frozenset[str], str] = {}
     for index, proc in enumerate(procedures_file.procedures):
         path = ("procedures", index)
-        if proc.organisation not in organisations:
-            at("procedures.yaml", procedures_pos, (*path, "organisation"),
+        if organisations is not None and proc.organisation not in organisations:
+            at("procedures.yaml", pos, (*path, "organisation"),
                f"organisation « {proc.organisation} » inconnue",
                "ajoutez-la dans organisations.yaml ou corrigez l'identifiant")
         for j, skill_id in enumerate(proc.prerequisite_skills):
-            if skill_id not in skills:
-                at("procedures.yaml", procedures_pos, (*path, "prerequisite_skills", j),
+            if skills is not None and skill_id not in skills:
+                at("procedures.yaml", pos, (*path, "prerequisite_skills", j),
                    f"compétence « {skill_id} » inconnue")
         if today - proc.reviewed > REVIEW_MAX_AGE:
-            at("procedures.yaml", procedures_pos, (*path, "reviewed"),
+            at("procedures.yaml", pos, (*path, "reviewed"),
                f"fiche « {proc.id} » vérifiée il y a plus d'un an ({proc.reviewed})",
                "relisez la page officielle et mettez à jour la date", "warning")
         if proc.reviewed > today:
-            at("procedures.yaml", procedures_pos, (*path, "reviewed"),
+            at("procedures.yaml", pos, (*path, "reviewed"),
                f"date de vérification dans le futur ({proc.reviewed})")
         words = frozenset(k.casefold() for k in proc.keywords)
         if words and words in keyword_sets:
-            at("procedures.yaml", procedures_pos, (*path, "keywords"),
+            at("procedures.yaml", pos, (*path, "keywords"),
                f"mêmes mots-clés que « {keyword_sets[words]} » : la recherche ne peut pas "
                "les distinguer", "ajoutez des mots-clés propres à chaque démarche", "warning")
         keyword_sets.setdefault(words, proc.id)
+
+
+def _check_organisations(organisations_file: OrganisationsFile, pos: Any, at: Any) -> None:
     for index, org in enumerate(organisations_file.organisations):
         missing = [label for label, value in (("téléphone", org.phone), ("site web", org.website))
                    if not value]
         if org.local and (missing or not org.address):
-            at("organisations.yaml", organisations_pos, ("organisations", index),
+            at("organisations.yaml", pos, ("organisations", index),
                f"structure locale « {org.id} » à compléter par l'équipe "
                f"({', '.join(missing + ([] if org.address else ['adresse']))})",
                severity="warning")
         elif missing:
-            at("organisations.yaml", organisations_pos, ("organisations", index),
+            at("organisations.yaml", pos, ("organisations", index),
                f"organisation « {org.id} » sans {' ni '.join(missing)}", severity="warning")
-
-    _check_team(team, team_pos, skills, at)
-    if any(p.is_error for p in problems):
-        return None, problems
-    return Catalogue(procedures, organisations, skills, team), problems
 
 
 def _unique(items: Any, key: str, positions: Any, at: Any) -> dict[str, Any]:
     seen: dict[str, Any] = {}
     for index, item in enumerate(items):
         if item.id in seen:
-            at(f"{key if key != 'procedures' else 'procedures'}.yaml", positions,
+            at(f"{key}.yaml", positions,
                (key, index, "id"), f"identifiant « {item.id} » en double")
         seen.setdefault(item.id, item)
     return seen
 
 
-def _check_team(team: Team, pos: Any, skills: Mapping[str, Skill], at: Any) -> None:
+def _check_team(team: Team, pos: Any, at: Any) -> None:
     def err(path: tuple[Any, ...], message: str, hint: str | None = None) -> None:
         at("team.yaml", pos, path, message, hint)
 

@@ -226,7 +226,7 @@ class Store:
             records.extend(found)
             problems.extend(wrong)
         if problems:
-            raise DataProblems("des enregistrements sont illisibles", 
+            raise DataProblems("des enregistrements sont illisibles",
                                "corrigez-les ou lancez « mediatool check --repair »", problems)
         return records
 

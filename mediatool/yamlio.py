@@ -110,6 +110,9 @@ def load_positioned(data: bytes | str) -> Positioned:
     return result
 
 
+_COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
 class _Builder:
     def __init__(self, result: Positioned) -> None:
         self.result = result
@@ -125,6 +128,9 @@ class _Builder:
             raise YamlSyntaxError("imbrication trop profonde", node.start_mark.line + 1)
         self.result.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         try:
+            if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
+                raise YamlSyntaxError(_translate("could not determine a constructor for the tag"),
+                                      node.start_mark.line + 1, node.start_mark.column + 1)
             if isinstance(node, yaml.MappingNode):
                 self.constructor.flatten_mapping(node)
                 mapping: dict[Any, Any] = {}

@@ -14,7 +14,19 @@ from mediatool.errors import EXIT_FAILURE, EXIT_INVALID, MediatoolError
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT)
+class MediatoolGroup(click.Group):
+    """A click group whose standalone `main` is the single error boundary."""
+
+    def main(self, args=None, prog_name=None, complete_var=None,  # type: ignore[override]
+             standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        argv = list(sys.argv[1:] if args is None else args)
+        _run_with_boundary(lambda: super(MediatoolGroup, self).main(
+            argv, prog_name or "mediatool", complete_var, False, **extra), "--debug" in argv)
+
+
+@click.group(cls=MediatoolGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="mediatool",
                       message="%(prog)s %(version)s")
 @click.option("--data", metavar="DOSSIER", envvar="MEDIATOOL_DATA",
@@ -53,6 +65,7 @@ _CLICK_FRENCH = (
     ("Got unexpected extra arguments", "arguments en trop"),
     ("requires an argument", "demande une valeur"),
     ("is not one of", "n'est pas parmi"),
+    ("is not a valid integer range", "n'est pas un nombre entier"),
     ("is not a valid integer", "n'est pas un nombre entier"),
     ("is not a valid float", "n'est pas un nombre"),
     ("is not in the range", "est hors des bornes"),
@@ -81,11 +94,14 @@ def report_error(error: MediatoolError) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the command, turn every failure into an exit code."""
-    args = sys.argv[1:] if argv is None else argv
-    debug = "--debug" in args
+    """Console entry point."""
+    cli.main(args=argv, prog_name="mediatool")
+
+
+def _run_with_boundary(run, debug: bool) -> None:  # type: ignore[no-untyped-def]
+    """Run the command; turn every failure into one French line and an exit code."""
     try:
-        cli.main(args=args, prog_name="mediatool", standalone_mode=False)
+        code = run()  # with standalone_mode=False, click returns ctx.exit()'s code
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.exceptions.Abort:
@@ -120,4 +136,4 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"Erreur inattendue : {type(exc).__name__}: {exc} — relancez avec --debug "
                    "et signalez-la", err=True)
         sys.exit(EXIT_FAILURE)
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -102,11 +102,9 @@ def _quote(arg: str) -> str:
 def _run_step(args: list[str]) -> None:
     from mediatool.cli import cli
 
-    try:
-        cli.main(args=args, prog_name="mediatool", standalone_mode=False)
-    except click.exceptions.Exit as done:
-        if done.exit_code:
-            raise click.ClickException(f"l'étape « mediatool {' '.join(args)} » a échoué")
+    code = cli.main(args=args, prog_name="mediatool", standalone_mode=False)
+    if isinstance(code, int) and code != 0:
+        raise click.ClickException(f"l'étape « mediatool {' '.join(args)} » a échoué")
 
 
 COMMANDS = [init_command, check_command, demo_command]

@@ -1,0 +1,136 @@
+"""init, check, demo, catalogue commands as a user runs them."""
+
+import json
+import os
+import stat
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from mediatool.cli import cli
+
+
+def test_version_and_help():
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--version"]).output.startswith("mediatool ")
+    result = runner.invoke(cli, ["--help"])
+    assert result.exit_code == 0 and "mediatool demo" in result.output
+
+
+def test_every_command_has_help_with_an_example():
+    runner = CliRunner()
+    for name, command in cli.commands.items():
+        commands = getattr(command, "commands", {name: command})
+        for sub in commands.values():
+            assert sub.help, name
+            if not getattr(sub, "commands", None):
+                assert "Exemple" in sub.help, f"{name} {sub.name}"
+        assert runner.invoke(cli, [name, "--help"]).exit_code == 0
+
+
+def test_no_data_folder_points_to_init(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("MEDIATOOL_DATA", raising=False)
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 2
+    assert "mediatool init" in result.stderr
+
+
+def test_data_folder_found_from_a_subfolder(folder, monkeypatch):
+    monkeypatch.delenv("MEDIATOOL_DATA", raising=False)
+    sub = folder / "records" / "calls"
+    sub.mkdir(parents=True)
+    monkeypatch.chdir(sub)
+    assert CliRunner().invoke(cli, ["catalogue", "show", "ants-carte-grise"]).exit_code == 0
+
+
+def test_init_then_check_is_clean(tmp_path):
+    target = tmp_path / "equipe"
+    runner = CliRunner()
+    result = runner.invoke(cli, ["init", str(target)])
+    assert result.exit_code == 0, result.output
+    assert (target / ".gitattributes").read_text().count("merge=union") == 1
+    assert stat.S_IMODE(os.stat(target / "records").st_mode) == 0o700
+    result = runner.invoke(cli, ["--data", str(target), "check"])
+    assert result.exit_code == 0, result.output
+    assert "0 erreur(s)" in result.output
+    again = runner.invoke(cli, ["init", str(target)])
+    assert again.exit_code == 2 and "déjà" in again.stderr
+
+
+def test_init_demo_has_activity_and_checks_clean(tmp_path):
+    target = tmp_path / "demo"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", "--demo", str(target)]).exit_code == 0
+    result = runner.invoke(cli, ["--data", str(target), "check", "--format", "json"])
+    report = json.loads(result.output)
+    assert result.exit_code == 0, [p["text"] for p in report["problems"] if p["severity"] == "error"]
+    assert report["records"] > 100
+
+
+def test_broken_yaml_exits_1_with_position(run, folder):
+    team = folder / "catalogue" / "team.yaml"
+    team.write_text(team.read_text() + "oops: [\n")
+    result = run("catalogue", "show", "ants-carte-grise")
+    assert result.exit_code == 1
+    assert "catalogue/team.yaml:" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_python_tag_is_refused(run, folder):
+    path = folder / "catalogue" / "skills.yaml"
+    path.write_text("skills: !!python/object/apply:os.system ['touch /tmp/pwned']\n")
+    result = run("check")
+    assert result.exit_code == 1
+    assert "catalogue/skills.yaml:1" in result.output
+
+
+def test_check_reports_records_problems_and_repairs(run, folder):
+    calls = folder / "records" / "calls"
+    calls.mkdir(parents=True)
+    (calls / "2026-11.yaml").write_text(
+        "---\nid: C-000001\nevent: call\nat: '2026-11-03T10:00:00+01:00'\nby: camille\n"
+        "outcome: dropin\nin_shift: true\n...\n---\nid: C-00")
+    result = run("check")
+    assert result.exit_code == 1
+    assert "records/calls/2026-11.yaml:9" in result.output
+    repaired = run("check", "--repair")
+    assert repaired.exit_code == 0, repaired.output
+    assert "mis de côté" in repaired.output or "mise de côté" in repaired.output
+    assert list(calls.glob("2026-11.yaml.broken-*"))
+
+
+def test_catalogue_show_unknown_suggests(run):
+    result = run("catalogue", "show", "carte-grise")
+    assert result.exit_code == 2
+    assert "ants-carte-grise" in result.stderr
+
+
+def test_catalogue_search_and_json(run):
+    result = run("catalogue", "search", "prime activiter", "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.output)[0]["id"] == "caf-prime-activite"
+
+
+def test_catalogue_schema_is_json(run):
+    result = run("catalogue", "schema", "team.yaml")
+    schema = json.loads(result.output)
+    assert schema["properties"]["halfday_boundary"]["pattern"]
+
+
+def test_usage_errors_are_french_and_exit_2(run):
+    result = run("catalogue", "search", "x", "--limit", "abc")
+    assert result.exit_code == 2
+    assert "n'est pas un nombre entier" in result.stderr
+
+
+def test_demo_runs_end_to_end(tmp_path):
+    env = {**os.environ, "MEDIATOOL_NOW": "2026-12-07T10:00:00+01:00"}
+    env.pop("MEDIATOOL_DATA", None)
+    done = subprocess.run([sys.executable, "-m", "mediatool", "demo", "--dir",
+                           str(tmp_path / "demo")], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Où est tout" in done.stdout
+    assert "Traceback" not in done.stderr

@@ -1,0 +1,115 @@
+"""The store: appends are whole, reads see positions, torn tails are caught and repaired."""
+
+import datetime as dt
+import os
+import stat
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from mediatool.errors import DataProblems
+from mediatool.model import AppointmentBooked, DropinTally
+from mediatool.period import Month
+from mediatool.store import Store, write_atomic
+
+PARIS = ZoneInfo("Europe/Paris")
+NOV = Month(2026, 11)
+
+
+def tally(n: int) -> DropinTally:
+    return DropinTally(id=f"D-00000{n}", event="tally",
+                       at=dt.datetime(2026, 11, 2, 17, 5, tzinfo=PARIS), by="camille",
+                       site="centre", date=dt.date(2026, 11, 2), seen=8 + n, refused=n)
+
+
+def test_append_then_read_round_trips(tmp_path):
+    store = Store(tmp_path)
+    store.append("dropins", NOV, tally(1))
+    store.append("dropins", NOV, tally(2))
+    records = store.read("dropins", [NOV])
+    assert [r.event for r in records] == [tally(1), tally(2)]
+    assert [r.line for r in records] == [1, 11]
+    assert records[0].source == "records/dropins/2026-11.yaml"
+    assert store.months("dropins") == [NOV]
+
+
+def test_files_are_private(tmp_path):
+    store = Store(tmp_path)
+    store.append("dropins", NOV, tally(1))
+    mode = stat.S_IMODE(os.stat(store.file("dropins", NOV)).st_mode)
+    assert mode == 0o600
+    assert stat.S_IMODE(os.stat(tmp_path / "records" / "dropins").st_mode) == 0o700
+
+
+def test_wrong_field_is_reported_at_its_line(tmp_path):
+    store = Store(tmp_path)
+    store.append("dropins", NOV, tally(1))
+    path = store.file("dropins", NOV)
+    path.write_text(path.read_text().replace("seen: 9", "seen: neuf"))
+    with pytest.raises(DataProblems) as caught:
+        store.read("dropins", [NOV])
+    [problem] = caught.value.problems
+    assert (problem.source, problem.line) == ("records/dropins/2026-11.yaml", 8)
+    assert "nombre entier" in problem.message
+
+
+def test_torn_tail_is_detected_and_appends_refused(tmp_path):
+    store = Store(tmp_path)
+    store.append("dropins", NOV, tally(1))
+    path = store.file("dropins", NOV)
+    with open(path, "a") as handle:
+        handle.write("---\nid: D-000002\nevent: tal")
+    with pytest.raises(DataProblems) as caught:
+        store.read("dropins", [NOV])
+    assert caught.value.problems[0].line == 11
+    assert "tronqué" in caught.value.problems[0].message
+    with pytest.raises(DataProblems):
+        store.append("dropins", NOV, tally(3))
+
+
+def test_repair_moves_only_the_fragment_aside(tmp_path):
+    store = Store(tmp_path)
+    store.append("dropins", NOV, tally(1))
+    path = store.file("dropins", NOV)
+    fragment = "---\nid: D-000002\nevent: tal"
+    with open(path, "a") as handle:
+        handle.write(fragment)
+    broken = store.repair_tail("dropins", NOV, "20261201T000000")
+    assert broken is not None and broken.read_text() == fragment
+    assert [r.event for r in store.read("dropins", [NOV])] == [tally(1)]
+    assert store.repair_tail("dropins", NOV, "x") is None
+    store.append("dropins", NOV, tally(3))
+    assert len(store.read("dropins", [NOV])) == 2
+
+
+def test_unknown_event_kind_is_reported(tmp_path):
+    store = Store(tmp_path)
+    path = store.file("appointments", NOV)
+    path.parent.mkdir(parents=True)
+    path.write_text("---\nid: A-000001\nevent: booked_twice\n...\n")
+    with pytest.raises(DataProblems, match="illisibles") as caught:
+        store.read("appointments", [NOV])
+    assert "booked_twice" in caught.value.problems[0].message
+
+
+def test_transaction_appends_to_two_months(tmp_path):
+    store = Store(tmp_path)
+    dec = Month(2026, 12)
+    start = dt.datetime(2026, 12, 1, 14, tzinfo=PARIS)
+    event = AppointmentBooked(id="A-000001", event="booked", at=start, by="camille",
+                              mediator="camille", kind="demarche", start=start,
+                              duration_min=45, person="X (fictif)")
+    with store.transaction([("appointments", dec), ("appointments", NOV)]) as tx:
+        assert tx.read("appointments", NOV) == []
+        tx.append("appointments", dec, event)
+    assert store.read("appointments", [dec])[0].event == event
+    assert store.find("appointments", "A-000001")[0] == dec
+
+
+def test_write_atomic_keeps_unchanged_files(tmp_path):
+    target = tmp_path / "x.ics"
+    assert write_atomic(target, b"one")
+    before = target.stat().st_mtime_ns
+    assert not write_atomic(target, b"one")
+    assert target.stat().st_mtime_ns == before
+    assert write_atomic(target, b"two") and target.read_bytes() == b"two"

@@ -1,0 +1,79 @@
+import pytest
+
+from mediatool.yamlio import (
+    YamlSyntaxError,
+    dump_document,
+    load_documents,
+    load_positioned,
+    split_documents,
+)
+
+
+def test_positions_point_at_each_value():
+    loaded = load_positioned("a: 1\nb:\n  - x: 2\n    y: \"14:00\"\n")
+    assert loaded.value == {"a": 1, "b": [{"x": 2, "y": "14:00"}]}
+    assert loaded.positions[("b", 0, "y")] == (4, 8)
+    assert ("b", 0, "x") in loaded.plain_scalars
+    assert ("b", 0, "y") not in loaded.plain_scalars
+    assert loaded.position(("b", 0, "missing")) == (3, 5)
+
+
+def test_python_tags_are_refused():
+    with pytest.raises(YamlSyntaxError) as caught:
+        load_positioned("a: !!python/object/apply:os.system ['echo hacked']\n")
+    assert "étiquette" in caught.value.message
+    assert caught.value.line == 1
+
+
+def test_syntax_error_has_a_line():
+    with pytest.raises(YamlSyntaxError) as caught:
+        load_positioned("a: 1\nb: [1, 2\nc: 3\n")
+    assert caught.value.line in (2, 3)
+
+
+def test_duplicate_keys_are_refused():
+    with pytest.raises(YamlSyntaxError, match="double"):
+        load_positioned("a: 1\na: 2\n")
+
+
+def test_billion_laughs_is_bounded():
+    text = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for i in range(1, 9):
+        prev = chr(ord("a") + i - 1)
+        name = chr(ord("a") + i)
+        text += f"{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+    with pytest.raises(YamlSyntaxError, match="alias"):
+        load_positioned(text)
+
+
+def test_invalid_utf8_is_a_clear_error():
+    with pytest.raises(YamlSyntaxError, match="UTF-8"):
+        load_positioned(b"a: caf\xe9\n")
+
+
+def test_bom_is_accepted():
+    assert load_positioned("\ufeffa: 1\n".encode()).value == {"a": 1}
+
+
+def test_record_documents_keep_their_first_line():
+    text = dump_document({"id": "A-1", "n": 1}) + dump_document({"id": "A-2", "n": 2})
+    docs = load_documents(text)
+    assert [d.line for d in docs] == [1, 5]
+    assert all(d.complete for d in docs)
+
+
+def test_truncated_last_document_is_marked_incomplete():
+    text = dump_document({"id": "A-1", "n": 1}) + "---\nid: A-2\nn: "
+    docs = load_documents(text)
+    assert docs[0].complete and not docs[-1].complete
+
+
+def test_broken_document_reports_its_own_line():
+    text = dump_document({"id": "A-1"}) + "---\nid: [A-2\n...\n"
+    with pytest.raises(YamlSyntaxError) as caught:
+        load_documents(text)
+    assert caught.value.line >= 4
+
+
+def test_split_documents_ignores_blank_chunks():
+    assert split_documents("\n\n") == []
