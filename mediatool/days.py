@@ -69,3 +69,20 @@ def weekly_occurrences(team: Team, slots: Sequence[Weekly] | Iterable[Weekly],
         if todays and service_open(team, day):
             for slot in todays:
                 yield day, slot
+
+
+def half_day(moment: dt.datetime, boundary: dt.time) -> tuple[dt.date, str]:
+    """The half-day of a local date-time: (date, "matin" | "après-midi"), split at `boundary`."""
+    return moment.date(), ("matin" if moment.time() < boundary else "après-midi")
+
+
+def iso_week(day: dt.date) -> tuple[int, int]:
+    """(ISO year, ISO week number): the week the cap is counted in."""
+    year, week, _ = day.isocalendar()
+    return year, week
+
+
+def week_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
+    """Monday and Sunday of the ISO week of `day`."""
+    monday = day - dt.timedelta(days=day.weekday())
+    return monday, monday + dt.timedelta(days=6)
