@@ -6,7 +6,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from mediatool.cli.common import folder, format_option, print_json, print_table
+from mediatool.cli.common import (
+    current_root,
+    folder,
+    format_option,
+    print_json,
+    print_table,
+    problem_lines,
+)
 
 if TYPE_CHECKING:
     from mediatool.errors import Problem
@@ -87,8 +94,8 @@ def _print_problems(problems: list[Problem], fmt: str) -> None:
     if fmt == "json":
         print_json([{**to_plain(p), "text": p.format()} for p in problems])
         return
-    for problem in problems:
-        click.echo(problem.format())
+    for line in problem_lines(problems, current_root()):
+        click.echo(line)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
     click.echo(f"{errors} erreur(s), {warnings} avertissement(s).")
