@@ -11,6 +11,7 @@ mixed their bytes.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import random
 import re
@@ -19,85 +20,106 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
 from conftest import NOW, write_folder
 
 from mediatool.cli import cli
+from mediatool.errors import DataProblems
+from mediatool.model import DropinTally
 from mediatool.period import Month
 from mediatool.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 MONTHS = (Month(2026, 9), Month(2026, 10), Month(2026, 11))
 KILLS = 30
-TIME_BUDGET_S = 15.0
+TIME_BUDGET_S = 12.0
+CLI_REPAIRS = 3
+PARIS = ZoneInfo("Europe/Paris")
 
-# argv: data folder, writer name, seed, tear probability. With a tear
-# probability, `os.write` is replaced by one that writes part of the record
-# then SIGKILLs its own process: the torn tail a kernel leaves when a kill
-# lands inside a large write, made frequent enough to be tested every run.
-WRITER = r"""
-import datetime as dt, os, random, signal, sys, time
-from pathlib import Path
-from zoneinfo import ZoneInfo
-from mediatool.errors import DataProblems
-from mediatool.model import DropinTally
-from mediatool.period import Month
-from mediatool.store import Store
+def _writer_loop(root: Path, name: str, seed: int, tear: float, channel: int) -> None:
+    """Append tallies forever, saying `begin ID` before and `ack ID` after each append.
 
-root, name, seed, tear = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
-rng = random.Random(seed)
-months = [Month(2026, 9), Month(2026, 10), Month(2026, 11)]
-paris = ZoneInfo("Europe/Paris")
-real_write = os.write
+    With a tear probability, `os.write` is replaced by one that writes part of
+    the record then SIGKILLs its own process: the torn tail a kernel leaves
+    when a kill lands inside a large write, made frequent enough to be tested
+    on every run.
+    """
+    rng = random.Random(seed)
+    real_write = os.write
 
-def tearing_write(fd, data):
-    if rng.random() < tear and len(data) > 8:
-        real_write(fd, bytes(data[: rng.randrange(1, len(data) - 4)]))
-        os.kill(os.getpid(), signal.SIGKILL)
-    return real_write(fd, data)
+    def say(*words: str) -> None:
+        real_write(channel, (" ".join(words) + "\n").encode())
 
-if tear:
-    os.write = tearing_write
-store = Store(Path(root))
-print("ready", flush=True)
-seq = 0
-while True:
-    seq += 1
-    rid = f"D-{name}{seed:03d}{seq:04d}"
-    repeat = rng.choice((0, 0, 0, 0, 1, 10, 100, 2000))
-    month = rng.choice(months)
-    event = DropinTally(id=rid, event="tally", at=dt.datetime(2026, month.month, 2, 17,
-                        tzinfo=paris), by="camille", site="centre",
-                        date=dt.date(2026, month.month, 2), seen=seq % 1000, refused=0,
-                        note=(rid + "|") * repeat or None)
-    print("begin", rid, flush=True)
-    try:
-        store.append("dropins", month, event)
-    except DataProblems:
-        print("refused", rid, flush=True)
-        time.sleep(0.005)
-        continue
-    print("ack", rid, flush=True)
-    time.sleep(rng.uniform(0, 0.004))
-"""
+    def tearing_write(fd: int, data: bytes) -> int:
+        if fd != channel and rng.random() < tear and len(data) > 8:
+            real_write(fd, bytes(data[: rng.randrange(1, len(data) - 4)]))
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real_write(fd, data)
+
+    if tear:
+        os.write = tearing_write  # this process only: it is a fork
+    store = Store(root)
+    seq = 0
+    while True:
+        seq += 1
+        rid = f"D-{name}{seed:03d}{seq:04d}"
+        repeat = rng.choice((0, 0, 0, 0, 1, 10, 100, 600))
+        month = rng.choice(MONTHS)
+        event = DropinTally(id=rid, event="tally",
+                            at=dt.datetime(2026, month.month, 2, 17, tzinfo=PARIS),
+                            by="camille", site="centre", date=dt.date(2026, month.month, 2),
+                            seen=seq % 1000, refused=0, note=(rid + "|") * repeat or None)
+        say("begin", rid)
+        try:
+            store.append("dropins", month, event)
+        except DataProblems:
+            say("refused", rid)
+            time.sleep(0.005)
+            continue
+        say("ack", rid)
+        time.sleep(rng.uniform(0, 0.004))
 
 
 class Writer:
-    """One writer process and what it said before dying."""
+    """One forked writer process and what it said before dying."""
 
     def __init__(self, root: Path, name: str, seed: int, tear: float) -> None:
-        env = {**os.environ, "PYTHONPATH": str(REPO)}
-        self.proc = subprocess.Popen([sys.executable, "-c", WRITER, str(root), name, str(seed),
-                                      str(tear)], stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, env=env, text=True)
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into pytest
+            code = 1
+            try:
+                os.close(read_end)
+                _writer_loop(root, name, seed, tear, write_end)
+            except BaseException as exc:  # reported to the parent, which fails the test
+                os.write(write_end, f"error {exc!r}\n".encode())
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        self.pid = pid
+        self.channel = read_end
+        self.returncode: int | None = None
 
-    def kill_and_collect(self) -> tuple[str, str]:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-        out, err = self.proc.communicate()
-        return out, err
+    def alive(self) -> bool:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode is None
+
+    def kill_and_collect(self) -> str:
+        if self.alive():
+            os.kill(self.pid, signal.SIGKILL)
+            _, status = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(status)
+        chunks = []
+        while chunk := os.read(self.channel, 65536):
+            chunks.append(chunk)
+        os.close(self.channel)
+        return b"".join(chunks).decode()
 
 
 class Ledger:
@@ -109,15 +131,15 @@ class Ledger:
         self.in_flight: set[str] = set()
         self.self_killed = 0
 
-    def add(self, out: str, err: str, returncode: int) -> None:
-        assert "Traceback" not in err, err
-        assert returncode == -signal.SIGKILL, (returncode, err)
+    def add(self, out: str, returncode: int | None) -> None:
+        assert returncode == -signal.SIGKILL, (returncode, out[-300:])
         begun: list[str] = []
         # Only whole lines count: a line cut by the kill was never acknowledged.
         for line in out.splitlines(keepends=True):
             if not line.endswith("\n"):
                 break
             word, *rest = line.split()
+            assert word != "error", line
             if word == "begin":
                 begun.append(rest[0])
             elif word == "ack":
@@ -134,11 +156,24 @@ def _run_check(root: Path, *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def _torn_files(store: Store) -> list[tuple[Month, list[str]]]:
-    """Every month file whose reader reports problems; they must all carry a line."""
+def _torn_files(store: Store, full: bool) -> list[tuple[Month, list[str]]]:
+    """Month files whose reader reports problems; every problem must carry a line.
+
+    Reading under the lock as every command does; `full` parses every file,
+    otherwise only files whose last bytes are not an end marker are parsed.
+    """
     torn = []
     for month in MONTHS:
-        records, problems = store.scan("dropins", month)
+        path = store.file("dropins", month)
+        with store.transaction([("dropins", month)]):
+            if not path.exists():
+                continue
+            if not full:
+                with open(path, "rb") as handle:
+                    handle.seek(max(0, path.stat().st_size - 8))
+                    if handle.read().endswith(b"\n...\n"):
+                        continue
+            _, problems = store.scan("dropins", month)
         if problems:
             assert all(p.line for p in problems), problems
             torn.append((month, [p.format() for p in problems]))
@@ -152,7 +187,7 @@ def test_killed_writers_leave_at_most_a_torn_tail_and_lose_no_acknowledged_recor
     store = Store(root)
     rng = random.Random(20261207)
     ledger = Ledger()
-    tears = {"A": 0.0, "B": 0.0, "C": 0.12}
+    tears = {"A": 0.0, "B": 0.0, "C": 0.03}
     generation = 0
     writers: dict[str, Writer] = {}
     for name, tear in tears.items():
@@ -160,30 +195,35 @@ def test_killed_writers_leave_at_most_a_torn_tail_and_lose_no_acknowledged_recor
         writers[name] = Writer(root, name, generation, tear)
     kills = repairs = 0
     started = time.monotonic()
-    while kills < KILLS and time.monotonic() - started < TIME_BUDGET_S:
+    # A and B are killed by the loop at random moments; C (the tearing writer)
+    # kills itself inside a write. Keep going until both happened enough.
+    while ((kills < KILLS or not repairs) and time.monotonic() - started < TIME_BUDGET_S):
         time.sleep(rng.uniform(0.02, 0.2))
-        victim = rng.choice(sorted(writers))
+        victim = rng.choice(("A", "B"))
         for name, writer in sorted(writers.items()):
-            if name != victim and writer.proc.poll() is None:
+            if name != victim and writer.alive():
                 continue
-            if writer.proc.poll() is None:
+            if writer.alive():
                 kills += 1
             else:
                 ledger.self_killed += 1
-            out, err = writer.kill_and_collect()
-            ledger.add(out, err, writer.proc.returncode)
+            ledger.add(writer.kill_and_collect(), writer.returncode)
             generation += 1
             writers[name] = Writer(root, name, generation, tears[name])
-        for month, _problems in _torn_files(store):
-            code, output = _run_check(root)
-            assert code == 1 and "Traceback" not in output
-            assert f"records/dropins/{month}.yaml:" in output and "tronqué" in output, output
-            code, output = _run_check(root, "--repair")
-            assert "Réparé" in output and "Traceback" not in output, output
+        for month, problems in _torn_files(store, full=kills % 10 == 0):
+            assert any("tronqué" in text for text in problems), problems
+            if repairs < CLI_REPAIRS:
+                # What a user sees: `check` names file:line, `check --repair` fixes it.
+                code, output = _run_check(root)
+                assert code == 1 and "Traceback" not in output
+                assert f"records/dropins/{month}.yaml:" in output and "tronqué" in output
+                code, output = _run_check(root, "--repair")
+                assert "Réparé" in output and "Traceback" not in output, output
+            else:
+                assert store.repair_tail("dropins", month, "loop") is not None
             repairs += 1
-    for writer in writers.values():
-        out, err = writer.kill_and_collect()
-        ledger.add(out, err, writer.proc.returncode)
+    for writer in writers.values():  # the last kills
+        ledger.add(writer.kill_and_collect(), writer.returncode)
     kills += len(writers)
 
     # The real process boundary: exit code and messages, never a traceback.
@@ -217,7 +257,8 @@ def test_killed_writers_leave_at_most_a_torn_tail_and_lose_no_acknowledged_recor
     assert len(broken) >= repairs
     for fragment in broken:
         text = fragment.read_text(encoding="utf-8", errors="replace")
-        assert text.lstrip().startswith("---") and not re.search(r"(?m)^\.\.\.$", text), \
+        start = text.lstrip("\r\n")
+        assert "---\n".startswith(start[:4]) and not re.search(r"(?m)^\.\.\.$", text), \
             "a repair moved a complete record aside"
     assert ledger.acked and kills >= 10
     assert ledger.self_killed and repairs, "the tearing writer never tore a record"
@@ -227,11 +268,10 @@ def test_concurrent_appenders_never_interleave_bytes(tmp_path: Path) -> None:
     """Writers never killed: every record whole, each writer's own order kept."""
     root = write_folder(tmp_path / "data")
     writers = [Writer(root, name, seed, 0.0) for seed, name in enumerate("ABCD", start=1)]
-    time.sleep(1.5)
+    time.sleep(1.0)
     ledger = Ledger()
     for writer in writers:
-        out, err = writer.kill_and_collect()
-        ledger.add(out, err, writer.proc.returncode)
+        ledger.add(writer.kill_and_collect(), writer.returncode)
     store = Store(root)
     for month in MONTHS:
         store.repair_tail("dropins", month, "end")
