@@ -20,7 +20,7 @@ from filelock import FileLock, Timeout
 
 from mediatool import ids
 from mediatool.errors import DataProblems, InvalidInput, OperationalError, Problem
-from mediatool.fields import INVALID, Context, build
+from mediatool.fields import INVALID, Context, build, show_value
 from mediatool.model import RECORD_KINDS, Record
 from mediatool.period import Month
 from mediatool.yamlio import (
@@ -141,10 +141,12 @@ def parse_documents(kind: str, documents: list[Document], source: str
             problems.append(Problem(source, doc.line, "enregistrement illisible : une liste de "
                                     "champs (clé: valeur) est attendue"))
             continue
-        cls = classes.get(value.get("event"))  # type: ignore[arg-type]
+        name = value.get("event")
+        cls = classes.get(name) if isinstance(name, str) else None
         if cls is None:
-            problems.append(Problem(source, doc.line,
-                                    f"type d'évènement inconnu « {value.get('event')} »",
+            message = ("champ obligatoire « event » manquant" if name is None
+                       else f"type d'évènement inconnu : {show_value(name)}")
+            problems.append(Problem(source, doc.line, message,
                                     f"types permis ici : {', '.join(classes)}"))
             continue
         ctx = Context(source, _record_locator(doc))
