@@ -18,7 +18,8 @@ MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao�
           "septembre", "octobre", "novembre", "décembre")
 
 DATETIME_FORMATS = "2026-12-08T14:00, 2026-12-08 14:00, 08/12/2026 14:00 (ou 14h00)"
-DATE_FORMATS = "2026-12-08 ou 08/12/2026"
+DATE_FORMATS = "2026-12-08, 08/12/2026, aujourd'hui ou demain"
+_RELATIVE_DAYS = {"aujourd'hui": 0, "aujourdhui": 0, "auj": 0, "demain": 1}
 
 _FRENCH_DATE = r"(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})"
 _FRENCH_TIME = r"(?P<H>\d{1,2})\s*(?:[:h]\s*(?P<M>\d{2})?)"
@@ -48,9 +49,13 @@ def format_short(moment: dt.datetime) -> str:
     return f"{WEEKDAYS[moment.weekday()][:3]}. {moment:%d/%m %H:%M}"
 
 
-def parse_date(text: str, what: str = "date") -> dt.date:
-    """A date typed as 2026-12-08 or 08/12/2026; InvalidInput (exit 2) otherwise."""
+def parse_date(text: str, what: str = "date", today: dt.date | None = None) -> dt.date:
+    """A date typed as 2026-12-08 or 08/12/2026 (or, given `today`, « aujourd'hui »,
+    « demain »); InvalidInput (exit 2) otherwise."""
     cleaned = text.strip()
+    offset = _RELATIVE_DAYS.get(cleaned.lower().replace("’", "'"))
+    if today is not None and offset is not None:
+        return today + dt.timedelta(days=offset)
     try:
         return dt.date.fromisoformat(cleaned)
     except ValueError:

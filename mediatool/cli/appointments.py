@@ -143,7 +143,7 @@ def slots_command(mediator: str | None, kind: str, procedure: str | None,
         duration = duration or default_duration(team, kind,
                                                 procedure_by_id(data.catalogue, procedure))
     duration = duration or default_duration(team, kind)
-    start_from = at_local(team, parse_date(start, "--from"), dt.time(0, 0)) if start else now
+    start_from = at_local(team, parse_date(start, "--from", now.date()), dt.time(0, 0)) if start else now
     slots = next_free_slots(data, mediator, kind, duration, now, limit,
                             start_from=start_from, days=days)
     if fmt == "json":
@@ -228,7 +228,7 @@ def book_command(mediator: str | None, kind: str | None, procedure: str | None,
 @click.option("--mediator", metavar="ID", help="Un médiateur (par défaut : toute l'équipe).")
 @click.option("--day", metavar="DATE", help="Un jour (AAAA-MM-JJ ou JJ/MM/AAAA).")
 @click.option("--week", metavar="DATE", help="La semaine (lundi-dimanche) de ce jour "
-              "(par défaut : la semaine en cours).")
+              "(par défaut : la semaine en cours ; le week-end, la suivante).")
 @format_option()
 def agenda_command(mediator: str | None, day: str | None, week: str | None, fmt: str) -> None:
     """Rendez-vous d'un jour ou d'une semaine, avec les demi-journées utilisées.
@@ -252,10 +252,14 @@ def agenda_command(mediator: str | None, day: str | None, week: str | None, fmt:
         raise InvalidInput("--day et --week ne vont pas ensemble", "choisissez l'un des deux")
     if mediator:
         mediator = mediator_by_id(data.catalogue, mediator).id
+    today = now.date()
     if day:
-        first = last = parse_date(day, "--day")
+        first = last = parse_date(day, "--day", today)
+    elif week:
+        first, last = week_bounds(parse_date(week, "--week", today))
     else:
-        first, last = week_bounds(parse_date(week, "--week") if week else now.date())
+        # On a weekend the week ahead is what the team prepares.
+        first, last = week_bounds(today + dt.timedelta(days=2 if today.weekday() >= 5 else 0))
     found = appointments_between(data, first, last, mediator)
     mediators = [mediator] if mediator else [m.id for m in team.mediators]
     iso = first.isocalendar()
