@@ -107,6 +107,11 @@ def half_days_between(team: Team, start: dt.datetime, end: dt.datetime) -> tuple
     return tuple(found)
 
 
+def chronological(half: HalfDay) -> tuple[dt.date, bool]:
+    """Sort key: the morning before the afternoon."""
+    return half[0], half[1] != "matin"
+
+
 def half_days_of(team: Team, appointment: Appointment) -> tuple[HalfDay, ...]:
     """The half-days an appointment occupies."""
     return half_days_between(team, appointment.start, appointment.end)
@@ -181,7 +186,7 @@ def _check(team: Team, mediator: Mediator, week_appointments: Sequence[Appointme
     cap = team.caps.appointment_half_days_per_week
     if not wanted <= used and len(used | wanted) > cap:
         year, number = iso_week(day)
-        taken = ", ".join(_half_day_label(h) for h in sorted(used)) or "aucune"
+        taken = ", ".join(_half_day_label(h) for h in sorted(used, key=chronological)) or "aucune"
         return Refusal("cap", f"{mediator.name} ne peut pas avoir plus de {cap} demi-journée(s) "
                               f"de rendez-vous par semaine ; semaine {number} de {year} déjà "
                               f"prise : {taken}")
@@ -286,7 +291,7 @@ def cap_breaches(team: Team, appointments: Iterable[Appointment]) -> list[CapBre
     cap = team.caps.appointment_half_days_per_week
     breaches: list[CapBreach] = []
     for (mediator, week), items in sorted(weeks.items()):
-        used = sorted({h for a in items for h in half_days_of(team, a)})
+        used = sorted({h for a in items for h in half_days_of(team, a)}, key=chronological)
         if len(used) > cap:
             breaches.append(CapBreach(mediator, week, tuple(used),
                                       tuple(sorted(items, key=lambda a: (a.start, a.id)))))
@@ -297,4 +302,4 @@ def week_usage(team: Team, appointments: Iterable[Appointment], mediator_id: str
                week: Week) -> tuple[HalfDay, ...]:
     """The half-days of a mediator's week that hold at least one active appointment."""
     items = _active_in_week(team, appointments, mediator_id, week, None)
-    return tuple(sorted({h for a in items for h in half_days_of(team, a)}))
+    return tuple(sorted({h for a in items for h in half_days_of(team, a)}, key=chronological))
