@@ -305,6 +305,11 @@ def _book_at(data: DataFolder, checked: _Checked, start: dt.datetime, now: dt.da
     """Check and append under one transaction; (appointment, None) or (None, refusal)."""
     team = data.catalogue.team
     request = checked.request
+    # Rules that do not depend on other appointments (hours, days off) are judged before
+    # taking any lock: the lock is then held only to read the week and append.
+    refused = refusal(team, (), request.mediator, start, checked.duration, now)
+    if refused is not None:
+        return None, refused
     months = set(week_months(team, start))
     files: set[tuple[str, Month]] = {("appointments", m) for m in months}
     path = checked.path
