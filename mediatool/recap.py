@@ -194,7 +194,8 @@ def _appointment(data: RecapInput, level: _Detail) -> str:
 
 def _redirect(data: RecapInput, level: _Detail) -> str:
     org = data.organisation
-    about = f"Pour « {data.procedure.title} »" if data.procedure else "Pour votre demande"
+    about = (f"Pour « {data.procedure.title} »" if data.procedure and level.subject
+             else "Pour votre demande")
     if org is None:
         return _join(f"{about}, adressez-vous à l'organisme compétent.",
                      _line_text(data.team, level.line_hours))
@@ -203,10 +204,11 @@ def _redirect(data: RecapInput, level: _Detail) -> str:
     said = ", ".join(c for c in contact if c)
     text = f"{about}, contactez {org.name}" + (f" : {said}." if said else ".")
     extra = f"Horaires : {org.hours}." if org.hours and level.org_extra else ""
+    documents = _documents(data.procedure)
     if not said:  # a local structure the team has not filled in yet
-        return _join(text, extra, "Le service peut vous donner ses coordonnées.",
+        return _join(text, extra, "Le service peut vous donner ses coordonnées.", documents,
                      _line_text(data.team, level.line_hours))
-    return _join(text, extra)
+    return _join(text, extra, documents)
 
 
 def _resolved(data: RecapInput, level: _Detail) -> str:

@@ -93,8 +93,7 @@ def run_interactive(data: DataFolder, mediator_id: str | None) -> None:
         heading("Fiche")
         click.echo("\n".join(fiche_lines(procedure, catalogue.organisation_of(procedure))))
         if procedure.in_scope and procedure.prerequisites:
-            answer = ask("\nLa personne a-t-elle : " + " ; ".join(procedure.prerequisites)
-                         + " ? [O/n] > ")
+            answer = ask("\nLa personne a-t-elle ces prérequis ? [O/n] > ")
             missing = answer.lower().startswith("n")
         recommendation = recommendation_for(catalogue, procedure, missing)
         heading(f"Recommandation : {OUTCOME_LABELS[recommendation.outcome].upper()}")
