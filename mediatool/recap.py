@@ -12,11 +12,10 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from mediatool.model import Organisation, Procedure, Site, Team
+from mediatool.model import WEEKDAYS, Organisation, Procedure, Site, Team
 from mediatool.triage import DropinOccurrence
 
 SMS_LIMIT = 480
-DAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MONTH_NAMES = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
                "septembre", "octobre", "novembre", "décembre")
 MONTH_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
@@ -56,14 +55,14 @@ def hour(moment: dt.time | dt.datetime) -> str:
 def day_label(day: dt.date, compact: bool = False) -> str:
     """'lundi 7 déc.' or, compact, 'lun. 7/12'."""
     if compact:
-        return f"{DAY_NAMES[day.weekday()][:3]}. {day.day}/{day.month:02d}"
-    return f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_SHORT[day.month - 1]}"
+        return f"{WEEKDAYS[day.weekday()][:3]}. {day.day}/{day.month:02d}"
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTH_SHORT[day.month - 1]}"
 
 
 def long_date(moment: dt.datetime) -> str:
     """'mardi 8 décembre 2026 à 14h': the appointment, said in full."""
     day = moment.date()
-    return (f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year} "
+    return (f"{WEEKDAYS[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year} "
             f"à {hour(moment)}")
 
 

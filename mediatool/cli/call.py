@@ -102,7 +102,7 @@ def call_command(ctx: click.Context, procedure_id: str | None, query: str | None
 
 
 @click.command("calls")
-@click.option("--day", metavar="AAAA-MM-JJ", help="Les appels de ce jour.")
+@click.option("--day", metavar="AAAA-MM-JJ", help="Les appels de ce jour (ou « aujourd'hui »).")
 @click.option("--month", metavar="AAAA-MM", help="Les appels de ce mois (par défaut : le mois en cours).")
 @format_option()
 def calls_command(day: str | None, month: str | None, fmt: str) -> None:
@@ -120,11 +120,15 @@ def calls_command(day: str | None, month: str | None, fmt: str) -> None:
         raise InvalidInput("--day et --month ne vont pas ensemble", "choisissez l'un des deux")
     data = folder()
     if day:
-        try:
-            first = last = dt.date.fromisoformat(day.strip())
-        except ValueError:
-            raise InvalidInput(f"date illisible : « {day} »", "format attendu : AAAA-MM-JJ, "
-                               "ex. 2026-12-08") from None
+        today = data.now().date()
+        if day.strip().lower().replace("’", "'") in ("aujourd'hui", "aujourdhui"):
+            first = last = today
+        else:
+            try:
+                first = last = dt.date.fromisoformat(day.strip())
+            except ValueError:
+                raise InvalidInput(f"date illisible : « {day} »", "formats acceptés : "
+                                   "2026-12-08 ou aujourd'hui") from None
     else:
         try:
             chosen = Month.parse(month) if month else Month.of(data.now().date())

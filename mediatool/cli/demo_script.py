@@ -7,4 +7,8 @@ DEMO_STEPS: list[tuple[str, list[str]]] = [
     ("Vérifier le dossier", ["check"]),
     ("Chercher une démarche au téléphone", ["catalogue", "search", "titre sejour"]),
     ("Voir la fiche", ["catalogue", "show", "caf-prime-activite"]),
+    ("Prendre un appel (mode scripté) : recommandation, enregistrement, récapitulatif",
+     ["call", "--procedure", "caf-declaration-trimestrielle", "--outcome", "dropin",
+      "--mediator", "camille", "--duration", "6"]),
+    ("Les appels du jour", ["calls", "--day", "aujourd'hui"]),
 ]
