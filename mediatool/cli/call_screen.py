@@ -60,11 +60,10 @@ def run_interactive(data: DataFolder, mediator_id: str | None) -> None:
         CallDraft,
         booking_available,
         check_draft,
-        choose_mediator,
         recommendation_for,
         take_call,
     )
-    from mediatool.errors import InvalidInput, RuleRefusal
+    from mediatool.errors import RuleRefusal
     from mediatool.render_fiche import fiche_lines
     from mediatool.triage import OUTCOME_LABELS, next_dropins, phone_shift
 
@@ -84,7 +83,7 @@ def run_interactive(data: DataFolder, mediator_id: str | None) -> None:
         click.echo("Hors permanence téléphonique : l'appel sera enregistré et signalé.")
     click.echo("Ctrl-C à tout moment : l'appel est abandonné, rien n'est enregistré.")
 
-    mediator = _pick_mediator(catalogue, mediator_id, choose_mediator, InvalidInput)
+    mediator = _pick_mediator(catalogue, mediator_id)
     procedure, query = _pick_procedure(index)
     theme = None
     missing = False
@@ -96,7 +95,9 @@ def run_interactive(data: DataFolder, mediator_id: str | None) -> None:
             answer = ask("\nLa personne a-t-elle ces prérequis ? [O/n] > ")
             missing = answer.lower().startswith("n")
         recommendation = recommendation_for(catalogue, procedure, missing)
-        heading(f"Recommandation : {OUTCOME_LABELS[recommendation.outcome].upper()}")
+        label = ("rendez-vous court, ou permanence" if recommendation.short
+                 else OUTCOME_LABELS[recommendation.outcome])
+        heading(f"Recommandation : {label.upper()}")
         click.echo(recommendation.reason)
     elif query is not None:
         theme = _pick_theme()
@@ -152,10 +153,13 @@ def _numbered(items: Sequence[str], start: int = 1) -> None:
         click.echo(f"  {number:>2}  {text}")
 
 
-def _pick_mediator(catalogue: Any, wanted: str | None, choose: Any, invalid: type) -> str:
+def _pick_mediator(catalogue: Any, wanted: str | None) -> str:
+    from mediatool.calls import choose_mediator
+    from mediatool.errors import InvalidInput
+
     mediators = catalogue.team.mediators
     if wanted or len(mediators) == 1:
-        return choose(catalogue, wanted).id
+        return choose_mediator(catalogue, wanted).id
     heading("Qui répond ?")
     _numbered([f"{m.id} ({m.name})" for m in mediators])
     while True:
@@ -163,8 +167,8 @@ def _pick_mediator(catalogue: Any, wanted: str | None, choose: Any, invalid: typ
         if answer.isdigit() and 1 <= int(answer) <= len(mediators):
             return mediators[int(answer) - 1].id
         try:
-            return choose(catalogue, answer).id
-        except invalid as exc:
+            return choose_mediator(catalogue, answer).id
+        except InvalidInput as exc:
             click.echo(f"{exc.message} — {exc.hint}")
 
 
