@@ -194,6 +194,8 @@ def take_call(data: DataFolder, draft: CallDraft, now: dt.datetime,
     booking (exit 3) or a bad input (exit 2) records nothing.
     """
     catalogue = data.catalogue
+    if wish is not None and draft.outcome is None:
+        draft = replace(draft, outcome="appointment")
     call = check_draft(catalogue, draft)
     if wish is not None and call.outcome != "appointment":
         raise InvalidInput("une réservation demande --outcome appointment",
@@ -217,16 +219,14 @@ def book_for_call(data: DataFolder, call: CheckedCall, wish: BookingWish, call_i
         raise InvalidInput("la prise de rendez-vous n'est pas encore disponible",
                            "enregistrez l'appel sans réservation (suite : rendez-vous)")
     from mediatool import booking
+    from mediatool.frenchdates import format_datetime
 
     catalogue = data.catalogue
     duration = (call.recommendation.appointment_duration_min if call.recommendation else None)
-    mediator = wish.mediator
-    at = wish.at
+    mediator, at = wish.mediator, wish.at
     if mediator is None:
         slot = first_free_slot(data, duration, now)
         mediator, at = slot.mediator, slot.start
-    else:
-        mediator = mediator_by_id(catalogue, mediator).id
     request = booking.BookingRequest(
         mediator=mediator, kind="demarche", person=wish.person,
         procedure=call.procedure.id if call.procedure else None, at=at,
@@ -234,10 +234,10 @@ def book_for_call(data: DataFolder, call: CheckedCall, wish: BookingWish, call_i
         by=call.mediator.id)
     appointment = booking.book(data, request, now)
     who = catalogue.team.mediator(appointment.mediator)
-    site = catalogue.team.site(getattr(appointment, "site", None) or (who.site if who else None))
     return appointment, BookedAppointment(
-        appointment.id, appointment.start, appointment.duration_min,
-        who.name if who else appointment.mediator, site)
+        appointment.id, format_datetime(appointment.start.astimezone(now.tzinfo)),
+        appointment.duration_min, who.name if who else appointment.mediator,
+        catalogue.team.site(appointment.site))
 
 
 def free_slots(data: DataFolder, duration_min: int | None, now: dt.datetime,
@@ -245,15 +245,11 @@ def free_slots(data: DataFolder, duration_min: int | None, now: dt.datetime,
     """The earliest free démarche slots across the team, earliest first."""
     from mediatool import booking
 
-    slots: list[Any] = []
-    for mediator in data.catalogue.team.mediators:
-        slots.extend(booking.next_free_slots(data, mediator.id, "demarche", duration_min, now,
-                                             count=count))
-    slots.sort(key=lambda s: (s.start, s.mediator))
-    return slots[:count]
+    return booking.next_free_slots(data, None, "demarche", duration_min, now, count=count)
 
 
 def first_free_slot(data: DataFolder, duration_min: int | None, now: dt.datetime) -> Any:
+    """The team's first free démarche slot; RuleRefusal (exit 3) when there is none."""
     from mediatool.errors import RuleRefusal
 
     slots = free_slots(data, duration_min, now, count=1)

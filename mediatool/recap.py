@@ -16,8 +16,6 @@ from mediatool.model import WEEKDAYS, Organisation, Procedure, Site, Team
 from mediatool.triage import DropinOccurrence
 
 SMS_LIMIT = 480
-MONTH_NAMES = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-               "septembre", "octobre", "novembre", "décembre")
 MONTH_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
                "oct.", "nov.", "déc.")
 
@@ -27,7 +25,7 @@ class BookedAppointment:
     """The appointment booked during the call, as the caller needs it."""
 
     id: str
-    start: dt.datetime
+    when: str  # as read to the caller: « mardi 8 décembre 2026, 14 h 00 »
     duration_min: int
     mediator_name: str
     site: Site | None
@@ -57,13 +55,6 @@ def day_label(day: dt.date, compact: bool = False) -> str:
     if compact:
         return f"{WEEKDAYS[day.weekday()][:3]}. {day.day}/{day.month:02d}"
     return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTH_SHORT[day.month - 1]}"
-
-
-def long_date(moment: dt.datetime) -> str:
-    """'mardi 8 décembre 2026 à 14h': the appointment, said in full."""
-    day = moment.date()
-    return (f"{WEEKDAYS[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year} "
-            f"à {hour(moment)}")
 
 
 def _site_text(site: Site | None, with_address: bool) -> str:
@@ -181,7 +172,7 @@ def _appointment(data: RecapInput, level: _Detail) -> str:
                      _prerequisites(data, level), _usage(data),
                      _line_text(data.team, level.line_hours))
     where = _site_text(booked.site, level.addresses)
-    main = f"Rendez-vous le {long_date(booked.start)} ({booked.duration_min} min)"
+    main = f"Rendez-vous le {booked.when} ({booked.duration_min} min)"
     main += f" avec {booked.mediator_name}"
     main += f", {where}." if where else "."
     line = data.team.phone_line

@@ -144,3 +144,36 @@ def test_giving_up_records_nothing(folder, stop):
     assert finish(child) == 1
     assert calls(folder) == []
     assert "Traceback" not in (child.before or "")
+
+
+def test_booking_during_the_call(folder):
+    pytest.importorskip("mediatool.booking")
+    child = spawn(folder)
+    child.expect("Mots de la personne > ")
+    child.sendline("prime activite")
+    child.sendline(pick(child, "Demander la prime d'activité"))
+    child.expect(r"ces prérequis \? \[O/n\] > ")
+    child.sendline("")
+    child.expect(r"N° \(Entrée = 2\) > ")
+    child.sendline("")
+    child.expect("Prochains créneaux libres")
+    child.expect(r"1  mardi 8 décembre 2026, 14 h 00 — Camille \(Centre\)")
+    child.expect("N° > ")
+    child.sendline("1")
+    child.expect("Nom de la personne .*> ")
+    child.sendline("Nadia B.")
+    child.expect("Téléphone .*> ")
+    child.sendline("06 39 98 00 42")
+    child.expect("Note .*> ")
+    child.sendline("")
+    child.expect("Durée .*> ")
+    child.sendline("")
+    child.expect(r"Rendez-vous : (A-[0-9A-Z]{6})")
+    appointment = child.match.group(1)
+    child.expect("Rendez-vous le mardi 8 décembre 2026, 14 h 00")
+    assert finish(child) == 0
+    [saved] = calls(folder)
+    assert saved["appointment"] == appointment and "person" not in saved
+    booked = yaml.safe_load((folder / "records" / "appointments" / "2026-12.yaml")
+                            .read_text(encoding="utf-8"))
+    assert booked["from_call"] == saved["id"] and booked["person"] == "Nadia B."

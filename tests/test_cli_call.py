@@ -212,3 +212,69 @@ def test_calls_show_appointments_linked_later(run, folder):
 def test_calls_bad_dates_exit_2(run, args):
     result = run("calls", *args)
     assert result.exit_code == 2 and result.stderr.startswith("Erreur : ")
+
+
+# ---- booking during the call ----------------------------------------------------
+
+def appointments(folder):
+    path = folder / "records" / "appointments" / "2026-12.yaml"
+    if not path.exists():
+        return []
+    return [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d]
+
+
+def test_book_first_free_links_call_and_appointment(run, folder):
+    pytest.importorskip("mediatool.booking")
+    out = call_json(run, "--procedure", "caf-prime-activite", "--book-first-free",
+                    "--person", "Nadia B.", "--phone", "06 39 98 00 42")
+    call = out["call"]
+    assert call["outcome"] == "appointment" and call["appointment"].startswith("A-")
+    assert "person" not in call and "phone" not in call
+    [booked] = appointments(folder)
+    assert booked["id"] == call["appointment"] and booked["from_call"] == call["id"]
+    assert booked["person"] == "Nadia B." and booked["phone"] == "06 39 98 00 42"
+    assert booked["start"].startswith("2026-12-08T14:00") and booked["duration_min"] == 45
+    assert "Rendez-vous le mardi 8 décembre 2026, 14 h 00 (45 min) avec Camille" in out["recap"]
+    assert call["appointment"] in out["recap"]
+    assert [c["id"] for c in recorded(folder)] == [call["id"]]
+
+
+def test_short_procedure_books_a_short_appointment(run, folder):
+    pytest.importorskip("mediatool.booking")
+    out = call_json(run, "--procedure", "attestation-caf", "--book-first-free",
+                    "--person", "Gérard T.")
+    assert out["recommendation"]["short"] is True
+    assert appointments(folder)[0]["duration_min"] == 15
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["--procedure", "caf-prime-activite", "--book-first-free", "--person", "N",
+      "--book-with", "camile"], 2, "vouliez-vous : camille"),
+    (["--procedure", "caf-prime-activite", "--book-first-free", "--person", "N",
+      "--phone", "abc"], 2, "téléphone"),
+    (["--procedure", "conseil-juridique", "--book-first-free", "--person", "N"], 2,
+     "hors de la mission"),
+    (["--procedure", "caf-prime-activite", "--outcome", "dropin", "--book-first-free",
+      "--person", "N"], 2, "--outcome appointment"),
+])
+def test_failed_booking_records_nothing(run, folder, args, code, message):
+    pytest.importorskip("mediatool.booking")
+    assert run("call", "--procedure", "ants-carte-grise").exit_code == 0
+    before = calls_file(folder).read_bytes()
+    result = run("call", *args)
+    assert result.exit_code == code, result.output
+    assert message in result.stderr
+    assert calls_file(folder).read_bytes() == before and appointments(folder) == []
+
+
+def test_no_free_slot_is_refused_with_exit_3(tmp_path, run):
+    pytest.importorskip("mediatool.booking")
+    team = TEAM.replace("""    hours:
+      - {day: mardi, start: "14:00", end: "17:30"}
+      - {day: jeudi, start: "09:00", end: "12:30"}
+""", "")
+    data = write_folder(tmp_path / "nohours", team=team)
+    result = run("call", "--procedure", "caf-prime-activite", "--book-first-free",
+                 "--person", "N", data=data)
+    assert result.exit_code == 3 and "créneau" in result.stderr
+    assert recorded(data) == [] and appointments(data) == []

@@ -110,7 +110,11 @@ def run_interactive(data: DataFolder, mediator_id: str | None) -> None:
                                          procedure.organisation if procedure else None)
     wish = None
     if outcome == "appointment":
-        wish = _pick_booking(data, recommendation, opened, booking_available())
+        if procedure is None or not procedure.in_scope:
+            click.echo("Sans démarche du catalogue (dans la mission), pas de réservation ici : "
+                       "l'appel est noté « rendez-vous à proposer ».")
+        else:
+            wish = _pick_booking(data, recommendation, opened, booking_available())
     note = ask("Note (Entrée pour passer ; ni nom ni téléphone) > ") or None
     measured = max(1, math.ceil((time.monotonic() - began) / 60))
     duration = _ask_duration(measured)
@@ -259,13 +263,14 @@ def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
                   available: bool) -> Any:
     """The booking wish from the slots shown, or None to record the intent only."""
     from mediatool.calls import BookingWish, free_slots
-    from mediatool.recap import day_label, hour
 
     if not available:
         click.echo("Réservation pas encore disponible ici : l'appel est noté « rendez-vous à "
                    "proposer ».")
         return None
     duration = recommendation.appointment_duration_min if recommendation else None
+    from mediatool.frenchdates import format_datetime
+
     slots = free_slots(data, duration, now)
     heading("Prochains créneaux libres")
     if not slots:
@@ -276,7 +281,7 @@ def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
     for slot in slots:
         who = team.mediator(slot.mediator)
         site = team.site(who.site if who else None)
-        labels.append(f"{day_label(slot.start.date())} {hour(slot.start)} — "
+        labels.append(f"{format_datetime(slot.start.astimezone(now.tzinfo))} — "
                       f"{who.name if who else slot.mediator}" + (f" ({site.name})" if site else ""))
     _numbered(labels)
     click.echo("   0  ne pas réserver maintenant (rendez-vous à proposer)")
