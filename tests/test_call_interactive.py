@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pexpect
 import pytest
-import yaml
 from conftest import NOW, TEAM, write_folder
+from test_cli_call import documents
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 20
@@ -26,10 +26,7 @@ def spawn(folder, **env):
 
 
 def calls(folder):
-    path = folder / "records" / "calls" / "2026-12.yaml"
-    if not path.exists():
-        return []
-    return [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d]
+    return documents(folder, "calls")
 
 
 def pick(child, title):
@@ -38,6 +35,13 @@ def pick(child, title):
     found = re.search(rf"(\d+)\s+{re.escape(title)}", child.before)
     assert found, child.before
     return found.group(1)
+
+
+def no_note_measured_duration(child):
+    child.expect("Note .*> ")
+    child.sendline("")
+    child.expect("Durée .*> ")
+    child.sendline("")
 
 
 def finish(child):
@@ -88,10 +92,7 @@ def test_refining_missing_prerequisites_and_redirect(folder):
     child.expect("Réorienter vers : Caisse d'allocations familiales")
     child.expect("Entrée pour confirmer")
     child.sendline("")
-    child.expect("Note .*> ")
-    child.sendline("")
-    child.expect("Durée .*> ")
-    child.sendline("")
+    no_note_measured_duration(child)
     child.expect("contactez Caisse d'allocations familiales")
     assert finish(child) == 0
     [saved] = calls(folder)
@@ -118,10 +119,7 @@ def test_nothing_fits_records_the_words_and_theme(tmp_path):
     child.expect(r"Suite donnée")
     child.expect("N° > ")
     child.sendline("5")
-    child.expect("Note .*> ")
-    child.sendline("")
-    child.expect("Durée .*> ")
-    child.sendline("")
+    no_note_measured_duration(child)
     child.expect("Appel enregistré")
     assert finish(child) == 0
     [saved] = calls(folder)
@@ -164,16 +162,12 @@ def test_booking_during_the_call(folder):
     child.sendline("Nadia B.")
     child.expect("Téléphone .*> ")
     child.sendline("06 39 98 00 42")
-    child.expect("Note .*> ")
-    child.sendline("")
-    child.expect("Durée .*> ")
-    child.sendline("")
+    no_note_measured_duration(child)
     child.expect(r"Rendez-vous : (A-[0-9A-Z]{6})")
     appointment = child.match.group(1)
     child.expect("Rendez-vous le mardi 8 décembre 2026, 14 h 00")
     assert finish(child) == 0
     [saved] = calls(folder)
     assert saved["appointment"] == appointment and "person" not in saved
-    booked = yaml.safe_load((folder / "records" / "appointments" / "2026-12.yaml")
-                            .read_text(encoding="utf-8"))
+    [booked] = documents(folder, "appointments")
     assert booked["from_call"] == saved["id"] and booked["person"] == "Nadia B."

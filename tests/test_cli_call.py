@@ -18,11 +18,16 @@ def calls_file(folder):
     return folder / "records" / "calls" / "2026-12.yaml"
 
 
-def recorded(folder):
-    path = calls_file(folder)
+def documents(folder, kind="calls"):
+    """The raw YAML documents of December 2026's file: what is really on disk."""
+    path = folder / "records" / kind / "2026-12.yaml"
     if not path.exists():
         return []
     return [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d]
+
+
+def recorded(folder):
+    return documents(folder, "calls")
 
 
 def call_json(run, *args):
@@ -217,10 +222,7 @@ def test_calls_bad_dates_exit_2(run, args):
 # ---- booking during the call ----------------------------------------------------
 
 def appointments(folder):
-    path = folder / "records" / "appointments" / "2026-12.yaml"
-    if not path.exists():
-        return []
-    return [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d]
+    return documents(folder, "appointments")
 
 
 def test_book_first_free_links_call_and_appointment(run, folder):
