@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from mediatool.catalogue import Catalogue
+from mediatool.days import half_day
 from mediatool.errors import InvalidInput
 from mediatool.lookup import mediator_by_id, organisation_by_id, procedure_by_id
 from mediatool.model import OUTCOMES, THEMES, CallLinked, CallRecorded, Mediator, Procedure
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 MAX_DURATION_MIN = 240
 MAX_NOTE_CHARS = 1000
+SLOTS_SCANNED_PER_CHOICE = 15  # a half-day holds about a dozen quarter-hour starts
 
 
 @dataclass(frozen=True)
@@ -242,17 +244,31 @@ def book_for_call(data: DataFolder, call: CheckedCall, wish: BookingWish, call_i
 
 def free_slots(data: DataFolder, duration_min: int | None, now: dt.datetime,
                count: int = 5) -> list[Any]:
-    """The earliest free démarche slots across the team, earliest first."""
+    """The earliest free démarche slots, one per mediator and half-day, earliest first.
+
+    Five quarter-hours in a row of the same afternoon are not five choices
+    for a caller; the first slot of each distinct half-day is.
+    """
     from mediatool import booking
 
-    return booking.next_free_slots(data, None, "demarche", duration_min, now, count=count)
+    team = data.catalogue.team
+    slots = booking.next_free_slots(data, None, "demarche", duration_min, now,
+                                    count=count * SLOTS_SCANNED_PER_CHOICE)
+    chosen: dict[tuple[str, tuple[dt.date, str]], Any] = {}
+    for slot in sorted(slots, key=lambda s: (s.start, s.mediator)):
+        key = (slot.mediator, half_day(slot.start.astimezone(now.tzinfo), team.halfday_boundary))
+        chosen.setdefault(key, slot)
+        if len(chosen) == count:
+            break
+    return list(chosen.values())
 
 
 def first_free_slot(data: DataFolder, duration_min: int | None, now: dt.datetime) -> Any:
     """The team's first free démarche slot; RuleRefusal (exit 3) when there is none."""
+    from mediatool import booking
     from mediatool.errors import RuleRefusal
 
-    slots = free_slots(data, duration_min, now, count=1)
+    slots = booking.next_free_slots(data, None, "demarche", duration_min, now, count=1)
     if not slots:
         raise RuleRefusal("aucun créneau libre pour un rendez-vous",
                           "enregistrez l'appel sans réservation et rappelez la personne")

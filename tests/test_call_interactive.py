@@ -156,6 +156,9 @@ def test_booking_during_the_call(folder):
     child.sendline("")
     child.expect("Prochains créneaux libres")
     child.expect(r"1  mardi 8 décembre 2026, 14 h 00 — Camille \(Centre\)")
+    # one choice per half-day, not every quarter-hour of the same afternoon
+    child.expect(r"2  jeudi 10 décembre 2026, 9 h 00 — Camille")
+    child.expect(r"3  mardi 15 décembre 2026, 14 h 00 — Camille")
     child.expect("N° > ")
     child.sendline("1")
     child.expect("Nom de la personne .*> ")

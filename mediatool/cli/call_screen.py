@@ -74,6 +74,8 @@ def run_interactive(data: DataFolder, mediator_id: str | None) -> None:
     index = data.search_index
     index.search("caf")  # warms rapidfuzz so the first real search is as quick as the next
     next_dropins(team, opened)  # loads the public holidays now rather than mid-call
+    if booking_available():
+        import mediatool.booking  # noqa: F401  (so the free slots show at once)
 
     shift = phone_shift(team, opened)
     click.secho(f"Appel — {team.service}", bold=True)
