@@ -207,13 +207,18 @@ def load_documents(data: bytes | str) -> list[Document]:
     # Slow path: find which chunk is broken, with its own line numbers.
     documents = []
     for line, chunk in chunks:
-        try:
-            value = yaml.load(chunk, Loader=SafeLoader)
-        except yaml.YAMLError as exc:
-            err = _syntax_error(exc)
-            raise YamlSyntaxError(err.message, line + (err.line or 1) - 1, err.column) from None
-        documents.append(Document(line, value, ends_complete(chunk), chunk))
+        documents.append(load_one_document(chunk, line))
     return documents
+
+
+def load_one_document(chunk: str, line: int) -> Document:
+    """Parse one record document that starts at `line` of its file."""
+    try:
+        value = yaml.load(chunk, Loader=SafeLoader)
+    except yaml.YAMLError as exc:
+        err = _syntax_error(exc)
+        raise YamlSyntaxError(err.message, line + (err.line or 1) - 1, err.column) from None
+    return Document(line, value, ends_complete(chunk), chunk)
 
 
 def ends_complete(chunk: str) -> bool:
