@@ -510,11 +510,14 @@ def detail_rows(catalogue: Catalogue, records_by_kind: Mapping[str, Sequence[Rec
         [*records_by_kind.get("appointments", ()), *history.appointments]))
     links = _call_links([*records_by_kind.get("calls", ()), *history.calls],
                         appointments.values())
+    calls_of: dict[str, set[str]] = defaultdict(set)
+    for call_id, appointment_ids in links.items():
+        for appointment_id in appointment_ids:
+            calls_of[appointment_id].add(call_id)
     rows = []
-    for record in records_by_kind.get("calls", ()):
-        call = record.event
-        if not isinstance(call, CallRecorded):
-            continue
+    calls = [r.event for r in records_by_kind.get("calls", ())
+             if isinstance(r.event, CallRecorded)]
+    for call in sorted(calls, key=lambda c: (c.at, c.id)):
         local = _local(call.at, zone)
         if local.date() not in period:
             continue
@@ -535,7 +538,8 @@ def detail_rows(catalogue: Catalogue, records_by_kind: Mapping[str, Sequence[Rec
             appointment.mediator, appointment.kind, appointment.procedure or "",
             procedure.theme if procedure else "", appointment.situation(now),
             str(appointment.duration_min), "", "", "",
-            " ".join(x for x in (appointment.from_call, appointment.path) if x)))
+            " ".join([*sorted(calls_of.get(appointment.id, ())), *filter(None, [
+                appointment.path])])))
     return rows
 
 
