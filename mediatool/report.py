@@ -7,6 +7,7 @@ order is the JSON key order, so exports stay stable from one month to the next.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
@@ -184,7 +185,8 @@ class Report:
 class History:
     """Records read outside the period's own files, that some figures need.
 
-    - `dropins`: tallies of the months before the period (the trend);
+    - `dropins`: tallies of the months before the period (the trend), or
+      `dropin_totals`: month "YYYY-MM" → (sessions, seen, refused) already added up;
     - `appointments`: every event of appointments stored outside the period
       that a period call led to, or that share an ISO week with the period;
     - `calls`: `linked` events stored in later months;
@@ -193,6 +195,8 @@ class History:
     """
 
     dropins: Sequence[Record] = ()
+    dropin_totals: Mapping[str, tuple[int, int, int]] = dataclasses.field(
+        default_factory=dict)
     appointments: Sequence[Record] = ()
     calls: Sequence[Record] = ()
     paths: Sequence[Record] = ()
@@ -284,7 +288,7 @@ def build_report(catalogue: Catalogue, records_by_kind: Mapping[str, Sequence[Re
         paths=_paths(catalogue, records_by_kind.get("paths", ()), history.paths,
                      appointments, period, zone),
         dropins=_dropins(catalogue, [*records_by_kind.get("dropins", ()), *history.dropins],
-                         period))
+                         history.dropin_totals, period))
 
 
 def _unique_records(records: Iterable[Record]) -> list[Record]:
@@ -395,18 +399,24 @@ def _appointments(catalogue: Catalogue, appointments: Mapping[str, Appointment],
 
 
 def period_weeks(period: Period) -> list[dt.date]:
-    """Mondays of the ISO weeks that overlap the period."""
+    """Mondays of the ISO weeks of the period: those whose Thursday is in it.
+
+    As ISO 8601 does for years, a week belongs to the month holding its
+    Thursday, so consecutive monthly reports count each week once. A period
+    holding no Thursday (a few days) gets the weeks it touches.
+    """
     monday = period.first - dt.timedelta(days=period.first.weekday())
-    weeks = []
+    touching = []
     while monday <= period.last:
-        weeks.append(monday)
+        touching.append(monday)
         monday += dt.timedelta(days=7)
-    return weeks
+    owned = [m for m in touching if m + dt.timedelta(days=3) in period]
+    return owned or touching
 
 
 def _half_days(team: Team, appointments: Iterable[Appointment], period: Period,
                zone: ZoneInfo) -> tuple[HalfDays, ...]:
-    """Half-days used per mediator and ISO week, for every week touching the period.
+    """Half-days used per mediator and ISO week, for the weeks of the period.
 
     Weeks are counted whole, days outside the period included: the cap is
     weekly. Zero is shown as zero, never as a warning (no minimum).
@@ -478,8 +488,8 @@ def trend_months(period: Period, months: int = TREND_MONTHS) -> list[Month]:
     return months_between(first.first_day, period.last)
 
 
-def _dropins(catalogue: Catalogue, records: Sequence[Record], period: Period
-             ) -> DropinsSection:
+def _dropins(catalogue: Catalogue, records: Sequence[Record],
+             totals: Mapping[str, tuple[int, int, int]], period: Period) -> DropinsSection:
     tallies = [r.event for r in _unique_records(records) if isinstance(r.event, DropinTally)]
     current = [t for t in tallies if t.date in period]
     names = {s.id: s.name for s in catalogue.team.sites}
@@ -492,13 +502,22 @@ def _dropins(catalogue: Catalogue, records: Sequence[Record], period: Period
     total = _figures("total", "total", current)
     months = trend_months(period)
     # Months before the first tally are "no data yet", not months with nobody turned away.
-    while len(months) > len(period.months) and months[0] not in by_month:
+    while (len(months) > len(period.months) and months[0] not in by_month
+           and str(months[0]) not in totals):
         months.pop(0)
+    trend = []
+    for month in months:
+        figures = _figures(str(month), str(month), by_month.get(month, []))
+        if str(month) in totals and month not in by_month:
+            sessions, seen, refused = totals[str(month)]
+            figures = DropinFigures(str(month), str(month), sessions, seen, refused,
+                                    rate(refused, seen + refused))
+        trend.append(figures)
     return DropinsSection(
         sessions=total.sessions, seen=total.seen, refused=total.refused,
         refusal_rate=total.refusal_rate,
         by_site=tuple(_figures(s, names.get(s, s), t) for s, t in by_site.items()),
-        trend=tuple(_figures(str(m), str(m), by_month.get(m, [])) for m in months))
+        trend=tuple(trend))
 
 
 def detail_rows(catalogue: Catalogue, records_by_kind: Mapping[str, Sequence[Record]],

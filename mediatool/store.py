@@ -233,6 +233,22 @@ class Store:
                                "corrigez-les ou lancez « mediatool check --repair »", problems)
         return records
 
+    def read_texts(self, kind: str, months: Iterable[Month]) -> list[tuple[Month, str]]:
+        """The raw text of each existing month file, read under its lock."""
+        texts = []
+        for month in months:
+            path = self.file(kind, month)
+            if not path.exists():
+                continue
+            with self.transaction([(kind, month)]):
+                try:
+                    data = path.read_bytes()
+                except OSError as exc:
+                    raise OperationalError(f"lecture impossible de {self.relative(path)} : "
+                                           f"{exc.strerror}") from None
+            texts.append((month, data.decode("utf-8-sig", errors="replace")))
+        return texts
+
     def read_matching(self, kind: str, months: Iterable[Month], pattern: re.Pattern[str],
                       wanted: set[str] | None = None,
                       fallback: re.Pattern[str] | None = None) -> list[Record]:

@@ -437,17 +437,29 @@ def test_half_days_per_week_against_the_cap(report):
     appts = report.appointments
     assert appts.cap == 2
     used = {(h.mediator, h.week): h.used for h in appts.half_days}
-    assert sorted({w for _, w in used}) == ["2026-S44", "2026-S45", "2026-S46", "2026-S47",
-                                            "2026-S48", "2026-S49"]
-    # camille: A-11 (27 Oct, October file) in S44; A-1 in S45 (A-2 cancelled frees its
-    # half-days); A-8 revoked; A-3 (no-show still held its slot) in S48; A-5 (3 Dec,
-    # December file) in S49.
-    assert [used[("camille", f"2026-S{w}")] for w in range(44, 50)] == [1, 1, 0, 0, 1, 1]
+    # Weeks whose Thursday is in November; S44 (Thursday 29 Oct) and S49 (3 Dec) are not.
+    assert sorted({w for _, w in used}) == ["2026-S45", "2026-S46", "2026-S47", "2026-S48"]
+    # camille: A-1 in S45 (A-2 cancelled frees its half-days); A-8 revoked; A-3 (a no-show
+    # still held its slot) in S48.
+    assert [used[("camille", f"2026-S{w}")] for w in range(45, 49)] == [1, 0, 0, 1]
     # samir: A-4 (10 Nov afternoon) + A-6 (12 Nov 12:30-13:30: both half-days) = 3 in S46;
-    # A-7 in S48; A-9 (30 Nov morning) + A-10 (1 Dec, December file) in S49.
-    assert [used[("samir", f"2026-S{w}")] for w in range(44, 50)] == [0, 0, 3, 0, 1, 2]
+    # A-7 in S48.
+    assert [used[("samir", f"2026-S{w}")] for w in range(45, 49)] == [0, 3, 0, 1]
     over = [(h.mediator, h.week) for h in appts.half_days if h.over_cap]
     assert over == [("samir", "2026-S46")]
+
+
+def test_a_week_straddling_two_months_is_counted_whole():
+    """December owns S49 (Thursday 3 Dec), which starts on Monday 30 November."""
+    december = Period.month(Month(2026, 12))
+    report = build_report(catalogue(), {"appointments": [*HISTORY.appointments]}, december,
+                          NOW, History(appointments=records("appointments", APPOINTMENTS)))
+    used = {(h.mediator, h.week): h.used for h in report.appointments.half_days}
+    assert sorted({w for _, w in used}) == ["2026-S49", "2026-S50", "2026-S51", "2026-S52",
+                                            "2026-S53"]
+    # samir: A-9 (30 Nov morning, November file) + A-10 (1 Dec afternoon); camille: A-5.
+    assert (used[("samir", "2026-S49")], used[("camille", "2026-S49")]) == (2, 1)
+    assert report.appointments.booked == 2  # A-5 and A-10 start in December
 
 
 def test_paths(report):
@@ -492,6 +504,10 @@ def test_a_shorter_period_keeps_only_its_days():
     assert part.dropins.seen == 10
     assert [h.week for h in part.appointments.half_days if h.mediator == "camille"] == [
         "2026-S45"]
+    # Two days without a Thursday: the week they touch.
+    days = Period.between(dt.date(2026, 11, 2), dt.date(2026, 11, 3))
+    assert {h.week for h in build_report(catalogue(), november(), days, NOW)
+            .appointments.half_days} == {"2026-S45"}
 
 
 def test_duration_buckets_bounds():

@@ -7,8 +7,8 @@ from test_report import HISTORY, NOVEMBER, NOW, catalogue, november
 
 from mediatool.errors import DataProblems, InvalidInput
 from mediatool.period import Month
-from mediatool.report import build_report
-from mediatool.reporting import read_period, resolve_period
+from mediatool.report import Period, build_report
+from mediatool.reporting import canonical_tally_totals, read_period, resolve_period
 from mediatool.store import Store
 
 
@@ -41,9 +41,32 @@ def test_read_period_finds_history_in_other_month_files(tmp_path):
     found = read_period(store, NOVEMBER)
     assert build_report(catalogue(), found.records, NOVEMBER, NOW, found.history) == expected
     # Only the looked-up documents of other months were parsed.
-    assert {r.event.id for r in found.history.appointments} == {"A-000005", "A-000010",
-                                                               "A-000011"}
+    assert {r.event.id for r in found.history.appointments} == {"A-000005"}
     assert [r.event.id for r in found.history.paths] == ["P-000000"]
+    # The trend's months were added up without a YAML parse.
+    assert found.history.dropin_totals == {"2026-08": (1, 5, 15), "2026-10": (1, 9, 9)}
+    # December owns the week of Monday 30 November: A-9 is looked up in November's file.
+    december = Period.month(Month(2026, 12))
+    found = read_period(store, december)
+    assert {r.event.id for r in found.history.appointments} == {"A-000009"}
+    report = build_report(catalogue(), found.records, december, NOW, found.history)
+    assert [h.used for h in report.appointments.half_days
+            if h.mediator == "samir" and h.week == "2026-S49"] == [2]
+
+
+def test_tally_fast_path_falls_back_on_any_other_layout():
+    written = ("---\nid: D-000001\nevent: tally\nat: '2026-11-02T17:05:00+01:00'\nby: camille\n"
+               "site: centre\ndate: '2026-11-02'\nseen: 10\nrefused: 5\nnote: 'froid : file'\n"
+               "...\n")
+    assert canonical_tally_totals(written * 3) == (3, 30, 15)
+    assert canonical_tally_totals("") == (0, 0, 0)
+    for edited in (written.replace("seen: 10", "seen: -1"),
+                   written.replace("refused: 5\n", "refused: 5\nextra: 1\n"),
+                   written.replace("\n", "\r\n"),
+                   written[:-4],
+                   written + "# comment\n",
+                   written.replace("seen: 10", "seen: 1001")):
+        assert canonical_tally_totals(written + edited) is None, edited
 
 
 def test_read_matching_reports_a_broken_document_with_its_line(tmp_path):
