@@ -88,15 +88,19 @@ def push(url: str, user: str | None, password: str | None,
          ) -> PushResult:
     """Make the server's calendars match `calendars`; OperationalError with one reason."""
     caldav = _library()
+    client = None
     try:
         client = caldav.DAVClient(url=url, username=user, password=password,
                                   timeout=TIMEOUT_S)
-        with client:
-            return _push(client, calendars, window_start)
+        return _push(client, calendars, window_start)
     except OperationalError:
         raise
     except Exception as exc:  # network, HTTP and DAV errors all become one line
         raise OperationalError(_reason(url, exc), _LOCAL_FILES_OK) from exc
+    finally:
+        close = getattr(client, "close", None)
+        if close is not None:
+            close()
 
 
 def _reason(url: str, exc: Exception) -> str:
