@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -40,6 +41,7 @@ from mediatool.model import (
     DateRange,
     DropinSession,
     Mediator,
+    Organisation,
     Procedure,
     Site,
     Team,
@@ -61,23 +63,22 @@ KIND_LABELS = {"demarche": "démarche", "usage": "usage"}
 
 # ---- serializer ------------------------------------------------------------
 
-_TEXT_ESCAPES = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n",
-                               "\r": None, **{chr(c): None for c in range(32)
-                                              if c not in (9, 10, 13)}, "\x7f": None})
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # not allowed in TEXT (HTAB, LF ok)
 
 
 def escape_text(value: str) -> str:
     """A TEXT value (RFC 5545 §3.3.11): backslash, `;`, `,` and newlines escaped."""
-    return value.translate(_TEXT_ESCAPES)
+    if "\r" in value or _CONTROL.search(value):
+        value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\n", "\\n"))
 
 
-def fold(line: str) -> str:
-    """One content line, folded at 75 octets without splitting a UTF-8 character."""
-    if len(line) <= 75 and line.isascii():
-        return line + "\r\n"
+def fold(line: str) -> bytes:
+    """One content line in UTF-8, folded at 75 octets without splitting a character."""
     data = line.encode("utf-8")
     if len(data) <= 75:
-        return line + "\r\n"
+        return data + b"\r\n"
     parts = []
     start, limit = 0, 75
     while len(data) - start > limit:
@@ -87,19 +88,25 @@ def fold(line: str) -> str:
         parts.append(data[start:end])
         start, limit = end, 74  # continuation lines begin with one space
     parts.append(data[start:])
-    return "\r\n ".join(p.decode("utf-8") for p in parts) + "\r\n"
+    return b"\r\n ".join(parts) + b"\r\n"
+
+
+def _stamp(moment: dt.datetime) -> str:
+    # strftime is several times slower, and this runs six times per appointment
+    return (f"{moment.year:04d}{moment.month:02d}{moment.day:02d}"
+            f"T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}")
 
 
 def _utc(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return _stamp(moment.astimezone(dt.UTC)) + "Z"
 
 
 def _local(moment: dt.datetime, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime("%Y%m%dT%H%M%S")
+    return _stamp(moment.astimezone(zone))
 
 
 def _date(day: dt.date) -> str:
-    return day.strftime("%Y%m%d")
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
 def _midnight_utc(day: dt.date) -> dt.datetime:
@@ -112,16 +119,16 @@ class Event:
 
     uid: str
     sort_key: tuple[int, str, str]
-    text: str  # BEGIN:VEVENT … END:VEVENT, CRLF line ends
-    start: dt.datetime  # for CalDAV: events that ended before the window stay on the server
+    text: bytes  # BEGIN:VEVENT … END:VEVENT, UTF-8, CRLF line ends
+    start: dt.datetime
     recurring: bool = False
 
 
 class _Lines:
-    """Collects the content lines of one component."""
+    """Collects the folded content lines of one component."""
 
     def __init__(self) -> None:
-        self.parts: list[str] = []
+        self.parts: list[bytes] = []
 
     def add(self, name: str, value: str) -> None:
         self.parts.append(fold(f"{name}:{value}"))
@@ -130,13 +137,13 @@ class _Lines:
         if value:
             self.parts.append(fold(f"{name}:{escape_text(value)}"))
 
-    def build(self) -> str:
-        return "".join(self.parts)
+    def build(self) -> bytes:
+        return b"".join(self.parts)
 
 
 def _event(uid: str, sort_key: tuple[int, str, str], start: dt.datetime,
            lines: _Lines, recurring: bool = False) -> Event:
-    return Event(uid, sort_key, "BEGIN:VEVENT\r\n" + lines.build() + "END:VEVENT\r\n",
+    return Event(uid, sort_key, b"BEGIN:VEVENT\r\n" + lines.build() + b"END:VEVENT\r\n",
                  start, recurring)
 
 
@@ -150,15 +157,15 @@ class CalendarFile:
     title: str
     description: str
     tzid: str
-    vtimezone: str
+    vtimezone: bytes
     events: tuple[Event, ...]
 
     def to_ics(self) -> bytes:
         """The whole calendar, for a subscription (METHOD:PUBLISH)."""
         parts = [self._header(publish=True), self.vtimezone]
         parts.extend(event.text for event in self.events)
-        parts.append("END:VCALENDAR\r\n")
-        return "".join(parts).encode("utf-8")
+        parts.append(b"END:VCALENDAR\r\n")
+        return b"".join(parts)
 
     def object_ics(self, event: Event) -> bytes:
         """One event as a CalDAV object: no METHOD (RFC 4791 §4.1), with a fingerprint.
@@ -166,12 +173,11 @@ class CalendarFile:
         The fingerprint lets a push skip events whose content did not change,
         whatever the server does to the text it stores.
         """
-        text = event.text.replace(
-            "END:VEVENT\r\n", f"{FINGERPRINT_PROPERTY}:{fingerprint(event)}\r\nEND:VEVENT\r\n")
-        return (self._header(publish=False) + self.vtimezone + text
-                + "END:VCALENDAR\r\n").encode("utf-8")
+        marker = f"{FINGERPRINT_PROPERTY}:{fingerprint(event)}\r\n".encode()
+        text = event.text.replace(b"END:VEVENT\r\n", marker + b"END:VEVENT\r\n")
+        return self._header(publish=False) + self.vtimezone + text + b"END:VCALENDAR\r\n"
 
-    def _header(self, publish: bool) -> str:
+    def _header(self, publish: bool) -> bytes:
         lines = _Lines()
         lines.add("VERSION", "2.0")
         lines.add("PRODID", PRODID)
@@ -183,23 +189,22 @@ class CalendarFile:
             lines.add("X-WR-TIMEZONE", self.tzid)
             lines.add("REFRESH-INTERVAL;VALUE=DURATION", REFRESH)
             lines.add("X-PUBLISHED-TTL", REFRESH)
-        return "BEGIN:VCALENDAR\r\n" + lines.build()
+        return b"BEGIN:VCALENDAR\r\n" + lines.build()
 
 
 def fingerprint(event: Event) -> str:
     """A short digest of an event's text: equal digests, equal events."""
-    return hashlib.sha256(event.text.encode("utf-8")).hexdigest()[:20]
+    return hashlib.sha256(event.text).hexdigest()[:20]
 
 
 @functools.lru_cache(maxsize=16)
-def vtimezone(tzid: str, first_year: int, last_year: int) -> str:
+def vtimezone(tzid: str, first_year: int, last_year: int) -> bytes:
     """The VTIMEZONE of `tzid` for those years, generated from zoneinfo by icalendar."""
     from icalendar import Timezone
 
     component = Timezone.from_tzid(tzid, first_date=dt.date(first_year, 1, 1),
                                    last_date=dt.date(last_year + 1, 1, 1))
-    text = component.to_ical().decode("utf-8")
-    return text.replace("\r\n", "\n").replace("\n", "\r\n")
+    return component.to_ical().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
 
 
 def window_start(now: dt.datetime) -> dt.datetime:
@@ -267,9 +272,10 @@ def build_calendars(catalogue: Catalogue, appointments: Iterable[Appointment],
     own: dict[str, list[Event]] = {m.id: [] for m in team.mediators}
     everyone: list[Event] = []
     for appointment in chosen:
+        mine, shared = _appointment(ctx, appointment)
         if appointment.mediator in own:
-            own[appointment.mediator].append(_appointment(ctx, appointment, in_team=False))
-        everyone.append(_appointment(ctx, appointment, in_team=True))
+            own[appointment.mediator].append(mine)
+        everyone.append(shared)
 
     years = [ctx.first.year, ctx.last_day.year]
     if chosen:
@@ -308,39 +314,49 @@ def appointment_uid(appointment_id: str) -> str:
     return f"{appointment_id}@{UID_DOMAIN}"
 
 
-def _appointment(ctx: Context, a: Appointment, in_team: bool) -> Event:
+def _appointment(ctx: Context, a: Appointment) -> tuple[Event, Event]:
+    """The appointment as its mediator's calendar shows it, and as the team's does.
+
+    Both share every line but SUMMARY (the team's names the mediator), so
+    they are built together: this runs 10,000 times in the benchmark.
+    """
     cancelled = a.status == "cancelled"
     procedure = ctx.catalogue.procedures.get(a.procedure) if a.procedure else None
     path = ctx.paths.get(a.path) if a.path else None
-    summary = _appointment_title(ctx, a, procedure, path)
-    if in_team:
-        summary += f" ({ctx.mediator_label(a.mediator)})"
-    if cancelled:
-        summary = "Annulé — " + summary
-    if ctx.private and a.person:
-        summary += f" — {a.person}"
+    title = _appointment_title(ctx, a, procedure, path)
+    prefix = "Annulé — " if cancelled else ""
+    suffix = f" — {a.person}" if ctx.private and a.person else ""
     last_change = a.last_change or a.booked_at
     uid = appointment_uid(a.id)
-    lines = _Lines()
-    lines.add("UID", uid)
-    lines.add("DTSTAMP", _utc(last_change))
-    lines.add("CREATED", _utc(a.booked_at))
-    lines.add("LAST-MODIFIED", _utc(last_change))
-    lines.add("SEQUENCE", str(a.revisions - 1))
-    lines.add(f"DTSTART;TZID={ctx.tzid}", _local(a.start, ctx.zone))
-    lines.add(f"DTEND;TZID={ctx.tzid}", _local(a.end, ctx.zone))
-    lines.text("SUMMARY", summary)
-    lines.text("DESCRIPTION", _appointment_description(ctx, a, procedure, path))
-    site = ctx.team.site(a.site) or _mediator_site(ctx.team, a.mediator)
-    lines.text("LOCATION", _site_text(site))
-    lines.add("STATUS", "CANCELLED" if cancelled else "CONFIRMED")
+    stamp = _utc(last_change)
+    head = (f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:{stamp}\r\nCREATED:{_utc(a.booked_at)}\r\n"
+            f"LAST-MODIFIED:{stamp}\r\nSEQUENCE:{a.revisions - 1}\r\n").encode()
+    head += fold(f"DTSTART;TZID={ctx.tzid}:{_local(a.start, ctx.zone)}")
+    head += fold(f"DTEND;TZID={ctx.tzid}:{_local(a.end, ctx.zone)}")
+    tail = _Lines()
+    tail.text("DESCRIPTION", _appointment_description(ctx, a, procedure, path))
+    tail.parts.append(_location_line(ctx.team.site(a.site)
+                                     or _mediator_site(ctx.team, a.mediator)))
     # A cancelled appointment no longer blocks time, even in clients that ignore STATUS.
-    lines.add("TRANSP", "TRANSPARENT" if cancelled else "OPAQUE")
-    lines.text("CATEGORIES", f"Rendez-vous {KIND_LABELS[a.kind]}")
+    tail.parts.append(b"STATUS:CANCELLED\r\nTRANSP:TRANSPARENT\r\n" if cancelled
+                      else b"STATUS:CONFIRMED\r\nTRANSP:OPAQUE\r\n")
+    tail.text("CATEGORIES", f"Rendez-vous {KIND_LABELS[a.kind]}")
     if ctx.private and (a.person or a.phone):
-        lines.text("CONTACT", ", ".join(p for p in (a.person, a.phone) if p))
-    return _event(uid, (2, _utc(a.start), uid), a.start,
-                  lines)
+        tail.text("CONTACT", ", ".join(p for p in (a.person, a.phone) if p))
+    tail.parts.append(b"END:VEVENT\r\n")
+    end = tail.build()
+    key = (2, _utc(a.start), uid)
+    own = fold("SUMMARY:" + escape_text(prefix + title + suffix))
+    team = fold("SUMMARY:" + escape_text(
+        f"{prefix}{title} ({ctx.mediator_label(a.mediator)}){suffix}"))
+    return (Event(uid, key, head + own + end, a.start),
+            Event(uid, key, head + team + end, a.start))
+
+
+@functools.lru_cache(maxsize=256)
+def _location_line(site: Site | None) -> bytes:
+    text = _site_text(site)
+    return fold("LOCATION:" + escape_text(text)) if text else b""
 
 
 def _appointment_title(ctx: Context, a: Appointment, procedure: Procedure | None,
@@ -371,18 +387,7 @@ def _appointment_description(ctx: Context, a: Appointment, procedure: Procedure 
         who = "par la personne" if a.cancelled_by_person else "par le service"
         lines.append(f"Annulé {who} le {a.last_change.astimezone(ctx.zone):%d/%m/%Y à %H:%M}")
     if procedure is not None:
-        organisation = ctx.catalogue.organisation_of(procedure)
-        lines.append(f"Démarche : {procedure.title}")
-        if organisation is not None:
-            lines.append(f"Organisme : {organisation.name}")
-        if procedure.documents:
-            lines.append("Pièces à apporter :")
-            lines.extend(f"- {d}" for d in procedure.documents)
-        if procedure.prerequisites:
-            lines.append("Prérequis :")
-            lines.extend(f"- {p}" for p in procedure.prerequisites)
-        if procedure.online_service:
-            lines.append(f"Service en ligne : {procedure.online_service}")
+        lines.extend(_procedure_lines(procedure, ctx.catalogue.organisation_of(procedure)))
     elif a.procedure:
         lines.append(f"Démarche : {a.procedure} (absente du catalogue)")
     if a.kind == "usage":
@@ -401,6 +406,24 @@ def _appointment_description(ctx: Context, a: Appointment, procedure: Procedure 
         if a.note:
             lines.append(f"Note : {a.note}")
     return "\n".join(lines)
+
+
+@functools.lru_cache(maxsize=1024)
+def _procedure_lines(procedure: Procedure, organisation: Organisation | None
+                     ) -> tuple[str, ...]:
+    """What to know before coming: the same for every appointment of a procedure."""
+    lines = [f"Démarche : {procedure.title}"]
+    if organisation is not None:
+        lines.append(f"Organisme : {organisation.name}")
+    if procedure.documents:
+        lines.append("Pièces à apporter :")
+        lines.extend(f"- {d}" for d in procedure.documents)
+    if procedure.prerequisites:
+        lines.append("Prérequis :")
+        lines.extend(f"- {p}" for p in procedure.prerequisites)
+    if procedure.online_service:
+        lines.append(f"Service en ligne : {procedure.online_service}")
+    return tuple(lines)
 
 
 def _mediator_site(team: Team, mediator_id: str) -> Site | None:
