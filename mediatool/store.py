@@ -84,6 +84,20 @@ def read_catalogue_files(root: Path) -> dict[str, bytes | None]:
     return files
 
 
+def source_line(root: Path, source: str, line: int | None) -> str | None:
+    """The text of line `line` of a data file, to show beside an error."""
+    if line is None:
+        return None
+    try:
+        with open(root / source, encoding="utf-8", errors="replace") as handle:
+            for number, text in enumerate(handle, start=1):
+                if number == line:
+                    return text.rstrip("\r\n")
+    except OSError:
+        return None
+    return None
+
+
 def event_to_document(event: Any) -> dict[str, Any]:
     """Event dataclass → the mapping written to disk (empty optional fields left out)."""
     out: dict[str, Any] = {}

@@ -8,6 +8,10 @@ DEMO_STEPS: list[tuple[str, list[str]]] = [
     ("Vérifier le dossier", ["check"]),
     ("Chercher une démarche au téléphone", ["catalogue", "search", "titre sejour"]),
     ("Voir la fiche", ["catalogue", "show", "caf-prime-activite"]),
+    ("Prendre le premier rendez-vous libre pour cette démarche",
+     ["book", "--mediator", "camille", "--procedure", "caf-prime-activite", "--first-free",
+      "--person", "Nadia B. (fictif)", "--phone", "06 39 98 00 42"]),
+    ("Voir l'agenda de la semaine de Camille", ["agenda", "--mediator", "camille"]),
     ("Exporter les calendriers (.ics, pour cron)",
      ["export-ics", "--out", "{data}/calendriers", "--verbose"]),
 ]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from mediatool.cli.common import folder, format_option, print_json
+from mediatool.cli.common import folder, format_option, print_json, problem_lines
 
 
 @click.command("init")
@@ -51,8 +51,8 @@ def check_command(repair: bool, fmt: str) -> None:
     else:
         for moved in result.repaired:
             click.echo(f"Réparé : fin tronquée mise de côté dans {moved}")
-        for problem in result.problems:
-            click.echo(problem.format())
+        for line in problem_lines(result.problems, folder().root):
+            click.echo(line)
         errors = sum(p.is_error for p in result.problems)
         warnings = len(result.problems) - errors
         verdict = "OK" if not errors else "ERREURS"
