@@ -95,7 +95,8 @@ def _refuse_reserved_ids(mediators: tuple[Mediator, ...]) -> None:
 
 def _appointments(data: DataFolder, since: dt.datetime) -> list[Appointment]:
     """Appointments of the months from the window start on (events live in the start month)."""
-    first = Month.of(since.date())
+    # the day before: an appointment that started just before midnight may end inside
+    first = Month.of((since - dt.timedelta(days=1)).date())
     months = [m for m in data.store.months("appointments") if m >= first]
     records = data.store.read("appointments", months)  # each file read under its lock
     state, problems = fold_appointments(records)

@@ -48,6 +48,7 @@ from mediatool.model import (
     WeeklySlot,
 )
 from mediatool.period import Month
+from mediatool.render_fiche import organisation_contact
 from mediatool.state import STATUS_LABELS, Appointment, LearningPath
 
 UID_DOMAIN = "mediatool"
@@ -414,13 +415,12 @@ def _procedure_lines(procedure: Procedure, organisation: Organisation | None
     """What to know before coming: the same for every appointment of a procedure."""
     lines = [f"Démarche : {procedure.title}"]
     if organisation is not None:
-        lines.append(f"Organisme : {organisation.name}")
-    if procedure.documents:
-        lines.append("Pièces à apporter :")
-        lines.extend(f"- {d}" for d in procedure.documents)
-    if procedure.prerequisites:
-        lines.append("Prérequis :")
-        lines.extend(f"- {p}" for p in procedure.prerequisites)
+        lines.append(f"Organisme : {organisation_contact(organisation)}")
+    for heading, items in (("Pièces à apporter :", procedure.documents),
+                           ("Prérequis :", procedure.prerequisites)):
+        if items:
+            lines.append(heading)
+            lines.extend(f"- {item}" for item in items)
     if procedure.online_service:
         lines.append(f"Service en ligne : {procedure.online_service}")
     return tuple(lines)
