@@ -400,12 +400,8 @@ def _appointment_description(ctx: Context, a: Appointment, procedure: Procedure 
         if a.skills:
             lines.append("Compétences acquises : " + ", ".join(_skill_titles(ctx, a.skills)))
     if ctx.private:
-        if a.person:
-            lines.append(f"Personne : {a.person}")
-        if a.phone:
-            lines.append(f"Téléphone : {a.phone}")
-        if a.note:
-            lines.append(f"Note : {a.note}")
+        lines.extend(f"{label} : {value}" for label, value in (
+            ("Personne", a.person), ("Téléphone", a.phone), ("Note", a.note)) if value)
     return "\n".join(lines)
 
 
