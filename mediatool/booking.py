@@ -220,6 +220,8 @@ def _validate(data: DataFolder, request: BookingRequest, now: dt.datetime) -> _C
                                "ouvrez-le d'abord : mediatool path open --person NOM "
                                "--mediator ID --skills 1.1,4.2 --sessions N")
         path = learning_paths.find_path(data, request.path, now)
+        # Said at once, before any slot is searched; checked again under the lock.
+        _refuse_path(path, learning_paths.sessions_of(data, path))
     duration = request.duration_min or default_duration(team, request.kind, procedure)
     if not 5 <= duration <= 480:
         raise InvalidInput(f"durée impossible : {duration} min",

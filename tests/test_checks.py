@@ -52,3 +52,12 @@ def test_breach_in_a_past_week_is_only_a_warning():
     assert len(found) == 1 and not found[0].is_error and "plafond" in found[0].message
     assert all(ident in found[0].message for ident in ("A-AAAAA1", "A-AAAAA2", "A-AAAAA3"))
     assert problems(records, now="2026-11-25T10:00:00+01:00")[0].is_error
+
+
+def test_future_appointment_no_longer_possible_is_a_warning():
+    # Booked before the year-end closure was added to team.yaml.
+    found = problems([booked("A-CCCCC1", "2026-12-29T14:00:00+01:00", 1)])
+    assert len(found) == 1 and not found[0].is_error
+    assert "A-CCCCC1" in found[0].message and "fermé" in found[0].message
+    assert problems([booked("A-CCCCC1", "2026-12-29T14:00:00+01:00", 1)],
+                    now="2027-01-05T10:00:00+01:00") == []
