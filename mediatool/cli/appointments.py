@@ -463,7 +463,7 @@ def path_show_command(path_id: str, fmt: str) -> None:
         print_json(_path_json(data, progress, now))
         return
     path = progress.path
-    state = "ouvert" if path.is_open else (
+    state = "en cours" if path.is_open else (
         f"clos le {format_date(local(team, path.closed_at).date())}"  # type: ignore[arg-type]
         + (f" ({path.close_reason})" if path.close_reason else ""))
     click.echo(f"Parcours {path.id} — {path.person}, référent {_mediator_name(data, path.mediator)}"
