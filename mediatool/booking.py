@@ -203,11 +203,10 @@ def _validate(data: DataFolder, request: BookingRequest, now: dt.datetime) -> _C
         if request.path:
             raise InvalidInput("--path ne sert qu'aux rendez-vous « usage »",
                                "pour une séance d'apprentissage, ajoutez --kind usage")
-        if not request.procedure:
-            raise InvalidInput("un rendez-vous « démarche » demande la démarche (--procedure ID)",
-                               "trouvez-la avec « mediatool catalogue search MOTS »")
-        procedure = procedure_by_id(catalogue, request.procedure)
-        if not procedure.in_scope:
+        # Without a procedure (a need the catalogue lacks, noted during a call), the
+        # team's default duration applies; the command line asks for --procedure.
+        procedure = procedure_by_id(catalogue, request.procedure) if request.procedure else None
+        if procedure is not None and not procedure.in_scope:
             organisation = catalogue.organisation_of(procedure)
             where = organisation_contact(organisation) if organisation else "l'organisation"
             raise InvalidInput(f"« {procedure.title} » est hors de la mission du service : "

@@ -201,6 +201,9 @@ def book_command(mediator: str | None, kind: str | None, procedure: str | None,
                            "exemple : --at \"2026-12-08 14:00\"")
     if kind is None:
         kind = "usage" if path_id and not procedure else "demarche"
+    if kind == "demarche" and not procedure and not path_id:
+        raise InvalidInput("un rendez-vous « démarche » demande la démarche (--procedure ID)",
+                           "trouvez-la avec « mediatool catalogue search MOTS »")
     moment = parse_datetime(at, data.zone, "--at") if at else None
     if mediator is None:
         if kind == "usage" and path_id:
