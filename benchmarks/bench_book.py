@@ -2,14 +2,15 @@
 
 Run: python3 benchmarks/bench_book.py [--years 10] [--repeat 15]
 
-It creates folders from the default catalogue, fills one with `--years` of
-past appointments (every mediator, every week, up to the cap of half-days,
-some cancelled, attended or no-show), then times:
-- `booking.book` in-process (first free slot, then a fixed `--at`), median of
-  `--repeat` bookings, each with a fresh DataFolder so nothing is cached
-  (`--at` takes a slot found free beforehand, weeks ahead);
+It creates three folders from the default catalogue: empty, one year and
+`--years` years of past appointments (every mediator, every week, up to the
+cap of half-days, some cancelled, attended or no-show), then times:
+- `booking.book` in-process (first free slot, then `--at` a slot found free
+  beforehand, weeks ahead), median of `--repeat` bookings; the catalogue is
+  loaded beforehand, so this is the cost of reading records and judging rules;
 - one `python -m mediatool book` end to end in each folder;
-and prints the ratios. A ratio near 1.0 means the cost is independent of history.
+and prints the ratios. Empty → one year adds the current month's records (a
+constant); one year → ten years must stay near 1.0: no growth with history.
 """
 
 from __future__ import annotations
@@ -101,17 +102,16 @@ def time_in_process(root: Path, repeat: int) -> tuple[float, float]:
     """Median seconds of one first-free `book`, and of one `book --at`."""
     first_free: list[float] = []
     at_time: list[float] = []
-    mediator = DataFolder(root).catalogue.team.mediators[0].id
+    data = DataFolder(root)
+    mediator = data.catalogue.team.mediators[0].id
     for index in range(repeat):
-        data = DataFolder(root)
         started = time.perf_counter()
         book(data, BookingRequest(mediator=mediator, kind="demarche", person=f"P{index}",
                                   procedure="caf-prime-activite"), NOW)
         first_free.append(time.perf_counter() - started)
     for index in range(repeat):
-        at = next_free_slots(DataFolder(root), mediator, "demarche", 45, NOW, 1,
+        at = next_free_slots(data, mediator, "demarche", 45, NOW, 1,
                              start_from=NOW + dt.timedelta(weeks=8 + index))[0].start
-        data = DataFolder(root)
         started = time.perf_counter()
         book(data, BookingRequest(mediator=mediator, kind="demarche", person=f"Q{index}",
                                   procedure="caf-prime-activite", at=at), NOW)
@@ -137,24 +137,26 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-book-"))
     try:
-        empty = create_data_folder(work / "empty")
-        history = create_data_folder(work / "history")
-        started = time.perf_counter()
-        events = fill_history(DataFolder(history), args.years)
-        size = sum(p.stat().st_size for p in (history / "records").rglob("*.yaml"))
-        print(f"history: {events} appointment events over {args.years} years, "
-              f"{size / 1e6:.1f} MB, generated in {time.perf_counter() - started:.1f} s")
-        empty_free, empty_at = time_in_process(empty, args.repeat)
-        full_free, full_at = time_in_process(history, args.repeat)
-        print(f"book --first-free (in-process, median of {args.repeat}): "
-              f"empty {empty_free * 1000:.1f} ms, {args.years} years {full_free * 1000:.1f} ms, "
-              f"ratio {full_free / empty_free:.2f}")
-        print(f"book --at (in-process, median of {args.repeat}): "
-              f"empty {empty_at * 1000:.1f} ms, {args.years} years {full_at * 1000:.1f} ms, "
-              f"ratio {full_at / empty_at:.2f}")
-        cli_empty, cli_full = time_cli(empty), time_cli(history)
-        print(f"python -m mediatool book (one run, end to end): empty {cli_empty:.2f} s, "
-              f"{args.years} years {cli_full:.2f} s, ratio {cli_full / cli_empty:.2f}")
+        folders = {"empty": create_data_folder(work / "empty")}
+        for years in (1, args.years):
+            root = create_data_folder(work / f"{years}y")
+            started = time.perf_counter()
+            events = fill_history(DataFolder(root), years)
+            size = sum(p.stat().st_size for p in (root / "records").rglob("*.yaml"))
+            print(f"{years} year(s): {events} appointment events, {size / 1e6:.1f} MB, "
+                  f"generated in {time.perf_counter() - started:.1f} s")
+            folders[f"{years}y"] = root
+        timings = {name: time_in_process(root, args.repeat) for name, root in folders.items()}
+        long = f"{args.years}y"
+        for index, label in ((0, "book --first-free"), (1, "book --at")):
+            empty, one, full = (timings[n][index] for n in ("empty", "1y", long))
+            print(f"{label} (in-process, median of {args.repeat}): empty {empty * 1000:.1f} ms,"
+                  f" 1 year {one * 1000:.1f} ms, {args.years} years {full * 1000:.1f} ms; "
+                  f"{args.years} years / empty {full / empty:.2f}, "
+                  f"{args.years} years / 1 year {full / one:.2f}")
+        cli = {name: time_cli(root) for name, root in folders.items()}
+        print(f"python -m mediatool book (one run, end to end): empty {cli['empty']:.2f} s, "
+              f"{args.years} years {cli[long]:.2f} s, ratio {cli[long] / cli['empty']:.2f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
