@@ -148,6 +148,7 @@ def test_several_mediators_need_one_named(tmp_path, run, monkeypatch):
      "--outcome redirect"),
     (["--query", "x"], "--outcome"),
     (["--query", "x", "--outcome", "other", "--theme", "sante"], "social-sante"),
+    (["--procedure", "ants-carte-grise", "--theme", "logement"], "--query"),
     (["--procedure", "ants-carte-grise", "--person", "Nadia"], "anonymes"),
     (["--procedure", "ants-carte-grise", "--book-first-free"], "--person"),
     (["--note", "rien"], "--outcome"),

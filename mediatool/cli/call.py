@@ -53,6 +53,7 @@ def call_command(ctx: click.Context, procedure_id: str | None, query: str | None
     Avec options : mode scripté, l'appel est enregistré et son
     récapitulatif affiché.
 
+    \b
     Exemple : mediatool call --procedure caf-prime-activite --outcome dropin --mediator camille --duration 8
     """
     scripted = any(ctx.get_parameter_source(name) == ParameterSource.COMMANDLINE
