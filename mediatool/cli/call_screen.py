@@ -13,7 +13,7 @@ import datetime as dt
 import math
 import signal
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -231,7 +231,7 @@ def _pick_outcome(recommended: str | None, labels: dict[str, str]) -> str:
             return answer
 
 
-def _pick_organisation(organisations: dict[str, Organisation], default: str | None) -> str:
+def _pick_organisation(organisations: Mapping[str, Organisation], default: str | None) -> str:
     from mediatool.render_fiche import organisation_contact
     from mediatool.search import closest_ids, normalise
 
