@@ -46,9 +46,9 @@ def cli(ctx: click.Context, data: str | None, debug: bool) -> None:
 
 
 def _register() -> None:
-    from mediatool.cli import call, catalogue_cmds, setup_cmds
+    from mediatool.cli import appointments, call, catalogue_cmds, report, setup_cmds
 
-    for module in (setup_cmds, catalogue_cmds, call):
+    for module in (setup_cmds, catalogue_cmds, call, appointments, report):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -11,4 +11,8 @@ DEMO_STEPS: list[tuple[str, list[str]]] = [
      ["call", "--procedure", "caf-declaration-trimestrielle", "--outcome", "dropin",
       "--mediator", "camille", "--duration", "6"]),
     ("Les appels du jour", ["calls", "--day", "aujourd'hui"]),
+    ("Prendre le premier rendez-vous libre pour cette démarche",
+     ["book", "--mediator", "camille", "--procedure", "caf-prime-activite", "--first-free",
+      "--person", "Nadia B. (fictif)", "--phone", "06 39 98 00 42"]),
+    ("Voir l'agenda de la semaine de Camille", ["agenda", "--mediator", "camille"]),
 ]
