@@ -8,7 +8,6 @@ input has been checked, so a refused call leaves the files untouched.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -180,13 +179,6 @@ def recap_for(catalogue: Catalogue, call: CheckedCall, now: dt.datetime,
         short=bool(recommendation and recommendation.short)))
 
 
-# ---- booking (issue 6) -------------------------------------------------------
-
-def booking_available() -> bool:
-    """Whether the appointment module is installed (it lands separately)."""
-    return importlib.util.find_spec("mediatool.booking") is not None
-
-
 # ---- service: the store ------------------------------------------------------
 
 def take_call(data: DataFolder, draft: CallDraft, now: dt.datetime,
@@ -220,9 +212,6 @@ def take_call(data: DataFolder, draft: CallDraft, now: dt.datetime,
 def book_for_call(data: DataFolder, call: CheckedCall, wish: BookingWish, call_id: str,
                   now: dt.datetime) -> tuple[Any, BookedAppointment]:
     """Book through the booking module; RuleRefusal (exit 3) when no rule allows it."""
-    if not booking_available():
-        raise InvalidInput("la prise de rendez-vous n'est pas encore disponible",
-                           "enregistrez l'appel sans réservation (suite : rendez-vous)")
     from mediatool import booking
     from mediatool.frenchdates import format_datetime
 

@@ -145,7 +145,6 @@ def test_giving_up_records_nothing(folder, stop):
 
 
 def test_booking_during_the_call(folder):
-    pytest.importorskip("mediatool.booking")
     child = spawn(folder)
     child.expect("Mots de la personne > ")
     child.sendline("prime activite")
