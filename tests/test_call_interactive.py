@@ -2,6 +2,7 @@
 
 import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -173,3 +174,44 @@ def test_booking_during_the_call(folder):
     assert saved["appointment"] == appointment and "person" not in saved
     [booked] = documents(folder, "appointments")
     assert booked["from_call"] == saved["id"] and booked["person"] == "Nadia B."
+
+
+def test_slot_taken_meanwhile_offers_the_slots_again(folder):
+    child = spawn(folder)
+    child.expect("Mots de la personne > ")
+    child.sendline("prime activite")
+    child.sendline(pick(child, "Demander la prime d'activité"))
+    child.expect(r"\[O/n\] > ")
+    child.sendline("")
+    child.expect(r"N° \(Entrée = 2\) > ")
+    child.sendline("")
+    child.expect("1  mardi 8 décembre 2026, 14 h 00")
+    child.expect("N° > ")
+    # a colleague books that very slot while the caller is still on the line
+    taken = subprocess.run(
+        [sys.executable, "-m", "mediatool", "--data", str(folder), "book", "--mediator",
+         "camille", "--kind", "demarche", "--procedure", "ants-carte-grise", "--at",
+         "2026-12-08T14:00", "--person", "Autre P."],
+        env={**os.environ, "MEDIATOOL_NOW": NOW, "PYTHONPATH": str(ROOT)},
+        capture_output=True, text=True, timeout=TIMEOUT)
+    assert taken.returncode == 0, taken.stderr
+    child.sendline("1")
+    child.expect("Nom de la personne .*> ")
+    child.sendline("Nadia B.")
+    child.expect("Téléphone .*> ")
+    child.sendline("")
+    no_note_measured_duration(child)
+    child.expect("Réservation refusée")
+    child.expect("Prochains créneaux libres")
+    child.expect(r"1  mardi 8 décembre 2026, 14 h 30")
+    child.expect("N° > ")
+    child.sendline("1")
+    child.expect("Nom de la personne .*> ")
+    child.sendline("Nadia B.")
+    child.expect("Téléphone .*> ")
+    child.sendline("")
+    child.expect(r"Rendez-vous : (A-[0-9A-Z]{6})")
+    appointment = child.match.group(1)
+    assert finish(child) == 0
+    [saved] = calls(folder)
+    assert saved["appointment"] == appointment
