@@ -205,13 +205,11 @@ def test_slot_taken_meanwhile_offers_the_slots_again(folder):
     child.expect("Prochains créneaux libres")
     child.expect(r"1  mardi 8 décembre 2026, 14 h 30")
     child.expect("N° > ")
-    child.sendline("1")
-    child.expect("Nom de la personne .*> ")
-    child.sendline("Nadia B.")
-    child.expect("Téléphone .*> ")
-    child.sendline("")
+    child.sendline("1")  # name and phone are not asked again
     child.expect(r"Rendez-vous : (A-[0-9A-Z]{6})")
     appointment = child.match.group(1)
     assert finish(child) == 0
     [saved] = calls(folder)
     assert saved["appointment"] == appointment
+    booked = [a for a in documents(folder, "appointments") if a["id"] == appointment]
+    assert booked[0]["person"] == "Nadia B." and booked[0]["start"].startswith("2026-12-08T14:30")

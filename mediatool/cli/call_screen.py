@@ -131,7 +131,7 @@ def run_interactive(data: DataFolder, mediator_id: str | None) -> None:
         except RuleRefusal as refusal:
             click.echo(f"Réservation refusée : {refusal.message}"
                        + (f" — {refusal.hint}" if refusal.hint else ""))
-            wish = _pick_booking(data, recommendation, now)
+            wish = _pick_booking(data, recommendation, now, wish)
             continue
         break
     click.echo()
@@ -259,8 +259,12 @@ def _pick_organisation(organisations: Mapping[str, Organisation], default: str |
             return candidates[int(choice) - 1]
 
 
-def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime) -> Any:
-    """The booking wish from the slots shown, or None to record the intent only."""
+def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
+                  previous: Any = None) -> Any:
+    """The booking wish from the slots shown, or None to record the intent only.
+
+    After a refusal, `previous` keeps the name and phone already given.
+    """
     from mediatool.calls import BookingWish, free_slots
 
     duration = recommendation.appointment_duration_min if recommendation else None
@@ -287,6 +291,8 @@ def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime) -> An
         if answer.isdigit() and 1 <= int(answer) <= len(slots):
             break
     slot = slots[int(answer) - 1]
+    if previous is not None:
+        return BookingWish(previous.person, previous.phone, slot.mediator, slot.start)
     person = ""
     while not person:
         person = ask("Nom de la personne (pour le rendez-vous) > ")
