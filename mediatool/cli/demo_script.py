@@ -1,6 +1,7 @@
 """The commands `mediatool demo` runs, in order, on a fresh demo folder.
 
 Each feature adds its step here: (what the step shows, the arguments).
+"{data}" in an argument stands for the demo folder.
 """
 
 DEMO_STEPS: list[tuple[str, list[str]]] = [
@@ -15,4 +16,6 @@ DEMO_STEPS: list[tuple[str, list[str]]] = [
      ["book", "--mediator", "camille", "--procedure", "caf-prime-activite", "--first-free",
       "--person", "Nadia B. (fictif)", "--phone", "06 39 98 00 42"]),
     ("Voir l'agenda de la semaine de Camille", ["agenda", "--mediator", "camille"]),
+    ("Exporter les calendriers (.ics, pour cron)",
+     ["export-ics", "--out", "{data}/calendriers", "--verbose"]),
 ]

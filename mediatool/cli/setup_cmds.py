@@ -79,7 +79,8 @@ def demo_command(directory: Path | None) -> None:
         directory = Path(tempfile.mkdtemp(prefix="mediatool-demo-"))
     click.secho(f"== Création d'un dossier de démonstration : {directory}", bold=True)
     click.echo(f"Activité fictive : {initialise(directory, demo=True)}")
-    for title, args in DEMO_STEPS:
+    for title, step_args in DEMO_STEPS:
+        args = [a.replace("{data}", str(directory)) for a in step_args]
         command = ["--data", str(directory), *args]
         click.echo()
         click.secho(f"== {title}", bold=True)
@@ -90,6 +91,8 @@ def demo_command(directory: Path | None) -> None:
     click.echo(f"Dossier de données : {directory}")
     click.echo(f"  catalogue (démarches, organisations, équipe) : {directory / 'catalogue'}")
     click.echo(f"  enregistrements (appels, rendez-vous…) : {directory / 'records'}")
+    if (directory / "calendriers").is_dir():
+        click.echo(f"  calendriers (.ics) : {directory / 'calendriers'}")
     click.echo(f"Pour continuer : export MEDIATOOL_DATA={directory}")
 
 
