@@ -145,7 +145,8 @@ def test_giving_up_records_nothing(folder, stop):
     assert "Traceback" not in (child.before or "")
 
 
-def test_booking_during_the_call(folder):
+def appointment_for_prime_activite(folder):
+    """Start a call up to the free slots, accepting the recommended appointment."""
     child = spawn(folder)
     child.expect("Mots de la personne > ")
     child.sendline("prime activite")
@@ -155,6 +156,11 @@ def test_booking_during_the_call(folder):
     child.expect(r"N° \(Entrée = 2\) > ")
     child.sendline("")
     child.expect("Prochains créneaux libres")
+    return child
+
+
+def test_booking_during_the_call(folder):
+    child = appointment_for_prime_activite(folder)
     child.expect(r"1  mardi 8 décembre 2026, 14 h 00 — Camille \(Centre\)")
     # one choice per half-day, not every quarter-hour of the same afternoon
     child.expect(r"2  jeudi 10 décembre 2026, 9 h 00 — Camille")
@@ -177,14 +183,7 @@ def test_booking_during_the_call(folder):
 
 
 def test_slot_taken_meanwhile_offers_the_slots_again(folder):
-    child = spawn(folder)
-    child.expect("Mots de la personne > ")
-    child.sendline("prime activite")
-    child.sendline(pick(child, "Demander la prime d'activité"))
-    child.expect(r"\[O/n\] > ")
-    child.sendline("")
-    child.expect(r"N° \(Entrée = 2\) > ")
-    child.sendline("")
+    child = appointment_for_prime_activite(folder)
     child.expect("1  mardi 8 décembre 2026, 14 h 00")
     child.expect("N° > ")
     # a colleague books that very slot while the caller is still on the line
