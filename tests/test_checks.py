@@ -1,7 +1,11 @@
 """Folder checks: cap breaches and overlaps found after two copies of a folder merge."""
 
 import datetime as dt
+import os
+import stat
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from mediatool.catalogue import load_catalogue
 from mediatool.checks import FolderSnapshot, check_schedule
@@ -61,3 +65,80 @@ def test_future_appointment_no_longer_possible_is_a_warning():
     assert "A-CCCCC1" in found[0].message and "fermé" in found[0].message
     assert problems([booked("A-CCCCC1", "2026-12-29T14:00:00+01:00", 1)],
                     now="2027-01-05T10:00:00+01:00") == []
+
+
+# ---- privacy: anonymous calls, owner-only files, leftovers after a purge ----
+
+def call(note: str | None = None, query: str | None = None) -> Record:
+    from mediatool.model import CallRecorded
+
+    return Record(CallRecorded(id="C-AAAAA1", event="call",
+                               at=dt.datetime(2026, 12, 1, 10, tzinfo=PARIS), by="camille",
+                               outcome="dropin", in_shift=True, note=note, query=query),
+                  "records/calls/2026-12.yaml", 3)
+
+
+def privacy_problems(records=(), modes=()):
+    from mediatool.checks import (
+        check_anonymised_records_hold_no_personal_data,
+        check_calls_are_anonymous,
+        check_private_permissions,
+    )
+
+    snapshot = FolderSnapshot(CATALOGUE, {"calls": list(records)},
+                              dt.datetime(2026, 12, 7, 10, tzinfo=PARIS),
+                              {"file_modes": list(modes)})
+    return (check_calls_are_anonymous(snapshot) + check_private_permissions(snapshot)
+            + check_anonymised_records_hold_no_personal_data(snapshot))
+
+
+@pytest.mark.parametrize("note", [
+    "rappeler au 06 12 34 56 78", "tel 06.12.34.56.78", "0612345678", "+33 6 12 34 56 78",
+    "+33612345678", "0033 6 12 34 56 78", "+33 (0)6 12 34 56 78", "06-12-34-56-78",
+])
+def test_a_phone_number_in_a_call_is_flagged(note):
+    [found] = privacy_problems([call(note=note)])
+    assert "numéro de téléphone" in found.message and found.line == 3
+    assert found.severity == "warning"
+    assert privacy_problems([call(query=note)])
+
+
+@pytest.mark.parametrize("note", [
+    "45 min, revenir le 2026-12-14", "dossier A-7K3QX2", "appeler le 3230 (Caf)",
+    "ANTS au 34 00", "n° fiscal 12 34 567 890 123", "code 061234567", "réorientée vers "
+    "le 01 99 00 00 00 (notre ligne)", None,
+])
+def test_no_false_alarm_on_ordinary_notes_and_public_numbers(note):
+    assert privacy_problems([call(note=note)]) == []
+
+
+def test_an_email_address_in_a_call_is_flagged():
+    [found] = privacy_problems([call(note="écrire à jeanne.martin@example.fr")])
+    assert "adresse e-mail" in found.message
+
+
+def test_files_readable_by_others_are_warned():
+    found = privacy_problems(modes=[("records", 0o755, True),
+                                    ("records/calls/2026-12.yaml", 0o644, False),
+                                    ("records/calls/2026-11.yaml", 0o600, False)])
+    assert [(p.source, p.severity) for p in found] == [("records", "warning"),
+                                                      ("records/calls/2026-12.yaml", "warning")]
+    assert "755" in found[0].message and "--repair" in found[0].hint
+
+
+def test_check_repair_makes_records_owner_only(run, folder):
+    from mediatool.period import Month
+    from mediatool.store import Store
+
+    store = Store(folder)
+    store.append("calls", Month(2026, 12), call().event)
+    path = store.file("calls", Month(2026, 12))
+    os.chmod(path, 0o644)
+    os.chmod(folder / "records", 0o755)
+    warned = run("check")
+    assert "records/calls/2026-12.yaml: avertissement : fichier accessible" in warned.output
+    repaired = run("check", "--repair")
+    assert "rendus lisibles par leur seul propriétaire" in repaired.output
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(folder / "records").st_mode) == 0o700
+    assert "accessible" not in run("check").output

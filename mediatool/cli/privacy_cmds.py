@@ -46,8 +46,8 @@ def purge_command(before: dt.date | None, retention: bool, dry_run: bool, fmt: s
         raise click.UsageError("indiquez soit --before DATE, soit --retention")
     data = folder()
     cutoff = before if before is not None else cutoff_from_retention(data)
-    command = ("mediatool purge " + ("--retention" if retention else f"--before {cutoff}")
-               + f" (avant le {cutoff})")
+    command = (f"mediatool purge --retention (avant le {cutoff})" if retention
+               else f"mediatool purge --before {cutoff}")
     result = purge(data, cutoff, dry_run, command)
     if fmt == "json":
         print_json({"before": cutoff.isoformat(), "dry_run": dry_run,

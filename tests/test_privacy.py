@@ -1,0 +1,216 @@
+"""`mediatool purge`: personal data really gone from disk, counts untouched, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from mediatool.model import (
+    AppointmentAttended,
+    AppointmentBooked,
+    AppointmentCancelled,
+    AppointmentNoShow,
+    PathClosed,
+    PathOpened,
+)
+from mediatool.period import Month
+from mediatool.state import ANONYMOUS, fold_appointments, fold_paths
+from mediatool.store import Store
+
+PARIS = ZoneInfo("Europe/Paris")
+OCT_2025, NOV_2026 = Month(2025, 10), Month(2026, 11)
+NAMES = ("Jeanne Martin", "Paul Durand", "Ali Ben Salah")
+SECRETS = (*NAMES, "06 12 34 56 78", "0611223344", "sa fille l'accompagne", "malade",
+           "très à l'aise", "déménage")
+
+
+def moment(day: str, hour: int = 10) -> dt.datetime:
+    return dt.datetime.fromisoformat(day).replace(hour=hour, tzinfo=PARIS)
+
+
+def booking(aid: str, day: str, person: str, hour: int = 10, **extra: object
+            ) -> AppointmentBooked:
+    fields: dict[str, object] = {"kind": "demarche", "procedure": "caf-prime-activite"}
+    fields.update(extra)
+    start = moment(day, hour)
+    return AppointmentBooked(id=aid, event="booked", at=start - dt.timedelta(days=2),
+                             by="camille", mediator="camille", start=start, duration_min=45,
+                             person=person, **fields)  # type: ignore[arg-type]
+
+
+def write_history(root: Path) -> Store:
+    """Old (October 2025) and recent (November 2026) appointments and paths."""
+    store = Store(root)
+    old = [
+        booking("A-OLD001", "2025-10-07", "Jeanne Martin", phone="06 12 34 56 78",
+                note="sa fille l'accompagne"),
+        AppointmentCancelled(id="A-OLD001", event="cancelled", at=moment("2025-10-06"),
+                             by="camille", by_person=True, reason="malade"),
+        booking("A-OLD002", "2025-10-09", "Paul Durand", hour=14, kind="usage",
+                procedure=None, path="P-OLD001"),
+        AppointmentAttended(id="A-OLD002", event="attended", at=moment("2025-10-09", 15),
+                            by="camille", skills=("2.1",), note="très à l'aise"),
+        booking("A-OLD003", "2025-10-21", "Ali Ben Salah", phone="0611223344"),
+        AppointmentNoShow(id="A-OLD003", event="no_show", at=moment("2025-10-21", 11),
+                          by="camille"),
+        booking("A-LATE01", "2025-10-28", "Paul Durand", kind="usage", procedure=None,
+                path="P-ALIVE1"),
+    ]
+    for event in old:
+        store.append("appointments", OCT_2025, event)
+    store.append("appointments", NOV_2026, booking("A-NEW001", "2026-11-17", "Jeanne Martin",
+                                                   phone="06 12 34 56 78"))
+    store.append("appointments", NOV_2026, booking("A-NEW002", "2026-11-19", "Paul Durand",
+                                                   kind="usage", procedure=None,
+                                                   path="P-ALIVE1"))
+    for event in (
+        PathOpened(id="P-OLD001", event="opened", at=moment("2025-10-02"), by="camille",
+                   person="Paul Durand", mediator="camille", skills=("2.1",), sessions=2,
+                   phone="06 12 34 56 78"),
+        PathClosed(id="P-OLD001", event="closed", at=moment("2025-10-30"), by="camille",
+                   reason="déménage"),
+        PathOpened(id="P-ALIVE1", event="opened", at=moment("2025-10-20"), by="camille",
+                   person="Paul Durand", mediator="camille", skills=("2.1",), sessions=10),
+    ):
+        store.append("paths", OCT_2025, event)
+    return store
+
+
+@pytest.fixture
+def history(folder: Path) -> Store:
+    return write_history(folder)
+
+
+def _folded(store: Store) -> tuple[dict, dict]:
+    appointments, problems = fold_appointments(store.read_all("appointments"))
+    paths, path_problems = fold_paths(store.read_all("paths"))
+    assert not problems and not path_problems
+    return appointments, paths
+
+
+def _counted(appointments: dict) -> dict:
+    """Everything statistics may count about an appointment."""
+    return {a.id: (a.status, a.cancelled_by_person, a.kind, a.start, a.duration_min,
+                   a.mediator, a.procedure, a.path, a.site, a.skills)
+            for a in appointments.values()}
+
+
+def test_purge_erases_personal_data_from_disk_and_keeps_every_count(run, history, folder):
+    reports_before = {fmt: run("report", "--month", "2025-10", "--format", fmt).output
+                      for fmt in ("json", "csv")}
+    detail_before = run("report", "--month", "2025-10", "--format", "csv", "--detail").output
+    appointments_before, _ = _folded(history)
+    recent_before = history.file("appointments", NOV_2026).read_bytes()
+
+    result = run("purge", "--before", "2025-11-01")
+    assert result.exit_code == 0, result.output
+    assert "4 rendez-vous et 1 parcours anonymisés" in result.output
+
+    old_appointments = history.file("appointments", OCT_2025).read_text()
+    for secret in SECRETS:
+        assert secret not in old_appointments, f"« {secret} » is still on disk"
+    old_paths = history.file("paths", OCT_2025).read_text()
+    assert "déménage" not in old_paths and "06 12 34 56 78" not in old_paths
+    assert old_paths.count("Paul Durand") == 1  # P-ALIVE1, still followed in 2026
+    assert history.file("appointments", NOV_2026).read_bytes() == recent_before
+    for kind in ("appointments", "paths"):
+        mode = stat.S_IMODE(os.stat(history.file(kind, OCT_2025)).st_mode)
+        assert mode == 0o600
+
+    appointments, paths = _folded(history)
+    assert _counted(appointments) == _counted(appointments_before)
+    for aid in ("A-OLD001", "A-OLD002", "A-OLD003", "A-LATE01"):
+        assert appointments[aid].anonymised and appointments[aid].person == ANONYMOUS
+        assert appointments[aid].phone is None and appointments[aid].note is None
+    assert not appointments["A-NEW001"].anonymised
+    assert paths["P-OLD001"].anonymised and not paths["P-ALIVE1"].anonymised
+    assert paths["P-OLD001"].closed_at is not None
+    for fmt, before in reports_before.items():
+        assert run("report", "--month", "2025-10", "--format", fmt).output == before
+    assert run("report", "--month", "2025-10", "--format", "csv", "--detail"
+               ).output == detail_before
+    assert run("check").exit_code == 0
+
+
+def test_purge_writes_one_audit_line_per_rewritten_file(run, history, folder):
+    assert run("purge", "--before", "2025-11-01").exit_code == 0
+    log = folder / "records" / "audit.log"
+    lines = log.read_text().splitlines()
+    assert len(lines) == 2
+    when, who, what, where, counts = lines[0].split("\t")
+    assert when == "2026-12-07T10:00:00+01:00" and who
+    assert what.startswith("mediatool purge --before 2025-11-01")
+    assert where == "records/appointments/2025-10.yaml"
+    assert counts.startswith("4 dossier(s) anonymisé(s)")
+    assert lines[1].split("\t")[3] == "records/paths/2025-10.yaml"
+    assert stat.S_IMODE(os.stat(log).st_mode) == 0o600
+
+
+def test_purge_twice_changes_nothing_the_second_time(run, history, folder):
+    assert run("purge", "--before", "2025-11-01").exit_code == 0
+    files = sorted((folder / "records").rglob("*.yaml"))
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files}
+    log = (folder / "records" / "audit.log").read_text()
+    again = run("purge", "--before", "2025-11-01")
+    assert again.exit_code == 0 and "Rien à anonymiser" in again.output
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files} == before
+    assert (folder / "records" / "audit.log").read_text() == log
+
+
+def test_dry_run_writes_nothing(run, history, folder):
+    files = sorted((folder / "records").rglob("*.yaml"))
+    before = {p: p.read_bytes() for p in files}
+    result = run("purge", "--before", "2025-11-01", "--dry-run", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert '"appointments": 4' in result.output and '"paths": 1' in result.output
+    assert {p: p.read_bytes() for p in files} == before
+    assert not (folder / "records" / "audit.log").exists()
+
+
+def test_retention_comes_from_the_team_file(run, history, folder):
+    team = folder / "catalogue" / "team.yaml"
+    team.write_text(team.read_text() + "retention: 13\n")
+    # 13 months before 2026-12-07 is 2025-11-07: October 2025 is past retention.
+    result = run("purge", "--retention")
+    assert result.exit_code == 0, result.output
+    assert "avant le 07/11/2025" in result.output.lower()
+    team.write_text(team.read_text().replace("retention: 13", "retention: 24"))
+    assert "Rien à anonymiser" in run("purge", "--retention").output
+
+
+@pytest.mark.parametrize("args", [[], ["--before", "2025-11-01", "--retention"],
+                                  ["--before", "01/11/2025"], ["--before", "2027-01-01"]])
+def test_wrong_options_are_refused(run, history, args):
+    result = run("purge", *args)
+    assert result.exit_code == 2, result.output
+    assert "Erreur" in result.output
+
+
+def test_a_torn_file_is_not_rewritten(run, history, folder):
+    path = history.file("appointments", OCT_2025)
+    with open(path, "a") as handle:
+        handle.write("---\nid: A-TORN\nperson: Qui")
+    before = path.read_bytes()
+    result = run("purge", "--before", "2025-11-01")
+    assert result.exit_code == 1 and "tronqué" in result.output
+    assert path.read_bytes() == before
+
+
+def test_personal_data_brought_back_by_a_merge_is_flagged_then_purged(run, history, folder):
+    path = history.file("appointments", OCT_2025)
+    assert run("purge", "--before", "2025-11-01").exit_code == 0
+    # A union merge with a clone that never saw the purge keeps both sides' lines.
+    text = path.read_text()
+    path.write_text(text.replace("person: (anonymisé)\n", "person: (anonymisé)\nperson: "
+                                 "Jeanne Martin\nphone: 06 12 34 56 78\n", 1))
+    checked = run("check")
+    assert "A-OLD001 est anonymisé mais" in checked.output
+    assert run("purge", "--before", "2025-11-01").exit_code == 0
+    assert "Jeanne Martin" not in path.read_text() and "06 12" not in path.read_text()
+    assert path.read_text().count("event: anonymised") == 4  # not marked twice
+    assert "A-OLD001 est anonymisé mais" not in run("check").output
