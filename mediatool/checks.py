@@ -225,6 +225,23 @@ def check_schedule(snapshot: FolderSnapshot) -> list[Problem]:
     return problems
 
 
+def check_git_merge_driver(snapshot: FolderSnapshot) -> list[Problem]:
+    """A folder shared with git needs the record merge driver, not a line-by-line union."""
+    problems: list[Problem] = []
+    if snapshot.extra.get("git_union_records"):
+        problems.append(Problem(".gitattributes", None, "les fichiers records/ fusionnent "
+                                "ligne par ligne (merge=union) : deux enregistrements ajoutés "
+                                "des deux côtés peuvent se mélanger",
+                                "remplacez merge=union par merge=mediatool pour "
+                                "records/**/*.yaml, puis lancez « mediatool git-setup »",
+                                severity="warning"))
+    if snapshot.extra.get("git_driver_missing"):
+        problems.append(Problem(".gitattributes", None, "dossier partagé avec git, mais la "
+                                "fusion des enregistrements n'est pas configurée sur ce poste",
+                                "lancez « mediatool git-setup » une fois", severity="warning"))
+    return problems
+
+
 Check = Callable[[FolderSnapshot], list[Problem]]
 CHECKS: list[Check] = [
     check_references,
@@ -233,6 +250,7 @@ CHECKS: list[Check] = [
     check_calls_are_anonymous,
     check_private_permissions,
     check_anonymised_records_hold_no_personal_data,
+    check_git_merge_driver,
     check_schedule,
 ]
 

@@ -11,8 +11,10 @@ from mediatool.paths import MARKER, default_catalogue
 from mediatool.store import DIR_MODE, FILE_MODE
 
 GITATTRIBUTES = """\
-# Record files are append-only streams of events: merging two copies keeps both sides.
-records/**/*.yaml merge=union
+# Record files are streams of events: merging two copies keeps every event of both
+# sides, document by document (driver declared by « mediatool git-setup »; without
+# it git shows a conflict, never a silently mixed record).
+records/**/*.yaml merge=mediatool
 records/audit.log merge=union
 """
 GITIGNORE = """\

@@ -69,7 +69,11 @@ def check_folder(data: DataFolder, repair: bool = False) -> CheckResult:
     count = sum(len(r) for r in records.values())
     if catalogue is not None:
         zone_now = now.astimezone(data.zone) if catalogue else now
-        extra = {"file_modes": data.store.permissions()}
+        from mediatool.sharing import driver_missing, records_merged_by_union
+
+        extra = {"file_modes": data.store.permissions(),
+                 "git_driver_missing": driver_missing(data.root),
+                 "git_union_records": records_merged_by_union(data.root)}
         problems.extend(run_checks(FolderSnapshot(catalogue, records, zone_now, extra)))
     return CheckResult(problems, count, repaired, restricted)
 

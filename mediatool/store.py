@@ -145,6 +145,13 @@ def parse_documents(kind: str, documents: list[Document], source: str
             problems.append(Problem(source, doc.line, "enregistrement illisible : une liste de "
                                     "champs (clé: valeur) est attendue"))
             continue
+        duplicate = _duplicate_top_key(doc.text)
+        if duplicate:
+            problems.append(Problem(source, doc.line + duplicate[1], f"champ « {duplicate[0]} » "
+                                    "en double dans un même enregistrement (deux enregistrements "
+                                    "mélangés par une fusion git ?)", "séparez-les ou corrigez "
+                                    "à la main ; voir « mediatool git-setup »"))
+            continue
         name = value.get("event")
         cls = classes.get(name) if isinstance(name, str) else None
         if cls is None:
@@ -159,6 +166,22 @@ def parse_documents(kind: str, documents: list[Document], source: str
         if event is not INVALID:
             records.append(Record(event, source, doc.line))
     return records, problems
+
+
+_TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*):", re.MULTILINE)
+
+
+def _duplicate_top_key(text: str) -> tuple[str, int] | None:
+    """(key, line offset) of a top-level key written twice: PyYAML would keep the last."""
+    keys = _TOP_KEY.findall(text)
+    if len(keys) == len(set(keys)):
+        return None
+    seen: set[str] = set()
+    for match in _TOP_KEY.finditer(text):
+        if match.group(1) in seen:
+            return match.group(1), text.count("\n", 0, match.start())
+        seen.add(match.group(1))
+    return None
 
 
 def _record_locator(doc: Document) -> Any:
@@ -574,3 +597,21 @@ class Transaction:
     def _check_held(self, kind: str, month: Month) -> None:
         if (kind, month) not in self.files:
             raise RuntimeError(f"{kind}/{month} is not locked by this transaction")
+
+
+def merge_record_files(base: Path, ours: Path, theirs: Path) -> bool:
+    """git merge driver: write the document-level merge of three versions into `ours`.
+
+    False (and `ours` untouched) when a version ends with a torn record: git
+    then reports a conflict for a person to look at.
+    """
+    from mediatool.gitmerge import merge_record_streams
+
+    def text(path: Path) -> str:
+        return path.read_bytes().decode("utf-8", errors="surrogateescape")
+
+    merged = merge_record_streams(text(base), text(ours), text(theirs))
+    if merged is None:
+        return False
+    write_atomic(ours, merged.encode("utf-8", errors="surrogateescape"), FILE_MODE)
+    return True

@@ -142,3 +142,26 @@ def test_check_repair_makes_records_owner_only(run, folder):
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(folder / "records").st_mode) == 0o700
     assert "accessible" not in run("check").output
+
+
+def test_git_sharing_problems_are_warned():
+    from mediatool.checks import check_git_merge_driver
+
+    def found(**extra):
+        snapshot = FolderSnapshot(CATALOGUE, {}, dt.datetime(2026, 12, 7, tzinfo=PARIS), extra)
+        return [p.message for p in check_git_merge_driver(snapshot)]
+
+    assert found() == []
+    assert "merge=union" in found(git_union_records=True)[0]
+    assert "pas configurée sur ce poste" in found(git_driver_missing=True)[0]
+
+
+def test_records_merged_by_union_reads_gitattributes(tmp_path):
+    from mediatool.sharing import records_merged_by_union
+
+    assert not records_merged_by_union(tmp_path)
+    (tmp_path / ".gitattributes").write_text("records/**/*.yaml merge=union\n")
+    assert records_merged_by_union(tmp_path)
+    (tmp_path / ".gitattributes").write_text("records/**/*.yaml merge=mediatool\n"
+                                             "records/audit.log merge=union\n")
+    assert not records_merged_by_union(tmp_path)

@@ -51,7 +51,7 @@ def test_init_then_check_is_clean(tmp_path):
     result = runner.invoke(cli, ["init", str(target)])
     assert result.exit_code == 0, result.output
     attributes = (target / ".gitattributes").read_text().splitlines()
-    assert "records/**/*.yaml merge=union" in attributes
+    assert "records/**/*.yaml merge=mediatool" in attributes
     assert "records/audit.log merge=union" in attributes
     assert stat.S_IMODE(os.stat(target / "records").st_mode) == 0o700
     result = runner.invoke(cli, ["--data", str(target), "check"])

@@ -141,3 +141,16 @@ def test_blank_lines_after_the_last_record_are_not_a_torn_tail(tmp_path):
         handle.write("\n\n")
     store.append("dropins", NOV, tally(2))
     assert len(store.read("dropins", [NOV])) == 2
+
+
+def test_a_record_with_a_key_written_twice_is_an_error_at_that_line(tmp_path):
+    # What git's line-based union merge makes of two records appended on both sides.
+    store = Store(tmp_path)
+    store.append("dropins", NOV, tally(1))
+    path = store.file("dropins", NOV)
+    text = path.read_text()
+    path.write_text(text.replace("seen: 9\n", "seen: 9\nid: D-000009\n"))
+    with pytest.raises(DataProblems) as caught:
+        store.read("dropins", [NOV])
+    [problem] = caught.value.problems
+    assert problem.line == 9 and "« id » en double" in problem.message

@@ -54,10 +54,11 @@ def _register() -> None:
         privacy_cmds,
         report,
         setup_cmds,
+        sharing_cmds,
     )
 
     for module in (setup_cmds, catalogue_cmds, call, appointments, report, export,
-                   privacy_cmds):
+                   privacy_cmds, sharing_cmds):
         for command in module.COMMANDS:
             cli.add_command(command)
 
