@@ -7,6 +7,7 @@ sets up), `check` finds the third half-day and the overlap, with both ids.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -88,3 +89,43 @@ def test_merged_clones_show_the_cap_breach_and_the_overlap(
     assert first in overlap and second in overlap
     assert re.search(r"records/appointments/2026-12\.yaml:\d+: ", overlap)
     assert "Traceback" not in output
+
+
+def test_a_purge_on_one_clone_merges_with_new_events_from_the_other(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_privacy import OCT_2025, write_history
+
+    from mediatool.model import AppointmentNoShow
+    from mediatool.store import Store
+
+    monkeypatch.setenv("MEDIATOOL_NOW", NOW)
+    monkeypatch.delenv("MEDIATOOL_DATA", raising=False)
+    origin = tmp_path / "origine"
+    assert mediatool(tmp_path, "init", str(origin))[0] == 0
+    write_history(origin)
+    git(origin, "init", "-q", "-b", "main")
+    git(origin, "add", "-A")
+    git(origin, "commit", "-q", "-m", "Historique")
+    shared = tmp_path / "partage.git"
+    git(tmp_path, "clone", "-q", "--bare", str(origin), str(shared))
+    centre, nord = tmp_path / "centre", tmp_path / "nord"
+    for clone in (centre, nord):
+        git(tmp_path, "clone", "-q", str(shared), str(clone))
+        assert mediatool(clone, "git-setup")[0] == 0
+
+    assert mediatool(centre, "purge", "--before", "2025-11-01")[0] == 0
+    git(centre, "commit", "-q", "-am", "Purge")
+    git(centre, "push", "-q", "origin", "main")
+    # Meanwhile the other site records a late outcome in the same old month.
+    late = AppointmentNoShow(id="A-LATE01", event="no_show", at=dt.datetime.fromisoformat(NOW),
+                             by="camille")
+    Store(nord).append("appointments", OCT_2025, late)
+    git(nord, "commit", "-q", "-am", "Absence notée")
+    git(nord, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
+
+    merged = (nord / "records" / "appointments" / "2025-10.yaml").read_text()
+    assert "Jeanne Martin" not in merged and "06 12 34 56 78" not in merged
+    assert merged.count("event: no_show") == 2 and merged.count("event: anonymised") == 4
+    code, output = mediatool(nord, "check")
+    assert code == 0, output
+    assert "anonymisé mais" not in output
