@@ -245,7 +245,9 @@ def _dataclass_converter(cls: Any) -> Converter:
     plan = []
     for f in dataclasses.fields(cls):
         required = f.default is MISSING and f.default_factory is MISSING
-        plan.append((f.name, _converter(hints[f.name]), required, f.metadata, hints[f.name]))
+        constrained = any(f.metadata.get(k) is not None
+                          for k in ("pattern", "minimum", "maximum"))
+        plan.append((f.name, _converter(hints[f.name]), required, f.metadata, constrained))
     names = [f.name for f in dataclasses.fields(cls)]
     name_set = set(names)
 
@@ -254,14 +256,14 @@ def _dataclass_converter(cls: Any) -> Converter:
             return _type_error(value, path, ctx, cls)
         kwargs = {}
         ok = True
-        for key in value:
+        for key in () if name_set.issuperset(value) else value:
             if key not in name_set:
                 close = difflib.get_close_matches(str(key), names, n=1)
                 ctx.problem((*path, key), f"champ inconnu « {key} »",
                             f"vouliez-vous « {close[0]} » ?" if close
                             else f"champs permis : {', '.join(names)}")
                 ok = False
-        for name, conv, required, meta, _tp in plan:
+        for name, conv, required, meta, constrained in plan:
             if name not in value:
                 if required:
                     ctx.problem(path, f"champ obligatoire « {name} » manquant")
@@ -271,7 +273,8 @@ def _dataclass_converter(cls: Any) -> Converter:
             if built is INVALID:
                 ok = False
                 continue
-            if built is not None and not _check_constraints(built, (*path, name), meta, ctx):
+            if (constrained and built is not None
+                    and not _check_constraints(built, (*path, name), meta, ctx)):
                 ok = False
                 continue
             kwargs[name] = built
@@ -282,16 +285,21 @@ def _dataclass_converter(cls: Any) -> Converter:
     return convert
 
 
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
 def _check_constraints(value: Any, path: Path_, meta: typing.Mapping[str, Any],
                        ctx: Context) -> bool:
     pattern = meta.get("pattern")
-    if pattern and isinstance(value, str) and not re.search(pattern, value):
+    if pattern and isinstance(value, str) and not _compiled(pattern).search(value):
         ctx.problem(path, f"valeur {_show(value)} invalide pour « {_label(path)} »",
                     meta.get("pattern_hint") or meta.get("description") or None)
         return False
     if pattern and isinstance(value, tuple):
         for i, item in enumerate(value):
-            if isinstance(item, str) and not re.search(pattern, item):
+            if isinstance(item, str) and not _compiled(pattern).search(item):
                 ctx.problem((*path, i), f"valeur {_show(item)} invalide dans « {_label(path)} »",
                             meta.get("pattern_hint") or None)
                 return False

@@ -23,14 +23,16 @@ from mediatool.report import History, Period, Report, build_report, period_weeks
 from mediatool.store import Store
 
 _QUOTE = "['\"]?"
-CALL_ID = re.compile(rf"^id: {_QUOTE}(C-[0-9A-Z]+)", re.MULTILINE)
-APPOINTMENT_ID = re.compile(rf"^id: {_QUOTE}(A-[0-9A-Z]+)", re.MULTILINE)
-FROM_CALL = re.compile(rf"^from_call: {_QUOTE}(C-[0-9A-Z]+)", re.MULTILINE)
-START_DAY = re.compile(rf"^start: {_QUOTE}(\d{{4}}-\d\d-\d\d)", re.MULTILINE)
-# Written as id, event, at, by (`event_to_document` keeps the dataclass order).
-CLOSED_DAY = re.compile(rf"^event: {_QUOTE}closed{_QUOTE}[ \t]*\r?\nat: {_QUOTE}"
-                        r"(\d{4}-\d\d-\d\d)", re.MULTILINE)
-CLOSED_ANY = re.compile(rf"^\s*event: {_QUOTE}closed", re.MULTILINE)
+# Patterns start at a line break (`read_matching` searches "\n" + text): a leading
+# literal lets the regex engine skip ahead instead of trying every position.
+CALL_ID = re.compile(rf"\nid: {_QUOTE}(C-[0-9A-Z]+)")
+APPOINTMENT_ID = re.compile(rf"\nid: {_QUOTE}(A-[0-9A-Z]+)")
+FROM_CALL = re.compile(rf"\nfrom_call: {_QUOTE}(C-[0-9A-Z]+)")
+START_DAY = re.compile(rf"\nstart: {_QUOTE}(\d{{4}}-\d\d-\d\d)")
+# Written as id, event, at, by (`event_to_document` keeps the dataclass order); a file
+# with more "closed" than this finds has all its "closed" documents parsed.
+CLOSED_DAY = re.compile(rf"\nevent: {_QUOTE}closed{_QUOTE}[ \t]*\r?\nat: {_QUOTE}"
+                        r"(\d{4}-\d\d-\d\d)")
 
 # A drop-in tally exactly as `Store.append` writes it (see `event_to_document`).
 _TALLY = re.compile(
@@ -70,7 +72,7 @@ def read_period(store: Store, period: Period) -> ReportInput:
     trend = [m for m in trend_months(period) if m < first_month]
     dropins: list[Record] = []
     dropin_totals: dict[str, tuple[int, int, int]] = {}
-    for month, text in store.read_texts("dropins", trend):
+    for month, text in store.read_texts("dropins", trend, locked=False):
         totals = canonical_tally_totals(text)
         if totals is None:  # not in the layout mediatool writes: parse and validate it
             dropins.extend(store.read("dropins", [month]))
@@ -83,7 +85,7 @@ def read_period(store: Store, period: Period) -> ReportInput:
     wanted: set[str] = set()
     if call_ids:
         later_calls = [r for r in store.read_matching("calls", _after(store, "calls", period),
-                                                      CALL_ID, call_ids)
+                                                      CALL_ID, call_ids, locked=False)
                        if isinstance(r.event, CallLinked)]
         for record in [*records["calls"], *later_calls]:
             if isinstance(record.event, CallLinked | CallRecorded) and record.event.appointment:
@@ -107,7 +109,8 @@ def read_period(store: Store, period: Period) -> ReportInput:
 
     earlier_paths = [m for m in store.months("paths") if m < first_month]
     closing_days = _days(period.first - dt.timedelta(days=1), period.last + dt.timedelta(days=1))
-    paths = store.read_matching("paths", earlier_paths, CLOSED_DAY, closing_days, CLOSED_ANY)
+    paths = store.read_matching("paths", earlier_paths, CLOSED_DAY, closing_days, "closed",
+                               locked=False)
     return ReportInput(records, History(dropins=dropins, dropin_totals=dropin_totals,
                                         appointments=appointments,
                                         calls=later_calls, paths=paths))
