@@ -79,7 +79,8 @@ def demo_command(directory: Path | None) -> None:
         directory = Path(tempfile.mkdtemp(prefix="mediatool-demo-"))
     click.secho(f"== Création d'un dossier de démonstration : {directory}", bold=True)
     click.echo(f"Activité fictive : {initialise(directory, demo=True)}")
-    for title, args in DEMO_STEPS:
+    for title, template in DEMO_STEPS:
+        args = [a.replace("{data}", str(directory)) for a in template]
         command = ["--data", str(directory), *args]
         click.echo()
         click.secho(f"== {title}", bold=True)
