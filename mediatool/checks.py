@@ -118,12 +118,56 @@ def check_calls_are_anonymous(snapshot: FolderSnapshot) -> list[Problem]:
     return problems
 
 
+def check_schedule(snapshot: FolderSnapshot) -> list[Problem]:
+    """Cap breaches and overlaps, e.g. created by two copies of the folder then merged.
+
+    Errors while the week is not over (something can still be cancelled or
+    moved), warnings for weeks already past.
+    """
+    from mediatool.frenchdates import format_date, format_datetime
+    from mediatool.scheduling import cap_breaches, half_days_of, local, overlaps
+
+    team = snapshot.catalogue.team
+    appointments, _ = fold_appointments(snapshot.records.get("appointments", []))
+    names = {m.id: m.name for m in team.mediators}
+    problems: list[Problem] = []
+
+    def severity(last: dt.datetime) -> str:
+        return "error" if local(team, last).date() >= snapshot.now.date() - dt.timedelta(
+            days=snapshot.now.weekday()) else "warning"
+
+    for breach in cap_breaches(team, appointments.values()):
+        listed = ", ".join(
+            f"{a.id} ({'/'.join(f'{format_date(d)} {h}' for d, h in half_days_of(team, a))})"
+            for a in breach.appointments)
+        latest = max(breach.appointments, key=lambda a: (a.booked_at, a.id))
+        cap = team.caps.appointment_half_days_per_week
+        problems.append(Problem(
+            latest.source, latest.line,
+            f"plafond dépassé : {names.get(breach.mediator, breach.mediator)} a "
+            f"{len(breach.half_days)} demi-journées de rendez-vous la semaine {breach.week[1]} "
+            f"de {breach.week[0]} (au plus {cap}) : {listed}",
+            "annulez ou déplacez un de ces rendez-vous (mediatool cancel ID)",
+            severity=severity(breach.appointments[-1].start)))
+    for first, second in overlaps(team, appointments.values()):
+        problems.append(Problem(
+            second.source, second.line,
+            f"rendez-vous qui se chevauchent : {first.id} "
+            f"({format_datetime(local(team, first.start))}, {first.duration_min} min) et "
+            f"{second.id} ({format_datetime(local(team, second.start))}, "
+            f"{second.duration_min} min) pour {names.get(first.mediator, first.mediator)}",
+            "annulez ou déplacez l'un des deux (mediatool cancel ID)",
+            severity=severity(second.start)))
+    return problems
+
+
 Check = Callable[[FolderSnapshot], list[Problem]]
 CHECKS: list[Check] = [
     check_references,
     check_event_sequences,
     check_duplicate_ids,
     check_calls_are_anonymous,
+    check_schedule,
 ]
 
 

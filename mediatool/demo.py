@@ -17,6 +17,7 @@ from mediatool.catalogue import Catalogue
 from mediatool.days import absence, days_between, weekly_occurrences
 from mediatool.ids import new_id
 from mediatool.model import (
+    OUTCOMES,
     AppointmentAttended,
     AppointmentBooked,
     AppointmentCancelled,
@@ -24,6 +25,7 @@ from mediatool.model import (
     CallRecorded,
     DropinTally,
     Mediator,
+    Outcome,
     PathClosed,
     PathOpened,
     WeeklySlot,
@@ -75,9 +77,8 @@ def demo_activity(catalogue: Catalogue, now: dt.datetime, months: int = 3,
             for _ in range(rng.randint(3, 7)):
                 out_of_scope = out_scope and rng.random() < 0.12
                 procedure = rng.choice(out_scope if out_of_scope else in_scope)
-                outcome = "redirect" if out_of_scope else rng.choices(
-                    ("dropin", "appointment", "resolved", "redirect", "other"),
-                    (40, 25, 20, 8, 7))[0]
+                outcome: Outcome = "redirect" if out_of_scope else rng.choices(
+                    OUTCOMES, (40, 25, 8, 20, 7))[0]
                 call = CallRecorded(
                     id=new_id("C"), event="call",
                     at=_at(day, shift.start, zone, rng.randint(0, 140)),
@@ -128,6 +129,7 @@ def _appointments(catalogue: Catalogue, mediator: Mediator, start: dt.date, hori
     practical = [s.id for s in catalogue.skills.values() if s.pix is not None]
     path: PathOpened | None = None
     path_booked = 0
+    phone: str | None
     by_week: dict[tuple[int, int], list[tuple[dt.date, WeeklySlot]]] = {}
     for day, slot in weekly_occurrences(team, mediator.hours, start, horizon):
         if absence(mediator, day) is None:

@@ -26,7 +26,7 @@ WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanc
 Weekday = Literal["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 Kind = Literal["demarche", "usage"]
 Outcome = Literal["dropin", "appointment", "redirect", "resolved", "other"]
-OUTCOMES = ("dropin", "appointment", "redirect", "resolved", "other")
+OUTCOMES: tuple[Outcome, ...] = ("dropin", "appointment", "redirect", "resolved", "other")
 
 URL = r"^https?://[^\s]+$"
 SLUG_HINT = "un identifiant en minuscules, chiffres et tirets (ex. caf-prime-activite)"

@@ -24,7 +24,7 @@ from mediatool.model import (
 Status = Literal["booked", "cancelled", "attended", "no_show"]
 # RDV Service Public's names for the same statuses, so figures compare.
 RDV_SERVICE_PUBLIC_STATUS = {"booked": "unknown", "attended": "seen", "no_show": "noshow",
-                             "excused": "excused", "revoked": "revoked"}
+                             "excused": "excused", "revoked": "revoked", "to_fill": "unknown"}
 STATUS_LABELS = {"booked": "prévu", "attended": "venu", "no_show": "absent",
                  "excused": "annulé (excusé)", "revoked": "annulé (par le service)",
                  "to_fill": "à renseigner"}

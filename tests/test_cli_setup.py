@@ -136,3 +136,14 @@ def test_demo_runs_end_to_end(tmp_path):
     assert "Traceback" not in done.stderr
     assert "statistiques de 2026-11" in done.stdout
     assert (tmp_path / "demo" / "rapport.html").read_text().startswith("<!DOCTYPE html>")
+
+
+def test_check_quiet_shows_errors_and_summary_only(tmp_path):
+    target = tmp_path / "equipe"
+    runner = CliRunner()
+    runner.invoke(cli, ["init", str(target)])
+    loud = runner.invoke(cli, ["--data", str(target), "check"])
+    quiet = runner.invoke(cli, ["--data", str(target), "check", "--quiet"])
+    assert "avertissement :" in loud.output
+    assert "avertissement :" not in quiet.output
+    assert quiet.output.strip().splitlines()[-1] == loud.output.strip().splitlines()[-1]

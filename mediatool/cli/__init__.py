@@ -46,9 +46,9 @@ def cli(ctx: click.Context, data: str | None, debug: bool) -> None:
 
 
 def _register() -> None:
-    from mediatool.cli import catalogue_cmds, report, setup_cmds
+    from mediatool.cli import appointments, call, catalogue_cmds, export, report, setup_cmds
 
-    for module in (setup_cmds, catalogue_cmds, report):
+    for module in (setup_cmds, catalogue_cmds, call, appointments, report, export):
         for command in module.COMMANDS:
             cli.add_command(command)
 
@@ -86,8 +86,10 @@ def report_error(error: MediatoolError) -> None:
     line = f"Erreur : {error.message}"
     if error.hint:
         line += f" — {error.hint}"
-    for problem in error.problems[:50]:
-        click.echo(problem.format(), err=True)
+    from mediatool.cli.common import current_root, problem_lines
+
+    for text in problem_lines(error.problems[:50], current_root()):
+        click.echo(text, err=True)
     if len(error.problems) > 50:
         click.echo(f"… et {len(error.problems) - 50} autres problèmes", err=True)
     click.echo(line, err=True)

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from mediatool.cli.common import folder, format_option, print_json, print_table
+from mediatool.cli.common import (
+    current_root,
+    folder,
+    format_option,
+    print_json,
+    print_table,
+    problem_lines,
+)
+
+if TYPE_CHECKING:
+    from mediatool.errors import Problem
 
 
 @click.group("catalogue")
@@ -68,27 +80,22 @@ def check_command(fmt: str) -> None:
 
     Exemple : mediatool catalogue check
     """
-    data = folder()
-    problems = data.catalogue_problems(_today(data))
+    from mediatool import paths
+
+    problems = folder().catalogue_problems(paths.now("UTC").date())
     _print_problems(problems, fmt)
     if any(p.is_error for p in problems):
         raise click.exceptions.Exit(1)
 
 
-def _today(data: object) -> object:
-    from mediatool import paths
-
-    return paths.now("UTC").date()
-
-
-def _print_problems(problems: list, fmt: str) -> None:
+def _print_problems(problems: list[Problem], fmt: str) -> None:
     from mediatool.fields import to_plain
 
     if fmt == "json":
         print_json([{**to_plain(p), "text": p.format()} for p in problems])
         return
-    for problem in problems:
-        click.echo(problem.format())
+    for line in problem_lines(problems, current_root()):
+        click.echo(line)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
     click.echo(f"{errors} erreur(s), {warnings} avertissement(s).")

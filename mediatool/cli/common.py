@@ -6,11 +6,13 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 if TYPE_CHECKING:
+    from mediatool.errors import Problem
     from mediatool.folder import DataFolder
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -65,3 +67,23 @@ def warn(text: str) -> None:
 
 def stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
+
+
+def problem_lines(problems: Sequence[Problem], root: Path | None) -> list[str]:
+    """Each problem as `file:line: message — fix`, followed by the offending line."""
+    from mediatool.store import source_line
+
+    lines = []
+    for problem in problems:
+        lines.append(problem.format())
+        text = source_line(root, problem.source, problem.line) if root else None
+        if text is not None and text.strip():
+            lines.append(f"  {problem.line:>4} | {text[:120]}")
+    return lines
+
+
+def current_root() -> Path | None:
+    """The data folder of this invocation if it was found, for quoting source lines."""
+    ctx = click.get_current_context(silent=True)
+    found = ctx.find_object(Settings) if ctx else None
+    return found._folder.root if found and found._folder else None

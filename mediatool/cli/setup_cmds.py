@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from mediatool.cli.common import folder, format_option, print_json
+from mediatool.cli.common import folder, format_option, print_json, problem_lines
 
 
 @click.command("init")
@@ -32,8 +32,10 @@ def init_command(directory: Path, demo: bool) -> None:
 @click.option("--repair", is_flag=True,
               help="Mettre de côté (fichier .broken-…) un enregistrement tronqué en fin de "
                    "fichier ; rien n'est jamais supprimé.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="N'afficher que les erreurs et le bilan (pas les avertissements).")
 @format_option()
-def check_command(repair: bool, fmt: str) -> None:
+def check_command(repair: bool, quiet: bool, fmt: str) -> None:
     """Vérifier tout le dossier : catalogue, équipe, enregistrements, règles.
 
     Sort avec le code 1 s'il y a au moins une erreur.
@@ -51,8 +53,9 @@ def check_command(repair: bool, fmt: str) -> None:
     else:
         for moved in result.repaired:
             click.echo(f"Réparé : fin tronquée mise de côté dans {moved}")
-        for problem in result.problems:
-            click.echo(problem.format())
+        shown = [p for p in result.problems if p.is_error or not quiet]
+        for line in problem_lines(shown, folder().root):
+            click.echo(line)
         errors = sum(p.is_error for p in result.problems)
         warnings = len(result.problems) - errors
         verdict = "OK" if not errors else "ERREURS"
@@ -79,8 +82,8 @@ def demo_command(directory: Path | None) -> None:
         directory = Path(tempfile.mkdtemp(prefix="mediatool-demo-"))
     click.secho(f"== Création d'un dossier de démonstration : {directory}", bold=True)
     click.echo(f"Activité fictive : {initialise(directory, demo=True)}")
-    for title, template in DEMO_STEPS:
-        args = [a.replace("{data}", str(directory)) for a in template]
+    for title, step_args in DEMO_STEPS:
+        args = [a.replace("{data}", str(directory)) for a in step_args]
         command = ["--data", str(directory), *args]
         click.echo()
         click.secho(f"== {title}", bold=True)
@@ -91,6 +94,8 @@ def demo_command(directory: Path | None) -> None:
     click.echo(f"Dossier de données : {directory}")
     click.echo(f"  catalogue (démarches, organisations, équipe) : {directory / 'catalogue'}")
     click.echo(f"  enregistrements (appels, rendez-vous…) : {directory / 'records'}")
+    if (directory / "calendriers").is_dir():
+        click.echo(f"  calendriers (.ics) : {directory / 'calendriers'}")
     click.echo(f"Pour continuer : export MEDIATOOL_DATA={directory}")
 
 

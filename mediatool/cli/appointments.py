@@ -1,0 +1,537 @@
+"""`mediatool slots | book | agenda | cancel | attended | no-show | path …`: appointments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from mediatool.cli.common import folder, format_option, print_json, print_table
+
+if TYPE_CHECKING:
+    from mediatool.folder import DataFolder
+    from mediatool.learning import PathProgress
+    from mediatool.state import Appointment
+
+KIND_CHOICE = click.Choice(["demarche", "usage"])
+
+
+# ---- shared formatting -------------------------------------------------------
+
+def _split_list(values: tuple[str, ...]) -> list[str]:
+    """`--skills 1.1,4.2` or `--skills 1.1 --skills 4.2` or "1.1 4.2"."""
+    return [part for value in values for part in value.replace(",", " ").split() if part]
+
+
+def _mediator_name(data: DataFolder, mediator_id: str) -> str:
+    mediator = data.catalogue.team.mediator(mediator_id)
+    return mediator.name if mediator else mediator_id
+
+
+def _subject(data: DataFolder, appointment: Appointment) -> str:
+    if appointment.procedure:
+        procedure = data.catalogue.procedures.get(appointment.procedure)
+        return procedure.title if procedure else appointment.procedure
+    if appointment.path:
+        return f"parcours {appointment.path}"
+    return ""
+
+
+def appointment_json(data: DataFolder, appointment: Appointment,
+                     now: dt.datetime) -> dict[str, Any]:
+    """An appointment for `--format json`: stored values plus what a reader needs."""
+    from mediatool.frenchdates import format_datetime
+    from mediatool.scheduling import local
+    from mediatool.state import RDV_SERVICE_PUBLIC_STATUS, STATUS_LABELS
+
+    team = data.catalogue.team
+    site = team.site(appointment.site)
+    procedure = data.catalogue.procedures.get(appointment.procedure or "")
+    situation = appointment.situation(now)
+    start = local(team, appointment.start)
+    return {
+        "id": appointment.id, "kind": appointment.kind,
+        "mediator": appointment.mediator,
+        "mediator_name": _mediator_name(data, appointment.mediator),
+        "start": start.isoformat(timespec="minutes"),
+        "end": local(team, appointment.end).isoformat(timespec="minutes"),
+        "duration_min": appointment.duration_min, "when": format_datetime(start),
+        "person": appointment.person, "phone": appointment.phone,
+        "procedure": appointment.procedure,
+        "procedure_title": procedure.title if procedure else None,
+        "documents": list(procedure.documents) if procedure else [],
+        "path": appointment.path, "site": appointment.site,
+        "site_name": site.name if site else None,
+        "site_address": site.address if site else None,
+        "from_call": appointment.from_call, "note": appointment.note,
+        "status": appointment.status, "situation": situation,
+        "situation_label": STATUS_LABELS[situation],
+        "rdv_service_public_status": RDV_SERVICE_PUBLIC_STATUS[situation],
+        "skills": list(appointment.skills),
+    }
+
+
+def _recap_lines(data: DataFolder, appointment: Appointment) -> list[str]:
+    """What to read to the caller: when, with whom, where, what to bring."""
+    from mediatool.booking import place_label
+    from mediatool.frenchdates import format_datetime
+    from mediatool.scheduling import local
+
+    team = data.catalogue.team
+    lines = [f"Quand : {format_datetime(local(team, appointment.start))} "
+             f"({appointment.duration_min} min)",
+             f"Avec et où : {place_label(data, appointment)}",
+             f"Pour : {appointment.person}" + (f" (tél. {appointment.phone})"
+                                                if appointment.phone else "")]
+    procedure = data.catalogue.procedures.get(appointment.procedure or "")
+    if procedure:
+        lines.append(f"Démarche : {procedure.title}")
+        if procedure.documents:
+            lines.append("Documents à apporter :")
+            lines.extend(f"  - {doc}" for doc in procedure.documents)
+        if procedure.prerequisites:
+            lines.append("À avoir si possible : " + " ; ".join(procedure.prerequisites))
+    if appointment.path:
+        lines.append(f"Séance du parcours d'apprentissage {appointment.path}")
+    return lines
+
+
+def _slot_rows(data: DataFolder, slots: list[Any]) -> list[tuple[Any, ...]]:
+    from mediatool.frenchdates import format_datetime
+    from mediatool.scheduling import local
+
+    team = data.catalogue.team
+    return [(rank, format_datetime(local(team, s.start)), f"{local(team, s.end):%H:%M}",
+             _mediator_name(data, s.mediator), s.mediator, f"{local(team, s.start):%Y-%m-%dT%H:%M}")
+            for rank, s in enumerate(slots, start=1)]
+
+
+# ---- commands ------------------------------------------------------------------
+
+@click.command("slots")
+@click.option("--mediator", metavar="ID", help="Un médiateur (par défaut : toute l'équipe).")
+@click.option("--kind", type=KIND_CHOICE, default="demarche", show_default=True,
+              help="Type de rendez-vous (durée par défaut de l'équipe).")
+@click.option("--procedure", metavar="ID", help="Démarche : prend sa durée habituelle.")
+@click.option("--duration", type=click.IntRange(5, 480), metavar="MIN",
+              help="Durée en minutes.")
+@click.option("--from", "start", metavar="DATE", help="À partir de ce jour (AAAA-MM-JJ ou "
+              "JJ/MM/AAAA ; par défaut : maintenant).")
+@click.option("--days", type=click.IntRange(1, 366), default=14, show_default=True,
+              help="Nombre de jours examinés.")
+@click.option("--limit", type=click.IntRange(1, 500), default=10, show_default=True,
+              help="Nombre de créneaux affichés.")
+@format_option()
+def slots_command(mediator: str | None, kind: str, procedure: str | None,
+                  duration: int | None, start: str | None, days: int, limit: int,
+                  fmt: str) -> None:
+    """Créneaux libres que toutes les règles permettent (heures, fériés, absences, plafond).
+
+    Exemple : mediatool slots --mediator camille --procedure caf-prime-activite
+    """
+    from mediatool.booking import default_duration, next_free_slots
+    from mediatool.frenchdates import parse_date
+    from mediatool.lookup import procedure_by_id
+    from mediatool.scheduling import at_local
+
+    data = folder()
+    now = data.now()
+    team = data.catalogue.team
+    if procedure:
+        kind = "demarche"
+        duration = duration or default_duration(team, kind,
+                                                procedure_by_id(data.catalogue, procedure))
+    duration = duration or default_duration(team, kind)
+    start_from = at_local(team, parse_date(start, "--from", now.date()), dt.time(0, 0)) if start else now
+    slots = next_free_slots(data, mediator, kind, duration, now, limit,
+                            start_from=start_from, days=days)
+    if fmt == "json":
+        print_json([{"mediator": s.mediator, "start": s.start.isoformat(timespec="minutes"),
+                     "end": s.end.isoformat(timespec="minutes"), "duration_min": duration,
+                     "when": row[1]} for s, row in zip(slots, _slot_rows(data, slots),
+                                                       strict=True)])
+        return
+    if not slots:
+        click.echo(f"Aucun créneau libre de {duration} min sur {days} jour(s) : essayez "
+                   "--days 60, un autre médiateur ou une durée plus courte.")
+        return
+    print_table(_slot_rows(data, slots), ["#", "quand", "fin", "médiateur", "id", "--at"])
+    first = slots[0]
+    what = f"--procedure {procedure}" if procedure else f"--kind {kind}"
+    click.echo(f"Réserver : mediatool book --mediator {first.mediator} {what} "
+               f"--at {_slot_rows(data, [first])[0][5]} --person \"Prénom N.\"")
+
+
+@click.command("book")
+@click.option("--mediator", metavar="ID", help="Médiateur (pour un parcours : son référent "
+              "par défaut).")
+@click.option("--kind", type=KIND_CHOICE, help="demarche (avec --procedure) ou usage (avec "
+              "--path) ; déduit de l'un ou l'autre.")
+@click.option("--procedure", metavar="ID", help="Démarche (rendez-vous démarche).")
+@click.option("--path", "path_id", metavar="PID", help="Parcours d'apprentissage (usage).")
+@click.option("--at", "at", metavar="DATE_HEURE",
+              help="Début : 2026-12-08T14:00, 2026-12-08 14:00 ou 08/12/2026 14:00.")
+@click.option("--first-free", is_flag=True, help="Prendre le premier créneau libre.")
+@click.option("--person", metavar="NOM", help="Nom de la personne (pour un parcours : celui "
+              "du parcours par défaut).")
+@click.option("--phone", metavar="TEL", help="Téléphone de contact.")
+@click.option("--duration", type=click.IntRange(5, 480), metavar="MIN",
+              help="Durée (par défaut : durée habituelle de la démarche, ou de l'équipe).")
+@click.option("--from-call", metavar="CID", help="Appel d'origine (les deux sont liés).")
+@click.option("--note", help="Note.")
+@click.option("--by", metavar="ID", help="Qui enregistre (par défaut : le médiateur).")
+@format_option()
+def book_command(mediator: str | None, kind: str | None, procedure: str | None,
+                 path_id: str | None, at: str | None, first_free: bool, person: str | None,
+                 phone: str | None, duration: int | None, from_call: str | None,
+                 note: str | None, by: str | None, fmt: str) -> None:
+    """Prendre un rendez-vous, si toutes les règles le permettent (sinon : code 3 et créneaux).
+
+    Exemple : mediatool book --mediator camille --procedure caf-prime-activite --first-free --person "Nadia B."
+    """
+    from mediatool import booking, learning_paths
+    from mediatool.errors import InvalidInput
+    from mediatool.frenchdates import parse_datetime
+
+    data = folder()
+    now = data.now()
+    if (at is None) == (not first_free):
+        raise InvalidInput("indiquez --at DATE_HEURE ou --first-free (l'un des deux)",
+                           "exemple : --at \"2026-12-08 14:00\"")
+    if kind is None:
+        kind = "usage" if path_id and not procedure else "demarche"
+    moment = parse_datetime(at, data.zone, "--at") if at else None
+    if mediator is None:
+        if kind == "usage" and path_id:
+            mediator = learning_paths.find_path(data, path_id, now).mediator
+        else:
+            ids = ", ".join(m.id for m in data.catalogue.team.mediators)
+            raise InvalidInput("indiquez le médiateur : --mediator ID", f"médiateurs : {ids}")
+    call_id = booking.ensure_call(data, from_call, now) if from_call else None
+    appointment = booking.book(data, booking.BookingRequest(
+        mediator=mediator, kind=kind, person=person or "", procedure=procedure, path=path_id,  # type: ignore[arg-type]
+        at=moment, duration_min=duration, phone=phone, from_call=call_id, note=note, by=by),
+        now)
+    if fmt == "json":
+        print_json(appointment_json(data, appointment, now))
+        return
+    click.echo(f"Rendez-vous réservé : {appointment.id}")
+    for line in _recap_lines(data, appointment):
+        click.echo(line)
+    if call_id:
+        click.echo(f"Lié à l'appel {call_id}.")
+    click.echo(f"Pour annuler : mediatool cancel {appointment.id}")
+
+
+@click.command("agenda")
+@click.option("--mediator", metavar="ID", help="Un médiateur (par défaut : toute l'équipe).")
+@click.option("--day", metavar="DATE", help="Un jour (AAAA-MM-JJ ou JJ/MM/AAAA).")
+@click.option("--week", metavar="DATE", help="La semaine (lundi-dimanche) de ce jour "
+              "(par défaut : la semaine en cours ; le week-end, la suivante).")
+@format_option()
+def agenda_command(mediator: str | None, day: str | None, week: str | None, fmt: str) -> None:
+    """Rendez-vous d'un jour ou d'une semaine, avec les demi-journées utilisées.
+
+    Les rendez-vous passés sans suite notée apparaissent « à renseigner ».
+
+    Exemple : mediatool agenda --mediator camille --week 2026-12-08
+    """
+    from mediatool.booking import appointments_between
+    from mediatool.days import week_bounds
+    from mediatool.errors import InvalidInput
+    from mediatool.frenchdates import format_date, parse_date
+    from mediatool.lookup import mediator_by_id
+    from mediatool.scheduling import local, week_usage
+    from mediatool.state import STATUS_LABELS
+
+    data = folder()
+    now = data.now()
+    team = data.catalogue.team
+    if day and week:
+        raise InvalidInput("--day et --week ne vont pas ensemble", "choisissez l'un des deux")
+    if mediator:
+        mediator = mediator_by_id(data.catalogue, mediator).id
+    today = now.date()
+    if day:
+        first = last = parse_date(day, "--day", today)
+    elif week:
+        first, last = week_bounds(parse_date(week, "--week", today))
+    else:
+        # On a weekend the week ahead is what the team prepares.
+        first, last = week_bounds(today + dt.timedelta(days=2 if today.weekday() >= 5 else 0))
+    found = appointments_between(data, first, last, mediator)
+    mediators = [mediator] if mediator else [m.id for m in team.mediators]
+    iso = first.isocalendar()
+    cap = team.caps.appointment_half_days_per_week
+    usage = {m: week_usage(team, found, m, (iso[0], iso[1])) for m in mediators} if not day \
+        else {}
+    if fmt == "json":
+        print_json({"from": first.isoformat(), "to": last.isoformat(),
+                    "appointments": [appointment_json(data, a, now) for a in found],
+                    "half_days": {m: [{"date": d.isoformat(), "half": h} for d, h in used]
+                                  for m, used in usage.items()},
+                    "cap": cap})
+        return
+    title = (f"Agenda du {format_date(first)}" if day
+             else f"Agenda de la semaine {iso[1]} ({format_date(first)} – {format_date(last)})")
+    click.echo(title)
+    rows = []
+    for a in found:
+        start, end = local(team, a.start), local(team, a.end)
+        rows.append((f"{format_date(start.date())}", f"{start:%H:%M}-{end:%H:%M}",
+                     _mediator_name(data, a.mediator), "usage" if a.kind == "usage" else
+                     "démarche", a.person, _subject(data, a), STATUS_LABELS[a.situation(now)],
+                     a.id))
+    if rows:
+        print_table(rows, ["jour", "heure", "médiateur", "type", "personne", "objet", "statut",
+                           "id"])
+    else:
+        click.echo("Aucun rendez-vous.")
+    for mediator_id, used in usage.items():
+        halves = ", ".join(f"{format_date(d)} {h}" for d, h in used) or "aucune"
+        click.echo(f"{_mediator_name(data, mediator_id)} : {len(used)}/{cap} demi-journée(s) "
+                   f"de rendez-vous — {halves}")
+
+
+@click.command("cancel")
+@click.argument("appointment_id", metavar="ID")
+@click.option("--reason", help="Motif.")
+@click.option("--by-person/--by-service", default=True, show_default=True,
+              help="Excusé par la personne, ou annulé par le service.")
+@click.option("--by", metavar="ID", help="Qui enregistre (par défaut : le médiateur).")
+@format_option()
+def cancel_command(appointment_id: str, reason: str | None, by_person: bool, by: str | None,
+                   fmt: str) -> None:
+    """Annuler un rendez-vous : son créneau et sa demi-journée sont libérés.
+
+    Exemple : mediatool cancel A-7K3QX2 --reason "empêchement" --by-person
+    """
+    from mediatool.booking import cancel
+    from mediatool.frenchdates import format_datetime
+    from mediatool.scheduling import local
+
+    data = folder()
+    now = data.now()
+    appointment = cancel(data, appointment_id, now, by_person=by_person, reason=reason, by=by)
+    if fmt == "json":
+        print_json(appointment_json(data, appointment, now))
+        return
+    who = "excusé par la personne" if by_person else "annulé par le service"
+    click.echo(f"Rendez-vous {appointment.id} annulé ({who}) : le créneau du "
+               f"{format_datetime(local(data.catalogue.team, appointment.start))} avec "
+               f"{_mediator_name(data, appointment.mediator)} est libéré.")
+
+
+@click.command("attended")
+@click.argument("appointment_id", metavar="ID")
+@click.option("--skills", multiple=True, metavar="1.1,3.2",
+              help="Compétences acquises pendant la séance (usage).")
+@click.option("--note", help="Note.")
+@click.option("--by", metavar="ID", help="Qui enregistre (par défaut : le médiateur).")
+@format_option()
+def attended_command(appointment_id: str, skills: tuple[str, ...], note: str | None,
+                     by: str | None, fmt: str) -> None:
+    """Noter que la personne est venue (et, pour une séance, les compétences acquises).
+
+    Exemple : mediatool attended A-7K3QX2 --skills 1.1,3.2
+    """
+    from mediatool.booking import mark_attended
+
+    data = folder()
+    now = data.now()
+    appointment = mark_attended(data, appointment_id, now, skills=_split_list(skills),
+                                note=note, by=by)
+    if fmt == "json":
+        print_json(appointment_json(data, appointment, now))
+        return
+    click.echo(f"Rendez-vous {appointment.id} : venue notée.")
+    if appointment.skills:
+        names = [data.catalogue.skills[s].title for s in appointment.skills]
+        click.echo("Compétences acquises : " + " ; ".join(names))
+    if appointment.path:
+        _echo_path_progress(data, appointment.path, now)
+
+
+@click.command("no-show")
+@click.argument("appointment_id", metavar="ID")
+@click.option("--by", metavar="ID", help="Qui enregistre (par défaut : le médiateur).")
+@format_option()
+def no_show_command(appointment_id: str, by: str | None, fmt: str) -> None:
+    """Noter que la personne n'est pas venue sans prévenir.
+
+    Exemple : mediatool no-show A-7K3QX2
+    """
+    from mediatool.booking import mark_no_show
+
+    data = folder()
+    now = data.now()
+    appointment = mark_no_show(data, appointment_id, now, by=by)
+    if fmt == "json":
+        print_json(appointment_json(data, appointment, now))
+        return
+    click.echo(f"Rendez-vous {appointment.id} : absence notée ({appointment.person}).")
+
+
+# ---- learning paths ----------------------------------------------------------------
+
+def _path_json(data: DataFolder, progress: PathProgress, now: dt.datetime) -> dict[str, Any]:
+    path = progress.path
+    return {
+        "id": path.id, "person": path.person, "phone": path.phone,
+        "mediator": path.mediator, "skills": list(path.skills), "sessions": path.sessions,
+        "opened_at": path.opened_at.isoformat(), "open": path.is_open,
+        "closed_at": path.closed_at.isoformat() if path.closed_at else None,
+        "close_reason": path.close_reason, "note": path.note,
+        "booked": progress.booked, "done": progress.done, "no_show": progress.no_show,
+        "cancelled": progress.cancelled, "remaining": progress.remaining,
+        "skills_reached": list(progress.skills_reached),
+        "skills_remaining": list(progress.skills_remaining),
+        "appointments": [appointment_json(data, a, now) for a in progress.appointments],
+    }
+
+
+def _skill_labels(data: DataFolder, ids: tuple[str, ...]) -> str:
+    skills = data.catalogue.skills
+    return " ; ".join(f"{s} {skills[s].title}" if s in skills else s for s in ids) or "aucune"
+
+
+def _echo_path_progress(data: DataFolder, path_id: str, now: dt.datetime) -> None:
+    from mediatool.learning_paths import path_status
+
+    progress = path_status(data, path_id, now)
+    click.echo(f"Parcours {path_id} : {progress.done} séance(s) faite(s), {progress.booked} "
+               f"prévue(s), {progress.remaining} à réserver sur {progress.path.sessions}.")
+
+
+@click.group("path")
+def path_group() -> None:
+    """Parcours d'apprentissage (rendez-vous usage) : compétences visées, séances."""
+
+
+@path_group.command("open")
+@click.option("--person", required=True, metavar="NOM", help="Nom de la personne.")
+@click.option("--mediator", required=True, metavar="ID", help="Médiateur référent.")
+@click.option("--skills", required=True, multiple=True, metavar="1.1,4.2",
+              help="Compétences visées (ids de skills.yaml).")
+@click.option("--sessions", required=True, type=click.IntRange(1, 50), metavar="N",
+              help="Nombre de séances convenu.")
+@click.option("--phone", metavar="TEL", help="Téléphone de contact.")
+@click.option("--note", help="Note.")
+@click.option("--by", metavar="ID", help="Qui enregistre (par défaut : le référent).")
+@format_option()
+def path_open_command(person: str, mediator: str, skills: tuple[str, ...], sessions: int,
+                      phone: str | None, note: str | None, by: str | None, fmt: str) -> None:
+    """Ouvrir un parcours : compétences visées et nombre de séances convenus avec la personne.
+
+    Exemple : mediatool path open --person "Odette R." --mediator lea --skills 1.1,mail-creer --sessions 4
+    """
+    from mediatool.learning import path_progress
+    from mediatool.learning_paths import open_path
+
+    data = folder()
+    now = data.now()
+    path = open_path(data, now, person=person, mediator=mediator, skills=_split_list(skills),
+                     sessions=sessions, phone=phone, note=note, by=by)
+    if fmt == "json":
+        print_json(_path_json(data, path_progress(path, ()), now))
+        return
+    click.echo(f"Parcours ouvert : {path.id} — {path.person}, {path.sessions} séance(s) avec "
+               f"{_mediator_name(data, path.mediator)}")
+    click.echo(f"Compétences visées : {_skill_labels(data, path.skills)}")
+    click.echo(f"Réserver une séance : mediatool book --path {path.id} --first-free")
+
+
+@path_group.command("show")
+@click.argument("path_id", metavar="PID")
+@format_option()
+def path_show_command(path_id: str, fmt: str) -> None:
+    """Où en est un parcours : séances prévues et faites, compétences acquises et restantes.
+
+    Exemple : mediatool path show P-7K3QX2
+    """
+    from mediatool.frenchdates import format_date
+    from mediatool.learning_paths import path_status
+    from mediatool.scheduling import local
+    from mediatool.state import STATUS_LABELS
+
+    data = folder()
+    now = data.now()
+    team = data.catalogue.team
+    progress = path_status(data, path_id, now)
+    if fmt == "json":
+        print_json(_path_json(data, progress, now))
+        return
+    path = progress.path
+    state = "ouvert" if path.is_open else (
+        f"clos le {format_date(local(team, path.closed_at).date())}"  # type: ignore[arg-type]
+        + (f" ({path.close_reason})" if path.close_reason else ""))
+    click.echo(f"Parcours {path.id} — {path.person}, référent {_mediator_name(data, path.mediator)}"
+               f", ouvert le {format_date(local(team, path.opened_at).date())}, {state}")
+    click.echo(f"Séances : {path.sessions} convenue(s) ; {progress.done} faite(s), "
+               f"{progress.booked} prévue(s), {progress.no_show} absence(s), "
+               f"{progress.cancelled} annulée(s) ; {progress.remaining} à réserver")
+    click.echo(f"Compétences visées : {_skill_labels(data, path.skills)}")
+    click.echo(f"Compétences acquises : {_skill_labels(data, progress.skills_reached)}")
+    click.echo(f"Restent à acquérir : {_skill_labels(data, progress.skills_remaining)}")
+    rows = [(format_date(local(team, a.start).date()), f"{local(team, a.start):%H:%M}",
+             _mediator_name(data, a.mediator), STATUS_LABELS[a.situation(now)], a.id)
+            for a in progress.appointments]
+    if rows:
+        print_table(rows, ["jour", "heure", "médiateur", "statut", "id"])
+
+
+@path_group.command("list")
+@click.option("--open", "only_open", is_flag=True, help="Seulement les parcours ouverts.")
+@format_option()
+def path_list_command(only_open: bool, fmt: str) -> None:
+    """Lister les parcours d'apprentissage, les plus récents d'abord.
+
+    Exemple : mediatool path list --open
+    """
+    from mediatool.learning_paths import list_paths
+
+    data = folder()
+    now = data.now()
+    found = list_paths(data, only_open)
+    if fmt == "json":
+        print_json([_path_json(data, p, now) for p in found])
+        return
+    rows = [(p.path.id, p.path.person, _mediator_name(data, p.path.mediator),
+             ", ".join(p.path.skills), f"{p.done}/{p.path.sessions}", p.booked, p.remaining,
+             "ouvert" if p.path.is_open else "clos") for p in found]
+    print_table(rows, ["id", "personne", "référent", "compétences", "faites", "prévues",
+                       "à réserver", "état"])
+
+
+@path_group.command("close")
+@click.argument("path_id", metavar="PID")
+@click.option("--reason", help="Motif (ex. « parcours terminé », « abandon »).")
+@click.option("--by", metavar="ID", help="Qui enregistre (par défaut : le référent).")
+@format_option()
+def path_close_command(path_id: str, reason: str | None, by: str | None, fmt: str) -> None:
+    """Clore un parcours : plus aucune séance ne peut y être réservée.
+
+    Exemple : mediatool path close P-7K3QX2 --reason "parcours terminé"
+    """
+    from mediatool.frenchdates import format_datetime
+    from mediatool.learning_paths import close_path, path_status
+    from mediatool.scheduling import local
+
+    data = folder()
+    now = data.now()
+    close_path(data, path_id, now, reason=reason, by=by)
+    progress = path_status(data, path_id, now)
+    if fmt == "json":
+        print_json(_path_json(data, progress, now))
+        return
+    click.echo(f"Parcours {progress.path.id} clos : {progress.done} séance(s) faite(s) sur "
+               f"{progress.path.sessions}.")
+    for appointment in progress.upcoming(now):
+        click.echo(f"Séance encore prévue : {appointment.id} le "
+                   f"{format_datetime(local(data.catalogue.team, appointment.start))} — "
+                   f"annulez-la si besoin : mediatool cancel {appointment.id}")
+
+
+COMMANDS = [slots_command, book_command, agenda_command, cancel_command, attended_command,
+            no_show_command, path_group]

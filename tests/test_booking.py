@@ -1,0 +1,181 @@
+"""The booking service: what it reads, what it locks, what it appends, under concurrency."""
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+
+from mediatool.booking import BookingRequest, book, cancel, link_call, next_free_slots
+from mediatool.errors import InvalidInput, RuleRefusal
+from mediatool.folder import DataFolder
+from mediatool.period import Month
+from mediatool.store import Store
+from tests.conftest import TEAM, write_folder
+
+PARIS = ZoneInfo("Europe/Paris")
+NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=PARIS)  # Monday
+
+# Ana works every weekday, so the cap (not the hours) is what limits her.
+ANA_TEAM = TEAM.replace("""mediators:
+""", """mediators:
+  - id: ana
+    name: Ana
+    site: centre
+    hours:
+      - {day: lundi, start: "09:00", end: "17:30"}
+      - {day: mardi, start: "09:00", end: "17:30"}
+      - {day: mercredi, start: "09:00", end: "17:30"}
+      - {day: jeudi, start: "09:00", end: "17:30"}
+      - {day: vendredi, start: "09:00", end: "17:30"}
+""")
+
+
+@pytest.fixture
+def data(tmp_path) -> DataFolder:
+    return DataFolder(write_folder(tmp_path / "data", team=ANA_TEAM))
+
+
+def request(at: str | None, person: str = "X", **extra) -> BookingRequest:
+    moment = dt.datetime.fromisoformat(at).replace(tzinfo=PARIS) if at else None
+    return BookingRequest(mediator="ana", kind="demarche", person=person,
+                          procedure="caf-prime-activite", at=moment, **extra)
+
+
+def test_a_week_spanning_two_months_is_read_and_locked_whole(data, monkeypatch):
+    book(data, request("2026-11-30T09:00"), NOW)  # Monday, in 2026-11.yaml
+    book(data, request("2026-12-01T14:00"), NOW)  # Tuesday, in 2026-12.yaml
+    locked: list[set] = []
+    original = Store.transaction
+
+    def spy(self, files):
+        files = list(files)
+        locked.append({str(m) for _, m in files})
+        return original(self, files)
+
+    monkeypatch.setattr(Store, "transaction", spy)
+    with pytest.raises(RuleRefusal) as refused:
+        book(data, request("2026-12-03T10:00"), NOW)  # Thursday: a third half-day
+    assert "plafond" in refused.value.message
+    assert {"2026-11", "2026-12"} in locked
+    # Sunday 6 December belongs to the same week; Monday 7 to the next one.
+    assert book(data, request("2026-12-07T10:00"), NOW).start.day == 7
+
+
+def test_booking_reads_only_the_months_of_its_week(data, monkeypatch):
+    for month in (Month(2020 + i // 12, i % 12 + 1) for i in range(96)):
+        path = data.store.file("appointments", month)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("")
+    read: list[str] = []
+    original = Store.scan
+
+    def spy(self, kind, month):
+        read.append(f"{kind}/{month}")
+        return original(self, kind, month)
+
+    monkeypatch.setattr(Store, "scan", spy)
+    book(data, request("2026-11-24T10:00"), NOW)
+    assert read == ["appointments/2026-11"]
+    read.clear()
+    book(data, request(None), NOW)  # first free: reads two weeks at a time
+    assert set(read) == {"appointments/2026-11", "appointments/2026-12"}
+
+
+def test_book_appends_one_event_with_its_utc_offset(data):
+    appointment = book(data, request("2027-03-30T14:00", phone="06 39 98 00 01", note=" n "),
+                       NOW)
+    documents = list(yaml.safe_load_all(
+        data.store.file("appointments", Month(2027, 3)).read_text()))
+    assert documents == [{
+        "id": appointment.id, "event": "booked", "at": "2026-11-23T09:00:00+01:00",
+        "by": "ana", "mediator": "ana", "kind": "demarche",
+        "start": "2027-03-30T14:00:00+02:00", "duration_min": 45, "person": "X",
+        "phone": "06 39 98 00 01", "procedure": "caf-prime-activite", "site": "centre",
+        "note": "n"}]
+
+
+def test_first_free_takes_the_earliest_allowed_slot(data):
+    first = book(data, request(None), NOW)
+    second = book(data, request(None), NOW)
+    assert first.start == dt.datetime(2026, 11, 23, 9, 0, tzinfo=PARIS)
+    assert second.start == first.end
+
+
+def test_refusal_hint_proposes_three_slots_of_the_same_mediator(data):
+    book(data, request("2026-11-24T10:00"), NOW)
+    with pytest.raises(RuleRefusal) as refused:
+        book(data, request("2026-11-24T10:15"), NOW)
+    assert refused.value.exit_code == 3
+    assert refused.value.hint.count("(Ana)") == 3
+    assert refused.value.hint.startswith("prochains créneaux possibles : mardi 24 novembre 2026, "
+                                         "9 h 00")
+
+
+def test_next_free_slots_for_the_team_or_one_mediator(data):
+    slots = next_free_slots(data, None, "usage", None, NOW, count=2)
+    assert [s.end - s.start for s in slots] == [dt.timedelta(minutes=60)] * 2
+    with pytest.raises(InvalidInput):
+        next_free_slots(data, "nobody", "demarche", None, NOW)
+    assert next_free_slots(data, "camille", "demarche", 45, NOW, count=1)[0].mediator == "camille"
+
+
+def test_from_call_missing_is_skipped_then_linked_when_recorded(data):
+    appointment = book(data, request("2026-11-24T10:00", from_call="C-7K3QX2"), NOW)
+    assert appointment.from_call == "C-7K3QX2"
+    assert data.store.months("calls") == []  # the call flow writes its call afterwards
+    assert link_call(data, "C-7K3QX2", appointment.id, NOW, "ana") is False
+
+
+def test_cancel_frees_the_half_day(data):
+    book(data, request("2026-11-23T10:00"), NOW)
+    second = book(data, request("2026-11-24T10:00"), NOW)
+    with pytest.raises(RuleRefusal):
+        book(data, request("2026-11-25T10:00"), NOW)
+    cancel(data, second.id, NOW, by_person=False, reason="formation")
+    assert book(data, request("2026-11-25T10:00"), NOW).start.day == 25
+    with pytest.raises(InvalidInput, match="déjà annulé"):
+        cancel(data, second.id, NOW)
+
+
+def test_invalid_requests(data):
+    with pytest.raises(InvalidInput, match="passé"):
+        book(data, request("2026-11-20T10:00"), NOW)
+    with pytest.raises(InvalidInput, match="procedure"):
+        book(data, BookingRequest(mediator="ana", kind="demarche", person="X"), NOW)
+    with pytest.raises(InvalidInput, match="personne"):
+        book(data, request("2026-11-24T10:00", person="  "), NOW)
+    with pytest.raises(InvalidInput, match="durée"):
+        book(data, request("2026-11-24T10:00", duration_min=600), NOW)
+    with pytest.raises(InvalidInput, match="appel"):
+        book(data, request("2026-11-24T10:00", from_call="hello"), NOW)
+    assert data.store.months("appointments") == []
+
+
+def test_twenty_processes_booking_the_same_slot(tmp_path):
+    folder = write_folder(tmp_path / "data")
+    env = {**os.environ, "MEDIATOOL_NOW": "2026-12-07T10:00:00+01:00",
+           "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    env.pop("MEDIATOOL_DATA", None)
+    processes = [subprocess.Popen(
+        [sys.executable, "-m", "mediatool", "--data", str(folder), "book", "--mediator",
+         "camille", "--procedure", "caf-prime-activite", "--at", "2026-12-08T14:00",
+         "--person", f"Personne {i}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        for i in range(20)]
+    results = [(p.wait(timeout=60), p.stderr.read().decode()) for p in processes]
+    for p in processes:
+        p.stdout.close()
+        p.stderr.close()
+    codes = sorted(code for code, _ in results)
+    assert codes == [0] + [3] * 19, results
+    assert all("chevauchement" in err for code, err in results if code == 3)
+    data = DataFolder(folder)
+    for kind in ("appointments", "calls"):
+        for month in data.store.months(kind):
+            data.store.read(kind, [month])  # raises on any torn or unreadable record
+    stored = data.store.read("appointments", [Month(2026, 12)])
+    assert len(stored) == 1

@@ -1,0 +1,230 @@
+"""`export-ics --caldav` end to end against a real Radicale server on loopback."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import caldav
+import icalendar
+import pytest
+
+from mediatool.model import AppointmentAttended, AppointmentBooked, AppointmentCancelled
+from mediatool.period import Month
+from mediatool.store import Store
+
+PARIS = ZoneInfo("Europe/Paris")
+DECEMBER = Month(2026, 12)
+
+
+def at(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=PARIS)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def radicale(folder: Path, *auth: str) -> Iterator[str]:
+    """A Radicale server on 127.0.0.1 with its own storage; stopped on exit."""
+    port = free_port()
+    folder.mkdir(parents=True, exist_ok=True)
+    log = (folder / "radicale.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "radicale", "--config", "",
+         "--server-hosts", f"127.0.0.1:{port}",
+         "--storage-filesystem-folder", str(folder / "storage"),
+         "--logging-level", "warning", *auth],
+        stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError((folder / "radicale.log").read_text())
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port),
+                                                                         timeout=0.5):
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError("Radicale did not start")
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """Radicale without authentication (any user name is accepted)."""
+    with radicale(tmp_path / "radicale", "--auth-type", "none") as url:
+        yield url
+
+
+@pytest.fixture
+def password_file(tmp_path: Path) -> Path:
+    path = tmp_path / "caldav-password.txt"
+    path.write_text("s3cret\n")
+    path.chmod(0o600)
+    return path
+
+
+def book(folder: Path, id_: str, start: str) -> None:
+    Store(folder).append("appointments", Month.of(at(start).date()), AppointmentBooked(
+        id=id_, event="booked", at=at("2026-11-30T09:00"), by="camille", mediator="camille",
+        kind="demarche", start=at(start), duration_min=45, person="Odette Secretname",
+        phone="06 39 98 77 66", procedure="caf-prime-activite", site="centre"))
+
+
+def server_events(url: str, calendar_name: str) -> dict[str, icalendar.Event]:
+    """Read the calendar back from the server, independently of mediatool."""
+    client = caldav.DAVClient(url=url, username="equipe", password="s3cret")
+    calendars = {str(c.url).rstrip("/").rsplit("/", 1)[-1]: c
+                 for c in client.principal().calendars()}
+    found = {}
+    for obj in calendars[calendar_name].get_events():
+        for event in icalendar.Calendar.from_ical(obj.data).walk("VEVENT"):
+            found[str(event["UID"])] = event
+    return found
+
+
+def server_calendars(url: str) -> dict[str, str]:
+    client = caldav.DAVClient(url=url, username="equipe", password="s3cret")
+    return {str(c.url).rstrip("/").rsplit("/", 1)[-1]: c.get_display_name()
+            for c in client.principal().calendars()}
+
+
+def add_own_event(url: str) -> None:
+    client = caldav.DAVClient(url=url, username="equipe", password="s3cret")
+    (calendar,) = [c for c in client.principal().calendars()
+                   if str(c.url).rstrip("/").endswith("/camille")]
+    client.put(str(calendar.url) + "perso.ics",
+               "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:test\r\nBEGIN:VEVENT\r\n"
+               "UID:perso-1@example.org\r\nDTSTAMP:20261201T000000Z\r\n"
+               "DTSTART:20261209T120000Z\r\nDTEND:20261209T130000Z\r\nSUMMARY:Déjeuner\r\n"
+               "END:VEVENT\r\nEND:VCALENDAR\r\n",
+               {"Content-Type": "text/calendar; charset=utf-8"})
+
+
+def test_push_change_cancel_push_again(run, folder, tmp_path, server, password_file,
+                                       monkeypatch):
+    book(folder, "A-00000A", "2026-12-08T14:00")  # will be cancelled
+    book(folder, "A-00000B", "2026-12-03T14:00")  # will be marked attended
+    book(folder, "A-00000C", "2026-12-10T09:00")  # stays as it is
+    out = tmp_path / "cal"
+    push = ("export-ics", "--out", str(out), "--caldav", server, "--user", "equipe",
+            "--password-file", str(password_file))
+
+    first = run(*push)
+    assert first.exit_code == 0, first.stderr
+    assert first.output == "" and first.stderr == ""
+    calendars = server_calendars(server)
+    assert set(calendars) == {"camille", "equipe", "permanences-telephoniques"}
+    assert calendars["camille"] == "Rendez-vous — camille"
+    events = server_events(server, "camille")
+    assert {"A-00000A@mediatool", "A-00000B@mediatool", "A-00000C@mediatool",
+            "fermeture-20261224-20270101@mediatool"} <= set(events)
+    assert events["A-00000A@mediatool"]["SEQUENCE"] == 0
+    assert events["A-00000A@mediatool"]["STATUS"] == "CONFIRMED"
+    phone = server_events(server, "permanences-telephoniques")
+    assert ["RRULE" in e for e in phone.values()] == [True]
+    add_own_event(server)
+
+    store = Store(folder)
+    store.append("appointments", DECEMBER, AppointmentCancelled(
+        id="A-00000A", event="cancelled", at=at("2026-12-06T17:00"), by="camille",
+        by_person=True))
+    store.append("appointments", DECEMBER, AppointmentAttended(
+        id="A-00000B", event="attended", at=at("2026-12-03T15:00"), by="camille"))
+    team = folder / "catalogue" / "team.yaml"
+    team.write_text(team.read_text().replace("closures:\n  - {start: 2026-12-24, "
+                                             "end: 2027-01-01}\n", ""))
+
+    second = run(*push, "--verbose")
+    assert second.exit_code == 0, second.stderr
+    assert "CalDAV « camille » : 0 ajouté(s), 2 modifié(s), 1 supprimé(s)" in second.output
+    events = server_events(server, "camille")
+    cancelled = events["A-00000A@mediatool"]
+    assert cancelled["STATUS"] == "CANCELLED" and cancelled["SEQUENCE"] == 1
+    assert str(cancelled["SUMMARY"]).startswith("Annulé — ")
+    attended = events["A-00000B@mediatool"]
+    assert attended["SEQUENCE"] == 1 and "— venu" in str(attended["DESCRIPTION"])
+    assert events["A-00000C@mediatool"]["SEQUENCE"] == 0
+    assert "fermeture-20261224-20270101@mediatool" not in events  # closure removed
+    assert "perso-1@example.org" in events  # someone's own event is left alone
+    assert b"Odette" not in b"".join(e.to_ical() for e in events.values())
+
+    third = run(*push, "--verbose")
+    assert third.exit_code == 0
+    assert "CalDAV : rien à changer" in third.output
+
+    # Two months later the December appointments are out of the window:
+    # gone from the files, kept on the server as history.
+    monkeypatch.setenv("MEDIATOOL_NOW", "2027-02-15T10:00:00+01:00")
+    later = run(*push)
+    assert later.exit_code == 0, later.stderr
+    assert b"A-00000C" not in (out / "camille.ics").read_bytes()
+    assert {"A-00000A@mediatool", "A-00000C@mediatool"} <= set(server_events(server, "camille"))
+
+
+def test_unreachable_server_exits_1_and_local_files_are_written(run, tmp_path, password_file):
+    out = tmp_path / "cal"
+    url = f"http://127.0.0.1:{free_port()}/"
+    result = run("export-ics", "--out", str(out), "--caldav", url, "--user", "equipe",
+                 "--password-file", str(password_file))
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "injoignable" in lines[0] and url in lines[0]
+    assert (out / "camille.ics").is_file() and (out / "equipe.ics").is_file()
+
+
+def test_wrong_credentials_exit_1_and_local_files_are_written(run, tmp_path, password_file):
+    users = tmp_path / "htpasswd"
+    users.write_text("equipe:autre-mot-de-passe\n")
+    out = tmp_path / "cal"
+    with radicale(tmp_path / "radicale-auth", "--auth-type", "htpasswd",
+                  "--auth-htpasswd-filename", str(users),
+                  "--auth-htpasswd-encryption", "plain") as url:
+        result = run("export-ics", "--out", str(out), "--caldav", url, "--user", "equipe",
+                     "--password-file", str(password_file))
+        assert result.exit_code == 1
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "mot de passe refusé" in lines[0]
+        assert (out / "permanences-telephoniques.ics").is_file()
+        password_file.write_text("autre-mot-de-passe\n")
+        again = run("export-ics", "--out", str(out), "--caldav", url, "--user", "equipe",
+                    "--password-file", str(password_file))
+        assert again.exit_code == 0, again.stderr
+
+
+def test_missing_caldav_library_is_explained(run, tmp_path, monkeypatch, password_file):
+    monkeypatch.setitem(sys.modules, "caldav", None)  # import caldav → ImportError
+    out = tmp_path / "cal"
+    result = run("export-ics", "--out", str(out), "--caldav", "http://127.0.0.1:9/",
+                 "--user", "equipe", "--password-file", str(password_file))
+    assert result.exit_code == 1
+    assert "pip install 'mediatool[caldav]'" in result.stderr
+    assert (out / "equipe.ics").is_file()
+
+
+def test_unreadable_password_file_is_invalid_input_and_writes_nothing(run, tmp_path):
+    out = tmp_path / "cal"
+    result = run("export-ics", "--out", str(out), "--caldav", "http://127.0.0.1:9/",
+                 "--user", "equipe", "--password-file", str(tmp_path / "absent.txt"))
+    assert result.exit_code == 2
+    assert "absent.txt" in result.stderr
+    assert not out.exists()
