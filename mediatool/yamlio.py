@@ -231,20 +231,31 @@ def _construct_record(loader: Any, node: yaml.Node) -> Any:
 
 
 class _RecordLoader(SafeLoader):  # type: ignore[misc, valid-type]
-    """The safe C loader, remembering how plain scalars resolve (keys repeat a lot)."""
+    """The safe C loader, remembering how plain scalars resolve (keys repeat a lot).
 
-    _resolved: dict[tuple[str, tuple[bool, bool]], str] = {}
+    Same tags as `SafeLoader`, which has no path resolvers: a quoted scalar is
+    always a string, and a plain one resolves from its text alone.
+    """
+
+    _plain: dict[str, str] = {}
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is not yaml.ScalarNode:
             return super().resolve(kind, value, implicit)
-        key = (value, implicit)
-        tag = self._resolved.get(key)
+        if not implicit[0]:
+            return _STR_TAG
+        tag = self._plain.get(value)
         if tag is None:
             tag = super().resolve(kind, value, implicit)
-            if len(self._resolved) < 50_000:
-                self._resolved[key] = tag
+            if len(self._plain) < 50_000:
+                self._plain[value] = tag
         return tag
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
 
 
 def load_all_records(text: str) -> list[Any]:
