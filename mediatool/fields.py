@@ -240,6 +240,21 @@ def _convert_datetime(value: Any, path: Path_, ctx: Context) -> Any:
     return parsed
 
 
+def _accepted_as_is(tp: Any) -> tuple[type | None, frozenset[Any] | None]:
+    """(class, allowed values or None) of what a field's converter returns unchanged.
+
+    Lets the builder skip the converter call for the common case (a string
+    where a string is expected). Must agree with `_plain_converter`: scalars
+    whose exact type matches, Literal strings among the allowed ones.
+    """
+    tp, _ = _unwrap_optional(tp)
+    if tp in (str, int, bool):
+        return tp, None
+    if get_origin(tp) is Literal and all(type(a) is str for a in get_args(tp)):
+        return str, frozenset(get_args(tp))
+    return None, None
+
+
 def _dataclass_converter(cls: Any) -> Converter:
     hints = typing.get_type_hints(cls)
     plan = []
@@ -247,7 +262,8 @@ def _dataclass_converter(cls: Any) -> Converter:
         required = f.default is MISSING and f.default_factory is MISSING
         constrained = any(f.metadata.get(k) is not None
                           for k in ("pattern", "minimum", "maximum"))
-        plan.append((f.name, _converter(hints[f.name]), required, f.metadata, constrained))
+        plan.append((f.name, _converter(hints[f.name]), required, f.metadata, constrained,
+                     _accepted_as_is(hints[f.name])))
     names = [f.name for f in dataclasses.fields(cls)]
     name_set = set(names)
 
@@ -263,16 +279,20 @@ def _dataclass_converter(cls: Any) -> Converter:
                             f"vouliez-vous « {close[0]} » ?" if close
                             else f"champs permis : {', '.join(names)}")
                 ok = False
-        for name, conv, required, meta, constrained in plan:
+        for name, conv, required, meta, constrained, (as_is, allowed) in plan:
             if name not in value:
                 if required:
                     ctx.problem(path, f"champ obligatoire « {name} » manquant")
                     ok = False
                 continue
-            built = conv(value[name], (*path, name), ctx)
-            if built is INVALID:
-                ok = False
-                continue
+            raw = value[name]
+            if raw.__class__ is as_is and (allowed is None or raw in allowed):
+                built = raw  # what `conv` would return; constraints are checked below
+            else:
+                built = conv(raw, (*path, name), ctx)
+                if built is INVALID:
+                    ok = False
+                    continue
             if (constrained and built is not None
                     and not _check_constraints(built, (*path, name), meta, ctx)):
                 ok = False
