@@ -71,7 +71,7 @@ def ensure_data(root: Path) -> Path:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--data", type=Path, default=CACHE)
     args = parser.parse_args()
     root = ensure_data(args.data)

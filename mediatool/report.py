@@ -275,8 +275,9 @@ def build_report(catalogue: Catalogue, records_by_kind: Mapping[str, Sequence[Re
     """The report of `period` from the records of its month files (and `history`)."""
     team = catalogue.team
     zone = ZoneInfo(team.timezone)
-    appointment_records = _unique_records([*records_by_kind.get("appointments", ()),
-                                           *history.appointments])
+    appointment_records = list(records_by_kind.get("appointments", ()))
+    if history.appointments:
+        appointment_records = _unique_records([*appointment_records, *history.appointments])
     appointments, _ = fold_appointments(appointment_records)
     calls = [r.event for r in records_by_kind.get("calls", ())
              if isinstance(r.event, CallRecorded) and _local(r.event.at, zone).date() in period]
