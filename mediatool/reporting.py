@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from mediatool.days import service_open
 from mediatool.errors import InvalidInput
 from mediatool.folder import DataFolder
 from mediatool.lookup import by_id
@@ -178,8 +179,9 @@ def resolve_period(now: dt.datetime, month: str | None = None, first: dt.date | 
 
 
 def record_dropin(data: DataFolder, site: str, day: dt.date, seen: int, refused: int,
-                  note: str | None, by: str | None, now: dt.datetime) -> tuple[DropinTally, int]:
-    """Append one drop-in tally; returns it and how many tallies that site and day had."""
+                  note: str | None, by: str | None, now: dt.datetime
+                  ) -> tuple[DropinTally, list[str]]:
+    """Append one drop-in tally; returns it and what looks odd (French notes, not errors)."""
     team = data.catalogue.team
     by_id({s.id: s for s in team.sites}, site, "lieu")
     if by is not None:
@@ -203,7 +205,17 @@ def record_dropin(data: DataFolder, site: str, day: dt.date, seen: int, refused:
                    if isinstance(r.event, DropinTally)
                    and r.event.site == tally.site and r.event.date == day]
         tx.append("dropins", month, tally)
-    return tally, len(earlier)
+    notes = []
+    if earlier:
+        notes.append(f"{len(earlier)} autre(s) bilan(s) déjà saisi(s) pour ce lieu et ce jour "
+                     "(deux permanences le même jour ?)")
+    if not any(s.site == tally.site and s.weekday == day.weekday() for s in team.dropins):
+        notes.append("aucune permanence n'est prévue ce jour de la semaine à ce lieu "
+                     "(team.yaml, dropins) : vérifiez la date")
+    elif not service_open(team, day):
+        notes.append("le service est fermé ce jour-là (jour férié ou fermeture) : vérifiez "
+                     "la date")
+    return tally, notes
 
 
 def list_dropins(data: DataFolder, months: Iterable[Month]) -> list[DropinTally]:

@@ -15,6 +15,10 @@ def test_dropin_then_report_counts_it(run, folder):
     again = run("dropin", "--site", "centre", "--date", "2026-11-30", "--seen", "1",
                 "--refused", "0")
     assert again.exit_code == 0 and "déjà saisi" in again.stderr
+    tuesday = run("dropin", "--site", "centre", "--date", "2026-12-01", "--seen", "1",
+                  "--refused", "0")
+    assert tuesday.exit_code == 0 and "aucune permanence n'est prévue" in tuesday.stderr
+    assert "aucune permanence" not in result.stderr  # 30 November is a Monday: planned
     data = json.loads(run("report", "--format", "json").output)
     assert data["period"]["label"] == "2026-11"
     assert (data["dropins"]["sessions"], data["dropins"]["seen"],
@@ -39,6 +43,7 @@ def test_dropins_lists_the_month(run):
     (["--seen", "dix", "--refused", "0"], "nombre entier"),
     (["--seen", "3", "--refused", "501"], "improbable"),
     (["--seen", "3", "--refused", "1", "--date", "2026-12-25"], "pas encore eu lieu"),
+    (["--seen", "3", "--refused", "1", "--date", "2026-12-08"], "pas encore eu lieu"),
     (["--seen", "3", "--refused", "1", "--date", "25/12/2026"], "date invalide"),
     (["--seen", "3", "--refused", "1", "--by", "camile"], "camille"),
 ])

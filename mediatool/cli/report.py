@@ -101,16 +101,15 @@ def dropin_command(site: str, day: dt.date | None, seen: int, refused: int, note
 
     data = folder()
     now = data.now()
-    tally, earlier = record_dropin(data, site, day or now.date(), seen, refused, note, by, now)
+    tally, notes = record_dropin(data, site, day or now.date(), seen, refused, note, by, now)
     if fmt == "json":
-        print_json(to_plain(tally))
+        print_json({**to_plain(tally), "remarks": notes})
         return
     site_name = data.catalogue.team.site(tally.site)
     click.echo(f"Permanence enregistrée : {tally.id} — {site_name.name if site_name else site}, "
                f"{tally.date:%d/%m/%Y} : {seen} reçue(s), {refused} refusée(s).")
-    if earlier:
-        click.echo(f"Remarque : {earlier} autre(s) bilan(s) déjà saisi(s) pour ce lieu et ce "
-                   "jour (deux permanences le même jour ?).", err=True)
+    for remark in notes:
+        click.echo(f"Remarque : {remark}.", err=True)
 
 
 @click.command("dropins")
