@@ -431,10 +431,10 @@ def _half_days(team: Team, appointments: Iterable[Appointment], period: Period
     rows = []
     for mediator in mediators:
         for monday in period_weeks(period):
-            year, week = iso_week(monday)
-            count = len(used.get((mediator, (year, week)), ()))
+            year, number = iso_week(monday)
+            count = len(used.get((mediator, (year, number)), ()))
             rows.append(HalfDays(mediator, names.get(mediator, mediator),
-                                 f"{year}-S{week:02d}", monday, count, cap, count > cap))
+                                 f"{year}-S{number:02d}", monday, count, cap, count > cap))
     return tuple(rows)
 
 
