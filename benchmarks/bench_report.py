@@ -1,6 +1,6 @@
 """SPEC §5: a month's report within 1.3× the time of merely parsing that month's files.
 
-    python3 benchmarks/bench_report.py [--repeat N] [--data DIR]
+    python3 benchmarks/bench_report.py [--repeat N] [--data DIR] [--month YYYY-MM]
 
 Generates (once, cached under benchmarks/_data/, git-ignored) ten years of
 records for 50 mediators with `synthetic.generate`, then times, in the same
@@ -76,6 +76,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=25)
     parser.add_argument("--data", type=Path, default=CACHE)
+    parser.add_argument("--month", type=Month.parse, default=None,
+                        help="month to report (default: the last full month)")
     args = parser.parse_args()
     root = ensure_data(args.data)
 
@@ -84,7 +86,7 @@ def main() -> int:
     catalogue = data.catalogue
     catalogue_s = time.perf_counter() - start
     now = data.now()
-    month = Month.of(now.date()).previous()
+    month = args.month or Month.of(now.date()).previous()
     period = Period.month(month)
     files = [data.store.file(kind, month) for kind in ("calls", "appointments", "paths",
                                                         "dropins")]
