@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+import recurring_ical_events
 from filelock import FileLock
 
 from mediatool import calendars
@@ -204,3 +205,10 @@ def test_demo_exports_the_calendars_and_says_where(tmp_path, monkeypatch):
     assert sorted(p.name for p in folder.glob("*.ics")) == [
         "camille.ics", "equipe.ics", "lea.ics", "permanences-telephoniques.ics", "samir.ics"]
     assert f"calendriers (.ics) : {folder}" in result.output
+    for path in folder.glob("*.ics"):  # every file, through both parsers
+        calendar = icalendar.Calendar.from_ical(path.read_bytes())
+        occurrences = recurring_ical_events.of(calendar).between(dt.date(2026, 11, 7),
+                                                                 dt.date(2027, 3, 1))
+        assert occurrences, path.name
+        assert {str(e["UID"]) for e in occurrences} <= {str(e["UID"])
+                                                        for e in calendar.walk("VEVENT")}
