@@ -11,11 +11,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import recurring_ical_events
-from filelock import FileLock
 
-from mediatool import calendars
-from mediatool.errors import OperationalError
-from mediatool.folder import DataFolder
 from mediatool.model import AppointmentBooked, AppointmentCancelled
 from mediatool.period import Month
 from mediatool.store import Store
@@ -143,17 +139,6 @@ def test_half_written_record_is_never_exported(run, folder, tmp_path):
     assert "records/appointments/2026-12.yaml:" in result.stderr
     assert "tronqué" in result.stderr
     assert snapshot(out) == before
-
-
-def test_export_waits_for_the_store_lock(folder, tmp_path, monkeypatch):
-    monkeypatch.setenv("MEDIATOOL_NOW", "2026-12-07T10:00:00+01:00")
-    book(folder)
-    data = DataFolder(folder)
-    data.store = Store(folder, lock_timeout=0.2)
-    lock = FileLock(str(folder / "records" / ".locks" / "appointments-2026-12.lock"))
-    with lock, pytest.raises(OperationalError, match="occupé"):
-        calendars.export(data, tmp_path / "cal", data.now(), private=False)
-    assert not (tmp_path / "cal").exists()
 
 
 def test_out_that_cannot_be_a_folder_exits_1_with_the_path(run, folder, tmp_path):
