@@ -7,10 +7,12 @@ the same lock, so a reader never sees half an append.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import dataclasses
 import datetime as dt
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -28,6 +30,7 @@ from mediatool.yamlio import (
     YamlSyntaxError,
     dump_document,
     load_documents,
+    load_one_document,
     split_documents,
 )
 from mediatool.yamlio import ends_complete as _chunk_is_complete
@@ -244,6 +247,64 @@ class Store:
                                "corrigez-les ou lancez « mediatool check --repair »", problems)
         return records
 
+    def read_texts(self, kind: str, months: Iterable[Month]) -> list[tuple[Month, str]]:
+        """The raw text of each existing month file, read under its lock."""
+        texts = []
+        for month in months:
+            path = self.file(kind, month)
+            if not path.exists():
+                continue
+            with self.transaction([(kind, month)]):
+                try:
+                    data = path.read_bytes()
+                except OSError as exc:
+                    raise OperationalError(f"lecture impossible de {self.relative(path)} : "
+                                           f"{exc.strerror}") from None
+            texts.append((month, data.decode("utf-8-sig", errors="replace")))
+        return texts
+
+    def read_matching(self, kind: str, months: Iterable[Month], pattern: re.Pattern[str],
+                      wanted: set[str] | None = None,
+                      fallback: re.Pattern[str] | None = None) -> list[Record]:
+        """Events of only the documents where `pattern` matches, across many month files.
+
+        For look-ups over a long history (an id, a closing date): a file is
+        read, but only the documents holding a match are parsed. With `wanted`,
+        a match counts only when its first group is in `wanted`. With
+        `fallback`, a file where `fallback` matches more often than `pattern`
+        (a document written in another layout) has every `fallback` document
+        parsed, so nothing is missed. DataProblems if a parsed document is wrong.
+        """
+        records: list[Record] = []
+        problems: list[Problem] = []
+        for month in months:
+            path = self.file(kind, month)
+            if not path.exists():
+                continue
+            with self.transaction([(kind, month)]):
+                try:
+                    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+                except OSError as exc:
+                    problems.append(Problem(self.relative(path), None,
+                                            f"lecture impossible : {exc.strerror}"))
+                    continue
+            hits = [m for m in pattern.finditer(text)
+                    if wanted is None or m.group(1) in wanted]
+            if fallback is not None:
+                others = list(fallback.finditer(text))
+                if len(others) > len(list(pattern.finditer(text))):
+                    hits.extend(others)
+            if not hits:
+                continue
+            found, wrong = _parse_hits(kind, text, [m.start() for m in hits],
+                                       self.relative(path))
+            records.extend(found)
+            problems.extend(wrong)
+        if problems:
+            raise DataProblems("des enregistrements sont illisibles",
+                               "corrigez-les ou lancez « mediatool check --repair »", problems)
+        return records
+
     def scan_all(self, kind: str) -> tuple[list[Record], list[Problem]]:
         """Every month of a kind, never raising: for `check`."""
         records: list[Record] = []
@@ -301,6 +362,33 @@ class Store:
 
     def new_id(self, kind: str) -> str:
         return ids.new_id(RECORD_KINDS[kind][0])
+
+
+_DOCUMENT_START = re.compile(r"^---(?:[ \t]*\r?$| )", re.MULTILINE)
+
+
+def _parse_hits(kind: str, text: str, positions: list[int], source: str
+                ) -> tuple[list[Record], list[Problem]]:
+    """Parse the documents of `text` that contain one of `positions`."""
+    starts = [m.start() for m in _DOCUMENT_START.finditer(text)]
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    chosen = sorted({bisect.bisect_right(starts, pos) - 1 for pos in positions})
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    line, counted_to = 1, 0
+    for index in chosen:
+        begin = starts[index]
+        end = starts[index + 1] if index + 1 < len(starts) else len(text)
+        line += text.count("\n", counted_to, begin)
+        counted_to = begin
+        try:
+            documents.append(load_one_document(text[begin:end], line))
+        except YamlSyntaxError as exc:
+            problems.append(Problem(source, exc.line, exc.message, "lancez « mediatool check »",
+                                    exc.column))
+    records, wrong = parse_documents(kind, documents, source)
+    return records, problems + wrong
 
 
 class Transaction:

@@ -7,6 +7,7 @@ recover each document's first line by scanning the separators we write.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -174,21 +175,22 @@ class Document:
     text: str = ""
 
 
+_DOCUMENT_START_RE = re.compile(r"^---(?:[ \t\r\f\v]*$| )", re.MULTILINE)
+
+
 def split_documents(text: str) -> list[tuple[int, str]]:
     """Cut a record stream at `---` lines; returns (first line, text) pairs."""
+    starts = [m.start() for m in _DOCUMENT_START_RE.finditer(text)]
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    starts.append(len(text))
     chunks: list[tuple[int, str]] = []
-    start_line = 1
-    current: list[str] = []
-    for number, line in enumerate(text.splitlines(keepends=True), start=1):
-        if line.rstrip("\r\n").rstrip() == DOCUMENT_START or line.startswith("--- "):
-            if any(part.strip() for part in current):
-                chunks.append((start_line, "".join(current)))
-            current = [line]
-            start_line = number
-        else:
-            current.append(line)
-    if any(part.strip() for part in current):
-        chunks.append((start_line, "".join(current)))
+    line = 1
+    for begin, end in zip(starts, starts[1:], strict=False):
+        chunk = text[begin:end]
+        if chunk.strip():
+            chunks.append((line, chunk))
+        line += chunk.count("\n")
     return chunks
 
 
@@ -207,13 +209,18 @@ def load_documents(data: bytes | str) -> list[Document]:
     # Slow path: find which chunk is broken, with its own line numbers.
     documents = []
     for line, chunk in chunks:
-        try:
-            value = yaml.load(chunk, Loader=SafeLoader)
-        except yaml.YAMLError as exc:
-            err = _syntax_error(exc)
-            raise YamlSyntaxError(err.message, line + (err.line or 1) - 1, err.column) from None
-        documents.append(Document(line, value, ends_complete(chunk), chunk))
+        documents.append(load_one_document(chunk, line))
     return documents
+
+
+def load_one_document(chunk: str, line: int) -> Document:
+    """Parse one record document that starts at `line` of its file."""
+    try:
+        value = yaml.load(chunk, Loader=SafeLoader)
+    except yaml.YAMLError as exc:
+        err = _syntax_error(exc)
+        raise YamlSyntaxError(err.message, line + (err.line or 1) - 1, err.column) from None
+    return Document(line, value, ends_complete(chunk), chunk)
 
 
 def ends_complete(chunk: str) -> bool:

@@ -77,3 +77,36 @@ def test_broken_document_reports_its_own_line():
 
 def test_split_documents_ignores_blank_chunks():
     assert split_documents("\n\n") == []
+
+
+def _split_by_lines(text):
+    """The line-by-line definition that `split_documents` implements with one regex."""
+    chunks, start_line, current = [], 1, []
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        if line.rstrip("\r\n").rstrip() == "---" or line.startswith("--- "):
+            if any(part.strip() for part in current):
+                chunks.append((start_line, "".join(current)))
+            current, start_line = [line], number
+        else:
+            current.append(line)
+    if any(part.strip() for part in current):
+        chunks.append((start_line, "".join(current)))
+    return chunks
+
+
+def test_split_documents_matches_its_line_by_line_definition():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from mediatool.yamlio import split_documents
+
+    pieces = st.sampled_from(["---\n", "--- \n", "---\r\n", "--- x\n", "----\n", " ---\n",
+                              "a: 1\n", "...\n", "\n", "  \n", "b: '---'\n", "---"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(pieces, max_size=12))
+    def check(parts):
+        text = "".join(parts)
+        assert split_documents(text) == _split_by_lines(text)
+
+    check()

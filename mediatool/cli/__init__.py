@@ -46,9 +46,9 @@ def cli(ctx: click.Context, data: str | None, debug: bool) -> None:
 
 
 def _register() -> None:
-    from mediatool.cli import appointments, catalogue_cmds, export, setup_cmds
+    from mediatool.cli import appointments, call, catalogue_cmds, export, report, setup_cmds
 
-    for module in (setup_cmds, catalogue_cmds, appointments, export):
+    for module in (setup_cmds, catalogue_cmds, call, appointments, report, export):
         for command in module.COMMANDS:
             cli.add_command(command)
 

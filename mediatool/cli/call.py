@@ -1,0 +1,162 @@
+"""`mediatool call` (the phone line) and `mediatool calls` (the calls recorded)."""
+
+from __future__ import annotations
+
+import click
+from click.core import ParameterSource
+
+from mediatool.cli.common import folder, format_option, print_json, print_table
+
+# Kept as text here: importing the model costs ~0.1 s, too much for `--help`;
+# `calls.check_draft` validates both against the model.
+OUTCOME_CHOICES = "dropin|appointment|redirect|resolved|other"
+SCRIPTED_USAGE = ("mode scripté : mediatool call --procedure ID (ou --query \"mots\") "
+                  f"--outcome {OUTCOME_CHOICES} --mediator ID [--duration MIN] [--note TEXTE] "
+                  "— voir « mediatool call --help »")
+INTERACTIVE_OPTIONS = {"mediator"}
+
+
+@click.command("call")
+@click.option("--procedure", "procedure_id", metavar="ID", help="Démarche (id du catalogue).")
+@click.option("--query", metavar="MOTS",
+              help="Mots de la personne quand aucune démarche du catalogue ne convient.")
+@click.option("--theme", metavar="THÈME", help="Thème administratif (avec --query).")
+@click.option("--outcome", metavar="SUITE",
+              help=f"Suite donnée : {OUTCOME_CHOICES}. Par défaut : la recommandation.")
+@click.option("--redirect-to", metavar="ORG",
+              help="Organisation (avec --outcome redirect ; par défaut celle de la démarche).")
+@click.option("--duration", type=int, metavar="MIN", help="Durée de l'appel, en minutes.")
+@click.option("--mediator", envvar="MEDIATOOL_MEDIATOR", metavar="ID",
+              help="Médiateur qui répond (ou MEDIATOOL_MEDIATOR).")
+@click.option("--note", metavar="TEXTE", help="Note libre, sans nom ni téléphone.")
+@click.option("--missing-prerequisites", is_flag=True,
+              help="La personne n'a pas les prérequis (e-mail, compte…) : parcours proposé.")
+@click.option("--book-first-free", is_flag=True,
+              help="Réserver tout de suite le premier créneau libre (avec --person).")
+@click.option("--book-with", metavar="ID",
+              help="Avec --book-first-free : chez ce médiateur plutôt que le premier libre.")
+@click.option("--person", metavar="NOM", help="Nom de la personne, pour le rendez-vous.")
+@click.option("--phone", metavar="TÉL", help="Téléphone de la personne, pour le rendez-vous.")
+@click.option("--recap-only", is_flag=True,
+              help="N'afficher que le récapitulatif (à coller dans un outil SMS).")
+@format_option()
+@click.pass_context
+def call_command(ctx: click.Context, procedure_id: str | None, query: str | None,
+                 theme: str | None, outcome: str | None, redirect_to: str | None,
+                 duration: int | None, mediator: str | None, note: str | None,
+                 missing_prerequisites: bool, book_first_free: bool, book_with: str | None,
+                 person: str | None, phone: str | None, recap_only: bool, fmt: str) -> None:
+    """Prendre un appel : démarche, recommandation, suite, récapitulatif.
+
+    Sans option dans un terminal : mode interactif (tapez les mots de la
+    personne, choisissez la démarche, la suite ; Ctrl-C n'enregistre rien).
+    Avec options : mode scripté, l'appel est enregistré et son
+    récapitulatif affiché.
+
+    Exemple : mediatool call --procedure caf-prime-activite --outcome dropin --mediator camille --duration 8
+    """
+    scripted = any(ctx.get_parameter_source(name) == ParameterSource.COMMANDLINE
+                   for name in ctx.params if name not in INTERACTIVE_OPTIONS)
+    from mediatool.errors import InvalidInput
+
+    if not scripted:
+        from mediatool.cli.common import stdin_is_terminal
+
+        if not stdin_is_terminal():
+            raise InvalidInput("pas de terminal : le mode interactif est impossible ici",
+                               SCRIPTED_USAGE)
+        from mediatool.cli.call_screen import run_interactive
+
+        run_interactive(folder(), mediator)
+        return
+    from mediatool.calls import BookingWish, CallDraft, take_call
+
+    wish = None
+    if book_first_free or book_with:
+        if not person or not person.strip():
+            raise InvalidInput("nom de la personne manquant pour le rendez-vous",
+                               "ajoutez --person \"Prénom Nom\"")
+        wish = BookingWish(person.strip(), (phone or "").strip() or None, book_with)
+    elif person or phone:
+        raise InvalidInput("--person et --phone servent à réserver pendant l'appel",
+                           "ajoutez --book-first-free (les appels restent anonymes)")
+    data = folder()
+    draft = CallDraft(mediator, outcome, procedure_id, query, theme, redirect_to, duration,
+                      note, missing_prerequisites)
+    result = take_call(data, draft, data.now(), wish=wish)
+    if recap_only:
+        click.echo(result.recap)
+    elif fmt == "json":
+        from mediatool.store import event_to_document
+
+        print_json({"call": event_to_document(result.event),
+                    "recommendation": result.recommendation.to_plain()
+                    if result.recommendation else None,
+                    "recap": result.recap})
+    else:
+        from mediatool.cli.call_screen import print_saved
+
+        if result.recommendation:
+            click.echo(f"Recommandation : {result.recommendation.reason}")
+        print_saved(result)
+
+
+@click.command("calls")
+@click.option("--day", metavar="AAAA-MM-JJ", help="Les appels de ce jour (ou « aujourd'hui »).")
+@click.option("--month", metavar="AAAA-MM", help="Les appels de ce mois (par défaut : le mois en cours).")
+@format_option()
+def calls_command(day: str | None, month: str | None, fmt: str) -> None:
+    """Lister les appels enregistrés (anonymes), du jour ou du mois.
+
+    Exemple : mediatool calls --month 2026-11
+    """
+    import datetime as dt
+
+    from mediatool.calls import list_calls
+    from mediatool.errors import InvalidInput
+    from mediatool.period import Month
+
+    if day and month:
+        raise InvalidInput("--day et --month ne vont pas ensemble", "choisissez l'un des deux")
+    data = folder()
+    if day:
+        today = data.now().date()
+        if day.strip().lower().replace("’", "'") in ("aujourd'hui", "aujourdhui"):
+            first = last = today
+        else:
+            try:
+                first = last = dt.date.fromisoformat(day.strip())
+            except ValueError:
+                raise InvalidInput(f"date illisible : « {day} »", "formats acceptés : "
+                                   "2026-12-08 ou aujourd'hui") from None
+    else:
+        try:
+            chosen = Month.parse(month) if month else Month.of(data.now().date())
+        except ValueError:
+            raise InvalidInput(f"mois illisible : « {month} »", "format attendu : AAAA-MM, "
+                               "ex. 2026-11") from None
+        first, last = chosen.first_day, chosen.last_day
+    found = list_calls(data, first, last)
+    if fmt == "json":
+        from mediatool.store import event_to_document
+
+        print_json([event_to_document(c) for c in found])
+        return
+    from mediatool.triage import OUTCOME_LABELS
+
+    rows = []
+    for c in found:
+        subject = c.procedure or (f"« {c.query} »" if c.query else "")
+        follow = c.redirect_to or c.appointment or ""
+        rows.append((c.id, c.at.astimezone(data.zone).strftime("%d/%m %H:%M"), c.by, subject,
+                     OUTCOME_LABELS.get(c.outcome, c.outcome), follow,
+                     "" if c.duration_min is None else f"{c.duration_min} min",
+                     "oui" if c.in_shift else "HORS"))
+    print_table(rows, ["id", "heure", "médiateur", "démarche", "suite", "vers / rdv", "durée",
+                       "permanence"])
+    if found:
+        outside = sum(not c.in_shift for c in found)
+        click.echo(f"{len(found)} appel(s), dont {outside} hors permanence téléphonique.")
+
+
+COMMANDS = [call_command, calls_command]

@@ -1,0 +1,311 @@
+"""The interactive phone-line screen: few keystrokes, Enter accepts the suggestion.
+
+Everything slow (catalogue, search index, holidays) is loaded before the
+first question, so each answer is followed by an immediate reply. Ctrl-C
+or end of input at any question leaves nothing recorded (the CLI boundary
+says so); the only write is the final append.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import math
+import signal
+import time
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from mediatool.calls import CallResult
+    from mediatool.folder import DataFolder
+    from mediatool.model import Organisation, Procedure
+
+OUTCOME_ORDER = ("dropin", "appointment", "redirect", "resolved", "other")
+MATCHES_SHOWN = 6
+
+
+def ask(prompt: str) -> str:
+    """One line from the mediator; end of input counts as giving up the call."""
+    try:
+        return input(prompt).strip()
+    except EOFError:
+        raise click.Abort() from None
+
+
+def heading(text: str) -> None:
+    click.echo()
+    click.secho(text, bold=True)
+
+
+def print_saved(result: CallResult) -> None:
+    """The confirmation and the caller's recap (shared with the scripted mode)."""
+    event = result.event
+    flag = "" if event.in_shift else " — HORS permanence téléphonique (signalé)"
+    click.echo(f"Appel enregistré : {event.id}{flag}")
+    if event.appointment:
+        click.echo(f"Rendez-vous : {event.appointment}")
+    heading(f"Récapitulatif pour la personne ({len(result.recap)} caractères, "
+            "à lire ou à envoyer par SMS) :")
+    click.echo(result.recap)
+
+
+def run_interactive(data: DataFolder, mediator_id: str | None) -> None:
+    """Drive one call from the first words to the recap."""
+    with contextlib.suppress(ImportError):  # not on every platform
+        import readline  # noqa: F401  (line editing and history for input())
+    from mediatool.calls import (
+        CallDraft,
+        booking_available,
+        check_draft,
+        recommendation_for,
+        take_call,
+    )
+    from mediatool.errors import RuleRefusal
+    from mediatool.render_fiche import fiche_lines
+    from mediatool.triage import OUTCOME_LABELS, next_dropins, phone_shift
+
+    began = time.monotonic()
+    catalogue = data.catalogue
+    team = catalogue.team
+    opened = data.now()
+    index = data.search_index
+    index.search("caf")  # warms rapidfuzz so the first real search is as quick as the next
+    next_dropins(team, opened)  # loads the public holidays now rather than mid-call
+    if booking_available():
+        import mediatool.booking  # noqa: F401  (so the free slots show at once)
+
+    shift = phone_shift(team, opened)
+    click.secho(f"Appel — {team.service}", bold=True)
+    if shift:
+        click.echo(f"Permanence téléphonique : {shift.label()}.")
+    else:
+        click.echo("Hors permanence téléphonique : l'appel sera enregistré et signalé.")
+    click.echo("Ctrl-C à tout moment : l'appel est abandonné, rien n'est enregistré.")
+
+    mediator = _pick_mediator(catalogue, mediator_id)
+    procedure, query = _pick_procedure(index)
+    theme = None
+    missing = False
+    recommendation = None
+    if procedure is not None:
+        heading("Fiche")
+        click.echo("\n".join(fiche_lines(procedure, catalogue.organisation_of(procedure))))
+        if procedure.in_scope and procedure.prerequisites:
+            answer = ask("\nLa personne a-t-elle ces prérequis ? [O/n] > ")
+            missing = answer.lower().startswith("n")
+        recommendation = recommendation_for(catalogue, procedure, missing)
+        label = ("rendez-vous court, ou permanence" if recommendation.short
+                 else OUTCOME_LABELS[recommendation.outcome])
+        heading(f"Recommandation : {label.upper()}")
+        click.echo(recommendation.reason)
+    elif query is not None:
+        theme = _pick_theme()
+
+    outcome = _pick_outcome(recommendation.outcome if recommendation else None,
+                            OUTCOME_LABELS)
+    redirect_to = None
+    if outcome == "redirect":
+        redirect_to = _pick_organisation(catalogue.organisations,
+                                         procedure.organisation if procedure else None)
+    wish = None
+    if outcome == "appointment":
+        if procedure is None or not procedure.in_scope:
+            click.echo("Sans démarche du catalogue (dans la mission), pas de réservation ici : "
+                       "l'appel est noté « rendez-vous à proposer ».")
+        else:
+            wish = _pick_booking(data, recommendation, opened, booking_available())
+    note = ask("Note (Entrée pour passer ; ni nom ni téléphone) > ") or None
+    measured = max(1, math.ceil((time.monotonic() - began) / 60))
+    duration = _ask_duration(measured)
+
+    draft = CallDraft(mediator, outcome, procedure.id if procedure else None, query, theme,
+                      redirect_to, duration, note, missing)
+    check_draft(catalogue, draft)  # a wrong answer is caught before anything is booked
+    while True:
+        now = data.now()
+        started = now - dt.timedelta(seconds=time.monotonic() - began)
+        try:
+            with _no_interrupt():
+                result = take_call(data, draft, now, started, wish)
+        except RuleRefusal as refusal:
+            click.echo(f"Réservation refusée : {refusal.message}"
+                       + (f" — {refusal.hint}" if refusal.hint else ""))
+            wish = _pick_booking(data, recommendation, now, True)
+            continue
+        break
+    click.echo()
+    print_saved(result)
+
+
+@contextlib.contextmanager
+def _no_interrupt() -> Iterator[None]:
+    """Ctrl-C during the save must not leave the mediator unsure whether it was saved."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: nothing to protect against
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _numbered(items: Sequence[str], start: int = 1) -> None:
+    for number, text in enumerate(items, start=start):
+        click.echo(f"  {number:>2}  {text}")
+
+
+def _pick_mediator(catalogue: Any, wanted: str | None) -> str:
+    from mediatool.calls import choose_mediator
+    from mediatool.errors import InvalidInput
+
+    mediators = catalogue.team.mediators
+    if wanted or len(mediators) == 1:
+        return choose_mediator(catalogue, wanted).id
+    heading("Qui répond ?")
+    _numbered([f"{m.id} ({m.name})" for m in mediators])
+    while True:
+        answer = ask("N° ou identifiant > ")
+        if answer.isdigit() and 1 <= int(answer) <= len(mediators):
+            return mediators[int(answer) - 1].id
+        try:
+            return choose_mediator(catalogue, answer).id
+        except InvalidInput as exc:
+            click.echo(f"{exc.message} — {exc.hint}")
+
+
+def _pick_procedure(index: Any) -> tuple[Procedure | None, str | None]:
+    """(procedure, None) when one is picked, (None, words) for « aucune ne convient »."""
+    heading("Démarche")
+    text = ""
+    while not text:
+        text = ask("Mots de la personne > ")
+    while True:
+        matches = index.search(text, limit=MATCHES_SHOWN)
+        if matches:
+            _numbered([f"{m.procedure.title}  [{m.procedure.id}]" for m in matches])
+            click.echo("   0  aucune ne convient (noter les mots tels quels)")
+            answer = ask("N°, ou d'autres mots > ")
+        else:
+            click.echo(f"Aucune démarche trouvée pour « {text} ».")
+            answer = ask("D'autres mots, ou 0 pour noter les mots tels quels > ")
+        if answer == "0":
+            return None, text
+        if answer.isdigit() and 1 <= int(answer) <= len(matches):
+            return matches[int(answer) - 1].procedure, None
+        if answer:
+            text = answer
+
+
+def _pick_theme() -> str | None:
+    from mediatool.model import THEMES
+    from mediatool.render_fiche import THEME_LABELS
+
+    heading("Thème (pour les statistiques)")
+    _numbered([THEME_LABELS[t] for t in THEMES])
+    while True:
+        answer = ask("N° (Entrée pour passer) > ")
+        if not answer:
+            return None
+        if answer.isdigit() and 1 <= int(answer) <= len(THEMES):
+            return THEMES[int(answer) - 1]
+
+
+def _pick_outcome(recommended: str | None, labels: dict[str, str]) -> str:
+    heading("Suite donnée")
+    _numbered([labels[o] + ("  (recommandée)" if o == recommended else "")
+               for o in OUTCOME_ORDER])
+    default = OUTCOME_ORDER.index(recommended) + 1 if recommended else None
+    prompt = f"N° (Entrée = {default}) > " if default else "N° > "
+    while True:
+        answer = ask(prompt)
+        if not answer and default:
+            return OUTCOME_ORDER[default - 1]
+        if answer.isdigit() and 1 <= int(answer) <= len(OUTCOME_ORDER):
+            return OUTCOME_ORDER[int(answer) - 1]
+        if answer in OUTCOME_ORDER:
+            return answer
+
+
+def _pick_organisation(organisations: dict[str, Organisation], default: str | None) -> str:
+    from mediatool.render_fiche import organisation_contact
+    from mediatool.search import closest_ids, normalise
+
+    if default and default in organisations:
+        click.echo(f"Réorienter vers : {organisation_contact(organisations[default])}")
+        prompt = "Entrée pour confirmer, ou une autre organisation > "
+    else:
+        prompt = "Organisation (identifiant ou nom) > "
+    while True:
+        answer = ask(prompt)
+        if not answer and default in organisations:
+            return default  # type: ignore[return-value]
+        if answer in organisations:
+            return answer
+        if not answer:
+            continue
+        names = {normalise(o.name): o.id for o in organisations.values()}
+        found = dict.fromkeys([*closest_ids(answer, organisations), *(
+            names[n] for n in closest_ids(answer, names))])
+        candidates = list(found)[:5]
+        if not candidates:
+            click.echo("Aucune organisation ne ressemble : voir catalogue/organisations.yaml.")
+            continue
+        _numbered([organisation_contact(organisations[c]) for c in candidates])
+        choice = ask("N° > ")
+        if choice.isdigit() and 1 <= int(choice) <= len(candidates):
+            return candidates[int(choice) - 1]
+
+
+def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
+                  available: bool) -> Any:
+    """The booking wish from the slots shown, or None to record the intent only."""
+    from mediatool.calls import BookingWish, free_slots
+
+    if not available:
+        click.echo("Réservation pas encore disponible ici : l'appel est noté « rendez-vous à "
+                   "proposer ».")
+        return None
+    duration = recommendation.appointment_duration_min if recommendation else None
+    from mediatool.frenchdates import format_datetime
+
+    slots = free_slots(data, duration, now)
+    heading("Prochains créneaux libres")
+    if not slots:
+        click.echo("Aucun créneau libre : l'appel est noté « rendez-vous à proposer ».")
+        return None
+    team = data.catalogue.team
+    labels = []
+    for slot in slots:
+        who = team.mediator(slot.mediator)
+        site = team.site(who.site if who else None)
+        labels.append(f"{format_datetime(slot.start.astimezone(now.tzinfo))} — "
+                      f"{who.name if who else slot.mediator}" + (f" ({site.name})" if site else ""))
+    _numbered(labels)
+    click.echo("   0  ne pas réserver maintenant (rendez-vous à proposer)")
+    while True:
+        answer = ask("N° > ")
+        if answer == "0":
+            return None
+        if answer.isdigit() and 1 <= int(answer) <= len(slots):
+            break
+    slot = slots[int(answer) - 1]
+    person = ""
+    while not person:
+        person = ask("Nom de la personne (pour le rendez-vous) > ")
+    phone = ask("Téléphone (Entrée pour passer) > ") or None
+    return BookingWish(person, phone, slot.mediator, slot.start)
+
+
+def _ask_duration(measured: int) -> int:
+    while True:
+        answer = ask(f"Durée de l'appel en minutes (Entrée = {measured}) > ")
+        if not answer:
+            return measured
+        if answer.isdigit() and 0 <= int(answer) <= 240:
+            return int(answer)
+        click.echo("Un nombre de minutes entre 0 et 240.")

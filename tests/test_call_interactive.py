@@ -1,0 +1,176 @@
+"""`mediatool call` driven for real through a pseudo-terminal, as a mediator types."""
+
+import os
+import re
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+from conftest import NOW, TEAM, write_folder
+from test_cli_call import documents
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT = 20
+
+
+def spawn(folder, **env):
+    environment = {**os.environ, "MEDIATOOL_NOW": NOW, "PYTHONPATH": str(ROOT),
+                   "TERM": "dumb", **env}
+    environment.pop("MEDIATOOL_DATA", None)
+    environment.pop("MEDIATOOL_MEDIATOR", None)
+    child = pexpect.spawn(sys.executable, ["-m", "mediatool", "--data", str(folder), "call"],
+                          env=environment, encoding="utf-8", timeout=TIMEOUT,
+                          dimensions=(50, 160))
+    return child
+
+
+def calls(folder):
+    return documents(folder, "calls")
+
+
+def pick(child, title):
+    """Wait for the match list and return the number shown in front of `title`."""
+    child.expect("N°, ou d'autres mots > ")
+    found = re.search(rf"(\d+)\s+{re.escape(title)}", child.before)
+    assert found, child.before
+    return found.group(1)
+
+
+def no_note_measured_duration(child):
+    child.expect("Note .*> ")
+    child.sendline("")
+    child.expect("Durée .*> ")
+    child.sendline("")
+
+
+def finish(child):
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus
+
+
+def test_typical_call_with_a_typo(folder):
+    child = spawn(folder)
+    child.expect("Hors permanence téléphonique")  # Monday: the call will be flagged
+    child.expect("Mots de la personne > ")
+    child.sendline("cartte grise")
+    child.sendline(pick(child, "Faire sa carte grise"))
+    child.expect("Durée d'accompagnement estimée : 30 min")
+    child.expect("Recommandation : PERMANENCE SANS RENDEZ-VOUS")
+    child.expect(r"N° \(Entrée = 1\) > ")
+    child.sendline("")  # the recommended outcome
+    child.expect("Note .*> ")
+    child.sendline("rappelle si souci")
+    child.expect(r"Durée de l'appel en minutes \(Entrée = 1\) > ")
+    child.sendline("6")
+    child.expect(r"Appel enregistré : (C-[0-9A-Z]{6}) — HORS permanence")
+    call_id = child.match.group(1)
+    child.expect("Récapitulatif pour la personne")
+    child.expect("lundi 7 déc. 14h-17h, Centre")
+    assert finish(child) == 0
+    [saved] = calls(folder)
+    assert saved["id"] == call_id and saved["procedure"] == "ants-carte-grise"
+    assert saved["outcome"] == "dropin" and saved["note"] == "rappelle si souci"
+    assert saved["duration_min"] == 6 and saved["in_shift"] is False
+    assert saved["by"] == "camille"
+
+
+def test_refining_missing_prerequisites_and_redirect(folder):
+    child = spawn(folder)
+    child.expect("Mots de la personne > ")
+    child.sendline("xqzw")
+    child.expect("Aucune démarche trouvée")
+    child.expect("> ")
+    child.sendline("prime activiter")
+    child.sendline(pick(child, "Demander la prime d'activité"))
+    child.expect(r"ces prérequis \? \[O/n\] > ")
+    child.sendline("n")
+    child.expect("parcours d'apprentissage")
+    child.expect(r"N° \(Entrée = 2\) > ")
+    child.sendline("3")  # redirect rather than the recommended appointment
+    child.expect("Réorienter vers : Caisse d'allocations familiales")
+    child.expect("Entrée pour confirmer")
+    child.sendline("")
+    no_note_measured_duration(child)
+    child.expect("contactez Caisse d'allocations familiales")
+    assert finish(child) == 0
+    [saved] = calls(folder)
+    assert saved["outcome"] == "redirect" and saved["redirect_to"] == "caf"
+    assert "note" not in saved and saved["duration_min"] == 1
+
+
+def test_nothing_fits_records_the_words_and_theme(tmp_path):
+    team = TEAM.replace("mediators:\n", "mediators:\n  - {id: samir, name: Samir}\n")
+    folder = write_folder(tmp_path / "two", team=team)
+    child = spawn(folder)
+    child.expect("Qui répond")
+    child.expect("N° ou identifiant > ")
+    child.sendline("samr")
+    child.expect("vouliez-vous : samir")
+    child.sendline("1")
+    child.expect("Mots de la personne > ")
+    child.sendline("voisin bruyant")
+    child.expect("> ")
+    child.sendline("0")
+    child.expect("Thème")
+    child.expect("N° .*> ")
+    child.sendline("5")  # Logement
+    child.expect(r"Suite donnée")
+    child.expect("N° > ")
+    child.sendline("5")
+    no_note_measured_duration(child)
+    child.expect("Appel enregistré")
+    assert finish(child) == 0
+    [saved] = calls(folder)
+    assert saved["query"] == "voisin bruyant" and saved["theme"] == "logement"
+    assert saved["by"] == "samir" and saved["outcome"] == "other"
+
+
+@pytest.mark.parametrize("stop", ["interrupt", "eof"])
+def test_giving_up_records_nothing(folder, stop):
+    child = spawn(folder)
+    child.expect("Mots de la personne > ")
+    child.sendline("carte grise")
+    child.sendline(pick(child, "Faire sa carte grise"))
+    child.expect(r"N° \(Entrée = 1\) > ")
+    if stop == "interrupt":
+        child.sendintr()
+    else:
+        child.sendeof()
+    child.expect("rien n'a été enregistré")
+    assert finish(child) == 1
+    assert calls(folder) == []
+    assert "Traceback" not in (child.before or "")
+
+
+def test_booking_during_the_call(folder):
+    pytest.importorskip("mediatool.booking")
+    child = spawn(folder)
+    child.expect("Mots de la personne > ")
+    child.sendline("prime activite")
+    child.sendline(pick(child, "Demander la prime d'activité"))
+    child.expect(r"ces prérequis \? \[O/n\] > ")
+    child.sendline("")
+    child.expect(r"N° \(Entrée = 2\) > ")
+    child.sendline("")
+    child.expect("Prochains créneaux libres")
+    child.expect(r"1  mardi 8 décembre 2026, 14 h 00 — Camille \(Centre\)")
+    # one choice per half-day, not every quarter-hour of the same afternoon
+    child.expect(r"2  jeudi 10 décembre 2026, 9 h 00 — Camille")
+    child.expect(r"3  mardi 15 décembre 2026, 14 h 00 — Camille")
+    child.expect("N° > ")
+    child.sendline("1")
+    child.expect("Nom de la personne .*> ")
+    child.sendline("Nadia B.")
+    child.expect("Téléphone .*> ")
+    child.sendline("06 39 98 00 42")
+    no_note_measured_duration(child)
+    child.expect(r"Rendez-vous : (A-[0-9A-Z]{6})")
+    appointment = child.match.group(1)
+    child.expect("Rendez-vous le mardi 8 décembre 2026, 14 h 00")
+    assert finish(child) == 0
+    [saved] = calls(folder)
+    assert saved["appointment"] == appointment and "person" not in saved
+    [booked] = documents(folder, "appointments")
+    assert booked["from_call"] == saved["id"] and booked["person"] == "Nadia B."

@@ -1,0 +1,72 @@
+"""Each format of the hand-built November report against a reviewed golden file.
+
+After a deliberate change of output: MEDIATOOL_UPDATE_GOLDEN=1 pytest tests/test_render.py,
+then review the diff of tests/golden/ before committing.
+"""
+
+import csv
+import io
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from test_report import HISTORY, NOVEMBER, NOW, catalogue, november
+
+from mediatool import render
+from mediatool.report import build_report, detail_rows
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture(scope="module")
+def report():
+    return build_report(catalogue(), november(), NOVEMBER, NOW, HISTORY)
+
+
+def check_golden(name, text):
+    path = GOLDEN / name
+    if os.environ.get("MEDIATOOL_UPDATE_GOLDEN"):
+        path.write_bytes(text.encode("utf-8"))
+    assert text == path.read_bytes().decode("utf-8"), f"{name} changed: review, then update"
+
+
+@pytest.mark.parametrize("fmt, name", [
+    ("table", "report.txt"), ("markdown", "report.md"), ("csv", "report.csv"),
+    ("json", "report.json"), ("html", "report.html")])
+def test_golden(report, fmt, name):
+    check_golden(name, render.render(report, fmt))
+
+
+def test_golden_excel_fr(report):
+    text = render.render(report, "csv", "excel-fr")
+    check_golden("report-excel-fr.csv", text)
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0] == ["section", "metric", "dimension", "value"]
+    assert ["dropins", "refusal_rate", "", "0,2258"] in rows
+
+
+def test_golden_detail(report):
+    text = render.render_detail(detail_rows(catalogue(), november(), NOVEMBER, NOW, HISTORY))
+    check_golden("detail.csv", text)
+    assert "fictif" not in text and "06 39" not in text
+
+
+def test_csv_rows_match_the_json(report):
+    data = json.loads(render.render_json(report))
+    rows = {(s, m, d): v for s, m, d, v in render.rows(report)}
+    assert data["format_version"] == 1
+    assert rows[("phone", "calls", "")] == data["phone"]["calls"] == 7
+    assert rows[("appointments", "half_days_used", "samir/2026-S46")] == 3
+    assert rows[("appointments", "by_mediator.attended", "camille")] == 1
+    assert rows[("dropins", "trend.refused", "2026-08")] == 15
+
+
+def test_html_is_self_contained(report):
+    page = render.render_html(report)
+    assert page.count("<svg") == 3
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", page)
+    assert "<script" not in page and "@media print" in page
+    assert "Taux de refus" in page and "22,6 %" in page

@@ -1,0 +1,529 @@
+"""The report core: every figure of a small hand-built month, counted by hand below."""
+
+import datetime as dt
+import textwrap
+from zoneinfo import ZoneInfo
+
+import pytest
+from conftest import FILES
+
+from mediatool.catalogue import load_catalogue
+from mediatool.period import Month
+from mediatool.report import History, Period, build_report, detail_rows, duration_buckets
+from mediatool.store import parse_documents
+from mediatool.yamlio import load_documents
+
+PARIS = ZoneInfo("Europe/Paris")
+NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=PARIS)  # a Thursday, after A-000003 ended
+NOVEMBER = Period.month(Month(2026, 11))
+
+TEAM = FILES["team.yaml"].replace(
+    "  - {id: centre, name: Centre}\n",
+    "  - {id: centre, name: Centre}\n  - {id: nord, name: Nord}\n",
+).replace("closures:", """\
+  - id: samir
+    name: Samir
+    site: nord
+closures:""")
+
+
+def catalogue():
+    files = {name: text.encode() for name, text in FILES.items()}
+    files["team.yaml"] = TEAM.encode()
+    built, problems = load_catalogue(files, dt.date(2026, 11, 26))
+    assert built is not None, [p.format() for p in problems]
+    return built
+
+
+def records(kind, text, source=None):
+    """Inline record documents → records, as the store reads them."""
+    docs = "".join(f"---\n{textwrap.dedent(doc).strip()}\n...\n"
+                   for doc in textwrap.dedent(text).split("\n\n") if doc.strip())
+    found, problems = parse_documents(kind, load_documents(docs), source or f"{kind}.yaml")
+    assert not problems, [p.format() for p in problems]
+    return found
+
+
+CALLS = """\
+id: C-000001
+event: call
+at: 2026-11-03T09:40:00+01:00
+by: camille
+outcome: appointment
+in_shift: true
+shift: mardi 09:30-12:00
+duration_min: 10
+procedure: caf-prime-activite
+theme: social-sante
+appointment: A-000001
+
+id: C-000002
+event: call
+at: 2026-11-03T10:05:00+01:00
+by: camille
+outcome: redirect
+in_shift: true
+duration_min: 25
+procedure: conseil-juridique
+redirect_to: point-justice
+
+id: C-000003
+event: call
+at: 2026-11-10T11:00:00+01:00
+by: samir
+outcome: dropin
+in_shift: true
+shift: mardi 09:30-12:00
+duration_min: 30
+procedure: ants-carte-grise
+theme: transports-mobilite
+
+id: C-000004
+event: call
+at: 2026-11-12T15:00:00+01:00
+by: samir
+outcome: resolved
+in_shift: false
+procedure: attestation-caf
+theme: social-sante
+
+id: C-000005
+event: call
+at: 2026-11-17T09:45:00+01:00
+by: camille
+outcome: appointment
+in_shift: true
+shift: mardi 09:30-12:00
+duration_min: 5
+procedure: caf-prime-activite
+theme: social-sante
+
+id: C-000006
+event: call
+at: 2026-11-24T10:00:00+01:00
+by: camille
+outcome: appointment
+in_shift: true
+shift: mardi 09:30-12:00
+duration_min: 12
+procedure: ants-carte-grise
+theme: transports-mobilite
+
+id: C-000008
+event: call
+at: 2026-11-19T10:00:00+01:00
+by: samir
+outcome: redirect
+in_shift: false
+redirect_to: caf
+"""
+
+APPOINTMENTS = """\
+id: A-000001
+event: booked
+at: 2026-11-03T09:45:00+01:00
+by: camille
+mediator: camille
+kind: demarche
+start: 2026-11-05T09:00:00+01:00
+duration_min: 45
+person: Nadia B. (fictif)
+phone: 06 39 98 00 01
+procedure: caf-prime-activite
+
+id: A-000002
+event: booked
+at: 2026-11-01T09:00:00+01:00
+by: camille
+mediator: camille
+kind: demarche
+start: 2026-11-05T12:30:00+01:00
+duration_min: 60
+person: Gérard C. (fictif)
+
+id: A-000003
+event: booked
+at: 2026-11-24T10:05:00+01:00
+by: camille
+mediator: camille
+kind: demarche
+start: 2026-11-26T09:00:00+01:00
+duration_min: 45
+person: Fatou D. (fictif)
+from_call: C-000006
+
+id: A-000004
+event: booked
+at: 2026-11-02T10:00:00+01:00
+by: samir
+mediator: samir
+kind: usage
+start: 2026-11-10T14:00:00+01:00
+duration_min: 60
+person: Odette F. (fictif)
+path: P-000001
+
+id: A-000006
+event: booked
+at: 2026-11-02T10:00:00+01:00
+by: samir
+mediator: samir
+kind: usage
+start: 2026-11-12T12:30:00+01:00
+duration_min: 60
+person: Odette F. (fictif)
+path: P-000001
+
+id: A-000007
+event: booked
+at: 2026-11-20T10:00:00+01:00
+by: samir
+mediator: samir
+kind: demarche
+start: 2026-11-27T10:00:00+01:00
+duration_min: 45
+person: Karim G. (fictif)
+
+id: A-000008
+event: booked
+at: 2026-11-10T10:00:00+01:00
+by: camille
+mediator: camille
+kind: demarche
+start: 2026-11-19T09:00:00+01:00
+duration_min: 30
+person: Sylvie H. (fictif)
+
+id: A-000009
+event: booked
+at: 2026-11-25T10:00:00+01:00
+by: samir
+mediator: samir
+kind: demarche
+start: 2026-11-30T09:00:00+01:00
+duration_min: 45
+person: Inès J. (fictif)
+
+id: A-000001
+event: attended
+at: 2026-11-05T09:50:00+01:00
+by: camille
+
+id: A-000002
+event: cancelled
+at: 2026-11-04T18:00:00+01:00
+by: camille
+by_person: true
+
+id: A-000003
+event: no_show
+at: 2026-11-26T10:00:00+01:00
+by: camille
+
+id: A-000004
+event: attended
+at: 2026-11-10T15:05:00+01:00
+by: samir
+skills: ["2.1", mail-creer]
+
+id: A-000008
+event: cancelled
+at: 2026-11-18T09:00:00+01:00
+by: camille
+by_person: false
+reason: Formation
+"""
+
+PATHS = """\
+id: P-000001
+event: opened
+at: 2026-11-02T10:00:00+01:00
+by: samir
+person: Odette F. (fictif)
+mediator: samir
+skills: ["2.1", mail-creer]
+sessions: 4
+
+id: P-000002
+event: opened
+at: 2026-11-20T10:00:00+01:00
+by: camille
+person: Bernard K. (fictif)
+mediator: camille
+skills: ["2.1"]
+sessions: 3
+
+id: P-000002
+event: closed
+at: 2026-11-25T10:00:00+01:00
+by: camille
+"""
+
+DROPINS = """\
+id: D-000001
+event: tally
+at: 2026-11-02T17:05:00+01:00
+by: camille
+site: centre
+date: 2026-11-02
+seen: 10
+refused: 5
+
+id: D-000002
+event: tally
+at: 2026-11-09T17:05:00+01:00
+by: camille
+site: centre
+date: 2026-11-09
+seen: 8
+refused: 2
+
+id: D-000003
+event: tally
+at: 2026-11-13T17:05:00+01:00
+by: samir
+site: nord
+date: 2026-11-13
+seen: 6
+refused: 0
+"""
+
+# Records stored outside November's files that November's figures need.
+HISTORY = History(
+    dropins=records("dropins", """\
+        id: D-000010
+        event: tally
+        at: 2026-10-05T17:05:00+02:00
+        by: camille
+        site: centre
+        date: 2026-10-05
+        seen: 9
+        refused: 9
+
+        id: D-000011
+        event: tally
+        at: 2026-08-03T17:05:00+02:00
+        by: camille
+        site: centre
+        date: 2026-08-03
+        seen: 5
+        refused: 15
+        """, "records/dropins/2026-10.yaml"),
+    calls=records("calls", """\
+        id: C-000005
+        event: linked
+        at: 2026-12-01T09:00:00+01:00
+        by: camille
+        appointment: A-000005
+        """, "records/calls/2026-12.yaml"),
+    appointments=[
+        *records("appointments", """\
+        id: A-000005
+        event: booked
+        at: 2026-12-01T09:00:00+01:00
+        by: camille
+        mediator: camille
+        kind: demarche
+        start: 2026-12-03T09:00:00+01:00
+        duration_min: 45
+        person: Aïcha L. (fictif)
+        procedure: caf-prime-activite
+
+        id: A-000005
+        event: attended
+        at: 2026-12-03T09:50:00+01:00
+        by: camille
+
+        id: A-000010
+        event: booked
+        at: 2026-11-20T09:00:00+01:00
+        by: samir
+        mediator: samir
+        kind: demarche
+        start: 2026-12-01T14:00:00+01:00
+        duration_min: 45
+        person: Thierry M. (fictif)
+        """, "records/appointments/2026-12.yaml"),
+        *records("appointments", """\
+        id: A-000011
+        event: booked
+        at: 2026-10-20T09:00:00+02:00
+        by: camille
+        mediator: camille
+        kind: demarche
+        start: 2026-10-27T14:00:00+01:00
+        duration_min: 45
+        person: Lucienne N. (fictif)
+        """, "records/appointments/2026-10.yaml")],
+    paths=records("paths", """\
+        id: P-000000
+        event: closed
+        at: 2026-11-15T10:00:00+01:00
+        by: samir
+
+        id: P-000009
+        event: closed
+        at: 2026-10-20T10:00:00+02:00
+        by: samir
+        """, "records/paths/2026-09.yaml"),
+)
+
+
+def november():
+    return {"calls": records("calls", CALLS), "appointments": records("appointments", APPOINTMENTS),
+            "paths": records("paths", PATHS), "dropins": records("dropins", DROPINS)}
+
+
+def counts(items):
+    return {c.key: c.value for c in items}
+
+
+@pytest.fixture(scope="module")
+def report():
+    return build_report(catalogue(), november(), NOVEMBER, NOW, HISTORY)
+
+
+def test_phone_line(report):
+    phone = report.phone
+    # C-1..C-6 and C-8: seven calls; C-4 and C-8 outside the shifts.
+    assert (phone.calls, phone.in_shift, phone.outside_shift) == (7, 5, 2)
+    # C-2 has no shift label: found from its time (Tuesday 10:05).
+    assert counts(phone.by_shift) == {"mardi 09:30-12:00": 5}
+    # Durations 10, 25, 30, 5, 12 (C-4 and C-8 have none): mean 82/5, median 12.
+    assert (phone.durations_known, phone.duration_mean_min, phone.duration_median_min) == (
+        5, 16.4, 12.0)
+    assert counts(phone.duration_buckets) == {"lt_30": 4, "30_60": 1, "60_120": 0, "ge_120": 0}
+    assert counts(phone.outcomes) == {"dropin": 1, "appointment": 3, "redirect": 2,
+                                      "resolved": 1, "other": 0}
+    assert [(c.key, c.value) for c in phone.top_procedures] == [
+        ("ants-carte-grise", 2), ("caf-prime-activite", 2), ("attestation-caf", 1),
+        ("conseil-juridique", 1)]
+    assert phone.top_procedures[0].label == "Faire sa carte grise"
+    # C-2's theme comes from its procedure; C-8 has neither.
+    assert [(c.key, c.value) for c in phone.themes] == [
+        ("social-sante", 3), ("transports-mobilite", 2), ("(non précisé)", 1), ("justice", 1)]
+    assert [(c.key, c.value) for c in phone.redirections] == [("caf", 1), ("point-justice", 1)]
+    # C-1 booked during the call, C-5 linked later (December file), C-6 via from_call.
+    assert phone.became_appointments == 3
+    assert phone.became_appointments_rate == round(3 / 7, 4)
+    # A-1 and A-5 attended; A-3 was a no-show.
+    assert phone.appointments_attended == 2
+
+
+def test_appointments(report):
+    appts = report.appointments
+    # A-1, 2, 3, 4, 6, 7, 8, 9 start in November; A-5, A-10, A-11 do not.
+    assert appts.booked == 8
+    assert counts(appts.situations) == {"booked": 2, "attended": 2, "excused": 1, "revoked": 1,
+                                        "no_show": 1, "to_fill": 1}
+    kinds = {b.key: (b.total, counts(b.situations)) for b in appts.by_kind}
+    assert kinds == {
+        "demarche": (6, {"booked": 2, "attended": 1, "excused": 1, "revoked": 1,
+                         "no_show": 1, "to_fill": 0}),
+        "usage": (2, {"booked": 0, "attended": 1, "excused": 0, "revoked": 0,
+                      "no_show": 0, "to_fill": 1})}
+    mediators = {b.key: (b.total, counts(b.situations)) for b in appts.by_mediator}
+    assert mediators == {
+        "camille": (4, {"booked": 0, "attended": 1, "excused": 1, "revoked": 1,
+                        "no_show": 1, "to_fill": 0}),
+        "samir": (4, {"booked": 2, "attended": 1, "excused": 0, "revoked": 0,
+                      "no_show": 0, "to_fill": 1})}
+    # Attended: A-1 (45 min) and A-4 (60 min).
+    assert counts(appts.attended_duration_buckets) == {"lt_30": 0, "30_60": 1, "60_120": 1,
+                                                       "ge_120": 0}
+
+
+def test_half_days_per_week_against_the_cap(report):
+    appts = report.appointments
+    assert appts.cap == 2
+    used = {(h.mediator, h.week): h.used for h in appts.half_days}
+    # Weeks whose Thursday is in November; S44 (Thursday 29 Oct) and S49 (3 Dec) are not.
+    assert sorted({w for _, w in used}) == ["2026-S45", "2026-S46", "2026-S47", "2026-S48"]
+    # camille: A-1 in S45 (A-2 cancelled frees its half-days); A-8 revoked; A-3 (a no-show
+    # still held its slot) in S48.
+    assert [used[("camille", f"2026-S{w}")] for w in range(45, 49)] == [1, 0, 0, 1]
+    # samir: A-4 (10 Nov afternoon) + A-6 (12 Nov 12:30-13:30: both half-days) = 3 in S46;
+    # A-7 in S48.
+    assert [used[("samir", f"2026-S{w}")] for w in range(45, 49)] == [0, 3, 0, 1]
+    over = [(h.mediator, h.week) for h in appts.half_days if h.over_cap]
+    assert over == [("samir", "2026-S46")]
+
+
+def test_a_week_straddling_two_months_is_counted_whole():
+    """December owns S49 (Thursday 3 Dec), which starts on Monday 30 November."""
+    december = Period.month(Month(2026, 12))
+    report = build_report(catalogue(), {"appointments": [*HISTORY.appointments]}, december,
+                          NOW, History(appointments=records("appointments", APPOINTMENTS)))
+    used = {(h.mediator, h.week): h.used for h in report.appointments.half_days}
+    assert sorted({w for _, w in used}) == ["2026-S49", "2026-S50", "2026-S51", "2026-S52",
+                                            "2026-S53"]
+    # samir: A-9 (30 Nov morning, November file) + A-10 (1 Dec afternoon); camille: A-5.
+    assert (used[("samir", "2026-S49")], used[("camille", "2026-S49")]) == (2, 1)
+    assert report.appointments.booked == 2  # A-5 and A-10 start in December
+
+
+def test_paths(report):
+    paths = report.paths
+    assert (paths.opened, paths.sessions_agreed) == (2, 7)
+    # P-2 closed in November; P-0 (opened in September) too; P-9 closed in October.
+    assert paths.closed == 2
+    assert paths.sessions_done == 1  # A-4; A-6 is still to fill
+    assert counts(paths.skills_reached) == {"2.1": 1, "mail-creer": 1}
+    # mail-creer is a practical skill of Pix 2.1: both count in its area.
+    assert counts(paths.skills_by_area) == {"Communication et collaboration": 2}
+
+
+def test_dropins_and_their_trend(report):
+    drops = report.dropins
+    assert (drops.sessions, drops.seen, drops.refused) == (3, 24, 7)
+    assert drops.refusal_rate == round(7 / 31, 4)
+    sites = {f.key: (f.sessions, f.seen, f.refused, f.refusal_rate) for f in drops.by_site}
+    assert sites == {"centre": (2, 18, 7, 0.28), "nord": (1, 6, 0, 0.0)}
+    # From the first month with a tally (August) to November; September had none.
+    trend = [(f.key, f.sessions, f.seen, f.refused, f.refusal_rate) for f in drops.trend]
+    assert trend == [("2026-08", 1, 5, 15, 0.75), ("2026-09", 0, 0, 0, None),
+                     ("2026-10", 1, 9, 9, 0.5), ("2026-11", 3, 24, 7, round(7 / 31, 4))]
+
+
+def test_empty_period_is_a_report_of_zeros():
+    empty = build_report(catalogue(), {}, Period.month(Month(2030, 2)), NOW)
+    assert empty.phone.calls == 0 and empty.phone.duration_mean_min is None
+    assert empty.phone.became_appointments_rate is None
+    assert empty.appointments.booked == 0
+    assert all(h.used == 0 and not h.over_cap for h in empty.appointments.half_days)
+    assert empty.paths.opened == empty.paths.closed == 0
+    assert (empty.dropins.sessions, empty.dropins.refusal_rate) == (0, None)
+    assert [f.key for f in empty.dropins.trend] == ["2030-02"]
+
+
+def test_a_shorter_period_keeps_only_its_days():
+    week = Period.between(dt.date(2026, 11, 2), dt.date(2026, 11, 8))
+    part = build_report(catalogue(), november(), week, NOW, HISTORY)
+    assert part.phone.calls == 2  # C-1 and C-2 on 3 November
+    assert part.appointments.booked == 2  # A-1 and A-2 on 5 November
+    assert part.dropins.seen == 10
+    assert [h.week for h in part.appointments.half_days if h.mediator == "camille"] == [
+        "2026-S45"]
+    # Two days without a Thursday: the week they touch.
+    days = Period.between(dt.date(2026, 11, 2), dt.date(2026, 11, 3))
+    assert {h.week for h in build_report(catalogue(), november(), days, NOW)
+            .appointments.half_days} == {"2026-S45"}
+
+
+def test_duration_buckets_bounds():
+    assert [c.value for c in duration_buckets([0, 29, 30, 59, 60, 119, 120, 240])] == [
+        2, 2, 2, 2]
+
+
+def test_detail_has_no_personal_data():
+    rows = detail_rows(catalogue(), november(), NOVEMBER, NOW, HISTORY)
+    assert [r.type for r in rows].count("appel") == 7
+    assert [r.type for r in rows].count("rendez-vous") == 8
+    text = repr(rows)
+    for personal in ("Nadia", "06 39 98", "Odette"):
+        assert personal not in text
+    first_call = next(r for r in rows if r.id == "C-000001")
+    assert (first_call.date, first_call.time, first_call.link) == ("2026-11-03", "09:40",
+                                                                   "A-000001")
+    a3 = next(r for r in rows if r.id == "A-000003")
+    assert (a3.status, a3.link, a3.theme) == ("no_show", "C-000006", "")
