@@ -31,9 +31,8 @@ from mediatool.yamlio import (
     dump_document,
     load_documents,
     load_one_document,
-    split_documents,
+    split_torn_tail,
 )
-from mediatool.yamlio import ends_complete as _chunk_is_complete
 
 CATALOGUE_FILES = ("procedures.yaml", "organisations.yaml", "skills.yaml", "team.yaml")
 FILE_MODE = 0o600
@@ -72,6 +71,17 @@ def _fsync_dir(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def _create_exclusive(wanted: Path) -> tuple[Path, int]:
+    """Create a new owner-only file, never reusing a name (`-2`, `-3`… when taken)."""
+    candidate, number = wanted, 1
+    while True:
+        try:
+            return candidate, os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        except FileExistsError:
+            number += 1
+            candidate = wanted.with_name(f"{wanted.name}-{number}")
 
 
 def read_catalogue_files(root: Path) -> dict[str, bytes | None]:
@@ -324,17 +334,15 @@ class Store:
         """
         path = self.file(kind, month)
         with self.transaction([(kind, month)]):
-            data = path.read_bytes()
-            text = data.decode("utf-8", errors="surrogateescape")
-            chunks = split_documents(text)
-            if not chunks or _chunk_is_complete(chunks[-1][1]):
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
                 return None
-            start_line = chunks[-1][0]
-            lines = text.splitlines(keepends=True)
-            keep = "".join(lines[: start_line - 1])
-            fragment = "".join(lines[start_line - 1:])
-            broken = path.with_name(f"{path.name}.broken-{stamp}")
-            fd = os.open(broken, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+            text = data.decode("utf-8", errors="surrogateescape")
+            keep, fragment, _ = split_torn_tail(text)
+            if not fragment:
+                return None
+            broken, fd = _create_exclusive(path.with_name(f"{path.name}.broken-{stamp}"))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(fragment.encode("utf-8", errors="surrogateescape"))
                 handle.flush()
@@ -440,13 +448,14 @@ class Transaction:
         with open(path, "rb") as handle:
             handle.seek(0, os.SEEK_END)
             size = handle.tell()
-            handle.seek(max(0, size - 8))
-            tail = handle.read()
-        if size and not tail.rstrip(b" \t").endswith((b"...\n", b"...\r\n")):
+            handle.seek(max(0, size - 256))
+            tail = handle.read().rstrip(b" \t\r\n")
+        if tail and not (tail.endswith(b"\n...") or (tail == b"..." and size <= 256)):
+            source = self.store.relative(path)
             raise DataProblems(
-                f"{self.store.relative(path)} se termine par un enregistrement tronqué",
+                f"{source} se termine par un enregistrement tronqué",
                 "lancez « mediatool check --repair » avant d'enregistrer",
-                [Problem(self.store.relative(path), None, "fin de fichier tronquée")])
+                [Problem(source, None, "fin de fichier tronquée")])
 
     def _check_held(self, kind: str, month: Month) -> None:
         if (kind, month) not in self.files:

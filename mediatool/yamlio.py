@@ -195,18 +195,33 @@ def split_documents(text: str) -> list[tuple[int, str]]:
 
 
 def load_documents(data: bytes | str) -> list[Document]:
-    """Parse a record stream; one C pass when it is clean, chunk by chunk when not."""
-    text = _decode(data)
-    chunks = split_documents(text)
+    """Parse a record stream; one C pass when it is clean, chunk by chunk when not.
+
+    A torn tail (a writer killed mid-append: whatever follows the last `...`
+    end marker) is returned as a last Document with `complete=False` and no
+    value, whatever its bytes, so readers report a truncated record at its
+    line rather than a syntax error, and never mistake it for a record.
+    """
+    text = _decode_stream(data)
+    whole, fragment, fragment_line = split_torn_tail(text)
+    chunks = split_documents(whole)
     try:
-        values = list(yaml.load_all(text, Loader=SafeLoader))
-    except yaml.YAMLError:
+        values = list(yaml.load_all(whole, Loader=SafeLoader))
+    except (yaml.YAMLError, RecursionError):
         values = None
     values = [v for v in values if v is not None] if values is not None else None
     if values is not None and len(values) == len(chunks):
-        return [Document(line, value, ends_complete(chunk), chunk)
-                for (line, chunk), value in zip(chunks, values, strict=True)]
-    # Slow path: find which chunk is broken, with its own line numbers.
+        documents = [Document(line, value, ends_complete(chunk), chunk)
+                     for (line, chunk), value in zip(chunks, values, strict=True)]
+    else:
+        documents = _load_chunk_by_chunk(chunks)
+    if fragment:
+        documents.append(Document(fragment_line, None, False, fragment))
+    return documents
+
+
+def _load_chunk_by_chunk(chunks: list[tuple[int, str]]) -> list[Document]:
+    """Slow path: find which chunk is broken, with its own line numbers."""
     documents = []
     for line, chunk in chunks:
         documents.append(load_one_document(chunk, line))
@@ -220,12 +235,60 @@ def load_one_document(chunk: str, line: int) -> Document:
     except yaml.YAMLError as exc:
         err = _syntax_error(exc)
         raise YamlSyntaxError(err.message, line + (err.line or 1) - 1, err.column) from None
+    except RecursionError:
+        raise YamlSyntaxError("imbrication trop profonde", line) from None
     return Document(line, value, ends_complete(chunk), chunk)
 
 
+def split_torn_tail(text: str) -> tuple[str, str, int]:
+    """(complete part, torn fragment, fragment's first line) of a record stream.
+
+    Every append ends with a `...` line at column 0, so anything non-blank
+    after the last such line is what an interrupted append left behind.
+    """
+    position = len(text)
+    end = -1
+    while position > 0:
+        newline = text.rfind("\n", 0, position - 1) if position > 1 else -1
+        line = text[newline + 1:position].rstrip("\r\n")
+        if line.rstrip() == DOCUMENT_END:
+            end = position
+            break
+        position = newline + 1
+        if newline < 0:
+            break
+    whole, fragment = (text[:end], text[end:]) if end >= 0 else ("", text)
+    if not fragment.strip():
+        return text, "", 0
+    skipped = len(fragment) - len(fragment.lstrip("\r\n"))
+    first_line = whole.count("\n") + fragment[:skipped].count("\n") + 1
+    return whole, fragment, first_line
+
+
+def _decode_stream(data: bytes | str) -> str:
+    """Decode a record stream; bytes cut inside the torn last document are tolerated."""
+    if isinstance(data, str):
+        return data
+    try:
+        return _decode(data)
+    except YamlSyntaxError:
+        if data.rstrip(b" \t\r\n").endswith(b"\n" + DOCUMENT_END.encode()):
+            raise
+        start = data.rfind(b"\n" + DOCUMENT_START.encode()) + 1
+        head, tail = data[:start], data[start:]
+        # Only the last, unfinished document may hold a cut multi-byte character.
+        return _decode(head) + tail.decode("utf-8", errors="replace")
+
+
 def ends_complete(chunk: str) -> bool:
-    lines = [line.strip() for line in chunk.splitlines() if line.strip()]
-    return bool(lines) and lines[-1] == DOCUMENT_END
+    """True when the chunk's last non-blank line is our `...` end marker (at column 0).
+
+    An indented `  ...` is the continuation of a quoted value, not an end.
+    """
+    for line in reversed(chunk.splitlines()):
+        if line.strip():
+            return line.rstrip() == DOCUMENT_END
+    return False
 
 
 def dump_document(value: dict[str, Any]) -> str:

@@ -134,3 +134,14 @@ def test_demo_runs_end_to_end(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Où est tout" in done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_check_quiet_shows_errors_and_summary_only(tmp_path):
+    target = tmp_path / "equipe"
+    runner = CliRunner()
+    runner.invoke(cli, ["init", str(target)])
+    loud = runner.invoke(cli, ["--data", str(target), "check"])
+    quiet = runner.invoke(cli, ["--data", str(target), "check", "--quiet"])
+    assert "avertissement :" in loud.output
+    assert "avertissement :" not in quiet.output
+    assert quiet.output.strip().splitlines()[-1] == loud.output.strip().splitlines()[-1]

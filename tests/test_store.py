@@ -113,3 +113,31 @@ def test_write_atomic_keeps_unchanged_files(tmp_path):
     assert not write_atomic(target, b"one")
     assert target.stat().st_mtime_ns == before
     assert write_atomic(target, b"two") and target.read_bytes() == b"two"
+
+
+def test_repair_after_a_cut_separator_keeps_the_complete_record(tmp_path):
+    store = Store(tmp_path)
+    store.append("dropins", NOV, tally(1))
+    path = store.file("dropins", NOV)
+    with open(path, "ab") as handle:
+        handle.write(b"--")
+    with pytest.raises(DataProblems) as caught:
+        store.read("dropins", [NOV])
+    assert caught.value.problems[0].line == 11
+    first = store.repair_tail("dropins", NOV, "same")
+    assert first is not None and first.read_bytes() == b"--"
+    assert [r.event for r in store.read("dropins", [NOV])] == [tally(1)]
+    with open(path, "ab") as handle:
+        handle.write(b"---\nid: D-")
+    second = store.repair_tail("dropins", NOV, "same")
+    assert second is not None and second != first and second.name.endswith("-2")
+    assert stat.S_IMODE(os.stat(second).st_mode) == 0o600
+
+
+def test_blank_lines_after_the_last_record_are_not_a_torn_tail(tmp_path):
+    store = Store(tmp_path)
+    store.append("dropins", NOV, tally(1))
+    with open(store.file("dropins", NOV), "a") as handle:
+        handle.write("\n\n")
+    store.append("dropins", NOV, tally(2))
+    assert len(store.read("dropins", [NOV])) == 2

@@ -3,9 +3,11 @@ import pytest
 from mediatool.yamlio import (
     YamlSyntaxError,
     dump_document,
+    ends_complete,
     load_documents,
     load_positioned,
     split_documents,
+    split_torn_tail,
 )
 
 
@@ -110,3 +112,36 @@ def test_split_documents_matches_its_line_by_line_definition():
         assert split_documents(text) == _split_by_lines(text)
 
     check()
+
+
+def test_indented_end_marker_inside_a_value_is_not_an_end():
+    text = dump_document({"id": "A-1", "note": "a\n...\nb"})
+    cut = text[: text.index("  ...") + len("  ...\n")]
+    assert ends_complete(text) and not ends_complete(cut)
+    assert not load_documents(cut)[-1].complete
+
+
+def test_torn_tail_never_swallows_the_complete_record_before_it():
+    text = dump_document({"id": "A-1", "n": 1}) + "--"
+    docs = load_documents(text)
+    assert [d.value for d in docs] == [{"id": "A-1", "n": 1}, None]
+    assert docs[0].complete and not docs[1].complete and docs[1].line == 5
+
+
+def test_torn_tail_with_a_cut_utf8_character_is_a_fragment_not_an_encoding_error():
+    data = dump_document({"id": "A-1"}).encode() + "---\nperson: Hélène".encode()[:-6]
+    docs = load_documents(data)
+    assert docs[0].value == {"id": "A-1"} and not docs[-1].complete
+
+
+def test_invalid_utf8_in_a_complete_record_is_still_an_error():
+    data = b"---\nid: caf\xe9\n...\n"
+    with pytest.raises(YamlSyntaxError, match="UTF-8"):
+        load_documents(data)
+
+
+def test_split_torn_tail_keeps_bytes():
+    text = dump_document({"id": "A-1"}) + "\n---\nid: A-"
+    whole, fragment, line = split_torn_tail(text)
+    assert whole + fragment == text and line == 5 and fragment.strip().startswith("---")
+    assert split_torn_tail(dump_document({"id": "A-1"}) + "\n\n")[1] == ""

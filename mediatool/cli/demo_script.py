@@ -5,7 +5,8 @@ Each feature adds its step here: (what the step shows, the arguments).
 """
 
 DEMO_STEPS: list[tuple[str, list[str]]] = [
-    ("Vérifier le dossier", ["check"]),
+    ("Vérifier le dossier (erreurs seulement ; « mediatool check » montre aussi les "
+     "avertissements)", ["check", "--quiet"]),
     ("Chercher une démarche au téléphone", ["catalogue", "search", "titre sejour"]),
     ("Voir la fiche", ["catalogue", "show", "caf-prime-activite"]),
     ("Prendre un appel (mode scripté) : recommandation, enregistrement, récapitulatif",

@@ -32,8 +32,10 @@ def init_command(directory: Path, demo: bool) -> None:
 @click.option("--repair", is_flag=True,
               help="Mettre de côté (fichier .broken-…) un enregistrement tronqué en fin de "
                    "fichier ; rien n'est jamais supprimé.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="N'afficher que les erreurs et le bilan (pas les avertissements).")
 @format_option()
-def check_command(repair: bool, fmt: str) -> None:
+def check_command(repair: bool, quiet: bool, fmt: str) -> None:
     """Vérifier tout le dossier : catalogue, équipe, enregistrements, règles.
 
     Sort avec le code 1 s'il y a au moins une erreur.
@@ -51,7 +53,8 @@ def check_command(repair: bool, fmt: str) -> None:
     else:
         for moved in result.repaired:
             click.echo(f"Réparé : fin tronquée mise de côté dans {moved}")
-        for line in problem_lines(result.problems, folder().root):
+        shown = [p for p in result.problems if p.is_error or not quiet]
+        for line in problem_lines(shown, folder().root):
             click.echo(line)
         errors = sum(p.is_error for p in result.problems)
         warnings = len(result.problems) - errors
