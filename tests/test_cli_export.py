@@ -147,7 +147,7 @@ def test_out_that_cannot_be_a_folder_exits_1_with_the_path(run, folder, tmp_path
     for out in (blocker, blocker / "cal"):
         result = run("export-ics", "--out", str(out))
         assert result.exit_code == 1
-        assert str(out) in result.stderr
+        assert str(out) in result.stderr and "n'est pas un dossier" in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
 
 
