@@ -301,8 +301,13 @@ def build_calendars(catalogue: Catalogue, appointments: Iterable[Appointment],
 
     def calendar(name: str, title: str, description: str, events: list[Event]
                  ) -> CalendarFile:
-        ordered = tuple(sorted(events, key=lambda e: e.sort_key))
-        return CalendarFile(name, title, description, team.timezone, timezone, ordered)
+        # A UID must be unique in a calendar; team.yaml may repeat a drop-in or an
+        # absence word for word, which describes the same event once.
+        unique: dict[str, Event] = {}
+        for event in sorted(events, key=lambda e: e.sort_key):
+            unique.setdefault(event.uid, event)
+        return CalendarFile(name, title, description, team.timezone, timezone,
+                            tuple(unique.values()))
 
     files = []
     for mediator in sorted(team.mediators, key=lambda m: m.id):

@@ -328,3 +328,14 @@ def test_a_team_without_phone_line_still_gets_a_valid_empty_calendar():
     data = build(team=team)["permanences-telephoniques"]
     assert parse(data).walk("VEVENT") == []
     assert parse(data)["METHOD"] == "PUBLISH"
+
+
+def test_a_drop_in_written_twice_in_team_yaml_is_one_event():
+    team = TEAM.replace("""dropins:
+  - {site: centre, day: lundi, start: "14:00", end: "17:00"}
+""", """dropins:
+  - {site: centre, day: lundi, start: "14:00", end: "17:00"}
+  - {site: centre, day: lundi, start: "14:00", end: "17:00"}
+""")
+    uids = [str(e["UID"]) for e in parse(build(team=team)["equipe"]).walk("VEVENT")]
+    assert uids.count("permanence-centre-lundi-1400-1700@mediatool") == 1
