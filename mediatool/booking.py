@@ -180,6 +180,7 @@ class _Checked:
     """A request once its ids and values are valid."""
 
     request: BookingRequest
+    mediator: str
     procedure: Procedure | None
     path: learning_paths.LearningPath | None
     duration: int
@@ -202,11 +203,10 @@ def _validate(data: DataFolder, request: BookingRequest, now: dt.datetime) -> _C
         if request.path:
             raise InvalidInput("--path ne sert qu'aux rendez-vous « usage »",
                                "pour une séance d'apprentissage, ajoutez --kind usage")
-        if not request.procedure:
-            raise InvalidInput("un rendez-vous « démarche » demande la démarche (--procedure ID)",
-                               "trouvez-la avec « mediatool catalogue search MOTS »")
-        procedure = procedure_by_id(catalogue, request.procedure)
-        if not procedure.in_scope:
+        # Without a procedure (a need the catalogue lacks, noted during a call), the
+        # team's default duration applies; the command line asks for --procedure.
+        procedure = procedure_by_id(catalogue, request.procedure) if request.procedure else None
+        if procedure is not None and not procedure.in_scope:
             organisation = catalogue.organisation_of(procedure)
             where = organisation_contact(organisation) if organisation else "l'organisation"
             raise InvalidInput(f"« {procedure.title} » est hors de la mission du service : "
@@ -220,6 +220,8 @@ def _validate(data: DataFolder, request: BookingRequest, now: dt.datetime) -> _C
                                "ouvrez-le d'abord : mediatool path open --person NOM "
                                "--mediator ID --skills 1.1,4.2 --sessions N")
         path = learning_paths.find_path(data, request.path, now)
+        # Said at once, before any slot is searched; checked again under the lock.
+        _refuse_path(path, learning_paths.sessions_of(data, path))
     duration = request.duration_min or default_duration(team, request.kind, procedure)
     if not 5 <= duration <= 480:
         raise InvalidInput(f"durée impossible : {duration} min",
@@ -241,7 +243,8 @@ def _validate(data: DataFolder, request: BookingRequest, now: dt.datetime) -> _C
     if request.at is not None and _aware(team, request.at) < now:
         raise InvalidInput(f"le {format_datetime(_aware(team, request.at))} est déjà passé",
                            "indiquez une date à venir, ou --first-free")
-    return _Checked(request, procedure, path, duration, person, phone, from_call, by)
+    return _Checked(request, mediator.id, procedure, path, duration, person, phone, from_call,
+                    by)
 
 
 def _aware(team: Team, moment: dt.datetime) -> dt.datetime:
@@ -264,7 +267,7 @@ def book(data: DataFolder, request: BookingRequest, now: dt.datetime) -> Appoint
         start = _aware(team, request.at)
         appointment, refused = _book_at(data, checked, start, now)
         if refused is not None:
-            slots = _next_free_slots(data, cache, request.mediator, request.kind,
+            slots = _next_free_slots(data, cache, checked.mediator, request.kind,
                                      checked.duration, now, 3,
                                      at_local(team, start.date(), dt.time(0, 0)),
                                      DEFAULT_HORIZON_DAYS)
@@ -283,7 +286,7 @@ def _book_first_free(data: DataFolder, cache: _MonthCache, checked: _Checked,
     request = checked.request
     start_from = now
     for _ in range(FIRST_FREE_ATTEMPTS):
-        slots = _next_free_slots(data, cache, request.mediator, request.kind, checked.duration,
+        slots = _next_free_slots(data, cache, checked.mediator, request.kind, checked.duration,
                                  now, 1, start_from, DEFAULT_HORIZON_DAYS)
         if not slots:
             break
@@ -295,7 +298,7 @@ def _book_first_free(data: DataFolder, cache: _MonthCache, checked: _Checked,
         cache.months.clear()
         start_from = slots[0].start
     raise RuleRefusal(f"aucun créneau libre pour "
-                      f"{mediator_by_id(data.catalogue, request.mediator).name} dans les "
+                      f"{mediator_by_id(data.catalogue, checked.mediator).name} dans les "
                       f"{DEFAULT_HORIZON_DAYS} prochains jours",
                       "essayez un autre médiateur (mediatool slots) ou une durée plus courte")
 
@@ -307,7 +310,7 @@ def _book_at(data: DataFolder, checked: _Checked, start: dt.datetime, now: dt.da
     request = checked.request
     # Rules that do not depend on other appointments (hours, days off) are judged before
     # taking any lock: the lock is then held only to read the week and append.
-    refused = refusal(team, (), request.mediator, start, checked.duration, now)
+    refused = refusal(team, (), checked.mediator, start, checked.duration, now)
     if refused is not None:
         return None, refused
     months = set(week_months(team, start))
@@ -330,19 +333,19 @@ def _book_at(data: DataFolder, checked: _Checked, start: dt.datetime, now: dt.da
         if path is not None:
             path = learning_paths.reread_path(tx, team, path)
             _refuse_path(path, appointments.values())
-        refused = refusal(team, appointments.values(), request.mediator, start,
+        refused = refusal(team, appointments.values(), checked.mediator, start,
                           checked.duration, now)
         if refused is not None:
             return None, refused
         event = AppointmentBooked(
             id=data.store.new_id("appointments"), event="booked", at=now, by=checked.by,
-            mediator=request.mediator, kind=request.kind, start=start,
+            mediator=checked.mediator, kind=request.kind, start=start,
             duration_min=checked.duration, person=checked.person, phone=checked.phone,
             procedure=checked.procedure.id if checked.procedure else None,
             path=path.id if path else None,
-            site=team.mediator(request.mediator).site,  # type: ignore[union-attr]
+            site=team.mediator(checked.mediator).site,  # type: ignore[union-attr]
             from_call=checked.from_call, note=(request.note or "").strip() or None)
-        month = Month.of(start.date())
+        month = Month.of(local(team, start).date())
         while event.id in appointments:
             event = dataclasses.replace(event, id=data.store.new_id("appointments"))
         tx.append("appointments", month, event)
@@ -351,10 +354,10 @@ def _book_at(data: DataFolder, checked: _Checked, start: dt.datetime, now: dt.da
 
 
 def _refuse_path(path: learning_paths.LearningPath, appointments: Iterable[Appointment]) -> None:
-    if not path.is_open:
-        raise RuleRefusal(f"le parcours {path.id} est clos"
-                          f" depuis le {format_date(path.closed_at.date())}"  # type: ignore[union-attr]
-                          , "ouvrez un nouveau parcours : mediatool path open …")
+    if path.closed_at is not None:
+        raise RuleRefusal(f"le parcours {path.id} est clos depuis le "
+                          f"{format_date(path.closed_at.date())}",
+                          "ouvrez un nouveau parcours : mediatool path open …")
     progress = path_progress(path, appointments)
     if progress.remaining <= 0:
         raise RuleRefusal(f"toutes les séances du parcours {path.id} sont déjà réservées ou "

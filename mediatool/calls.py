@@ -8,7 +8,6 @@ input has been checked, so a refused call leaves the files untouched.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -104,6 +103,9 @@ def check_draft(catalogue: Catalogue, draft: CallDraft) -> CheckedCall:
     if draft.duration_min is not None and not 0 <= draft.duration_min <= MAX_DURATION_MIN:
         raise InvalidInput(f"durée d'appel impossible : {draft.duration_min} min",
                            f"indiquez une durée entre 0 et {MAX_DURATION_MIN} minutes")
+    if draft.theme is not None and procedure is not None:
+        raise InvalidInput("--theme ne sert qu'avec --query",
+                           f"le thème de la démarche est déjà connu ({procedure.theme})")
     if draft.theme is not None and draft.theme not in THEMES:
         raise InvalidInput(f"thème inconnu : « {draft.theme} »",
                            "thèmes possibles : " + ", ".join(THEMES))
@@ -177,18 +179,11 @@ def recap_for(catalogue: Catalogue, call: CheckedCall, now: dt.datetime,
         short=bool(recommendation and recommendation.short)))
 
 
-# ---- booking (issue 6) -------------------------------------------------------
-
-def booking_available() -> bool:
-    """Whether the appointment module is installed (it lands separately)."""
-    return importlib.util.find_spec("mediatool.booking") is not None
-
-
 # ---- service: the store ------------------------------------------------------
 
 def take_call(data: DataFolder, draft: CallDraft, now: dt.datetime,
-              started: dt.datetime | None = None, wish: BookingWish | None = None,
-              call_id: str | None = None) -> CallResult:
+              started: dt.datetime | None = None, wish: BookingWish | None = None
+              ) -> CallResult:
     """Check, book if wished, record the call, and return it with its recap.
 
     The call id is made first so the appointment can point to its call;
@@ -202,7 +197,7 @@ def take_call(data: DataFolder, draft: CallDraft, now: dt.datetime,
     if wish is not None and call.outcome != "appointment":
         raise InvalidInput("une réservation demande --outcome appointment",
                            "ajoutez --outcome appointment ou retirez --book-first-free")
-    call_id = call_id or data.store.new_id("calls")
+    call_id = data.store.new_id("calls")
     appointment = None
     booked = None
     if wish is not None:
@@ -217,9 +212,6 @@ def take_call(data: DataFolder, draft: CallDraft, now: dt.datetime,
 def book_for_call(data: DataFolder, call: CheckedCall, wish: BookingWish, call_id: str,
                   now: dt.datetime) -> tuple[Any, BookedAppointment]:
     """Book through the booking module; RuleRefusal (exit 3) when no rule allows it."""
-    if not booking_available():
-        raise InvalidInput("la prise de rendez-vous n'est pas encore disponible",
-                           "enregistrez l'appel sans réservation (suite : rendez-vous)")
     from mediatool import booking
     from mediatool.frenchdates import format_datetime
 

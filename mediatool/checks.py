@@ -125,7 +125,7 @@ def check_schedule(snapshot: FolderSnapshot) -> list[Problem]:
     moved), warnings for weeks already past.
     """
     from mediatool.frenchdates import format_date, format_datetime
-    from mediatool.scheduling import cap_breaches, half_days_of, local, overlaps
+    from mediatool.scheduling import cap_breaches, half_days_of, local, overlaps, refusal
 
     team = snapshot.catalogue.team
     appointments, _ = fold_appointments(snapshot.records.get("appointments", []))
@@ -149,6 +149,20 @@ def check_schedule(snapshot: FolderSnapshot) -> list[Problem]:
             f"de {breach.week[0]} (au plus {cap}) : {listed}",
             "annulez ou déplacez un de ces rendez-vous (mediatool cancel ID)",
             severity=severity(breach.appointments[-1].start)))
+    for appointment in appointments.values():
+        # team.yaml may have changed since booking (a new absence, closure, fewer hours):
+        # the people concerned must be told.
+        if appointment.status != "booked" or appointment.start < snapshot.now:
+            continue
+        changed = refusal(team, (), appointment.mediator, appointment.start,
+                          appointment.duration_min, snapshot.now)
+        if changed is not None:
+            problems.append(Problem(
+                appointment.source, appointment.line,
+                f"le rendez-vous {appointment.id} ({appointment.person}) n'est plus possible "
+                f"({changed.label}) : {changed.message}",
+                "prévenez la personne et annulez-le (mediatool cancel ID --by-service)",
+                severity="warning"))
     for first, second in overlaps(team, appointments.values()):
         problems.append(Problem(
             second.source, second.line,

@@ -23,7 +23,7 @@ from mediatool.state import Appointment, LearningPath, fold_appointments, fold_p
 from mediatool.store import Transaction
 
 __all__ = ["LearningPath", "PathProgress", "open_path", "find_path", "reread_path",
-           "close_path", "path_status", "list_paths"]
+           "close_path", "path_status", "list_paths", "sessions_of"]
 
 
 def _opening_month(team: Team, path: LearningPath) -> Month:
@@ -107,11 +107,15 @@ def _sessions_since(data: DataFolder, first: Month) -> list[Appointment]:
     return list(fold_appointments(data.store.read("appointments", months))[0].values())
 
 
+def sessions_of(data: DataFolder, path: LearningPath) -> list[Appointment]:
+    """Appointments from the path's opening month on (its sessions among them)."""
+    return _sessions_since(data, _opening_month(data.catalogue.team, path))
+
+
 def path_status(data: DataFolder, text: str, now: dt.datetime) -> PathProgress:
     """Sessions planned, booked, done and skills reached for one path."""
     path = find_path(data, text, now)
-    team = data.catalogue.team
-    return path_progress(path, _sessions_since(data, _opening_month(team, path)))
+    return path_progress(path, sessions_of(data, path))
 
 
 def list_paths(data: DataFolder, only_open: bool = False) -> list[PathProgress]:

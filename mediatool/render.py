@@ -72,7 +72,7 @@ def _counts(title: str, header: str, counts: Sequence[Count], total: int | None 
     headers: tuple[str, ...] = (header, unit) + (("Part",) if total is not None else ())
     rows = []
     for count in counts:
-        row = (count.label, str(count.value))
+        row: tuple[str, ...] = (count.label, str(count.value))
         if total is not None:
             row += (_share(count.value, total),)
         rows.append(row)

@@ -131,6 +131,13 @@ def test_from_call_missing_is_skipped_then_linked_when_recorded(data):
     assert link_call(data, "C-7K3QX2", appointment.id, NOW, "ana") is False
 
 
+def test_a_need_outside_the_catalogue_takes_the_default_duration(data):
+    # The call flow may book for a need no procedure describes (words noted in the call).
+    appointment = book(data, BookingRequest(mediator="ana", kind="demarche", person="X",
+                                            note="courrier de la mairie"), NOW)
+    assert appointment.procedure is None and appointment.duration_min == 45
+
+
 def test_cancel_frees_the_half_day(data):
     book(data, request("2026-11-23T10:00"), NOW)
     second = book(data, request("2026-11-24T10:00"), NOW)
@@ -145,8 +152,8 @@ def test_cancel_frees_the_half_day(data):
 def test_invalid_requests(data):
     with pytest.raises(InvalidInput, match="passé"):
         book(data, request("2026-11-20T10:00"), NOW)
-    with pytest.raises(InvalidInput, match="procedure"):
-        book(data, BookingRequest(mediator="ana", kind="demarche", person="X"), NOW)
+    with pytest.raises(InvalidInput, match="--path"):
+        book(data, request("2026-11-24T10:00", path="P-000000"), NOW)
     with pytest.raises(InvalidInput, match="personne"):
         book(data, request("2026-11-24T10:00", person="  "), NOW)
     with pytest.raises(InvalidInput, match="durée"):

@@ -2,6 +2,7 @@
 
 import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -144,8 +145,8 @@ def test_giving_up_records_nothing(folder, stop):
     assert "Traceback" not in (child.before or "")
 
 
-def test_booking_during_the_call(folder):
-    pytest.importorskip("mediatool.booking")
+def appointment_for_prime_activite(folder):
+    """Start a call up to the free slots, accepting the recommended appointment."""
     child = spawn(folder)
     child.expect("Mots de la personne > ")
     child.sendline("prime activite")
@@ -155,6 +156,11 @@ def test_booking_during_the_call(folder):
     child.expect(r"N° \(Entrée = 2\) > ")
     child.sendline("")
     child.expect("Prochains créneaux libres")
+    return child
+
+
+def test_booking_during_the_call(folder):
+    child = appointment_for_prime_activite(folder)
     child.expect(r"1  mardi 8 décembre 2026, 14 h 00 — Camille \(Centre\)")
     # one choice per half-day, not every quarter-hour of the same afternoon
     child.expect(r"2  jeudi 10 décembre 2026, 9 h 00 — Camille")
@@ -174,3 +180,35 @@ def test_booking_during_the_call(folder):
     assert saved["appointment"] == appointment and "person" not in saved
     [booked] = documents(folder, "appointments")
     assert booked["from_call"] == saved["id"] and booked["person"] == "Nadia B."
+
+
+def test_slot_taken_meanwhile_offers_the_slots_again(folder):
+    child = appointment_for_prime_activite(folder)
+    child.expect("1  mardi 8 décembre 2026, 14 h 00")
+    child.expect("N° > ")
+    # a colleague books that very slot while the caller is still on the line
+    taken = subprocess.run(
+        [sys.executable, "-m", "mediatool", "--data", str(folder), "book", "--mediator",
+         "camille", "--kind", "demarche", "--procedure", "ants-carte-grise", "--at",
+         "2026-12-08T14:00", "--person", "Autre P."],
+        env={**os.environ, "MEDIATOOL_NOW": NOW, "PYTHONPATH": str(ROOT)},
+        capture_output=True, text=True, timeout=TIMEOUT)
+    assert taken.returncode == 0, taken.stderr
+    child.sendline("1")
+    child.expect("Nom de la personne .*> ")
+    child.sendline("Nadia B.")
+    child.expect("Téléphone .*> ")
+    child.sendline("")
+    no_note_measured_duration(child)
+    child.expect("Réservation refusée")
+    child.expect("Prochains créneaux libres")
+    child.expect(r"1  mardi 8 décembre 2026, 14 h 30")
+    child.expect("N° > ")
+    child.sendline("1")  # name and phone are not asked again
+    child.expect(r"Rendez-vous : (A-[0-9A-Z]{6})")
+    appointment = child.match.group(1)
+    assert finish(child) == 0
+    [saved] = calls(folder)
+    assert saved["appointment"] == appointment
+    booked = [a for a in documents(folder, "appointments") if a["id"] == appointment]
+    assert booked[0]["person"] == "Nadia B." and booked[0]["start"].startswith("2026-12-08T14:30")

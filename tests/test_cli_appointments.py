@@ -120,6 +120,7 @@ BAD_INPUTS = [
     ("unreadable --at", ["--at", "demain 14h"], 2, "formats acceptés"),
     ("--at in the past", ["--at", "2026-12-01 14:00"], 2, "passé"),
     ("neither --at nor --first-free", [], 2, "--first-free"),
+    ("démarche without procedure", ["--procedure", "", "--first-free"], 2, "--procedure"),
     ("both --at and --first-free", ["--at", "2026-12-08 14:00", "--first-free"], 2,
      "--first-free"),
     ("outside opening hours", ["--at", "2026-12-08 09:00"], 3, "heures de rendez-vous"),

@@ -148,6 +148,7 @@ def test_several_mediators_need_one_named(tmp_path, run, monkeypatch):
      "--outcome redirect"),
     (["--query", "x"], "--outcome"),
     (["--query", "x", "--outcome", "other", "--theme", "sante"], "social-sante"),
+    (["--procedure", "ants-carte-grise", "--theme", "logement"], "--query"),
     (["--procedure", "ants-carte-grise", "--person", "Nadia"], "anonymes"),
     (["--procedure", "ants-carte-grise", "--book-first-free"], "--person"),
     (["--note", "rien"], "--outcome"),
@@ -201,6 +202,9 @@ def test_calls_lists_the_month_and_the_day(run, folder, monkeypatch):
     assert "2 appel(s), dont 1 hors permanence téléphonique." in table.output
     day = json.loads(run("calls", "--day", "2026-12-08", "--format", "json").output)
     assert [c["id"] for c in day] == [second["id"]]
+    french = json.loads(run("calls", "--day", "08/12/2026", "--format", "json").output)
+    today = json.loads(run("calls", "--day", "aujourd'hui", "--format", "json").output)
+    assert french == day == today  # MEDIATOOL_NOW is that Tuesday
     assert run("calls", "--month", "2026-11").output.startswith("(aucun résultat)")
 
 
@@ -226,7 +230,6 @@ def appointments(folder):
 
 
 def test_book_first_free_links_call_and_appointment(run, folder):
-    pytest.importorskip("mediatool.booking")
     out = call_json(run, "--procedure", "caf-prime-activite", "--book-first-free",
                     "--person", "Nadia B.", "--phone", "06 39 98 00 42")
     call = out["call"]
@@ -242,7 +245,6 @@ def test_book_first_free_links_call_and_appointment(run, folder):
 
 
 def test_short_procedure_books_a_short_appointment(run, folder):
-    pytest.importorskip("mediatool.booking")
     out = call_json(run, "--procedure", "attestation-caf", "--book-first-free",
                     "--person", "Gérard T.")
     assert out["recommendation"]["short"] is True
@@ -260,7 +262,6 @@ def test_short_procedure_books_a_short_appointment(run, folder):
       "--person", "N"], 2, "--outcome appointment"),
 ])
 def test_failed_booking_records_nothing(run, folder, args, code, message):
-    pytest.importorskip("mediatool.booking")
     assert run("call", "--procedure", "ants-carte-grise").exit_code == 0
     before = calls_file(folder).read_bytes()
     result = run("call", *args)
@@ -270,7 +271,6 @@ def test_failed_booking_records_nothing(run, folder, args, code, message):
 
 
 def test_no_free_slot_is_refused_with_exit_3(tmp_path, run):
-    pytest.importorskip("mediatool.booking")
     team = TEAM.replace("""    hours:
       - {day: mardi, start: "14:00", end: "17:30"}
       - {day: jeudi, start: "09:00", end: "12:30"}

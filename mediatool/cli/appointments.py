@@ -201,6 +201,9 @@ def book_command(mediator: str | None, kind: str | None, procedure: str | None,
                            "exemple : --at \"2026-12-08 14:00\"")
     if kind is None:
         kind = "usage" if path_id and not procedure else "demarche"
+    if kind == "demarche" and not procedure and not path_id:
+        raise InvalidInput("un rendez-vous « démarche » demande la démarche (--procedure ID)",
+                           "trouvez-la avec « mediatool catalogue search MOTS »")
     moment = parse_datetime(at, data.zone, "--at") if at else None
     if mediator is None:
         if kind == "usage" and path_id:
@@ -463,7 +466,7 @@ def path_show_command(path_id: str, fmt: str) -> None:
         print_json(_path_json(data, progress, now))
         return
     path = progress.path
-    state = "ouvert" if path.is_open else (
+    state = "en cours" if path.is_open else (
         f"clos le {format_date(local(team, path.closed_at).date())}"  # type: ignore[arg-type]
         + (f" ({path.close_reason})" if path.close_reason else ""))
     click.echo(f"Parcours {path.id} — {path.person}, référent {_mediator_name(data, path.mediator)}"

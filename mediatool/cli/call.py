@@ -53,6 +53,7 @@ def call_command(ctx: click.Context, procedure_id: str | None, query: str | None
     Avec options : mode scripté, l'appel est enregistré et son
     récapitulatif affiché.
 
+    \b
     Exemple : mediatool call --procedure caf-prime-activite --outcome dropin --mediator camille --duration 8
     """
     scripted = any(ctx.get_parameter_source(name) == ParameterSource.COMMANDLINE
@@ -102,7 +103,7 @@ def call_command(ctx: click.Context, procedure_id: str | None, query: str | None
 
 
 @click.command("calls")
-@click.option("--day", metavar="AAAA-MM-JJ", help="Les appels de ce jour (ou « aujourd'hui »).")
+@click.option("--day", metavar="AAAA-MM-JJ", help="Les appels de ce jour (2026-12-08, 08/12/2026, aujourd'hui).")
 @click.option("--month", metavar="AAAA-MM", help="Les appels de ce mois (par défaut : le mois en cours).")
 @format_option()
 def calls_command(day: str | None, month: str | None, fmt: str) -> None:
@@ -110,8 +111,6 @@ def calls_command(day: str | None, month: str | None, fmt: str) -> None:
 
     Exemple : mediatool calls --month 2026-11
     """
-    import datetime as dt
-
     from mediatool.calls import list_calls
     from mediatool.errors import InvalidInput
     from mediatool.period import Month
@@ -120,15 +119,9 @@ def calls_command(day: str | None, month: str | None, fmt: str) -> None:
         raise InvalidInput("--day et --month ne vont pas ensemble", "choisissez l'un des deux")
     data = folder()
     if day:
-        today = data.now().date()
-        if day.strip().lower().replace("’", "'") in ("aujourd'hui", "aujourdhui"):
-            first = last = today
-        else:
-            try:
-                first = last = dt.date.fromisoformat(day.strip())
-            except ValueError:
-                raise InvalidInput(f"date illisible : « {day} »", "formats acceptés : "
-                                   "2026-12-08 ou aujourd'hui") from None
+        from mediatool.frenchdates import parse_date
+
+        first = last = parse_date(day, "jour", today=data.now().date())
     else:
         try:
             chosen = Month.parse(month) if month else Month.of(data.now().date())

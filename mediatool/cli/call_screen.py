@@ -13,7 +13,7 @@ import datetime as dt
 import math
 import signal
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -58,7 +58,6 @@ def run_interactive(data: DataFolder, mediator_id: str | None) -> None:
         import readline  # noqa: F401  (line editing and history for input())
     from mediatool.calls import (
         CallDraft,
-        booking_available,
         check_draft,
         recommendation_for,
         take_call,
@@ -74,8 +73,7 @@ def run_interactive(data: DataFolder, mediator_id: str | None) -> None:
     index = data.search_index
     index.search("caf")  # warms rapidfuzz so the first real search is as quick as the next
     next_dropins(team, opened)  # loads the public holidays now rather than mid-call
-    if booking_available():
-        import mediatool.booking  # noqa: F401  (so the free slots show at once)
+    import mediatool.booking  # noqa: F401  (imported now so the free slots show at once)
 
     shift = phone_shift(team, opened)
     click.secho(f"Appel — {team.service}", bold=True)
@@ -116,7 +114,7 @@ def run_interactive(data: DataFolder, mediator_id: str | None) -> None:
             click.echo("Sans démarche du catalogue (dans la mission), pas de réservation ici : "
                        "l'appel est noté « rendez-vous à proposer ».")
         else:
-            wish = _pick_booking(data, recommendation, opened, booking_available())
+            wish = _pick_booking(data, recommendation, opened)
     note = ask("Note (Entrée pour passer ; ni nom ni téléphone) > ") or None
     measured = max(1, math.ceil((time.monotonic() - began) / 60))
     duration = _ask_duration(measured)
@@ -133,7 +131,7 @@ def run_interactive(data: DataFolder, mediator_id: str | None) -> None:
         except RuleRefusal as refusal:
             click.echo(f"Réservation refusée : {refusal.message}"
                        + (f" — {refusal.hint}" if refusal.hint else ""))
-            wish = _pick_booking(data, recommendation, now, True)
+            wish = _pick_booking(data, recommendation, now, wish)
             continue
         break
     click.echo()
@@ -231,7 +229,7 @@ def _pick_outcome(recommended: str | None, labels: dict[str, str]) -> str:
             return answer
 
 
-def _pick_organisation(organisations: dict[str, Organisation], default: str | None) -> str:
+def _pick_organisation(organisations: Mapping[str, Organisation], default: str | None) -> str:
     from mediatool.render_fiche import organisation_contact
     from mediatool.search import closest_ids, normalise
 
@@ -262,14 +260,13 @@ def _pick_organisation(organisations: dict[str, Organisation], default: str | No
 
 
 def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
-                  available: bool) -> Any:
-    """The booking wish from the slots shown, or None to record the intent only."""
+                  previous: Any = None) -> Any:
+    """The booking wish from the slots shown, or None to record the intent only.
+
+    After a refusal, `previous` keeps the name and phone already given.
+    """
     from mediatool.calls import BookingWish, free_slots
 
-    if not available:
-        click.echo("Réservation pas encore disponible ici : l'appel est noté « rendez-vous à "
-                   "proposer ».")
-        return None
     duration = recommendation.appointment_duration_min if recommendation else None
     from mediatool.frenchdates import format_datetime
 
@@ -294,6 +291,8 @@ def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
         if answer.isdigit() and 1 <= int(answer) <= len(slots):
             break
     slot = slots[int(answer) - 1]
+    if previous is not None:
+        return BookingWish(previous.person, previous.phone, slot.mediator, slot.start)
     person = ""
     while not person:
         person = ask("Nom de la personne (pour le rendez-vous) > ")

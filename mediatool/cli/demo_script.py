@@ -1,7 +1,7 @@
 """The commands `mediatool demo` runs, in order, on a fresh demo folder.
 
 Each feature adds its step here: (what the step shows, the arguments).
-"{data}" in an argument stands for the demo folder.
+"{data}" in an argument stands for the demo folder, "{today}" for today's date.
 """
 
 DEMO_STEPS: list[tuple[str, list[str]]] = [
@@ -12,7 +12,7 @@ DEMO_STEPS: list[tuple[str, list[str]]] = [
     ("Prendre un appel (mode scripté) : recommandation, enregistrement, récapitulatif",
      ["call", "--procedure", "caf-declaration-trimestrielle", "--outcome", "dropin",
       "--mediator", "camille", "--duration", "6"]),
-    ("Les appels du jour", ["calls", "--day", "aujourd'hui"]),
+    ("Les appels du jour", ["calls", "--day", "{today}"]),
     ("Prendre le premier rendez-vous libre pour cette démarche",
      ["book", "--mediator", "camille", "--procedure", "caf-prime-activite", "--first-free",
       "--person", "Nadia B. (fictif)", "--phone", "06 39 98 00 42"]),

@@ -82,8 +82,12 @@ def demo_command(directory: Path | None) -> None:
         directory = Path(tempfile.mkdtemp(prefix="mediatool-demo-"))
     click.secho(f"== Création d'un dossier de démonstration : {directory}", bold=True)
     click.echo(f"Activité fictive : {initialise(directory, demo=True)}")
+    from mediatool.folder import DataFolder
+
+    today = DataFolder(directory.resolve()).now().date().isoformat()
     for title, step_args in DEMO_STEPS:
-        args = [a.replace("{data}", str(directory)) for a in step_args]
+        args = [a.replace("{data}", str(directory)).replace("{today}", today)
+                for a in step_args]
         command = ["--data", str(directory), *args]
         click.echo()
         click.secho(f"== {title}", bold=True)

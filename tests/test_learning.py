@@ -1,0 +1,39 @@
+"""Learning-path progress (pure): sessions booked and done, skills reached."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from mediatool.learning import path_progress
+from mediatool.state import Appointment, LearningPath
+
+PARIS = ZoneInfo("Europe/Paris")
+OPENED = dt.datetime(2026, 11, 2, 10, 0, tzinfo=PARIS)
+PATH = LearningPath(id="P-000001", person="Odette R.", phone=None, mediator="lea",
+                    skills=("1.1", "mail-creer", "3.1"), sessions=4, opened_at=OPENED, note=None)
+
+
+def session(ident: str, day: int, status: str = "booked", skills=(), path="P-000001"):
+    return Appointment(id=ident, mediator="lea", kind="usage",
+                       start=dt.datetime(2026, 11, day, 14, 0, tzinfo=PARIS), duration_min=60,
+                       person="Odette R.", phone=None, procedure=None, path=path, site=None,
+                       from_call=None, note=None, booked_at=OPENED, status=status,
+                       skills=tuple(skills))
+
+
+def test_progress_counts_sessions_by_status():
+    progress = path_progress(PATH, [
+        session("A-4", 26), session("A-1", 5, "attended", ["mail-creer"]),
+        session("A-2", 12, "attended", ["1.1", "mail-creer"]), session("A-3", 19, "no_show"),
+        session("A-5", 20, "cancelled"), session("A-9", 20, path="P-OTHER1")])
+    assert [a.id for a in progress.appointments] == ["A-1", "A-2", "A-3", "A-5", "A-4"]
+    assert (progress.done, progress.booked, progress.no_show, progress.cancelled) == (2, 1, 1, 1)
+    # A no-show or a cancelled session does not use up one of the agreed sessions.
+    assert progress.remaining == 1
+    assert progress.skills_reached == ("mail-creer", "1.1")
+    assert progress.skills_remaining == ("3.1",)
+    assert [a.id for a in progress.upcoming(dt.datetime(2026, 11, 21, tzinfo=PARIS))] == ["A-4"]
+
+
+def test_progress_of_a_new_path():
+    progress = path_progress(PATH, [])
+    assert progress.remaining == 4 and progress.skills_remaining == PATH.skills
