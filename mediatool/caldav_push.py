@@ -115,7 +115,8 @@ def _reason(url: str, exc: Exception) -> str:
         return f"serveur CalDAV {url} : requête refusée ({name})"
     if isinstance(exc, OSError) or "Connection" in name or "Timeout" in name:
         return f"serveur CalDAV {url} injoignable (connexion impossible)"
-    return f"publication CalDAV sur {url} impossible ({name} : {str(exc)[:120]})"
+    detail = " ".join(str(exc).split())[:120]  # one line, whatever the library says
+    return f"publication CalDAV sur {url} impossible ({name} : {detail})"
 
 
 def _push(client: Any, calendars: Sequence[ics.CalendarFile],
