@@ -229,3 +229,27 @@ def test_unreadable_password_file_is_invalid_input_and_writes_nothing(run, tmp_p
     assert result.exit_code == 2
     assert "absent.txt" in result.stderr
     assert not out.exists()
+
+
+def test_a_web_server_that_is_not_caldav_is_named(run, tmp_path, password_file):
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):  # the test reads stderr: keep it for mediatool
+            pass
+
+    web = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    thread = threading.Thread(target=web.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{web.server_address[1]}/"
+        result = run("export-ics", "--out", str(tmp_path / "cal"), "--caldav", url,
+                     "--user", "equipe", "--password-file", str(password_file))
+    finally:
+        web.shutdown()
+        web.server_close()
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "ne répond pas comme un serveur CalDAV" in lines[0]
+    assert (tmp_path / "cal" / "equipe.ics").is_file()
