@@ -21,6 +21,7 @@ from mediatool.model import (
     PathOpened,
     Record,
 )
+from mediatool.retention import leftover_personal_data
 from mediatool.state import fold_appointments, fold_paths
 
 
@@ -100,21 +101,70 @@ def check_duplicate_ids(snapshot: FolderSnapshot) -> list[Problem]:
     return problems
 
 
-# French phone numbers: 0X XX XX XX XX, +33 X…, with spaces, dots or dashes.
-PHONE_PATTERN = re.compile(r"(?<!\d)(?:\+33\s?|0033\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
+# French phone numbers: 0X XX XX XX XX, +33 X…, +33 (0)X…, with spaces, dots or dashes.
+PHONE_PATTERN = re.compile(
+    r"(?<![\d+])(?:\+33\s?(?:\(0\)\s?)?|0033\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
+EMAIL_PATTERN = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _national_digits(text: str) -> str:
+    digits = re.sub(r"\D", "", text.replace("(0)", ""))
+    for prefix in ("0033", "33"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 9:
+            return "0" + digits[len(prefix):]
+    return digits
 
 
 def check_calls_are_anonymous(snapshot: FolderSnapshot) -> list[Problem]:
-    """Calls must hold no phone number (SPEC §2.2)."""
+    """Calls must hold no phone number nor e-mail address (SPEC §2.2).
+
+    The public numbers of the catalogue (organisations, the team's own line)
+    are not personal data: a note saying where the caller was sent is fine.
+    """
+    catalogue = snapshot.catalogue
+    public = {_national_digits(o.phone) for o in catalogue.organisations.values() if o.phone}
+    if catalogue.team.phone_line:
+        public.add(_national_digits(catalogue.team.phone_line.number))
     problems: list[Problem] = []
     for record in snapshot.records.get("calls", []):
         event = record.event
         if isinstance(event, CallRecorded):
-            for text in (event.note, event.query):
-                if text and PHONE_PATTERN.search(text):
-                    problems.append(_warn(record, f"l'appel {event.id} semble contenir un "
-                                          "numéro de téléphone", "les appels sont anonymes : "
-                                          "retirez-le du fichier"))
+            texts = [t for t in (event.note, event.query) if t]
+            if any(_national_digits(m.group()) not in public
+                   for t in texts for m in PHONE_PATTERN.finditer(t)):
+                problems.append(_warn(record, f"l'appel {event.id} semble contenir un "
+                                      "numéro de téléphone", "les appels sont anonymes : "
+                                      "retirez-le du fichier"))
+            if any(EMAIL_PATTERN.search(t) for t in texts):
+                problems.append(_warn(record, f"l'appel {event.id} semble contenir une "
+                                      "adresse e-mail", "les appels sont anonymes : "
+                                      "retirez-la du fichier"))
+    return problems
+
+
+def check_private_permissions(snapshot: FolderSnapshot) -> list[Problem]:
+    """Records hold personal data: files and folders readable by their owner only."""
+    problems: list[Problem] = []
+    modes = snapshot.extra.get("file_modes", ())
+    for path, mode, is_folder in modes:  # type: ignore[attr-defined]
+        if mode & 0o077:
+            what = "dossier" if is_folder else "fichier"
+            problems.append(Problem(path, None, f"{what} accessible à d'autres utilisateurs "
+                                    f"(droits {mode & 0o777:o} au lieu de "
+                                    f"{'700' if is_folder else '600'})",
+                                    "lancez « mediatool check --repair » (ou chmod -R go-rwx "
+                                    "records)", severity="warning"))
+    return problems
+
+
+def check_anonymised_records_hold_no_personal_data(snapshot: FolderSnapshot) -> list[Problem]:
+    """After `purge`, a name or phone back in an anonymised record (e.g. a git merge)."""
+    problems: list[Problem] = []
+    for kind in ("appointments", "paths"):
+        for record in leftover_personal_data(snapshot.records.get(kind, [])):
+            problems.append(_warn(record, f"{record.event.id} est anonymisé mais cet "
+                                  "enregistrement contient encore des données personnelles",
+                                  "relancez « mediatool purge --retention » (ou --before)"))
     return problems
 
 
@@ -181,6 +231,8 @@ CHECKS: list[Check] = [
     check_event_sequences,
     check_duplicate_ids,
     check_calls_are_anonymous,
+    check_private_permissions,
+    check_anonymised_records_hold_no_personal_data,
     check_schedule,
 ]
 

@@ -126,11 +126,12 @@ def _converter(tp: Any) -> Converter:
 
 
 def _type_error(value: Any, path: Path_, ctx: Context, tp: Any) -> Any:
-    ctx.problem(path, f"« {_label(path)} » doit être {_describe(tp)}, pas {_show(value)}")
+    ctx.problem(path, f"« {_label(path)} » doit être {_describe(tp)}, pas {show_value(value)}")
     return INVALID
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
+    """A value as quoted in a message: short, and never the text of a whole structure."""
     if value is None:
         return "vide"
     if isinstance(value, bool):
@@ -165,8 +166,10 @@ def _plain_converter(tp: Any) -> Converter:
         def convert_literal(value: Any, path: Path_, ctx: Context) -> Any:
             if value in allowed and type(value) is type(allowed[0]):
                 return value
-            close = difflib.get_close_matches(str(value), [str(a) for a in allowed], n=1)
-            ctx.problem(path, f"{_show(value)} n'est pas permis pour « {_label(path)} »",
+            # Only a scalar can be a typo; str() of a hostile nested value could be huge.
+            close = (difflib.get_close_matches(str(value), [str(a) for a in allowed], n=1)
+                     if isinstance(value, (str, int, float)) else [])
+            ctx.problem(path, f"{show_value(value)} n'est pas permis pour « {_label(path)} »",
                         f"valeurs permises : {', '.join(map(str, allowed))}"
                         + (f" (vouliez-vous « {close[0]} » ?)" if close else ""))
             return INVALID
@@ -190,7 +193,7 @@ def _scalar_converter(tp: type) -> Converter:
         if tp is float and type(value) is int:
             return float(value)
         if tp is str and isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
-            ctx.problem(path, f"« {_label(path)} » doit être un texte, pas {_show(value)}",
+            ctx.problem(path, f"« {_label(path)} » doit être un texte, pas {show_value(value)}",
                         "mettez la valeur entre guillemets")
             return INVALID
         return _type_error(value, path, ctx, tp)
@@ -314,13 +317,13 @@ def _check_constraints(value: Any, path: Path_, meta: typing.Mapping[str, Any],
                        ctx: Context) -> bool:
     pattern = meta.get("pattern")
     if pattern and isinstance(value, str) and not _compiled(pattern).search(value):
-        ctx.problem(path, f"valeur {_show(value)} invalide pour « {_label(path)} »",
+        ctx.problem(path, f"valeur {show_value(value)} invalide pour « {_label(path)} »",
                     meta.get("pattern_hint") or meta.get("description") or None)
         return False
     if pattern and isinstance(value, tuple):
         for i, item in enumerate(value):
             if isinstance(item, str) and not _compiled(pattern).search(item):
-                ctx.problem((*path, i), f"valeur {_show(item)} invalide dans « {_label(path)} »",
+                ctx.problem((*path, i), f"valeur {show_value(item)} invalide dans « {_label(path)} »",
                             meta.get("pattern_hint") or None)
                 return False
     low, high = meta.get("minimum"), meta.get("maximum")

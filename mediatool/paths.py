@@ -54,3 +54,13 @@ def now(timezone: str) -> dt.datetime:
             return moment.replace(tzinfo=zone)
         return moment.astimezone(zone)
     return dt.datetime.now(zone)
+
+
+def user() -> str:
+    """Who runs the command (the system account), for audit lines."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "inconnu"

@@ -13,6 +13,7 @@ from mediatool.store import DIR_MODE, FILE_MODE
 GITATTRIBUTES = """\
 # Record files are append-only streams of events: merging two copies keeps both sides.
 records/**/*.yaml merge=union
+records/audit.log merge=union
 """
 GITIGNORE = """\
 records/.locks/

@@ -44,12 +44,14 @@ class CheckResult:
     problems: list[Problem]
     record_count: int
     repaired: list[Path] = field(default_factory=list)
+    restricted: list[str] = field(default_factory=list)  # made owner-only by --repair
 
 
 def check_folder(data: DataFolder, repair: bool = False) -> CheckResult:
     """Validate everything; with `repair`, set torn file tails aside first."""
     now = paths.now("UTC")
     repaired: list[Path] = []
+    restricted: list[str] = []
     if repair:
         stamp = now.strftime("%Y%m%dT%H%M%S")
         for kind in RECORD_KINDS:
@@ -57,6 +59,7 @@ def check_folder(data: DataFolder, repair: bool = False) -> CheckResult:
                 moved = data.store.repair_tail(kind, month, stamp)
                 if moved:
                     repaired.append(moved)
+        restricted = data.store.restrict_permissions()
     catalogue, problems = load_catalogue(read_catalogue_files(data.root), now.date())
     records: dict[str, list[Record]] = {}
     for kind in RECORD_KINDS:
@@ -66,8 +69,9 @@ def check_folder(data: DataFolder, repair: bool = False) -> CheckResult:
     count = sum(len(r) for r in records.values())
     if catalogue is not None:
         zone_now = now.astimezone(data.zone) if catalogue else now
-        problems.extend(run_checks(FolderSnapshot(catalogue, records, zone_now)))
-    return CheckResult(problems, count, repaired)
+        extra = {"file_modes": data.store.permissions()}
+        problems.extend(run_checks(FolderSnapshot(catalogue, records, zone_now, extra)))
+    return CheckResult(problems, count, repaired, restricted)
 
 
 __all__ = ["initialise", "check_folder", "CheckResult", "DataProblems", "dt"]

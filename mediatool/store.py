@@ -14,7 +14,7 @@ import datetime as dt
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from filelock import FileLock, Timeout
 
 from mediatool import ids
 from mediatool.errors import DataProblems, InvalidInput, OperationalError, Problem
-from mediatool.fields import INVALID, Context, build
+from mediatool.fields import INVALID, Context, build, show_value
 from mediatool.model import RECORD_KINDS, Record
 from mediatool.period import Month
 from mediatool.yamlio import (
@@ -38,6 +38,7 @@ CATALOGUE_FILES = ("procedures.yaml", "organisations.yaml", "skills.yaml", "team
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 LOCK_TIMEOUT_S = 15.0
+AUDIT_LOG = "audit.log"
 
 
 def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> bool:
@@ -144,10 +145,12 @@ def parse_documents(kind: str, documents: list[Document], source: str
             problems.append(Problem(source, doc.line, "enregistrement illisible : une liste de "
                                     "champs (clé: valeur) est attendue"))
             continue
-        cls = classes.get(value.get("event"))  # type: ignore[arg-type]
+        name = value.get("event")
+        cls = classes.get(name) if isinstance(name, str) else None
         if cls is None:
-            problems.append(Problem(source, doc.line,
-                                    f"type d'évènement inconnu « {value.get('event')} »",
+            message = ("champ obligatoire « event » manquant" if name is None
+                       else f"type d'évènement inconnu : {show_value(name)}")
+            problems.append(Problem(source, doc.line, message,
                                     f"types permis ici : {', '.join(classes)}"))
             continue
         ctx = Context(source, _record_locator(doc))
@@ -369,6 +372,117 @@ class Store:
                 return month, events
         raise InvalidInput(f"identifiant inconnu : {record_id}",
                            "vérifiez l'identifiant (ex. A-7K3QX2)")
+
+    # -- privacy ---------------------------------------------------------------
+    def anonymise(self, kind: str, month: Month, ids: Collection[str],
+                  scrub: Callable[[dict[str, Any]], dict[str, Any]], events: Sequence[Any],
+                  audit: str) -> tuple[int, int]:
+        """The one allowed rewrite of a record file: erase personal data (retention).
+
+        Under the file's lock, every document of `ids` becomes `scrub(document)`,
+        `events` (the `anonymised` events) are appended, and the file is
+        replaced atomically, owner-only: the erased text is really gone from
+        disk, not merely hidden by a later event. Other documents are kept
+        byte for byte. The audit line (`audit`, the file, the counts) goes to
+        records/audit.log before the rewrite, so an interrupted purge is still
+        logged. Returns (ids erased, documents rewritten); (0, 0) and no write
+        when there is nothing to erase.
+        """
+        path = self.file(kind, month)
+        source = self.relative(path)
+        wanted = set(ids)
+        with self.transaction([(kind, month)]):
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                return 0, 0
+            try:
+                documents = load_documents(data)
+            except YamlSyntaxError as exc:
+                raise DataProblems(f"{source} est illisible : rien n'a été anonymisé",
+                                   "corrigez-le (voir « mediatool check »)",
+                                   [Problem(source, exc.line, exc.message, None,
+                                            exc.column)]) from None
+            if documents and not documents[-1].complete:
+                raise DataProblems(f"{source} se termine par un enregistrement tronqué",
+                                   "lancez « mediatool check --repair » avant d'anonymiser",
+                                   [Problem(source, documents[-1].line, "fin tronquée")])
+            parts: list[str] = []
+            erased: set[str] = set()
+            rewritten = 0
+            for doc in documents:
+                value = doc.value
+                record_id = value.get("id") if isinstance(value, dict) else None
+                if isinstance(record_id, str) and record_id in wanted:
+                    scrubbed = scrub(value)
+                    if scrubbed != value:
+                        parts.append(dump_document(scrubbed))
+                        erased.add(record_id)
+                        rewritten += 1
+                        continue
+                parts.append(doc.text)
+            if not rewritten and not events:
+                return 0, 0
+            parts.extend(dump_document(event_to_document(e)) for e in events)
+            self.audit(f"{audit}\t{source}\t{len(erased)} dossier(s) anonymisé(s), "
+                       f"{rewritten} enregistrement(s) réécrit(s)")
+            write_atomic(path, "".join(parts).encode("utf-8"), FILE_MODE)
+            return len(erased), rewritten
+
+    def audit(self, line: str) -> None:
+        """Append one line to records/audit.log (owner-only, synced)."""
+        folder = self.records / ".locks"
+        folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        path = self.records / AUDIT_LOG
+        data = (line.replace("\n", " ") + "\n").encode("utf-8")
+        try:
+            with FileLock(str(folder / "audit.lock"), timeout=self.lock_timeout, mode=FILE_MODE):
+                fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
+                try:
+                    os.write(fd, data)
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        except Timeout:
+            raise OperationalError(f"{self.relative(path)} occupé par une autre commande",
+                                   "réessayez dans quelques secondes") from None
+
+    def permissions(self) -> list[tuple[str, int, bool]]:
+        """(path, mode bits, is a folder) of everything under records/, for `check`."""
+        found: list[tuple[str, int, bool]] = []
+        pending = [self.records]
+        while pending:
+            folder = pending.pop()
+            try:
+                info = folder.lstat()
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            found.append((self.relative(folder), info.st_mode & 0o7777, True))
+            for entry in entries:
+                if entry.is_symlink():
+                    continue
+                if entry.is_dir():
+                    pending.append(Path(entry.path))
+                else:
+                    with contextlib.suppress(OSError):
+                        found.append((self.relative(Path(entry.path)),
+                                      entry.stat().st_mode & 0o7777, False))
+        return sorted(found)
+
+    def restrict_permissions(self) -> list[str]:
+        """Make everything under records/ owner-only again; the paths changed."""
+        changed = []
+        for relative, mode, is_folder in self.permissions():
+            if mode & 0o077:
+                wanted = (mode & 0o700) | (DIR_MODE if is_folder else FILE_MODE)
+                try:
+                    os.chmod(self.root / relative, wanted & ~0o077)
+                except OSError as exc:
+                    raise OperationalError(f"droits de {relative} impossibles à changer : "
+                                           f"{exc.strerror}") from None
+                changed.append(relative)
+        return changed
 
     # -- writing -------------------------------------------------------------
     def append(self, kind: str, month: Month, event: Any) -> None:

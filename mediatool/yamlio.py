@@ -82,20 +82,57 @@ def _translate(problem: str) -> str:
     return f"YAML illisible ({problem})"
 
 
+# What YAML forbids in a stream (control characters, lone surrogates, U+FFFE/FFFF):
+# found here, it is reported with its line instead of libyaml's byte offset.
+_FORBIDDEN = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _decode(data: bytes | str) -> str:
     if isinstance(data, str):
-        return data
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise YamlSyntaxError("le fichier n'est pas en UTF-8", line) from None
+        text = data
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise YamlSyntaxError("le fichier n'est pas en UTF-8", line) from None
+    forbidden = _FORBIDDEN.search(text)
+    if forbidden:
+        start = forbidden.start()
+        line = text.count("\n", 0, start) + 1
+        column = start - text.rfind("\n", 0, start)
+        raise YamlSyntaxError(f"caractère interdit (U+{ord(forbidden.group()):04X}) : "
+                              "caractère de contrôle ou invisible", line, column)
     return text
+
+
+def refuse_deep_flow(text: str) -> None:
+    """Stop early on deeply nested flow collections (`[[[[…`), which libyaml
+    scans in quadratic time: 20,000 brackets would take seconds.
+
+    Only texts with more brackets than MAX_DEPTH are walked event by event,
+    so ordinary files pay one `count`.
+    """
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise YamlSyntaxError("imbrication trop profonde",
+                                          event.start_mark.line + 1, event.start_mark.column + 1)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # the real parse reports it, with its position
 
 
 def load_positioned(data: bytes | str) -> Positioned:
     """Parse one YAML document keeping positions; raise YamlSyntaxError."""
     text = _decode(data)
+    refuse_deep_flow(text)
     loader = SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -106,9 +143,72 @@ def load_positioned(data: bytes | str) -> Positioned:
     result = Positioned(None, {}, set())
     if node is None:
         return result
+    _refuse_alias_bombs(node)
     builder = _Builder(result)
     result.value = builder.build(node, (), 0)
     return result
+
+
+def _refuse_alias_bombs(root: yaml.Node) -> None:
+    """Refuse, before building anything, a tree whose aliases expand past MAX_NODES.
+
+    Each distinct node is sized once (aliases share nodes), so a billion-laughs
+    file is refused in microseconds instead of after building 200,000 values.
+    """
+    sizes: dict[int, int] = {}
+    visiting: set[int] = set()
+
+    def size(node: yaml.Node, depth: int) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if depth > MAX_DEPTH or key in visiting:
+            raise YamlSyntaxError("imbrication trop profonde ou alias YAML récursif",
+                                  node.start_mark.line + 1, node.start_mark.column + 1)
+        visiting.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(item, depth + 1) for item in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
+        visiting.discard(key)
+        if total > MAX_NODES:
+            raise YamlSyntaxError("fichier trop gros ou alias YAML en cascade",
+                                  node.start_mark.line + 1, node.start_mark.column + 1)
+        sizes[key] = total
+        return total
+
+    size(root, 0)
+
+
+def _unreadable_scalar(node: yaml.Node) -> YamlSyntaxError:
+    """A scalar YAML resolves to a type it then cannot build (e.g. date 2026-13-45)."""
+    text = str(node.value)
+    shown = text[:40] + ("…" if len(text) > 40 else "")
+    return YamlSyntaxError(f"valeur impossible « {shown} » (date ou nombre invalide ?)",
+                           node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _locate_unreadable_scalar(text: str) -> YamlSyntaxError | None:
+    """Find which scalar of a document fails to build, for its position."""
+    constructor = yaml.SafeLoader("")
+    try:
+        root = yaml.compose(text, Loader=SafeLoader)
+    except yaml.YAMLError as exc:
+        return _syntax_error(exc)
+    pending = [root] if root is not None else []
+    while pending:
+        node = pending.pop()
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                constructor.construct_object(node)
+            except (ValueError, OverflowError, TypeError, yaml.YAMLError):
+                return _unreadable_scalar(node)
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            pending.extend(part for pair in node.value for part in pair)
+    return None
 
 
 _COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
@@ -150,6 +250,8 @@ class _Builder:
             return self.constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             raise _syntax_error(exc) from None
+        except (ValueError, OverflowError, TypeError):
+            raise _unreadable_scalar(node) from None
 
     def build_scalar_key(self, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):
@@ -158,6 +260,8 @@ class _Builder:
             key = self.constructor.construct_object(node)
         except yaml.YAMLError as exc:
             raise _syntax_error(exc) from None
+        except (ValueError, OverflowError, TypeError):
+            raise _unreadable_scalar(node) from None
         return key if isinstance(key, str) else str(key)
 
 
@@ -280,10 +384,11 @@ def load_documents(data: bytes | str) -> list[Document]:
     """
     text = _decode_stream(data)
     whole, fragment, fragment_line = split_torn_tail(text)
+    refuse_deep_flow(whole)
     chunks = split_documents(whole)
     try:
         values = load_all_records(whole)
-    except (yaml.YAMLError, RecursionError):
+    except (yaml.YAMLError, RecursionError, ValueError, OverflowError, TypeError):
         values = None
     values = [v for v in values if v is not None] if values is not None else None
     if values is not None and len(values) == len(chunks):
@@ -310,6 +415,9 @@ def load_one_document(chunk: str, line: int) -> Document:
         value = yaml.load(chunk, Loader=SafeLoader)
     except yaml.YAMLError as exc:
         err = _syntax_error(exc)
+        raise YamlSyntaxError(err.message, line + (err.line or 1) - 1, err.column) from None
+    except (ValueError, OverflowError, TypeError):
+        err = _locate_unreadable_scalar(chunk) or YamlSyntaxError("valeur illisible", 1)
         raise YamlSyntaxError(err.message, line + (err.line or 1) - 1, err.column) from None
     except RecursionError:
         raise YamlSyntaxError("imbrication trop profonde", line) from None

@@ -50,7 +50,9 @@ def test_init_then_check_is_clean(tmp_path):
     runner = CliRunner()
     result = runner.invoke(cli, ["init", str(target)])
     assert result.exit_code == 0, result.output
-    assert (target / ".gitattributes").read_text().count("merge=union") == 1
+    attributes = (target / ".gitattributes").read_text().splitlines()
+    assert "records/**/*.yaml merge=union" in attributes
+    assert "records/audit.log merge=union" in attributes
     assert stat.S_IMODE(os.stat(target / "records").st_mode) == 0o700
     result = runner.invoke(cli, ["--data", str(target), "check"])
     assert result.exit_code == 0, result.output

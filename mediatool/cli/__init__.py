@@ -46,9 +46,18 @@ def cli(ctx: click.Context, data: str | None, debug: bool) -> None:
 
 
 def _register() -> None:
-    from mediatool.cli import appointments, call, catalogue_cmds, export, report, setup_cmds
+    from mediatool.cli import (
+        appointments,
+        call,
+        catalogue_cmds,
+        export,
+        privacy_cmds,
+        report,
+        setup_cmds,
+    )
 
-    for module in (setup_cmds, catalogue_cmds, call, appointments, report, export):
+    for module in (setup_cmds, catalogue_cmds, call, appointments, report, export,
+                   privacy_cmds):
         for command in module.COMMANDS:
             cli.add_command(command)
 

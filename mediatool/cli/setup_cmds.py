@@ -49,10 +49,14 @@ def check_command(repair: bool, quiet: bool, fmt: str) -> None:
     if fmt == "json":
         print_json({"problems": [{**to_plain(p), "text": p.format()} for p in result.problems],
                     "repaired": [str(p) for p in result.repaired],
+                    "restricted": result.restricted,
                     "records": result.record_count})
     else:
         for moved in result.repaired:
             click.echo(f"Réparé : fin tronquée mise de côté dans {moved}")
+        if result.restricted:
+            click.echo(f"Réparé : {len(result.restricted)} fichier(s) ou dossier(s) de records/ "
+                       "rendus lisibles par leur seul propriétaire")
         shown = [p for p in result.problems if p.is_error or not quiet]
         for line in problem_lines(shown, folder().root):
             click.echo(line)

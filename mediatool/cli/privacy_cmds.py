@@ -1,0 +1,72 @@
+"""`mediatool purge`: erase personal data past the retention period."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from mediatool.cli.common import folder, format_option, print_json, print_table
+
+KIND_LABELS = {"appointments": "rendez-vous", "paths": "parcours"}
+
+
+def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None
+               ) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        if len(value) != 10:
+            raise ValueError(value)
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"« {value} » n'est pas une date AAAA-MM-JJ "
+                                 "(exemple : 2025-12-31)") from None
+
+
+@click.command("purge")
+@click.option("--before", "before", metavar="DATE", callback=_parse_day,
+              help="Anonymiser ce qui est antérieur à cette date (AAAA-MM-JJ).")
+@click.option("--retention", is_flag=True,
+              help="Utiliser la durée de conservation de team.yaml (retention, en mois).")
+@click.option("--dry-run", is_flag=True, help="Montrer ce qui serait anonymisé, sans rien écrire.")
+@format_option()
+def purge_command(before: dt.date | None, retention: bool, dry_run: bool, fmt: str) -> None:
+    """Effacer les noms, téléphones et notes des rendez-vous et parcours anciens.
+
+    Les chiffres des statistiques ne changent pas (dates, durées, statuts,
+    démarches). Les fichiers concernés sont réécrits une seule fois et chaque
+    réécriture est notée dans records/audit.log.
+
+    Exemple : mediatool purge --retention --dry-run
+    """
+    from mediatool.privacy import cutoff_from_retention, purge
+
+    if (before is None) == (not retention):
+        raise click.UsageError("indiquez soit --before DATE, soit --retention")
+    data = folder()
+    cutoff = before if before is not None else cutoff_from_retention(data)
+    command = ("mediatool purge " + ("--retention" if retention else f"--before {cutoff}")
+               + f" (avant le {cutoff})")
+    result = purge(data, cutoff, dry_run, command)
+    if fmt == "json":
+        print_json({"before": cutoff.isoformat(), "dry_run": dry_run,
+                    "appointments": result.count("appointments"),
+                    "paths": result.count("paths"),
+                    "files": [{"file": f.source, "kind": f.kind, "anonymised": f.ids,
+                               "rewritten": f.rewritten} for f in result.files]})
+        return
+    verb = "seraient anonymisés" if dry_run else "anonymisés"
+    if not result.files:
+        click.echo(f"Rien à anonymiser avant le {cutoff:%d/%m/%Y}.")
+        return
+    print_table([(f.source, f.ids, KIND_LABELS.get(f.kind, f.kind)) for f in result.files],
+                ["fichier", "dossiers", "type"])
+    click.echo(f"Avant le {cutoff:%d/%m/%Y} : {result.count('appointments')} rendez-vous et "
+               f"{result.count('paths')} parcours {verb}.")
+    if not dry_run:
+        click.echo("Réécriture notée dans records/audit.log. Si le dossier est partagé avec "
+                   "git, validez (commit) puis partagez ce changement.")
+
+
+COMMANDS = [purge_command]

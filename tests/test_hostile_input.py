@@ -1,0 +1,336 @@
+"""Hostile and wrong input: every command answers with a message and an exit code.
+
+Property-based (hypothesis): catalogue, team and record files are generated
+from valid ones by random mutations — wrong types, unknown fields, huge
+strings, deep nesting, billion-laughs aliases, `!!python/*` tags, invalid
+UTF-8, BOMs, CRLF, tabs, truncation — then every command that reads them
+must exit 0, 1 or 2 with a message, never a traceback, never run code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import FILES, NOW, write_folder
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mediatool.cli import cli
+from mediatool.store import event_to_document
+from mediatool.yamlio import MAX_DEPTH, YamlSyntaxError, dump_document, load_documents
+
+REPO = Path(__file__).resolve().parent.parent
+# HOSTILE_EXAMPLES=500 HOSTILE_EXPLORE=1 for a deeper, randomly seeded run.
+PROPERTY = settings(max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "60")), deadline=None,
+                    derandomize=not os.environ.get("HOSTILE_EXPLORE"),
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                           HealthCheck.function_scoped_fixture])
+
+# Every command that reads the files; those of other issues join once they exist.
+COMMANDS: list[list[str]] = [["check"], ["catalogue", "check"], ["catalogue", "search", "caf"]]
+for optional in (["report", "--month", "2026-11"], ["agenda", "--week", "2026-12-07"],
+                 ["calls"], ["path", "list"], ["slots", "--days", "2"]):
+    if optional[0] in cli.commands:
+        COMMANDS.append(optional)
+
+LAUGHS = "&l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 10))
+LAUGHS_ROOT = "l0: " + LAUGHS + "boom: *l9\n"
+
+
+def _hostile_scalars(marker: Path) -> list[str]:
+    """Raw YAML pasted where a value goes: each one wrong in its own way."""
+    return [
+        f'!!python/object/apply:os.system ["touch {marker}"]',
+        f"!!python/object/new:subprocess.Popen [[touch, '{marker}']]",
+        "!!python/name:os.system",
+        "*l9", "&me [*me]", "*nowhere",
+        "[" * 3000 + "]" * 3000, "{a: " * 200 + "1" + "}" * 200,
+        "14:00", "09:30", "12/01/2026", "01/12/2026 14:00", "2026-12-07 10:00:00",
+        "2026-13-45", "1e400", "-.inf", ".nan", "0x1F", "0o777", "1_000", "~", "yes", "no",
+        "!!binary aGVsbG8=", "!!set {a, b}", "!!omap [a: 1]", "!!timestamp 2026-12-07",
+        "'unterminated", '"\\ud800 lone surrogate"', '"\\0 nul"', "|\n  bloc\n  texte",
+        "x" * 200_000, "é" * 5_000, "- a\n- b", "{}", "[]", "''", "!!str 12", "? [a]\n: b",
+        "<<: *l1",
+    ]
+
+
+def values() -> st.SearchStrategy[Any]:
+    """Wrong types: any YAML-representable value, nested a little."""
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(min_value=-10**30, max_value=10**30),
+                        st.floats(allow_nan=True), st.text(max_size=30),
+                        st.dates(), st.datetimes(timezones=st.just(dt.UTC)))
+    return st.recursive(scalars, lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+        max_leaves=12)
+
+
+@st.composite
+def mutated(draw: st.DrawFn, value: Any, marker: Path) -> bytes:
+    """A YAML file derived from `value` by random structural and textual damage."""
+    hostile = _hostile_scalars(marker)
+    sentinels: dict[str, str] = {}
+
+    def mutate(node: Any, depth: int) -> Any:
+        choice = draw(st.integers(0, 9))
+        if depth and choice == 0:
+            return draw(values())
+        if depth and choice == 1:
+            key = f"ZZHOSTILE{len(sentinels)}ZZ"
+            sentinels[key] = draw(st.sampled_from(hostile))
+            return key
+        if isinstance(node, dict):
+            out = {}
+            for k, v in node.items():
+                if draw(st.integers(0, 12)) == 0:
+                    continue  # a field removed
+                out[k] = mutate(v, depth + 1)
+            if draw(st.integers(0, 12)) == 0:
+                out[draw(st.text(min_size=1, max_size=10))] = draw(values())
+            return out
+        if isinstance(node, list):
+            return [mutate(v, depth + 1) for v in node[: draw(st.integers(0, len(node)))]]
+        return node
+
+    text = yaml.safe_dump(mutate(value, 0), allow_unicode=True, sort_keys=False)
+    for key, raw in sentinels.items():
+        text = text.replace(key, raw.replace("\n", "\n    "))
+    if draw(st.booleans()):
+        text = re.sub(r"'(\d\d:\d\d)'", r"\1", text)  # times left unquoted
+    if draw(st.integers(0, 4)) == 0 and text[:1].isalpha():
+        text = LAUGHS_ROOT + text  # a mapping: the aliases arrive as extra keys
+    if draw(st.integers(0, 5)) == 0:
+        text = text.replace("  ", "\t")
+    if draw(st.integers(0, 5)) == 0:
+        text = text.replace("\n", "\r\n")
+    if draw(st.integers(0, 8)) == 0:
+        text = text[: draw(st.integers(0, len(text)))]
+    data = text.encode("utf-8", errors="surrogatepass")
+    if draw(st.integers(0, 5)) == 0:
+        data = b"\xef\xbb\xbf" + data
+    if draw(st.integers(0, 8)) == 0 and data:
+        at = draw(st.integers(0, len(data) - 1))
+        data = data[:at] + draw(st.sampled_from([b"\xff", b"\xc3", b"\x00", b"\xe9"])) + data[at:]
+    return data
+
+
+def _some_commands(data: st.DataObject) -> list[list[str]]:
+    """`check` and two other commands, so each one meets many files in a bounded time."""
+    others = data.draw(st.lists(st.sampled_from(COMMANDS[1:]), min_size=2, max_size=2,
+                                unique_by=tuple))
+    return [COMMANDS[0], *others]
+
+
+def _assert_every_command_answers(root: Path, marker: Path,
+                                  commands: list[list[str]] = COMMANDS) -> None:
+    for args in commands:
+        result = CliRunner().invoke(cli, ["--data", str(root), *args])
+        where = f"mediatool {' '.join(args)}"
+        assert isinstance(result.exception, SystemExit | None), \
+            f"{where}: {result.exception!r}"
+        assert result.exit_code in (0, 1, 2), f"{where}: exit {result.exit_code}\n{result.output}"
+        assert "Traceback" not in result.output and "Erreur inattendue" not in result.output, \
+            f"{where}:\n{result.output[-2000:]}"
+        if result.exit_code:
+            assert "erreur" in result.output.lower(), \
+                f"{where} failed without saying why:\n{result.output[-500:]}"
+        assert not marker.exists(), f"{where} ran code from a YAML tag"
+
+
+def _catalogue_value(name: str) -> Any:
+    return yaml.safe_load(textwrap.dedent(FILES[name]))
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MEDIATOOL_NOW", NOW)
+    monkeypatch.delenv("MEDIATOOL_DATA", raising=False)
+
+
+@pytest.mark.parametrize("name", ["procedures.yaml", "organisations.yaml", "skills.yaml",
+                                  "team.yaml"])
+@PROPERTY
+@given(data=st.data())
+def test_mangled_catalogue_files_never_crash_a_command(name: str, data: st.DataObject) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        marker = Path(tmp) / "PWNED"
+        root = write_folder(Path(tmp) / "data")
+        (root / "catalogue" / name).write_bytes(data.draw(mutated(_catalogue_value(name),
+                                                                  marker)))
+        _assert_every_command_answers(root, marker, _some_commands(data))
+
+
+def _valid_records() -> dict[str, list[dict[str, Any]]]:
+    from mediatool.model import (
+        AppointmentBooked,
+        AppointmentCancelled,
+        CallRecorded,
+        DropinTally,
+        PathOpened,
+    )
+
+    paris = dt.timezone(dt.timedelta(hours=1))
+    at = dt.datetime(2026, 11, 3, 10, 0, tzinfo=paris)
+    start = dt.datetime(2026, 11, 5, 9, 30, tzinfo=paris)
+    return {
+        "appointments": [event_to_document(e) for e in (
+            AppointmentBooked(id="A-7K3QX2", event="booked", at=at, by="camille",
+                              mediator="camille", kind="demarche", start=start,
+                              duration_min=45, person="Jeanne Martin", phone="06 12 34 56 78",
+                              procedure="caf-prime-activite"),
+            AppointmentCancelled(id="A-7K3QX2", event="cancelled", at=at, by="camille",
+                                 by_person=True))],
+        "calls": [event_to_document(CallRecorded(
+            id="C-4M2PQ8", event="call", at=at, by="camille", outcome="dropin", in_shift=True,
+            duration_min=6, procedure="ants-carte-grise", note="rappeler jeudi"))],
+        "paths": [event_to_document(PathOpened(
+            id="P-9Q8RS1", event="opened", at=at, by="camille", person="Paul Durand",
+            mediator="camille", skills=("2.1",), sessions=3))],
+        "dropins": [event_to_document(DropinTally(
+            id="D-2B3C4D", event="tally", at=at, by="camille", site="centre",
+            date=dt.date(2026, 11, 2), seen=9, refused=2))],
+    }
+
+
+RECORDS = _valid_records()
+
+
+@pytest.mark.parametrize("kind", sorted(RECORDS))
+@PROPERTY
+@given(data=st.data())
+def test_mangled_record_files_never_crash_a_command(kind: str, data: st.DataObject) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        marker = Path(tmp) / "PWNED"
+        root = write_folder(Path(tmp) / "data")
+        parts = []
+        for document in RECORDS[kind] * data.draw(st.integers(1, 3)):
+            body = data.draw(mutated(document, marker))
+            parts.append(data.draw(st.sampled_from([b"---\n" + body + b"...\n",
+                                                     b"---\n" + body, body])))
+        path = root / "records" / kind / "2026-11.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"".join(parts))
+        _assert_every_command_answers(root, marker, _some_commands(data))
+
+
+@PROPERTY
+@given(raw=st.binary(max_size=300) | st.text(max_size=300).map(str.encode))
+def test_random_bytes_anywhere_never_crash_a_command(raw: bytes) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        marker = Path(tmp) / "PWNED"
+        root = write_folder(Path(tmp) / "data")
+        (root / "catalogue" / "team.yaml").write_bytes(raw)
+        path = root / "records" / "calls" / "2026-11.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(raw)
+        _assert_every_command_answers(root, marker)
+
+
+# ---- the specific rules, with their positions -------------------------------
+
+def test_unquoted_time_is_rejected_with_its_line(run, folder: Path) -> None:
+    team = (folder / "catalogue" / "team.yaml")
+    team.write_text(team.read_text().replace('start: "14:00"', "start: 14:00"))
+    result = run("check")
+    assert result.exit_code == 1
+    line = next(i for i, text in enumerate(team.read_text().splitlines(), 1)
+                if "start: 14:00" in text)
+    assert f"catalogue/team.yaml:{line}" in result.output
+    assert "840" in result.output and '"14:00"' in result.output
+
+
+@pytest.mark.parametrize("ambiguous", ["12/01/2026", "01-12-2026", "2026/12/01", "1 déc. 2026"])
+def test_ambiguous_dates_are_rejected_with_their_line(run, folder: Path, ambiguous: str) -> None:
+    team = folder / "catalogue" / "team.yaml"
+    team.write_text(team.read_text().replace("{start: 2026-12-24,", f"{{start: {ambiguous},"))
+    result = run("catalogue", "check")
+    assert result.exit_code == 1
+    line = next(i for i, text in enumerate(team.read_text().splitlines(), 1)
+                if ambiguous in text)
+    assert f"catalogue/team.yaml:{line}" in result.output
+    assert "AAAA-MM-JJ" in result.output
+
+
+def test_ambiguous_date_in_a_record_is_rejected_with_its_line(run, folder: Path) -> None:
+    document = dict(RECORDS["dropins"][0], date="12/01/2026")
+    path = folder / "records" / "dropins" / "2026-11.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dump_document(RECORDS["dropins"][0]) + dump_document(document))
+    result = run("check")
+    assert result.exit_code == 1
+    line = 1 + next(i for i, text in enumerate(path.read_text().splitlines())
+                    if "12/01/2026" in text)
+    assert f"records/dropins/2026-11.yaml:{line}" in result.output
+
+
+def test_python_tags_never_run(run, folder: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "PWNED"
+    for name in ("team.yaml", "procedures.yaml"):
+        (folder / "catalogue" / name).write_text(
+            f'service: !!python/object/apply:os.system ["touch {marker}"]\n')
+    path = folder / "records" / "calls" / "2026-11.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'---\nid: !!python/object/apply:os.system ["touch {marker}"]\n...\n')
+    for args in COMMANDS:
+        result = run(*args)
+        assert result.exit_code in (1, 2), result.output
+        assert "étiquette YAML interdite" in result.output
+    assert not marker.exists()
+
+
+def test_deep_flow_nesting_is_refused_quickly_with_its_line() -> None:
+    started = time.perf_counter()
+    with pytest.raises(YamlSyntaxError) as caught:
+        load_documents("---\nid: x\n...\n---\nnote: " + "[" * 50_000 + "]" * 50_000 + "\n...\n")
+    assert time.perf_counter() - started < 1.0
+    assert caught.value.line == 5 and "profonde" in caught.value.message
+    assert MAX_DEPTH < 100
+
+
+def _run_limited(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run mediatool in a process that cannot take more than 1 GiB of memory."""
+    limit = 1 << 30
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    env = {**os.environ, "PYTHONPATH": str(REPO), "MEDIATOOL_NOW": NOW}
+    return subprocess.run([sys.executable, "-m", "mediatool", "--data", str(root), *args],
+                          capture_output=True, text=True, env=env, timeout=60, preexec_fn=cap)
+
+
+def test_billion_laughs_stay_small_and_fast(tmp_path: Path) -> None:
+    root = write_folder(tmp_path / "data")
+    (root / "catalogue" / "skills.yaml").write_text(LAUGHS_ROOT)
+    path = root / "records" / "appointments" / "2026-11.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    booked = dump_document(RECORDS["appointments"][0]).removesuffix("...\n")
+    path.write_text(booked + LAUGHS_ROOT.replace("boom:", "note:") + "...\n"
+                    + "---\n" + LAUGHS_ROOT.replace("boom:", "event:") + "...\n")
+    started = time.perf_counter()
+    done = _run_limited(root, "check")
+    assert time.perf_counter() - started < 30
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert "catalogue/skills.yaml:" in done.stdout and "alias" in done.stdout
+    assert "records/appointments/2026-11.yaml:" in done.stdout
+
+
+def test_every_command_under_test_works_on_a_valid_folder(run) -> None:
+    """Guards the property tests: a command failing on good data proves nothing."""
+    for args in COMMANDS:
+        result = run(*args)
+        assert result.exit_code == 0, f"mediatool {' '.join(args)}:\n{result.output}"
