@@ -36,7 +36,7 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
               help="excel-fr : « ; », BOM UTF-8 et virgule décimale, pour un tableur français.")
 @click.option("--detail", is_flag=True,
               help="Une ligne par appel et par rendez-vous (CSV, sans nom ni téléphone).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FICHIER",
               help="Écrire dans ce fichier (remplacé d'un coup) au lieu de l'afficher.")
 def report_command(month: str | None, first: dt.date | None, last: dt.date | None,
                    year: int | None, fmt: str, csv_dialect: str, detail: bool,
