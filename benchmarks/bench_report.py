@@ -1,10 +1,10 @@
 """SPEC §5: a month's report within 1.3× the time of merely parsing that month's files.
 
-    python3 benchmarks/bench_report.py [--repeat N] [--data DIR]
+    python3 benchmarks/bench_report.py [--repeat N] [--data DIR] [--month YYYY-MM]
 
 Generates (once, cached under benchmarks/_data/, git-ignored) ten years of
 records for 50 mediators with `synthetic.generate`, then times, in the same
-process and best of N:
+process, interleaved, best CPU time of N:
 
 - baseline: `yaml.load_all(text, CSafeLoader)` of the month's four record files
   (calls, appointments, paths, dropins), nothing else;
@@ -13,13 +13,15 @@ process and best of N:
   build the report and render it as a table. The catalogue is loaded once
   beforehand (its cost does not grow with the records; it is printed apart).
 
-Prints both times and the ratio; exit 1 when the ratio is above the goal.
+Prints both times, the ratio of the best times and the median of the ratios of
+interleaved pairs (robust on a busy machine, the verdict); exit 1 above the goal.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -40,13 +42,20 @@ GOAL = 1.3
 CACHE = Path(__file__).resolve().parent / "_data" / "report-10y-50m"
 
 
-def best_of(repeat: int, work) -> float:  # type: ignore[no-untyped-def]
-    best = float("inf")
+def measure(repeat: int, *works) -> tuple[list[float], list[list[float]]]:  # type: ignore[no-untyped-def]
+    """Best CPU time of each piece of work, and every time, runs interleaved.
+
+    CPU time of this process (not wall-clock), interleaved so both pieces see
+    the same machine: on a shared machine other processes inflate times
+    unevenly, and the best of many runs is the least disturbed one.
+    """
+    times: list[list[float]] = [[] for _ in works]
     for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - start)
-    return best
+        for index, work in enumerate(works):
+            start = time.process_time()
+            work()
+            times[index].append(time.process_time() - start)
+    return [min(t) for t in times], times
 
 
 def ensure_data(root: Path) -> Path:
@@ -65,8 +74,10 @@ def ensure_data(root: Path) -> Path:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=25)
     parser.add_argument("--data", type=Path, default=CACHE)
+    parser.add_argument("--month", type=Month.parse, default=None,
+                        help="month to report (default: the last full month)")
     args = parser.parse_args()
     root = ensure_data(args.data)
 
@@ -75,7 +86,7 @@ def main() -> int:
     catalogue = data.catalogue
     catalogue_s = time.perf_counter() - start
     now = data.now()
-    month = Month.of(now.date()).previous()
+    month = args.month or Month.of(now.date()).previous()
     period = Period.month(month)
     files = [data.store.file(kind, month) for kind in ("calls", "appointments", "paths",
                                                         "dropins")]
@@ -93,9 +104,9 @@ def main() -> int:
         render(built, "table")
 
     report()  # warm caches (holidays, imports) as a second run of the command would be
-    parse_s = best_of(args.repeat, baseline)
-    report_s = best_of(args.repeat, report)
+    (parse_s, report_s), (parses, reports) = measure(args.repeat, baseline, report)
     ratio = report_s / parse_s
+    paired = statistics.median(r / p for p, r in zip(parses, reports, strict=True))
     months = len(data.store.months("appointments"))
     print(f"data: {root} ({months} months, {len(catalogue.team.mediators)} mediators)")
     print(f"month {month}: {documents} documents, "
@@ -103,8 +114,10 @@ def main() -> int:
     print(f"parse only (yaml.load_all, CSafeLoader): {parse_s * 1000:8.1f} ms")
     print(f"report --month {month} (read+validate+build+render): {report_s * 1000:8.1f} ms")
     print(f"catalogue load (once per command, not in the ratio): {catalogue_s * 1000:8.1f} ms")
-    print(f"ratio: {ratio:.2f}× (goal ≤ {GOAL}×) — {'OK' if ratio <= GOAL else 'ABOVE GOAL'}")
-    return 0 if ratio <= GOAL else 1
+    print(f"ratio of the best times: {ratio:.2f}×")
+    print(f"ratio, median of {args.repeat} interleaved pairs: {paired:.2f}× (goal ≤ {GOAL}×) — "
+          f"{'OK' if paired <= GOAL else 'ABOVE GOAL'}")
+    return 0 if paired <= GOAL else 1
 
 
 if __name__ == "__main__":

@@ -112,10 +112,12 @@ def _reason(url: str, exc: Exception) -> str:
     if isinstance(exc, error.NotFoundError):
         return f"serveur CalDAV {url} : adresse introuvable (404)"
     if isinstance(exc, error.DAVError):
-        return f"serveur CalDAV {url} : requête refusée ({name})"
+        return (f"{url} ne répond pas comme un serveur CalDAV ({name}) : vérifiez l'adresse "
+                "(par exemple https://cloud.exemple.fr/remote.php/dav pour Nextcloud)")
     if isinstance(exc, OSError) or "Connection" in name or "Timeout" in name:
         return f"serveur CalDAV {url} injoignable (connexion impossible)"
-    return f"publication CalDAV sur {url} impossible ({name} : {str(exc)[:120]})"
+    detail = " ".join(str(exc).split())[:120]  # one line, whatever the library says
+    return f"publication CalDAV sur {url} impossible ({name} : {detail})"
 
 
 def _push(client: Any, calendars: Sequence[ics.CalendarFile],

@@ -11,6 +11,7 @@ makes a cron run every few minutes cheap.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,10 @@ from mediatool.period import Month
 from mediatool.state import Appointment, LearningPath, fold_appointments, fold_paths
 from mediatool.store import FILE_MODE, write_atomic
 
+_OS_REASONS = {errno.EACCES: "permission refusée", errno.EPERM: "permission refusée",
+               errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+               errno.ENOSPC: "disque plein", errno.EROFS: "disque en lecture seule",
+               errno.EDQUOT: "quota disque dépassé"}
 PUBLIC_MODE = 0o644  # served by a web server: readable by others on purpose
 PRIVATE_MODE = FILE_MODE  # names and phones inside: owner only
 
@@ -61,7 +66,7 @@ def export(data: DataFolder, out: Path, now: dt.datetime, private: bool) -> Expo
             if not changed and (path.stat().st_mode & 0o777) != mode:
                 os.chmod(path, mode)  # --private toggled on unchanged content: fix access
         except OSError as exc:
-            raise OperationalError(f"écriture impossible de {path} : {exc.strerror or exc}",
+            raise OperationalError(f"écriture impossible de {path} : {_reason(exc)}",
                                    "vérifiez les droits sur ce dossier") from None
         (result.written if changed else result.unchanged).append(path)
     return result
@@ -75,13 +80,17 @@ def _prepare(out: Path) -> None:
         raise OperationalError(f"{out} existe et n'est pas un dossier",
                                "indiquez un dossier avec --out") from None
     except OSError as exc:
-        raise OperationalError(f"impossible de créer le dossier {out} : "
-                               f"{exc.strerror or exc}",
+        raise OperationalError(f"impossible de créer le dossier {out} : {_reason(exc)}",
                                "indiquez un dossier où vous pouvez écrire") from None
     if not os.access(out, os.W_OK | os.X_OK):
         raise OperationalError(f"dossier {out} non accessible en écriture",
                                "indiquez un dossier où vous pouvez écrire, ou changez ses "
                                "droits") from None
+
+
+def _reason(exc: OSError) -> str:
+    """The OS error in French when it is a common one (the OS speaks the server's locale)."""
+    return _OS_REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
 
 
 def _refuse_reserved_ids(mediators: tuple[Mediator, ...]) -> None:

@@ -243,12 +243,30 @@ def _convert_datetime(value: Any, path: Path_, ctx: Context) -> Any:
     return parsed
 
 
+def _accepted_as_is(tp: Any) -> tuple[type | None, frozenset[Any] | None]:
+    """(class, allowed values or None) of what a field's converter returns unchanged.
+
+    Lets the builder skip the converter call for the common case (a string
+    where a string is expected). Must agree with `_plain_converter`: scalars
+    whose exact type matches, Literal strings among the allowed ones.
+    """
+    tp, _ = _unwrap_optional(tp)
+    if tp in (str, int, bool):
+        return tp, None
+    if get_origin(tp) is Literal and all(type(a) is str for a in get_args(tp)):
+        return str, frozenset(get_args(tp))
+    return None, None
+
+
 def _dataclass_converter(cls: Any) -> Converter:
     hints = typing.get_type_hints(cls)
     plan = []
     for f in dataclasses.fields(cls):
         required = f.default is MISSING and f.default_factory is MISSING
-        plan.append((f.name, _converter(hints[f.name]), required, f.metadata, hints[f.name]))
+        constrained = any(f.metadata.get(k) is not None
+                          for k in ("pattern", "minimum", "maximum"))
+        plan.append((f.name, _converter(hints[f.name]), required, f.metadata, constrained,
+                     _accepted_as_is(hints[f.name])))
     names = [f.name for f in dataclasses.fields(cls)]
     name_set = set(names)
 
@@ -257,24 +275,29 @@ def _dataclass_converter(cls: Any) -> Converter:
             return _type_error(value, path, ctx, cls)
         kwargs = {}
         ok = True
-        for key in value:
+        for key in () if name_set.issuperset(value) else value:
             if key not in name_set:
                 close = difflib.get_close_matches(str(key), names, n=1)
                 ctx.problem((*path, key), f"champ inconnu « {key} »",
                             f"vouliez-vous « {close[0]} » ?" if close
                             else f"champs permis : {', '.join(names)}")
                 ok = False
-        for name, conv, required, meta, _tp in plan:
+        for name, conv, required, meta, constrained, (as_is, allowed) in plan:
             if name not in value:
                 if required:
                     ctx.problem(path, f"champ obligatoire « {name} » manquant")
                     ok = False
                 continue
-            built = conv(value[name], (*path, name), ctx)
-            if built is INVALID:
-                ok = False
-                continue
-            if built is not None and not _check_constraints(built, (*path, name), meta, ctx):
+            raw = value[name]
+            if raw.__class__ is as_is and (allowed is None or raw in allowed):
+                built = raw  # what `conv` would return; constraints are checked below
+            else:
+                built = conv(raw, (*path, name), ctx)
+                if built is INVALID:
+                    ok = False
+                    continue
+            if (constrained and built is not None
+                    and not _check_constraints(built, (*path, name), meta, ctx)):
                 ok = False
                 continue
             kwargs[name] = built
@@ -285,16 +308,21 @@ def _dataclass_converter(cls: Any) -> Converter:
     return convert
 
 
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
 def _check_constraints(value: Any, path: Path_, meta: typing.Mapping[str, Any],
                        ctx: Context) -> bool:
     pattern = meta.get("pattern")
-    if pattern and isinstance(value, str) and not re.search(pattern, value):
+    if pattern and isinstance(value, str) and not _compiled(pattern).search(value):
         ctx.problem(path, f"valeur {show_value(value)} invalide pour « {_label(path)} »",
                     meta.get("pattern_hint") or meta.get("description") or None)
         return False
     if pattern and isinstance(value, tuple):
         for i, item in enumerate(value):
-            if isinstance(item, str) and not re.search(pattern, item):
+            if isinstance(item, str) and not _compiled(pattern).search(item):
                 ctx.problem((*path, i), f"valeur {show_value(item)} invalide dans « {_label(path)} »",
                             meta.get("pattern_hint") or None)
                 return False

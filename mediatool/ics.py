@@ -239,10 +239,24 @@ class Context:
 
     def mediator_label(self, mediator_id: str) -> str:
         """The mediator's id, or with --private their display name."""
-        mediator = self.team.mediator(mediator_id)
-        if self.private and mediator is not None:
-            return mediator.name
-        return mediator_id
+        return self._labels.get(mediator_id, mediator_id)
+
+    def appointment_site(self, a: Appointment) -> Site | None:
+        """Where the appointment takes place: its own site, else its mediator's."""
+        return self._sites.get(a.site) or self._sites.get(self._home_sites.get(a.mediator))
+
+    # Lookups done for every appointment, as dicts rather than scans of the team.
+    @functools.cached_property
+    def _labels(self) -> dict[str, str]:
+        return {m.id: m.name for m in self.team.mediators} if self.private else {}
+
+    @functools.cached_property
+    def _sites(self) -> dict[str | None, Site]:
+        return {s.id: s for s in self.team.sites}
+
+    @functools.cached_property
+    def _home_sites(self) -> dict[str, str | None]:
+        return {m.id: m.site for m in self.team.mediators}
 
 
 def build_calendars(catalogue: Catalogue, appointments: Iterable[Appointment],
@@ -287,8 +301,13 @@ def build_calendars(catalogue: Catalogue, appointments: Iterable[Appointment],
 
     def calendar(name: str, title: str, description: str, events: list[Event]
                  ) -> CalendarFile:
-        ordered = tuple(sorted(events, key=lambda e: e.sort_key))
-        return CalendarFile(name, title, description, team.timezone, timezone, ordered)
+        # A UID must be unique in a calendar; team.yaml may repeat a drop-in or an
+        # absence word for word, which describes the same event once.
+        unique: dict[str, Event] = {}
+        for event in sorted(events, key=lambda e: e.sort_key):
+            unique.setdefault(event.uid, event)
+        return CalendarFile(name, title, description, team.timezone, timezone,
+                            tuple(unique.values()))
 
     files = []
     for mediator in sorted(team.mediators, key=lambda m: m.id):
@@ -336,8 +355,7 @@ def _appointment(ctx: Context, a: Appointment) -> tuple[Event, Event]:
     head += fold(f"DTEND;TZID={ctx.tzid}:{_local(a.end, ctx.zone)}")
     tail = _Lines()
     tail.text("DESCRIPTION", _appointment_description(ctx, a, procedure, path))
-    tail.parts.append(_location_line(ctx.team.site(a.site)
-                                     or _mediator_site(ctx.team, a.mediator)))
+    tail.parts.append(_location_line(ctx.appointment_site(a)))
     # A cancelled appointment no longer blocks time, even in clients that ignore STATUS.
     tail.parts.append(b"STATUS:CANCELLED\r\nTRANSP:TRANSPARENT\r\n" if cancelled
                       else b"STATUS:CONFIRMED\r\nTRANSP:OPAQUE\r\n")
@@ -420,11 +438,6 @@ def _procedure_lines(procedure: Procedure, organisation: Organisation | None
     if procedure.online_service:
         lines.append(f"Service en ligne : {procedure.online_service}")
     return tuple(lines)
-
-
-def _mediator_site(team: Team, mediator_id: str) -> Site | None:
-    mediator = team.mediator(mediator_id)
-    return team.site(mediator.site) if mediator else None
 
 
 def _site_text(site: Site | None) -> str | None:

@@ -308,11 +308,10 @@ h3 { font-size: 1em; margin: 18px 0 6px; color: var(--muted); }
 .card .value { font-size: 1.7em; font-weight: 700; }
 .card .label { color: var(--muted); font-size: .9em; }
 .card.key { border-color: var(--accent); background: var(--soft); }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr));
-          gap: 16px; }
+.charts { display: grid; grid-template-columns: 1fr; gap: 16px; }
 figure { margin: 0; border: 1px solid var(--line); border-radius: 8px; padding: 10px; }
 figcaption { font-weight: 600; margin-bottom: 6px; }
-svg { width: 100%; height: auto; display: block; }
+svg { width: 100%; max-width: 860px; height: auto; display: block; }
 svg text { font: 11px system-ui, sans-serif; fill: var(--ink); }
 table { border-collapse: collapse; margin: 4px 0 12px; font-size: .92em; }
 th, td { border-bottom: 1px solid var(--line); padding: 3px 10px; text-align: left; }
@@ -356,6 +355,17 @@ def _html_table(block: Block) -> str:
             f"<tbody>{body}</tbody></table>")
 
 
+MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+          "nov.", "déc.")
+
+
+def month_label(key: str) -> str:
+    """"2026-08" → "août 26"; other labels unchanged."""
+    if len(key) == 7 and key[4] == "-" and key[5:].isdigit() and 1 <= int(key[5:]) <= 12:
+        return f"{MONTHS[int(key[5:]) - 1]} {key[2:4]}"
+    return key
+
+
 def _bars_vertical(labels: Sequence[str], values: Sequence[int], rates: Sequence[float | None],
                    title: str) -> str:
     """Column chart (refused per month) with each month's refusal rate above its bar."""
@@ -382,8 +392,7 @@ def _bars_vertical(labels: Sequence[str], values: Sequence[int], rates: Sequence
         parts.append(f'<text x="{x + bar / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle">'
                      f'{_esc(percent(share)) if share is not None else ""}</text>')
         parts.append(f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 14}" '
-                     f'text-anchor="middle">{_esc(label[2:] if len(label) == 7 else label)}'
-                     '</text>')
+                     f'text-anchor="middle">{_esc(month_label(label))}</text>')
     parts.append(f'<text x="{left}" y="{height - 6}">Personnes refusées par mois '
                  '(au-dessus : taux de refus)</text></svg>')
     return "".join(parts)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from mediatool.catalogue import Catalogue
-from mediatool.days import half_day, iso_week
+from mediatool.days import iso_week
 from mediatool.model import (
     OUTCOMES,
     CallLinked,
@@ -28,6 +28,7 @@ from mediatool.model import (
 )
 from mediatool.period import Month, months_between
 from mediatool.render_fiche import THEME_LABELS
+from mediatool.scheduling import half_days_of, week_of
 from mediatool.state import Appointment, fold_appointments, fold_paths
 
 OUTCOME_LABELS = {"dropin": "orienté vers une permanence", "appointment": "rendez-vous",
@@ -274,8 +275,9 @@ def build_report(catalogue: Catalogue, records_by_kind: Mapping[str, Sequence[Re
     """The report of `period` from the records of its month files (and `history`)."""
     team = catalogue.team
     zone = ZoneInfo(team.timezone)
-    appointment_records = _unique_records([*records_by_kind.get("appointments", ()),
-                                           *history.appointments])
+    appointment_records = list(records_by_kind.get("appointments", ()))
+    if history.appointments:
+        appointment_records = _unique_records([*appointment_records, *history.appointments])
     appointments, _ = fold_appointments(appointment_records)
     calls = [r.event for r in records_by_kind.get("calls", ())
              if isinstance(r.event, CallRecorded) and _local(r.event.at, zone).date() in period]
@@ -365,14 +367,6 @@ def _breakdown(key: str, label: str, situations: Counter[str]) -> Breakdown:
                      _fixed(situations, SITUATION_LABELS, SITUATIONS))
 
 
-def occupied_half_days(appointment: Appointment, zone: ZoneInfo, boundary: dt.time
-                       ) -> set[tuple[dt.date, str]]:
-    """Half-days an appointment occupies: both when it crosses the boundary."""
-    start = _local(appointment.start, zone)
-    last = _local(appointment.end - dt.timedelta(microseconds=1), zone)
-    return {half_day(start, boundary), half_day(last, boundary)}
-
-
 def _appointments(catalogue: Catalogue, appointments: Mapping[str, Appointment],
                   period: Period, now: dt.datetime, zone: ZoneInfo) -> AppointmentsSection:
     team = catalogue.team
@@ -395,7 +389,7 @@ def _appointments(catalogue: Catalogue, appointments: Mapping[str, Appointment],
                           for m, c in by_mediator.items()),
         attended_duration_buckets=duration_buckets(attended),
         cap=team.caps.appointment_half_days_per_week,
-        half_days=_half_days(team, appointments.values(), period, zone))
+        half_days=_half_days(team, appointments.values(), period))
 
 
 def period_weeks(period: Period) -> list[dt.date]:
@@ -414,32 +408,33 @@ def period_weeks(period: Period) -> list[dt.date]:
     return owned or touching
 
 
-def _half_days(team: Team, appointments: Iterable[Appointment], period: Period,
-               zone: ZoneInfo) -> tuple[HalfDays, ...]:
+def _half_days(team: Team, appointments: Iterable[Appointment], period: Period
+               ) -> tuple[HalfDays, ...]:
     """Half-days used per mediator and ISO week, for the weeks of the period.
 
     Weeks are counted whole, days outside the period included: the cap is
     weekly. Zero is shown as zero, never as a warning (no minimum).
     """
-    mondays = period_weeks(period)
-    first, last = mondays[0], mondays[-1] + dt.timedelta(days=6)
+    weeks = {iso_week(monday) for monday in period_weeks(period)}
+    # Grouped as the booking rule groups them (`scheduling.cap_breaches`): by the week of
+    # the appointment's start, every half-day it touches.
     used: dict[tuple[str, tuple[int, int]], set[tuple[dt.date, str]]] = defaultdict(set)
     for appointment in appointments:
         if not appointment.active:
             continue
-        for day, half in occupied_half_days(appointment, zone, team.halfday_boundary):
-            if first <= day <= last:
-                used[(appointment.mediator, iso_week(day))].add((day, half))
+        week = week_of(team, appointment.start)
+        if week in weeks:
+            used[(appointment.mediator, week)].update(half_days_of(team, appointment))
     names = {m.id: m.name for m in team.mediators}
     mediators = list(names) + sorted({m for m, _ in used} - set(names))
     cap = team.caps.appointment_half_days_per_week
     rows = []
     for mediator in mediators:
-        for monday in mondays:
-            year, week = iso_week(monday)
-            count = len(used.get((mediator, (year, week)), ()))
+        for monday in period_weeks(period):
+            year, number = iso_week(monday)
+            count = len(used.get((mediator, (year, number)), ()))
             rows.append(HalfDays(mediator, names.get(mediator, mediator),
-                                 f"{year}-S{week:02d}", monday, count, cap, count > cap))
+                                 f"{year}-S{number:02d}", monday, count, cap, count > cap))
     return tuple(rows)
 
 

@@ -1,19 +1,22 @@
 """Reports and drop-in tallies: read what a period needs, then call the pure core.
 
-Only the month files of the period are parsed in full. Figures that need
+Only the month files of the period are parsed in full (under their locks). Figures that need
 other months (the drop-in trend, appointments a call led to later on, paths
 closed after the month they were opened in, ISO weeks that straddle the
 period) read those files through `Store.read_matching`, which parses only
-the documents that matter.
+the documents that matter, without taking locks (see `Store.read_texts`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from mediatool.booking import CALL_LOOKBACK_MONTHS
+from mediatool.days import service_open
 from mediatool.errors import InvalidInput
 from mediatool.folder import DataFolder
 from mediatool.lookup import by_id
@@ -23,14 +26,20 @@ from mediatool.report import History, Period, Report, build_report, period_weeks
 from mediatool.store import Store
 
 _QUOTE = "['\"]?"
-CALL_ID = re.compile(rf"^id: {_QUOTE}(C-[0-9A-Z]+)", re.MULTILINE)
-APPOINTMENT_ID = re.compile(rf"^id: {_QUOTE}(A-[0-9A-Z]+)", re.MULTILINE)
-FROM_CALL = re.compile(rf"^from_call: {_QUOTE}(C-[0-9A-Z]+)", re.MULTILINE)
-START_DAY = re.compile(rf"^start: {_QUOTE}(\d{{4}}-\d\d-\d\d)", re.MULTILINE)
-# Written as id, event, at, by (`event_to_document` keeps the dataclass order).
-CLOSED_DAY = re.compile(rf"^event: {_QUOTE}closed{_QUOTE}[ \t]*\r?\nat: {_QUOTE}"
-                        r"(\d{4}-\d\d-\d\d)", re.MULTILINE)
-CLOSED_ANY = re.compile(rf"^\s*event: {_QUOTE}closed", re.MULTILINE)
+# Look-up patterns start at a line break (`read_matching` searches "\n" + text): the
+# leading literal lets the regex engine skip ahead, and the values looked for are
+# part of the pattern, so the engine, not a Python loop, checks each occurrence.
+def field_in(name: str, values: Iterable[str], prefix: bool = False) -> re.Pattern[str]:
+    """`name: value` lines (quoted or not) for any of `values`, or starting with one."""
+    choices = "|".join(re.escape(v) for v in sorted(values))
+    end = "" if prefix else r"(?![\w-])"
+    return re.compile(rf"\n{name}: {_QUOTE}({choices}){end}")
+
+
+# Written as id, event, at, by (`event_to_document` keeps the dataclass order); a file
+# with more "closed" than this finds has all its "closed" documents parsed.
+CLOSED_DAY = re.compile(rf"\nevent: {_QUOTE}closed{_QUOTE}[ \t]*\r?\nat: {_QUOTE}"
+                        r"(\d{4}-\d\d-\d\d)")
 
 # A drop-in tally exactly as `Store.append` writes it (see `event_to_document`).
 _TALLY = re.compile(
@@ -38,6 +47,7 @@ _TALLY = re.compile(
     r"site: [a-z0-9][a-z0-9-]*\ndate: '\d{4}-\d\d-\d\d'\nseen: (\d{1,4})\n"
     r"refused: (\d{1,4})\n"
     r"(?:note: (?:'(?:[^'\n]|'')*'|\"(?:[^\"\\\n]|\\.)*\"|[\w(][^\n:#]*)\n)?\.\.\.\n")
+LINK_LOOKAHEAD_MONTHS = CALL_LOOKBACK_MONTHS + 12
 MAX_TALLY_COUNT = 1000  # the model's bound; above it, the full parse reports the error
 MAX_DROPIN_COUNT = 500  # above this, a tally is a typing mistake, not a drop-in session
 
@@ -59,7 +69,18 @@ def _days(first: dt.date, last: dt.date) -> set[str]:
 
 
 def _after(store: Store, kind: str, period: Period) -> list[Month]:
-    return [m for m in store.months(kind) if m > period.months[-1]]
+    """Months after the period where a period call's appointment can be.
+
+    `book --from-call` links only calls of the last CALL_LOOKBACK_MONTHS
+    months, and appointments are booked weeks ahead, not years: looking
+    LINK_LOOKAHEAD_MONTHS ahead finds them all while keeping the report of
+    an old month as cheap as the last one's.
+    """
+    last = period.months[-1]
+    horizon = last
+    for _ in range(LINK_LOOKAHEAD_MONTHS):
+        horizon = horizon.next()
+    return [m for m in store.months(kind) if last < m <= horizon]
 
 
 def read_period(store: Store, period: Period) -> ReportInput:
@@ -70,7 +91,7 @@ def read_period(store: Store, period: Period) -> ReportInput:
     trend = [m for m in trend_months(period) if m < first_month]
     dropins: list[Record] = []
     dropin_totals: dict[str, tuple[int, int, int]] = {}
-    for month, text in store.read_texts("dropins", trend):
+    for month, text in store.read_texts("dropins", trend, locked=False):
         totals = canonical_tally_totals(text)
         if totals is None:  # not in the layout mediatool writes: parse and validate it
             dropins.extend(store.read("dropins", [month]))
@@ -83,13 +104,14 @@ def read_period(store: Store, period: Period) -> ReportInput:
     wanted: set[str] = set()
     if call_ids:
         later_calls = [r for r in store.read_matching("calls", _after(store, "calls", period),
-                                                      CALL_ID, call_ids)
+                                                      field_in("id", call_ids), locked=False)
                        if isinstance(r.event, CallLinked)]
         for record in [*records["calls"], *later_calls]:
             if isinstance(record.event, CallLinked | CallRecorded) and record.event.appointment:
                 wanted.add(record.event.appointment)
         wanted |= {r.event.id for r in store.read_matching(
-            "appointments", later_appointments, FROM_CALL, call_ids)}
+            "appointments", later_appointments, field_in("from_call", call_ids),
+            locked=False)}
 
     # ISO weeks that straddle the period: the cap is counted on the whole week.
     mondays = period_weeks(period)
@@ -98,16 +120,17 @@ def read_period(store: Store, period: Period) -> ReportInput:
     neighbours = sorted({Month.parse(d[:7]) for d in before | after})
     if before or after:
         wanted |= {r.event.id for r in store.read_matching(
-            "appointments", neighbours, START_DAY, before | after)}
+            "appointments", neighbours, field_in("start", before | after, prefix=True), locked=False)}
     in_period = {r.event.id for r in records["appointments"]}
     wanted -= in_period
     extra_months = sorted(set(later_appointments) | set(neighbours))
-    appointments = store.read_matching("appointments", extra_months, APPOINTMENT_ID,
-                                       wanted) if wanted else []
+    appointments = store.read_matching("appointments", extra_months, field_in("id", wanted),
+                                       locked=False) if wanted else []
 
     earlier_paths = [m for m in store.months("paths") if m < first_month]
     closing_days = _days(period.first - dt.timedelta(days=1), period.last + dt.timedelta(days=1))
-    paths = store.read_matching("paths", earlier_paths, CLOSED_DAY, closing_days, CLOSED_ANY)
+    paths = store.read_matching("paths", earlier_paths, CLOSED_DAY, closing_days, "closed",
+                               locked=False)
     return ReportInput(records, History(dropins=dropins, dropin_totals=dropin_totals,
                                         appointments=appointments,
                                         calls=later_calls, paths=paths))
@@ -140,8 +163,16 @@ def canonical_tally_totals(text: str) -> tuple[int, int, int] | None:
 def make_report(data: DataFolder, period: Period, now: dt.datetime) -> tuple[Report, ReportInput]:
     """The report of a period (and what it was built from, for `--detail`)."""
     catalogue = data.catalogue
-    found = read_period(data.store, period)
-    return build_report(catalogue, found.records, period, now, found.history), found
+    # Reading a month builds ~10^5 small objects and no reference cycles: the cyclic
+    # garbage collector would only walk them again and again (a third of the time).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        found = read_period(data.store, period)
+        return build_report(catalogue, found.records, period, now, found.history), found
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def resolve_period(now: dt.datetime, month: str | None = None, first: dt.date | None = None,
@@ -175,8 +206,9 @@ def resolve_period(now: dt.datetime, month: str | None = None, first: dt.date | 
 
 
 def record_dropin(data: DataFolder, site: str, day: dt.date, seen: int, refused: int,
-                  note: str | None, by: str | None, now: dt.datetime) -> tuple[DropinTally, int]:
-    """Append one drop-in tally; returns it and how many tallies that site and day had."""
+                  note: str | None, by: str | None, now: dt.datetime
+                  ) -> tuple[DropinTally, list[str]]:
+    """Append one drop-in tally; returns it and what looks odd (French notes, not errors)."""
     team = data.catalogue.team
     by_id({s.id: s for s in team.sites}, site, "lieu")
     if by is not None:
@@ -200,7 +232,17 @@ def record_dropin(data: DataFolder, site: str, day: dt.date, seen: int, refused:
                    if isinstance(r.event, DropinTally)
                    and r.event.site == tally.site and r.event.date == day]
         tx.append("dropins", month, tally)
-    return tally, len(earlier)
+    notes = []
+    if earlier:
+        notes.append(f"{len(earlier)} autre(s) bilan(s) déjà saisi(s) pour ce lieu et ce jour "
+                     "(deux permanences le même jour ?)")
+    if not any(s.site == tally.site and s.weekday == day.weekday() for s in team.dropins):
+        notes.append("aucune permanence n'est prévue ce jour de la semaine à ce lieu "
+                     "(team.yaml, dropins) : vérifiez la date")
+    elif not service_open(team, day):
+        notes.append("le service est fermé ce jour-là (jour férié ou fermeture) : vérifiez "
+                     "la date")
+    return tally, notes
 
 
 def list_dropins(data: DataFolder, months: Iterable[Month]) -> list[DropinTally]:

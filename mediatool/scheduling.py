@@ -98,6 +98,8 @@ def half_days_between(team: Team, start: dt.datetime, end: dt.datetime) -> tuple
     boundary = team.halfday_boundary
     first = half_day(local(team, start), boundary)
     last = half_day(local(team, max(start, end - _MICRO)), boundary)
+    if first[0] == last[0]:  # the usual case, on every report's hot path
+        return (first,) if first == last else (first, last)
     found: list[HalfDay] = []
     for day in days_between(first[0], last[0]):
         for part in ("matin", "après-midi"):

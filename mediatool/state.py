@@ -98,6 +98,13 @@ class LearningPath:
         return self.closed_at is None
 
 
+def _replaced(appointment: Appointment, changes: dict[str, object]) -> Appointment:
+    """`dataclasses.replace` without re-running `__init__`: folds are every report's hot path."""
+    new = object.__new__(Appointment)
+    new.__dict__.update(appointment.__dict__, **changes)
+    return new
+
+
 def fold_appointments(records: Iterable[Record]) -> tuple[dict[str, Appointment], list[Problem]]:
     """Apply events in order; events that make no sense are reported, not applied."""
     state: dict[str, Appointment] = {}
@@ -136,7 +143,7 @@ def fold_appointments(records: Iterable[Record]) -> tuple[dict[str, Appointment]
             changes.update(status="attended", skills=event.skills)
         elif isinstance(event, AppointmentNoShow):
             changes.update(status="no_show")
-        state[event.id] = dataclasses.replace(current, **changes)  # type: ignore[arg-type]
+        state[event.id] = _replaced(current, changes)
     return state, problems
 
 

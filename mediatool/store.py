@@ -283,57 +283,65 @@ class Store:
                                "corrigez-les ou lancez « mediatool check --repair »", problems)
         return records
 
-    def read_texts(self, kind: str, months: Iterable[Month]) -> list[tuple[Month, str]]:
-        """The raw text of each existing month file, read under its lock."""
+    def read_texts(self, kind: str, months: Iterable[Month], locked: bool = True
+                   ) -> list[tuple[Month, str]]:
+        """The raw text of each existing month file.
+
+        `locked=False` reads past months without taking their locks (a lock
+        costs more than reading a small file): appends are whole documents and
+        `--repair` replaces files atomically, so an unlocked reader sees at
+        worst a last document still being written, which `complete_prefix`
+        leaves out.
+        """
         texts = []
         for month in months:
             path = self.file(kind, month)
-            if not path.exists():
-                continue
-            with self.transaction([(kind, month)]):
-                try:
+            try:
+                if locked:
+                    if not path.exists():
+                        continue
+                    with self.transaction([(kind, month)]):
+                        data = path.read_bytes()
+                else:
                     data = path.read_bytes()
-                except OSError as exc:
-                    raise OperationalError(f"lecture impossible de {self.relative(path)} : "
-                                           f"{exc.strerror}") from None
-            texts.append((month, data.decode("utf-8-sig", errors="replace")))
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise OperationalError(f"lecture impossible de {self.relative(path)} : "
+                                       f"{exc.strerror}") from None
+            text = data.decode("utf-8-sig", errors="replace")
+            texts.append((month, text if locked else complete_prefix(text)))
         return texts
 
     def read_matching(self, kind: str, months: Iterable[Month], pattern: re.Pattern[str],
-                      wanted: set[str] | None = None,
-                      fallback: re.Pattern[str] | None = None) -> list[Record]:
+                      wanted: set[str] | None = None, fallback: str | None = None,
+                      locked: bool = True) -> list[Record]:
         """Events of only the documents where `pattern` matches, across many month files.
 
         For look-ups over a long history (an id, a closing date): a file is
-        read, but only the documents holding a match are parsed. With `wanted`,
-        a match counts only when its first group is in `wanted`. With
-        `fallback`, a file where `fallback` matches more often than `pattern`
-        (a document written in another layout) has every `fallback` document
-        parsed, so nothing is missed. DataProblems if a parsed document is wrong.
+        read, but only the documents holding a match are parsed. `pattern` is
+        searched in "\n" + text, so it may start with "\n" for any line. With
+        `wanted`, a match counts only when its first group is in `wanted`. With
+        `fallback` (a substring), a file holding it more often than `pattern`
+        matches (a document written in another layout) has every document
+        holding it parsed, so nothing is missed. DataProblems if a parsed
+        document is wrong.
         """
         records: list[Record] = []
         problems: list[Problem] = []
-        for month in months:
-            path = self.file(kind, month)
-            if not path.exists():
-                continue
-            with self.transaction([(kind, month)]):
-                try:
-                    text = path.read_bytes().decode("utf-8-sig", errors="replace")
-                except OSError as exc:
-                    problems.append(Problem(self.relative(path), None,
-                                            f"lecture impossible : {exc.strerror}"))
-                    continue
-            hits = [m for m in pattern.finditer(text)
-                    if wanted is None or m.group(1) in wanted]
-            if fallback is not None:
-                others = list(fallback.finditer(text))
-                if len(others) > len(list(pattern.finditer(text))):
-                    hits.extend(others)
+        for month, text in self.read_texts(kind, months, locked):
+            haystack = "\n" + text
+            hits: list[int] = []
+            total = 0
+            for match in pattern.finditer(haystack):
+                total += 1
+                if wanted is None or match.group(1) in wanted:
+                    hits.append(max(match.start() - 1, 0))
+            if fallback is not None and text.count(fallback) > total:
+                hits.extend(m.start() for m in re.finditer(re.escape(fallback), text))
             if not hits:
                 continue
-            found, wrong = _parse_hits(kind, text, [m.start() for m in hits],
-                                       self.relative(path))
+            found, wrong = _parse_hits(kind, text, hits, self.relative(self.file(kind, month)))
             records.extend(found)
             problems.extend(wrong)
         if problems:
@@ -510,6 +518,14 @@ class Store:
 
 
 _DOCUMENT_START = re.compile(r"^---(?:[ \t]*\r?$| )", re.MULTILINE)
+
+
+def complete_prefix(text: str) -> str:
+    """`text` without a last document that is still being appended (no `...` yet)."""
+    if not text or text.rstrip(" \t").endswith(("...\n", "...\r\n")):
+        return text
+    cut = text.rfind("\n---")
+    return text[: cut + 1] if cut >= 0 else ""
 
 
 def _parse_hits(kind: str, text: str, positions: list[int], source: str

@@ -298,6 +298,82 @@ def split_documents(text: str) -> list[tuple[int, str]]:
     return chunks
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_MAP_TAG = "tag:yaml.org,2002:map"
+
+
+def _construct_record(loader: Any, node: yaml.Node) -> Any:
+    """A record document as `SafeLoader` would build it, without its per-node machinery.
+
+    Records are flat mappings of scalars and lists of scalars; those are built
+    here directly (plain strings as they are, other scalars by the safe
+    constructor itself). Anything else — nested mappings, merge keys, tags —
+    goes through the safe constructor unchanged.
+    """
+    if type(node) is not yaml.MappingNode or node.tag != _MAP_TAG:
+        return loader.construct_document(node)
+    result: dict[Any, Any] = {}
+    scalar, sequence = yaml.ScalarNode, yaml.SequenceNode
+    for key_node, value_node in node.value:
+        if type(key_node) is not scalar or key_node.tag != _STR_TAG or key_node.value == "<<":
+            return loader.construct_document(node)
+        kind = type(value_node)
+        if kind is scalar:
+            if value_node.tag == _STR_TAG:
+                value = value_node.value
+            else:
+                value = loader.construct_object(value_node)
+        elif kind is sequence and value_node.tag == "tag:yaml.org,2002:seq" and all(
+                type(item) is scalar for item in value_node.value):
+            value = [item.value if item.tag == _STR_TAG else loader.construct_object(item)
+                     for item in value_node.value]
+        else:
+            return loader.construct_document(node)
+        result[key_node.value] = value
+    loader.constructed_objects = {}
+    return result
+
+
+class _RecordLoader(SafeLoader):  # type: ignore[misc, valid-type]
+    """The safe C loader, remembering how plain scalars resolve (keys repeat a lot).
+
+    Same tags as `SafeLoader`, which has no path resolvers: a quoted scalar is
+    always a string, and a plain one resolves from its text alone.
+    """
+
+    _plain: dict[str, str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        if not implicit[0]:
+            return _STR_TAG
+        tag = self._plain.get(value)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(self._plain) < 50_000:
+                self._plain[value] = tag
+        return tag
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+
+def load_all_records(text: str) -> list[Any]:
+    """Every document of a stream, with the safe C loader; raises yaml.YAMLError."""
+    loader = _RecordLoader(text)
+    try:
+        values = []
+        while loader.check_node():
+            values.append(_construct_record(loader, loader.get_node()))
+        return values
+    finally:
+        loader.dispose()
+
+
 def load_documents(data: bytes | str) -> list[Document]:
     """Parse a record stream; one C pass when it is clean, chunk by chunk when not.
 
@@ -311,7 +387,7 @@ def load_documents(data: bytes | str) -> list[Document]:
     refuse_deep_flow(whole)
     chunks = split_documents(whole)
     try:
-        values = list(yaml.load_all(whole, Loader=SafeLoader))
+        values = load_all_records(whole)
     except (yaml.YAMLError, RecursionError, ValueError, OverflowError, TypeError):
         values = None
     values = [v for v in values if v is not None] if values is not None else None

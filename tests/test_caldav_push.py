@@ -90,34 +90,34 @@ def book(folder: Path, id_: str, start: str) -> None:
         phone="06 39 98 77 66", procedure="caf-prime-activite", site="centre"))
 
 
-def server_events(url: str, calendar_name: str) -> dict[str, icalendar.Event]:
-    """Read the calendar back from the server, independently of mediatool."""
-    client = caldav.DAVClient(url=url, username="equipe", password="s3cret")
-    calendars = {str(c.url).rstrip("/").rsplit("/", 1)[-1]: c
-                 for c in client.principal().calendars()}
-    found = {}
-    for obj in calendars[calendar_name].get_events():
-        for event in icalendar.Calendar.from_ical(obj.data).walk("VEVENT"):
-            found[str(event["UID"])] = event
-    return found
+class Reader:
+    """Reads the server back with the caldav library, independently of mediatool."""
 
+    def __init__(self, url: str) -> None:
+        self.client = caldav.DAVClient(url=url, username="equipe", password="s3cret")
+        self.home = url + "equipe/"
 
-def server_calendars(url: str) -> dict[str, str]:
-    client = caldav.DAVClient(url=url, username="equipe", password="s3cret")
-    return {str(c.url).rstrip("/").rsplit("/", 1)[-1]: c.get_display_name()
-            for c in client.principal().calendars()}
+    def calendars(self) -> dict[str, str]:
+        return {str(c.url).rstrip("/").rsplit("/", 1)[-1]: c.get_display_name()
+                for c in self.client.principal().calendars()}
 
+    def events(self, name: str) -> dict[str, icalendar.Event]:
+        calendar = self.client.calendar(url=f"{self.home}{name}/")
+        found = {}
+        for obj in calendar.get_events():
+            for event in icalendar.Calendar.from_ical(obj.data).walk("VEVENT"):
+                found[str(event["UID"])] = event
+        return found
 
-def add_own_event(url: str) -> None:
-    client = caldav.DAVClient(url=url, username="equipe", password="s3cret")
-    (calendar,) = [c for c in client.principal().calendars()
-                   if str(c.url).rstrip("/").endswith("/camille")]
-    client.put(str(calendar.url) + "perso.ics",
-               "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:test\r\nBEGIN:VEVENT\r\n"
-               "UID:perso-1@example.org\r\nDTSTAMP:20261201T000000Z\r\n"
-               "DTSTART:20261209T120000Z\r\nDTEND:20261209T130000Z\r\nSUMMARY:Déjeuner\r\n"
-               "END:VEVENT\r\nEND:VCALENDAR\r\n",
-               {"Content-Type": "text/calendar; charset=utf-8"})
+    def add_own_event(self, name: str) -> None:
+        response = self.client.put(
+            f"{self.home}{name}/perso.ics",
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:test\r\nBEGIN:VEVENT\r\n"
+            "UID:perso-1@example.org\r\nDTSTAMP:20261201T000000Z\r\n"
+            "DTSTART:20261209T120000Z\r\nDTEND:20261209T130000Z\r\nSUMMARY:Déjeuner\r\n"
+            "END:VEVENT\r\nEND:VCALENDAR\r\n",
+            {"Content-Type": "text/calendar; charset=utf-8"})
+        assert response.status in (200, 201, 204)
 
 
 def test_push_change_cancel_push_again(run, folder, tmp_path, server, password_file,
@@ -132,17 +132,18 @@ def test_push_change_cancel_push_again(run, folder, tmp_path, server, password_f
     first = run(*push)
     assert first.exit_code == 0, first.stderr
     assert first.output == "" and first.stderr == ""
-    calendars = server_calendars(server)
+    reader = Reader(server)
+    calendars = reader.calendars()
     assert set(calendars) == {"camille", "equipe", "permanences-telephoniques"}
     assert calendars["camille"] == "Rendez-vous — camille"
-    events = server_events(server, "camille")
+    events = reader.events("camille")
     assert {"A-00000A@mediatool", "A-00000B@mediatool", "A-00000C@mediatool",
             "fermeture-20261224-20270101@mediatool"} <= set(events)
     assert events["A-00000A@mediatool"]["SEQUENCE"] == 0
     assert events["A-00000A@mediatool"]["STATUS"] == "CONFIRMED"
-    phone = server_events(server, "permanences-telephoniques")
+    phone = reader.events("permanences-telephoniques")
     assert ["RRULE" in e for e in phone.values()] == [True]
-    add_own_event(server)
+    reader.add_own_event("camille")
 
     store = Store(folder)
     store.append("appointments", DECEMBER, AppointmentCancelled(
@@ -157,7 +158,7 @@ def test_push_change_cancel_push_again(run, folder, tmp_path, server, password_f
     second = run(*push, "--verbose")
     assert second.exit_code == 0, second.stderr
     assert "CalDAV « camille » : 0 ajouté(s), 2 modifié(s), 1 supprimé(s)" in second.output
-    events = server_events(server, "camille")
+    events = reader.events("camille")
     cancelled = events["A-00000A@mediatool"]
     assert cancelled["STATUS"] == "CANCELLED" and cancelled["SEQUENCE"] == 1
     assert str(cancelled["SUMMARY"]).startswith("Annulé — ")
@@ -178,7 +179,7 @@ def test_push_change_cancel_push_again(run, folder, tmp_path, server, password_f
     later = run(*push)
     assert later.exit_code == 0, later.stderr
     assert b"A-00000C" not in (out / "camille.ics").read_bytes()
-    assert {"A-00000A@mediatool", "A-00000C@mediatool"} <= set(server_events(server, "camille"))
+    assert {"A-00000A@mediatool", "A-00000C@mediatool"} <= set(reader.events("camille"))
 
 
 def test_unreachable_server_exits_1_and_local_files_are_written(run, tmp_path, password_file):
@@ -228,3 +229,27 @@ def test_unreadable_password_file_is_invalid_input_and_writes_nothing(run, tmp_p
     assert result.exit_code == 2
     assert "absent.txt" in result.stderr
     assert not out.exists()
+
+
+def test_a_web_server_that_is_not_caldav_is_named(run, tmp_path, password_file):
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):  # the test reads stderr: keep it for mediatool
+            pass
+
+    web = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    thread = threading.Thread(target=web.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{web.server_address[1]}/"
+        result = run("export-ics", "--out", str(tmp_path / "cal"), "--caldav", url,
+                     "--user", "equipe", "--password-file", str(password_file))
+    finally:
+        web.shutdown()
+        web.server_close()
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "ne répond pas comme un serveur CalDAV" in lines[0]
+    assert (tmp_path / "cal" / "equipe.ics").is_file()

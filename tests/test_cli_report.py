@@ -15,6 +15,10 @@ def test_dropin_then_report_counts_it(run, folder):
     again = run("dropin", "--site", "centre", "--date", "2026-11-30", "--seen", "1",
                 "--refused", "0")
     assert again.exit_code == 0 and "déjà saisi" in again.stderr
+    tuesday = run("dropin", "--site", "centre", "--date", "2026-12-01", "--seen", "1",
+                  "--refused", "0")
+    assert tuesday.exit_code == 0 and "aucune permanence n'est prévue" in tuesday.stderr
+    assert "aucune permanence" not in result.stderr  # 30 November is a Monday: planned
     data = json.loads(run("report", "--format", "json").output)
     assert data["period"]["label"] == "2026-11"
     assert (data["dropins"]["sessions"], data["dropins"]["seen"],
@@ -39,6 +43,7 @@ def test_dropins_lists_the_month(run):
     (["--seen", "dix", "--refused", "0"], "nombre entier"),
     (["--seen", "3", "--refused", "501"], "improbable"),
     (["--seen", "3", "--refused", "1", "--date", "2026-12-25"], "pas encore eu lieu"),
+    (["--seen", "3", "--refused", "1", "--date", "2026-12-08"], "pas encore eu lieu"),
     (["--seen", "3", "--refused", "1", "--date", "25/12/2026"], "date invalide"),
     (["--seen", "3", "--refused", "1", "--by", "camile"], "camille"),
 ])
@@ -119,3 +124,23 @@ def test_detail_csv(run):
     result = run("report", "--detail")
     assert result.exit_code == 0
     assert result.output.startswith("type,id,date,time,mediator")
+
+
+def test_a_call_booked_then_attended_counts_end_to_end(run, monkeypatch):
+    call = json.loads(run("call", "--procedure", "caf-prime-activite", "--outcome",
+                          "appointment", "--mediator", "camille", "--duration", "8",
+                          "--format", "json").output)
+    booked = run("book", "--mediator", "camille", "--kind", "demarche", "--procedure",
+                 "caf-prime-activite", "--at", "2026-12-08T14:00", "--person", "Nadia (fictif)",
+                 "--from-call", call["call"]["id"], "--format", "json")
+    assert booked.exit_code == 0, booked.output
+    appointment = json.loads(booked.output)["id"]
+    monkeypatch.setenv("MEDIATOOL_NOW", "2026-12-08T16:00:00+01:00")
+    assert run("attended", appointment).exit_code == 0
+    data = json.loads(run("report", "--month", "2026-12", "--format", "json").output)
+    assert (data["phone"]["calls"], data["phone"]["became_appointments"],
+            data["phone"]["appointments_attended"]) == (1, 1, 1)
+    situations = {c["key"]: c["value"] for c in data["appointments"]["situations"]}
+    assert data["appointments"]["booked"] == 1 and situations["attended"] == 1
+    used = [h["used"] for h in data["appointments"]["half_days"] if h["week"] == "2026-S50"]
+    assert used == [1]

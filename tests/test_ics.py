@@ -316,3 +316,26 @@ def test_overseas_teams_get_their_own_zone(zone):
     first = min(e["DTSTART"].dt for e in recurring_ical_events.of(cal)
                 .between(dt.date(2026, 12, 1), dt.date(2026, 12, 8)))
     assert first == dt.datetime(2026, 12, 1, 9, 30, tzinfo=ZoneInfo(zone))
+
+
+def test_a_team_without_phone_line_still_gets_a_valid_empty_calendar():
+    team = TEAM.replace("""phone_line:
+  number: "01 99 00 00 00"
+  shifts:
+    - {day: mardi, start: "09:30", end: "12:00"}
+    - {day: jeudi, start: "14:00", end: "16:30"}
+""", "")
+    data = build(team=team)["permanences-telephoniques"]
+    assert parse(data).walk("VEVENT") == []
+    assert parse(data)["METHOD"] == "PUBLISH"
+
+
+def test_a_drop_in_written_twice_in_team_yaml_is_one_event():
+    team = TEAM.replace("""dropins:
+  - {site: centre, day: lundi, start: "14:00", end: "17:00"}
+""", """dropins:
+  - {site: centre, day: lundi, start: "14:00", end: "17:00"}
+  - {site: centre, day: lundi, start: "14:00", end: "17:00"}
+""")
+    uids = [str(e["UID"]) for e in parse(build(team=team)["equipe"]).walk("VEVENT")]
+    assert uids.count("permanence-centre-lundi-1400-1700@mediatool") == 1

@@ -9,6 +9,9 @@ import io
 import json
 import os
 import re
+import shutil
+import struct
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -70,3 +73,20 @@ def test_html_is_self_contained(report):
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", page)
     assert "<script" not in page and "@media print" in page
     assert "Taux de refus" in page and "22,6 %" in page
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="chromium absent "
+                    "(scripts/screenshot_report.sh documents the manual check)")
+def test_html_renders_in_headless_chromium(report, tmp_path):
+    page = tmp_path / "rapport.html"
+    page.write_text(render.render_html(report), encoding="utf-8")
+    shot = tmp_path / "rapport.png"
+    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                    "--disable-background-networking", "--hide-scrollbars",
+                    "--window-size=1100,1500", f"--screenshot={shot}", page.as_uri()],
+                   capture_output=True, timeout=120, check=False)
+    data = shot.read_bytes()
+    assert data.startswith(b"\x89PNG")
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (1100, 1500)
+    assert len(data) > 30_000  # a drawn page (a blank one is a few kilobytes)

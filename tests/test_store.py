@@ -154,3 +154,23 @@ def test_a_record_with_a_key_written_twice_is_an_error_at_that_line(tmp_path):
         store.read("dropins", [NOV])
     [problem] = caught.value.problems
     assert problem.line == 9 and "« id » en double" in problem.message
+
+
+def test_unlocked_reads_leave_out_a_record_still_being_appended(tmp_path):
+    import re as regex
+
+    from mediatool.store import complete_prefix
+
+    store = Store(tmp_path)
+    month = Month(2026, 9)
+    path = store.file("paths", month)
+    path.parent.mkdir(parents=True)
+    whole = ("---\nid: P-000001\nevent: closed\nat: '2026-11-15T10:00:00+01:00'\nby: lea\n...\n")
+    path.write_text(whole + "---\nid: P-000002\nevent: clo")
+    assert complete_prefix(path.read_text()) == whole
+    assert store.read_texts("paths", [month], locked=False) == [(month, whole)]
+    found = store.read_matching("paths", [month, Month(2026, 10)],
+                                regex.compile(r"\nevent: (closed)"), locked=False)
+    assert [r.event.id for r in found] == ["P-000001"]
+    with pytest.raises(DataProblems):  # a locked read reports the torn tail
+        store.read_matching("paths", [month], regex.compile(r"\nid: (P-\w+)"))

@@ -114,6 +114,43 @@ def test_split_documents_matches_its_line_by_line_definition():
     check()
 
 
+def test_record_loader_builds_what_the_safe_loader_builds():
+    import yaml
+
+    from mediatool.yamlio import SafeLoader, load_all_records
+
+    text = """\
+---
+id: A-1
+n: 12
+ok: yes
+none: ~
+empty:
+when: 2026-11-03
+at: '2026-11-03T10:00:00+01:00'
+skills: ["2.1", mail, 3, null]
+nested: {a: 1}
+...
+---
+base: &b {x: 1}
+merged:
+  <<: *b
+  y: 2
+...
+--- plain scalar
+--- [1, 2]
+---
+anchor: &v value
+alias: *v
+float: 1.5
+octal: 010
+sexagesimal: 14:00
+"""
+    assert load_all_records(text) == list(yaml.load_all(text, Loader=SafeLoader))
+    with pytest.raises(yaml.YAMLError):
+        load_all_records("---\nx: !!python/object:os.system ls\n")
+
+
 def test_indented_end_marker_inside_a_value_is_not_an_end():
     text = dump_document({"id": "A-1", "note": "a\n...\nb"})
     cut = text[: text.index("  ...") + len("  ...\n")]

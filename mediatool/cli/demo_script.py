@@ -19,4 +19,7 @@ DEMO_STEPS: list[tuple[str, list[str]]] = [
     ("Voir l'agenda de la semaine de Camille", ["agenda", "--mediator", "camille"]),
     ("Exporter les calendriers (.ics, pour cron)",
      ["export-ics", "--out", "{data}/calendriers", "--verbose"]),
+    ("Statistiques du dernier mois complet", ["report"]),
+    ("Rapport HTML imprimable (graphiques compris)",
+     ["report", "--format", "html", "--out", "{data}/rapport.html"]),
 ]

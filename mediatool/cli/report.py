@@ -36,7 +36,7 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
               help="excel-fr : « ; », BOM UTF-8 et virgule décimale, pour un tableur français.")
 @click.option("--detail", is_flag=True,
               help="Une ligne par appel et par rendez-vous (CSV, sans nom ni téléphone).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FICHIER",
               help="Écrire dans ce fichier (remplacé d'un coup) au lieu de l'afficher.")
 def report_command(month: str | None, first: dt.date | None, last: dt.date | None,
                    year: int | None, fmt: str, csv_dialect: str, detail: bool,
@@ -101,16 +101,15 @@ def dropin_command(site: str, day: dt.date | None, seen: int, refused: int, note
 
     data = folder()
     now = data.now()
-    tally, earlier = record_dropin(data, site, day or now.date(), seen, refused, note, by, now)
+    tally, notes = record_dropin(data, site, day or now.date(), seen, refused, note, by, now)
     if fmt == "json":
-        print_json(to_plain(tally))
+        print_json({**to_plain(tally), "remarks": notes})
         return
     site_name = data.catalogue.team.site(tally.site)
     click.echo(f"Permanence enregistrée : {tally.id} — {site_name.name if site_name else site}, "
                f"{tally.date:%d/%m/%Y} : {seen} reçue(s), {refused} refusée(s).")
-    if earlier:
-        click.echo(f"Remarque : {earlier} autre(s) bilan(s) déjà saisi(s) pour ce lieu et ce "
-                   "jour (deux permanences le même jour ?).", err=True)
+    for remark in notes:
+        click.echo(f"Remarque : {remark}.", err=True)
 
 
 @click.command("dropins")
