@@ -201,13 +201,13 @@ def test_a_torn_file_is_not_rewritten(run, history, folder):
     assert path.read_bytes() == before
 
 
-def test_personal_data_brought_back_by_a_merge_is_flagged_then_purged(run, history, folder):
+def test_personal_data_brought_back_by_hand_is_flagged_then_purged(run, history, folder):
     path = history.file("appointments", OCT_2025)
     assert run("purge", "--before", "2025-11-01").exit_code == 0
-    # A union merge with a clone that never saw the purge keeps both sides' lines.
+    # Someone pastes the old lines back from a backup copy.
     text = path.read_text()
-    path.write_text(text.replace("person: (anonymisé)\n", "person: (anonymisé)\nperson: "
-                                 "Jeanne Martin\nphone: 06 12 34 56 78\n", 1))
+    path.write_text(text.replace("person: (anonymisé)\n", "person: Jeanne Martin\n"
+                                 "phone: 06 12 34 56 78\n", 1))
     checked = run("check")
     assert "A-OLD001 est anonymisé mais" in checked.output
     assert run("purge", "--before", "2025-11-01").exit_code == 0
