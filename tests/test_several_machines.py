@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -48,24 +49,32 @@ def book(folder: Path, at: str, person: str) -> str:
     return re.search(r'"id": "(A-[0-9A-Z]{6})"', output).group(1)  # type: ignore[union-attr]
 
 
-def test_merged_clones_show_the_cap_breach_and_the_overlap(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def two_sites(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+              fill: Callable[[Path], object] | None = None) -> tuple[Path, Path]:
+    """A folder made by `init` (and `fill`), pushed to a shared bare repository, and
+    two clones of it (centre, nord) prepared with `git-setup`, as the README says."""
     monkeypatch.setenv("MEDIATOOL_NOW", NOW)
     monkeypatch.delenv("MEDIATOOL_DATA", raising=False)
     origin = tmp_path / "origine"
     assert mediatool(tmp_path, "init", str(origin))[0] == 0
+    if fill is not None:
+        fill(origin)
     git(origin, "init", "-q", "-b", "main")
     git(origin, "add", "-A")
     git(origin, "commit", "-q", "-m", "Dossier de l'équipe")
-    # The shared repository (a server, a NAS…) and one clone per site.
-    shared = tmp_path / "partage.git"
+    shared = tmp_path / "partage.git"  # the server, a NAS…
     git(tmp_path, "clone", "-q", "--bare", str(origin), str(shared))
-    centre, nord = tmp_path / "centre", tmp_path / "nord"
-    git(tmp_path, "clone", "-q", str(shared), str(centre))
-    git(tmp_path, "clone", "-q", str(shared), str(nord))
-    for clone in (centre, nord):
+    sites = tmp_path / "centre", tmp_path / "nord"
+    for clone in sites:
+        git(tmp_path, "clone", "-q", str(shared), str(clone))
         code, output = mediatool(clone, "git-setup")
         assert code == 0, output
+    return sites
+
+
+def test_merged_clones_show_the_cap_breach_and_the_overlap(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    centre, nord = two_sites(tmp_path, monkeypatch)
 
     # Each site keeps Camille within the rules on its own copy (two half-days).
     first = book(centre, "2026-12-08T14:00", "Personne A (fictive)")   # mardi après-midi
@@ -98,20 +107,7 @@ def test_a_purge_on_one_clone_merges_with_new_events_from_the_other(
     from mediatool.model import AppointmentNoShow
     from mediatool.store import Store
 
-    monkeypatch.setenv("MEDIATOOL_NOW", NOW)
-    monkeypatch.delenv("MEDIATOOL_DATA", raising=False)
-    origin = tmp_path / "origine"
-    assert mediatool(tmp_path, "init", str(origin))[0] == 0
-    write_history(origin)
-    git(origin, "init", "-q", "-b", "main")
-    git(origin, "add", "-A")
-    git(origin, "commit", "-q", "-m", "Historique")
-    shared = tmp_path / "partage.git"
-    git(tmp_path, "clone", "-q", "--bare", str(origin), str(shared))
-    centre, nord = tmp_path / "centre", tmp_path / "nord"
-    for clone in (centre, nord):
-        git(tmp_path, "clone", "-q", str(shared), str(clone))
-        assert mediatool(clone, "git-setup")[0] == 0
+    centre, nord = two_sites(tmp_path, monkeypatch, write_history)
 
     assert mediatool(centre, "purge", "--before", "2025-11-01")[0] == 0
     git(centre, "commit", "-q", "-am", "Purge")
