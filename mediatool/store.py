@@ -172,7 +172,13 @@ _TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*):", re.MULTILINE)
 
 
 def _duplicate_top_key(text: str) -> tuple[str, int] | None:
-    """(key, line offset) of a top-level key written twice: PyYAML would keep the last."""
+    """(key, line offset) of a top-level key written twice: PyYAML would keep the last.
+
+    Two records mixed line by line (git's `merge=union`) always keep both `id:`
+    lines, so only documents with two of them pay for the full look.
+    """
+    if text.count("\nid:") < 2:
+        return None
     keys = _TOP_KEY.findall(text)
     if len(keys) == len(set(keys)):
         return None

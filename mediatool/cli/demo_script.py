@@ -22,4 +22,6 @@ DEMO_STEPS: list[tuple[str, list[str]]] = [
     ("Statistiques du dernier mois complet", ["report"]),
     ("Rapport HTML imprimable (graphiques compris)",
      ["report", "--format", "html", "--out", "{data}/rapport.html"]),
+    ("Données personnelles : ce que la durée de conservation ferait anonymiser",
+     ["purge", "--retention", "--dry-run"]),
 ]
