@@ -11,7 +11,8 @@ from mediatool import __version__
 from mediatool.cli.common import Settings
 from mediatool.errors import EXIT_FAILURE, EXIT_INVALID, MediatoolError
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+HELP_NAMES = ["-h", "--help"]
+CONTEXT = {"help_option_names": HELP_NAMES, "max_content_width": 100}
 
 
 class MediatoolGroup(click.Group):
@@ -73,8 +74,8 @@ def _french_help(command: click.Command) -> None:
     """
     from click.decorators import help_option
 
-    help_option(*CONTEXT["help_option_names"], help="Afficher cette aide et quitter.")(command)
-    command._help_option = command.params.pop()  # type: ignore[attr-defined]
+    help_option(*HELP_NAMES, help="Afficher cette aide et quitter.")(command)
+    command._help_option = command.params.pop()  # type: ignore[assignment]
     for sub in getattr(command, "commands", {}).values():
         _french_help(sub)
 
