@@ -56,6 +56,7 @@ def fill_history(data: DataFolder, years: int, seed: int = 1) -> int:
     first = (NOW - dt.timedelta(days=365 * years)).date()
     last = (NOW - dt.timedelta(days=1)).date()
     by_month: dict[Month, list[object]] = defaultdict(list)
+    taken: set[str] = set()  # random ids collide now and then over thousands
     for mediator in team.mediators:
         weeks: dict[tuple[int, int], list] = defaultdict(list)
         for day, slot in weekly_occurrences(team, mediator.hours, first, last):
@@ -70,7 +71,8 @@ def fill_history(data: DataFolder, years: int, seed: int = 1) -> int:
                     end = cursor + dt.timedelta(minutes=procedure.typical_duration_min)
                     if end > closing:
                         break
-                    ident = new_id("A")
+                    ident = new_id("A", taken)
+                    taken.add(ident)
                     month = Month.of(day)
                     booked_at = cursor - dt.timedelta(days=3)
                     by_month[month].append(AppointmentBooked(

@@ -58,13 +58,16 @@ def populate(data: DataFolder, count: int, seed: int = 8) -> int:
     first = ics.window_start(NOW).date()
     per_day = 24
     events: dict[Month, list[object]] = defaultdict(list)
+    taken: set[str] = set()  # 10,000 random ids collide about once in 20 runs otherwise
     for index in range(count):
         day = first + dt.timedelta(days=index // per_day)
         start = dt.datetime.combine(day, dt.time(9), zone) + dt.timedelta(
             minutes=15 * (index % per_day))
         mediator = team.mediators[index % len(team.mediators)]
+        ident = new_id("A", taken)
+        taken.add(ident)
         booked = AppointmentBooked(
-            id=new_id("A"), event="booked", at=start - dt.timedelta(days=5), by=mediator.id,
+            id=ident, event="booked", at=start - dt.timedelta(days=5), by=mediator.id,
             mediator=mediator.id, kind="demarche", start=start, duration_min=45,
             person="Personne (fictive)", phone="06 39 98 00 00",
             procedure=rng.choice(procedures), site=mediator.site)

@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from mediatool import fastyaml
+
 try:  # the C loader is several times faster on large record files
     from yaml import CSafeDumper as SafeDumper
     from yaml import CSafeLoader as SafeLoader
@@ -384,13 +386,15 @@ def load_documents(data: bytes | str) -> list[Document]:
     """
     text = _decode_stream(data)
     whole, fragment, fragment_line = split_torn_tail(text)
-    refuse_deep_flow(whole)
     chunks = split_documents(whole)
-    try:
-        values = load_all_records(whole)
-    except (yaml.YAMLError, RecursionError, ValueError, OverflowError, TypeError):
-        values = None
-    values = [v for v in values if v is not None] if values is not None else None
+    values: list[Any] | None = fastyaml.load_records(whole)
+    if values is None or len(values) != len(chunks):
+        refuse_deep_flow(whole)
+        try:
+            values = load_all_records(whole)
+        except (yaml.YAMLError, RecursionError, ValueError, OverflowError, TypeError):
+            values = None
+        values = [v for v in values if v is not None] if values is not None else None
     if values is not None and len(values) == len(chunks):
         documents = [Document(line, value, ends_complete(chunk), chunk)
                      for (line, chunk), value in zip(chunks, values, strict=True)]

@@ -11,7 +11,8 @@ from mediatool import __version__
 from mediatool.cli.common import Settings
 from mediatool.errors import EXIT_FAILURE, EXIT_INVALID, MediatoolError
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+HELP_NAMES = ["-h", "--help"]
+CONTEXT = {"help_option_names": HELP_NAMES, "max_content_width": 100}
 
 
 class MediatoolGroup(click.Group):
@@ -28,7 +29,7 @@ class MediatoolGroup(click.Group):
 
 @click.group(cls=MediatoolGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="mediatool",
-                      message="%(prog)s %(version)s")
+                      message="%(prog)s %(version)s", help="Afficher la version et quitter.")
 @click.option("--data", metavar="DOSSIER", envvar="MEDIATOOL_DATA",
               help="Dossier de données (sinon MEDIATOOL_DATA, sinon le dossier courant "
                    "ou le parent le plus proche qui contient catalogue/team.yaml).")
@@ -64,6 +65,23 @@ def _register() -> None:
 
 
 _register()
+
+
+def _french_help(command: click.Command) -> None:
+    """Give every command a `-h/--help` option described in French.
+
+    click builds its help option lazily with an English text; building it
+    here once, in French, keeps every `--help` screen in one language.
+    """
+    from click.decorators import help_option
+
+    help_option(*HELP_NAMES, help="Afficher cette aide et quitter.")(command)
+    command._help_option = command.params.pop()  # type: ignore[assignment]
+    for sub in getattr(command, "commands", {}).values():
+        _french_help(sub)
+
+
+_french_help(cli)
 
 _CLICK_FRENCH = (
     ("No such option", "option inconnue"),
