@@ -21,7 +21,6 @@ import os
 import random
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -88,7 +87,7 @@ def best_of(repeat: int, work: Callable[[], object]) -> float:
 
 def bench_help(results: Results, repeat: int) -> None:
     """`python -m mediatool --help` against `python -m bare_click --help`, interleaved."""
-    title("mediatool --help vs a bare click app (subprocess, best of %d)" % repeat)
+    title(f"mediatool --help vs a bare click app (subprocess, best of {repeat})")
     work = Path(tempfile.mkdtemp(prefix="bench-help-"))
     try:
         (work / "bare_click.py").write_text(BARE_CLICK, encoding="utf-8")
