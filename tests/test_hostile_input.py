@@ -42,7 +42,8 @@ PROPERTY = settings(max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "60")), 
 # Every command that reads the files; those of other issues join once they exist.
 COMMANDS: list[list[str]] = [["check"], ["catalogue", "check"], ["catalogue", "search", "caf"]]
 for optional in (["report", "--month", "2026-11"], ["agenda", "--week", "2026-12-07"],
-                 ["calls"], ["path", "list"], ["slots", "--days", "2"]):
+                 ["calls"], ["path", "list"], ["slots", "--days", "2"],
+                 ["purge", "--before", "2026-11-30", "--dry-run"]):
     if optional[0] in cli.commands:
         COMMANDS.append(optional)
 
