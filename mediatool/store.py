@@ -41,6 +41,13 @@ LOCK_TIMEOUT_S = 15.0
 AUDIT_LOG = "audit.log"
 
 
+def refuse_problems(problems: list[Problem]) -> None:
+    """Stop a read that met unreadable records, listing each with its file:line."""
+    if problems:
+        raise DataProblems("des enregistrements sont illisibles",
+                           "corrigez-les ou lancez « mediatool check --repair »", problems)
+
+
 def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> bool:
     """Replace `path` with `data` atomically; False (untouched) when unchanged."""
     try:
@@ -284,9 +291,7 @@ class Store:
                 found, wrong = self.scan(kind, month)
             records.extend(found)
             problems.extend(wrong)
-        if problems:
-            raise DataProblems("des enregistrements sont illisibles",
-                               "corrigez-les ou lancez « mediatool check --repair »", problems)
+        refuse_problems(problems)
         return records
 
     def read_texts(self, kind: str, months: Iterable[Month], locked: bool = True
@@ -350,9 +355,7 @@ class Store:
             found, wrong = _parse_hits(kind, text, hits, self.relative(self.file(kind, month)))
             records.extend(found)
             problems.extend(wrong)
-        if problems:
-            raise DataProblems("des enregistrements sont illisibles",
-                               "corrigez-les ou lancez « mediatool check --repair »", problems)
+        refuse_problems(problems)
         return records
 
     def scan_all(self, kind: str) -> tuple[list[Record], list[Problem]]:
@@ -568,9 +571,7 @@ class Transaction:
     def read(self, kind: str, month: Month) -> list[Record]:
         self._check_held(kind, month)
         records, problems = self.store.scan(kind, month)
-        if problems:
-            raise DataProblems("des enregistrements sont illisibles",
-                               "corrigez-les ou lancez « mediatool check --repair »", problems)
+        refuse_problems(problems)
         return records
 
     def append(self, kind: str, month: Month, event: Any) -> None:
