@@ -25,11 +25,17 @@ ORGANISATION_WEIGHT = 0.7  # "caf" alone should not outrank what the caller aske
 KEYWORD_WEIGHT = 0.95  # a word of the title or id names the procedure more surely
 
 
+# Letters that NFKD does not decompose but French writes: spelled out, not dropped.
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
 def normalise(text: str) -> str:
     """Lower case, accents removed, punctuation as spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]+", " ", stripped).strip()
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
+    # accents are combining marks after NFKD: dropping non-ASCII removes them at C speed
+    ascii_only = decomposed.encode("ascii", "ignore").decode("ascii")
+    return _NOT_WORD.sub(" ", ascii_only).strip()
 
 
 def words(text: str) -> list[str]:

@@ -26,6 +26,7 @@ def index():
 
 def test_normalise_strips_accents_and_punctuation():
     assert normalise("Prime d'Activité !") == "prime d activite"
+    assert normalise("Œuvre, cœur, NAÏF") == "oeuvre coeur naif"
 
 
 def test_issue_examples_rank_first(index):
