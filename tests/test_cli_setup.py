@@ -149,3 +149,10 @@ def test_check_quiet_shows_errors_and_summary_only(tmp_path):
     assert "avertissement :" in loud.output
     assert "avertissement :" not in quiet.output
     assert quiet.output.strip().splitlines()[-1] == loud.output.strip().splitlines()[-1]
+
+
+def test_no_command_shows_the_help():
+    for args in ([], ["catalogue"]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0
+        assert "Usage:" in result.output and "Erreur" not in result.output

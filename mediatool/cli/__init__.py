@@ -138,6 +138,11 @@ def _run_with_boundary(run, debug: bool) -> None:  # type: ignore[no-untyped-def
         click.echo("\nInterrompu : rien n'a été enregistré.", err=True)
         sys.exit(EXIT_FAILURE)
     except click.ClickException as exc:
+        no_args = getattr(click.exceptions, "NoArgsIsHelpError", ())
+        if no_args and isinstance(exc, no_args) and exc.ctx is not None:
+            # `mediatool` or `mediatool catalogue` alone: the help is the answer
+            click.echo(exc.ctx.get_help())
+            sys.exit(0)
         if isinstance(exc, click.UsageError) and exc.ctx is not None:
             command = exc.ctx.command_path
             click.echo(f"Erreur : {_french(exc.format_message())} — voir « {command} --help »",
