@@ -68,7 +68,9 @@ _MISSING = object()
 
 def _key(name: str) -> str:
     if name not in _known_keys:
-        if not _KEY_NAME.match(name):
+        # `on:` or `null:` are not string keys in YAML 1.1: leave them to PyYAML
+        if not _KEY_NAME.match(name) or _RESOLVER.resolve(
+                yaml.ScalarNode, name, (True, False)) != _STR:
             raise _NotSimple
         _known_keys.add(name)
     return name

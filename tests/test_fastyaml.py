@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from mediatool.fastyaml import load_records
 from mediatool.yamlio import dump_document
 
-keys = st.from_regex(r"[a-z_][a-z0-9_]{0,12}", fullmatch=True)
+keys = st.one_of(st.from_regex(r"[a-z_][a-z0-9_]{0,12}", fullmatch=True),
+                st.sampled_from(["on", "off", "yes", "no", "null", "true", "y", "n"]))
 scalars = st.one_of(
     st.text(max_size=40),
     st.integers(min_value=-10**12, max_value=10**12),
@@ -44,7 +45,8 @@ def test_what_mediatool_writes_takes_the_fast_path():
 def test_hand_edits_go_to_the_real_loader():
     for text in ("---\nid: x\n  nested: 1\n...\n", "---\nat: 2026-12-07\n...\n",
                  "---\nid: x # comment\n...\n", "---\r\nid: x\r\n...\r\n", "id: x\n",
-                 "---\nstart: 14:00\n...\n", "---\nx: 1\nx: 2\n...\n"):
+                 "---\nstart: 14:00\n...\n", "---\nx: 1\nx: 2\n...\n",
+                 "---\non: x\n...\n", "---\nnull: x\n...\n"):
         assert load_records(text) is None, text
 
 
