@@ -125,7 +125,10 @@ def _appointments(catalogue: Catalogue, mediator: Mediator, start: dt.date, hori
     team = catalogue.team
     demarches = [p for p in catalogue.procedures.values()
                  if p.in_scope and p.typical_duration_min > team.triage.short_max_min]
-    pix = [s.id for s in catalogue.skills.values() if s.pix is None]
+    # the Pix competences people actually work on in public digital spaces
+    everyday = ("1.1", "2.1", "2.2", "3.1", "4.1", "4.2", "5.1")
+    pix = [s for s in everyday if s in catalogue.skills] or [
+        s.id for s in catalogue.skills.values() if s.pix is None]
     practical = [s.id for s in catalogue.skills.values() if s.pix is not None]
     path: PathOpened | None = None
     path_booked = 0
