@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -10,6 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+from mediatool.errors import InvalidInput
 
 if TYPE_CHECKING:
     from mediatool.errors import Problem
@@ -61,8 +64,19 @@ def print_table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> None:
     click.echo(tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True))
 
 
-def warn(text: str) -> None:
-    click.echo(text, err=True)
+def iso_date(_ctx: click.Context, param: click.Parameter, value: str | None
+             ) -> dt.date | None:
+    """Click callback for options that take only an unambiguous AAAA-MM-JJ date."""
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        if len(text) != 10:  # fromisoformat would also take 20261130
+            raise ValueError(text)
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"date invalide pour {param.opts[0]} : « {value} »",
+                           "écrivez-la AAAA-MM-JJ, par exemple 2026-11-30") from None
 
 
 def stdin_is_terminal() -> bool:

@@ -6,26 +6,13 @@ import datetime as dt
 
 import click
 
-from mediatool.cli.common import folder, format_option, print_json, print_table
+from mediatool.cli.common import folder, format_option, iso_date, print_json, print_table
 
 KIND_LABELS = {"appointments": "rendez-vous", "paths": "parcours"}
 
 
-def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None
-               ) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        if len(value) != 10:
-            raise ValueError(value)
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"« {value} » n'est pas une date AAAA-MM-JJ "
-                                 "(exemple : 2025-12-31)") from None
-
-
 @click.command("purge")
-@click.option("--before", "before", metavar="DATE", callback=_parse_day,
+@click.option("--before", "before", metavar="DATE", callback=iso_date,
               help="Anonymiser ce qui est antérieur à cette date (AAAA-MM-JJ).")
 @click.option("--retention", is_flag=True,
               help="Utiliser la durée de conservation de team.yaml (retention, en mois).")

@@ -7,27 +7,17 @@ from pathlib import Path
 
 import click
 
-from mediatool.cli.common import folder, format_option, print_json, print_table
+from mediatool.cli.common import folder, format_option, iso_date, print_json, print_table
 from mediatool.errors import InvalidInput
 
 REPORT_FORMATS = ("table", "markdown", "csv", "json", "html")
 
 
-def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInput(f"date invalide pour {param.opts[0]} : « {value} »",
-                           "écrivez-la AAAA-MM-JJ, par exemple 2026-11-30") from None
-
-
 @click.command("report")
 @click.option("--month", metavar="AAAA-MM", help="Mois (par défaut : le mois dernier).")
-@click.option("--from", "first", metavar="AAAA-MM-JJ", callback=_date,
+@click.option("--from", "first", metavar="AAAA-MM-JJ", callback=iso_date,
               help="Premier jour d'un intervalle.")
-@click.option("--to", "last", metavar="AAAA-MM-JJ", callback=_date,
+@click.option("--to", "last", metavar="AAAA-MM-JJ", callback=iso_date,
               help="Dernier jour (inclus) de l'intervalle (par défaut : aujourd'hui).")
 @click.option("--year", type=int, metavar="AAAA", help="Année entière.")
 @format_option(*REPORT_FORMATS)
@@ -82,7 +72,7 @@ def report_command(month: str | None, first: dt.date | None, last: dt.date | Non
 
 @click.command("dropin")
 @click.option("--site", required=True, metavar="LIEU", help="Lieu (id de team.yaml, sites).")
-@click.option("--date", "day", metavar="AAAA-MM-JJ", callback=_date,
+@click.option("--date", "day", metavar="AAAA-MM-JJ", callback=iso_date,
               help="Jour de la permanence (par défaut : aujourd'hui).")
 @click.option("--seen", type=int, required=True, metavar="N", help="Personnes reçues.")
 @click.option("--refused", type=int, required=True, metavar="N",
