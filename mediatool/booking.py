@@ -512,7 +512,7 @@ def place_label(data: DataFolder, appointment: Appointment) -> str:
     site = team.site(appointment.site)
     parts = [mediator.name if mediator else appointment.mediator]
     if site:
-        parts.append(site.name + (f", {site.address}" if site.address else ""))
+        parts.append(site.label())
     return " — ".join(parts)
 
 

@@ -374,7 +374,7 @@ def _appointment(ctx: Context, a: Appointment) -> tuple[Event, Event]:
 
 @functools.lru_cache(maxsize=256)
 def _location_line(site: Site | None) -> bytes:
-    text = _site_text(site)
+    text = site.label() if site else None
     return fold("LOCATION:" + escape_text(text)) if text else b""
 
 
@@ -440,12 +440,6 @@ def _procedure_lines(procedure: Procedure, organisation: Organisation | None
     return tuple(lines)
 
 
-def _site_text(site: Site | None) -> str | None:
-    if site is None:
-        return None
-    return f"{site.name}, {site.address}" if site.address else site.name
-
-
 # ---- weekly series, absences, closures --------------------------------------
 
 def _weekly(ctx: Context, uid: str, slot: WeeklySlot | DropinSession, first_day: dt.date, summary: str,
@@ -501,7 +495,7 @@ def _dropin(ctx: Context, session: DropinSession, first_day: dt.date) -> Event:
                    session, first_day, f"Permanence sans rendez-vous — {name}",
                    "Accueil sans rendez-vous : aide aux démarches en ligne.\n"
                    "Pas de permanence les jours fériés ni pendant les fermetures du service.",
-                   _site_text(site))
+                   site.label() if site else None)
 
 
 def _all_day(uid: str, period: DateRange, summary: str, description: str | None,

@@ -153,6 +153,10 @@ class Site:
     name: str = spec("Nom")
     address: str | None = spec("Adresse", default=None)
 
+    def label(self, with_address: bool = True) -> str:
+        """« Espace numérique du Centre, 1 place … », as read to a caller."""
+        return f"{self.name}, {self.address}" if with_address and self.address else self.name
+
 
 @dataclass(frozen=True)
 class DropinSession:

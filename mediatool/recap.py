@@ -57,14 +57,6 @@ def day_label(day: dt.date, compact: bool = False) -> str:
     return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTH_SHORT[day.month - 1]}"
 
 
-def _site_text(site: Site | None, with_address: bool) -> str:
-    if site is None:
-        return ""
-    if with_address and site.address:
-        return f"{site.name}, {site.address}"
-    return site.name
-
-
 def _line_text(team: Team, with_hours: bool) -> str:
     line = team.phone_line
     if line is None:
@@ -150,7 +142,7 @@ def _dropin_list(data: RecapInput, level: _Detail) -> str:
     for occurrence in data.dropins[: level.dropins]:
         when = (f"{day_label(occurrence.start.date(), level.compact_days)} "
                 f"{hour(occurrence.start)}-{hour(occurrence.end)}")
-        where = _site_text(occurrence.site, level.addresses)
+        where = occurrence.site.label(level.addresses) if occurrence.site else ""
         items.append(f"{when}, {where}" if where else when)
     return " ; ".join(items)
 
@@ -171,7 +163,7 @@ def _appointment(data: RecapInput, level: _Detail) -> str:
         return _join(_subject(data, level), f"{what} par l'équipe.", _documents(data.procedure),
                      _prerequisites(data, level), _usage(data),
                      _line_text(data.team, level.line_hours))
-    where = _site_text(booked.site, level.addresses)
+    where = booked.site.label(level.addresses) if booked.site else ""
     main = f"Rendez-vous le {booked.when} ({booked.duration_min} min)"
     main += f" avec {booked.mediator_name}"
     main += f", {where}." if where else "."
