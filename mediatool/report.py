@@ -28,7 +28,7 @@ from mediatool.model import (
 )
 from mediatool.period import Month, months_between
 from mediatool.render_fiche import THEME_LABELS
-from mediatool.scheduling import half_days_of, week_of
+from mediatool.scheduling import active_by_week, half_days_used
 from mediatool.state import Appointment, fold_appointments, fold_paths
 
 OUTCOME_LABELS = {"dropin": "orienté vers une permanence", "appointment": "rendez-vous",
@@ -416,15 +416,9 @@ def _half_days(team: Team, appointments: Iterable[Appointment], period: Period
     weekly. Zero is shown as zero, never as a warning (no minimum).
     """
     weeks = {iso_week(monday) for monday in period_weeks(period)}
-    # Grouped as the booking rule groups them (`scheduling.cap_breaches`): by the week of
-    # the appointment's start, every half-day it touches.
-    used: dict[tuple[str, tuple[int, int]], set[tuple[dt.date, str]]] = defaultdict(set)
-    for appointment in appointments:
-        if not appointment.active:
-            continue
-        week = week_of(team, appointment.start)
-        if week in weeks:
-            used[(appointment.mediator, week)].update(half_days_of(team, appointment))
+    # Counted exactly as the booking rule counts them.
+    used = {key: half_days_used(team, items)
+            for key, items in active_by_week(team, appointments).items() if key[1] in weeks}
     names = {m.id: m.name for m in team.mediators}
     mediators = list(names) + sorted({m for m, _ in used} - set(names))
     cap = team.caps.appointment_half_days_per_week

@@ -181,9 +181,7 @@ def _check(team: Team, mediator: Mediator, week_appointments: Sequence[Appointme
                                       f"{format_time(local(team, other.start))} à "
                                       f"{format_time(local(team, other.end))} "
                                       f"le {format_date(local(team, other.start).date())}")
-    used: set[HalfDay] = set()
-    for other in week_appointments:
-        used.update(half_days_of(team, other))
+    used = set(half_days_used(team, week_appointments))
     wanted = set(half_days_between(team, start, end))
     cap = team.caps.appointment_half_days_per_week
     if not wanted <= used and len(used | wanted) > cap:
@@ -193,6 +191,22 @@ def _check(team: Team, mediator: Mediator, week_appointments: Sequence[Appointme
                               f"de rendez-vous par semaine ; semaine {number} de {year} déjà "
                               f"prise : {taken}")
     return None
+
+
+def half_days_used(team: Team, appointments: Iterable[Appointment]) -> tuple[HalfDay, ...]:
+    """The distinct half-days these appointments occupy, in order: what the cap counts."""
+    return tuple(sorted({h for a in appointments for h in half_days_of(team, a)},
+                        key=chronological))
+
+
+def active_by_week(team: Team, appointments: Iterable[Appointment]
+                   ) -> dict[tuple[str, Week], list[Appointment]]:
+    """Active appointments grouped by mediator and ISO week of their start, as the cap is."""
+    weeks: dict[tuple[str, Week], list[Appointment]] = defaultdict(list)
+    for appointment in appointments:
+        if appointment.active:
+            weeks[(appointment.mediator, week_of(team, appointment.start))].append(appointment)
+    return weeks
 
 
 def _active_in_week(team: Team, appointments: Iterable[Appointment], mediator_id: str,
@@ -231,10 +245,7 @@ def free_slots(team: Team, appointments: Iterable[Appointment], mediator_ids: Se
     """
     mediators = [m for m in (team.mediator(i) for i in mediator_ids) if m is not None]
     order = {m.id: rank for rank, m in enumerate(mediators)}
-    by_week: dict[tuple[str, Week], list[Appointment]] = defaultdict(list)
-    for appointment in appointments:
-        if appointment.active and appointment.mediator in order:
-            by_week[(appointment.mediator, week_of(team, appointment.start))].append(appointment)
+    by_week = active_by_week(team, (a for a in appointments if a.mediator in order))
     earliest = max(start_from, now)
     first_day = local(team, earliest).date()
     step = dt.timedelta(minutes=team.slot_step_min)
@@ -286,16 +297,12 @@ def overlaps(team: Team, appointments: Iterable[Appointment]
 
 def cap_breaches(team: Team, appointments: Iterable[Appointment]) -> list[CapBreach]:
     """Mediator weeks with more distinct half-days of active appointments than the cap."""
-    weeks: dict[tuple[str, Week], list[Appointment]] = defaultdict(list)
-    for appointment in appointments:
-        if appointment.active:
-            weeks[(appointment.mediator, week_of(team, appointment.start))].append(appointment)
     cap = team.caps.appointment_half_days_per_week
     breaches: list[CapBreach] = []
-    for (mediator, week), items in sorted(weeks.items()):
-        used = sorted({h for a in items for h in half_days_of(team, a)}, key=chronological)
+    for (mediator, week), items in sorted(active_by_week(team, appointments).items()):
+        used = half_days_used(team, items)
         if len(used) > cap:
-            breaches.append(CapBreach(mediator, week, tuple(used),
+            breaches.append(CapBreach(mediator, week, used,
                                       tuple(sorted(items, key=lambda a: (a.start, a.id)))))
     return breaches
 
@@ -303,5 +310,4 @@ def cap_breaches(team: Team, appointments: Iterable[Appointment]) -> list[CapBre
 def week_usage(team: Team, appointments: Iterable[Appointment], mediator_id: str,
                week: Week) -> tuple[HalfDay, ...]:
     """The half-days of a mediator's week that hold at least one active appointment."""
-    items = _active_in_week(team, appointments, mediator_id, week, None)
-    return tuple(sorted({h for a in items for h in half_days_of(team, a)}, key=chronological))
+    return half_days_used(team, _active_in_week(team, appointments, mediator_id, week, None))
