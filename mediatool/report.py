@@ -30,6 +30,7 @@ from mediatool.period import Month, months_between
 from mediatool.render_fiche import THEME_LABELS
 from mediatool.scheduling import active_by_week, half_days_used
 from mediatool.state import Appointment, fold_appointments, fold_paths
+from mediatool.triage import phone_shift
 
 OUTCOME_LABELS = {"dropin": "orienté vers une permanence", "appointment": "rendez-vous",
                   "redirect": "réorienté", "resolved": "résolu au téléphone", "other": "autre"}
@@ -263,11 +264,8 @@ def shift_of(call: CallRecorded, team: Team, zone: ZoneInfo) -> str | None:
         return None
     if call.shift:
         return call.shift
-    local = _local(call.at, zone)
-    for slot in team.phone_line.shifts if team.phone_line else ():
-        if slot.weekday == local.weekday() and slot.start <= local.time() < slot.end:
-            return slot.label()
-    return UNSPECIFIED
+    shift = phone_shift(team, _local(call.at, zone))  # the rule `call` itself applies
+    return shift.label() if shift else UNSPECIFIED
 
 
 def build_report(catalogue: Catalogue, records_by_kind: Mapping[str, Sequence[Record]],
