@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from mediatool.catalogue import Catalogue
-from mediatool.days import absence, days_between, weekly_occurrences
+from mediatool.days import absence, weekly_occurrences
 from mediatool.ids import new_id
 from mediatool.model import (
     OUTCOMES,
@@ -30,7 +30,7 @@ from mediatool.model import (
     PathOpened,
     WeeklySlot,
 )
-from mediatool.period import Month
+from mediatool.period import Month, months_between
 
 FIRST_NAMES = ("Nadia", "Gérard", "Fatou", "Jean-Pierre", "Yasmina", "Odette", "Karim",
                "Sylvie", "Mamadou", "Lucienne", "Thierry", "Aïcha", "Bernard", "Inès")
@@ -92,7 +92,7 @@ def demo_activity(catalogue: Catalogue, now: dt.datetime, months: int = 3,
                 else:
                     out.append(DemoEvent("calls", Month.of(day), call))
 
-    for index, month in enumerate(_months(start, today)):
+    for index, month in enumerate(months_between(start, today)):
         for day, session in weekly_occurrences(team, team.dropins, month.first_day,
                                                min(month.last_day, today - dt.timedelta(1))):
             seen = rng.randint(6, 12)
@@ -110,13 +110,6 @@ def demo_activity(catalogue: Catalogue, now: dt.datetime, months: int = 3,
         out.append(DemoEvent("calls", Month.of(call.at.date()), call))
     out.sort(key=lambda e: (e.kind, e.month, e.event.at))
     return out
-
-
-def _months(first: dt.date, last: dt.date) -> Iterator[Month]:
-    month = Month.of(first)
-    while month <= Month.of(last):
-        yield month
-        month = month.next()
 
 
 def _appointments(catalogue: Catalogue, mediator: Mediator, start: dt.date, horizon: dt.date,
@@ -224,4 +217,4 @@ def _outcome(booked: AppointmentBooked, now: dt.datetime, rng: random.Random,
         by=booked.mediator, skills=skills))
 
 
-__all__ = ["DemoEvent", "demo_activity", "days_between"]
+__all__ = ["DemoEvent", "demo_activity"]

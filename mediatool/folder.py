@@ -26,17 +26,14 @@ class DataFolder:
         return cls(paths.find_data_folder(explicit))
 
     @functools.cached_property
-    def _loaded(self) -> tuple[Catalogue | None, list[Problem]]:
+    def loaded(self) -> tuple[Catalogue | None, list[Problem]]:
+        """The catalogue (None when it has errors) and every problem, read once."""
         files = read_catalogue_files(self.root)
         return load_catalogue(files, paths.now("UTC").date())
 
-    def catalogue_problems(self, today: dt.date) -> list[Problem]:
-        """Every problem of the catalogue, including warnings dated from `today`."""
-        return load_catalogue(read_catalogue_files(self.root), today)[1]
-
     @property
     def catalogue(self) -> Catalogue:
-        catalogue, problems = self._loaded
+        catalogue, problems = self.loaded
         if catalogue is None:
             raise DataProblems("le catalogue contient des erreurs",
                                "corrigez-les (voir « mediatool catalogue check »)",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from mediatool.errors import InvalidInput, OperationalError
 from mediatool.paths import MARKER, default_catalogue
-from mediatool.store import DIR_MODE, FILE_MODE
+from mediatool.store import DIR_MODE
 
 GITATTRIBUTES = """\
 # Record files are streams of events: merging two copies keeps every event of both
@@ -48,4 +48,4 @@ def create_data_folder(target: Path, source: Path | None = None) -> Path:
     return target
 
 
-__all__ = ["create_data_folder", "FILE_MODE"]
+__all__ = ["create_data_folder"]

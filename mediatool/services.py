@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mediatool import paths
-from mediatool.catalogue import load_catalogue
 from mediatool.checks import FolderSnapshot, run_checks
-from mediatool.errors import DataProblems, Problem
+from mediatool.errors import Problem
 from mediatool.folder import DataFolder
 from mediatool.model import RECORD_KINDS, Record
 from mediatool.period import Month
 from mediatool.scaffold import create_data_folder
-from mediatool.store import read_catalogue_files
 
 
 def initialise(directory: Path, demo: bool) -> str:
@@ -60,7 +57,8 @@ def check_folder(data: DataFolder, repair: bool = False) -> CheckResult:
                 if moved:
                     repaired.append(moved)
         restricted = data.store.restrict_permissions()
-    catalogue, problems = load_catalogue(read_catalogue_files(data.root), now.date())
+    catalogue, catalogue_problems = data.loaded
+    problems = list(catalogue_problems)
     records: dict[str, list[Record]] = {}
     for kind in RECORD_KINDS:
         found, wrong = data.store.scan_all(kind)
@@ -68,7 +66,7 @@ def check_folder(data: DataFolder, repair: bool = False) -> CheckResult:
         problems.extend(wrong)
     count = sum(len(r) for r in records.values())
     if catalogue is not None:
-        zone_now = now.astimezone(data.zone) if catalogue else now
+        zone_now = now.astimezone(data.zone)
         from mediatool.sharing import driver_missing, records_merged_by_union
 
         extra = {"file_modes": data.store.permissions(),
@@ -78,4 +76,4 @@ def check_folder(data: DataFolder, repair: bool = False) -> CheckResult:
     return CheckResult(problems, count, repaired, restricted)
 
 
-__all__ = ["initialise", "check_folder", "CheckResult", "DataProblems", "dt"]
+__all__ = ["initialise", "check_folder", "CheckResult"]

@@ -80,9 +80,8 @@ def check_command(fmt: str) -> None:
 
     Exemple : mediatool catalogue check
     """
-    from mediatool import paths
 
-    problems = folder().catalogue_problems(paths.now("UTC").date())
+    problems = folder().loaded[1]
     _print_problems(problems, fmt)
     if any(p.is_error for p in problems):
         raise click.exceptions.Exit(1)
