@@ -8,6 +8,7 @@ recover each document's first line by scanning the separators we write.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,31 +58,136 @@ class Positioned:
             path = path[:-1]
 
 
-def _syntax_error(exc: yaml.YAMLError) -> YamlSyntaxError:
+def _syntax_error(exc: yaml.YAMLError, text: str | None = None) -> YamlSyntaxError:
+    """A PyYAML or libyaml error as a French sentence that says what to do.
+
+    `text` (the document that failed) lets the fix quote the person's own line.
+    """
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None) or ""
     line = mark.line + 1 if mark is not None else None
     column = mark.column + 1 if mark is not None else None
-    return YamlSyntaxError(_translate(problem), line, column)
+    source_line = _line_of(text, line)
+    return YamlSyntaxError(translate(problem, context, source_line, column), line, column)
 
 
-_TRANSLATIONS = {
-    "could not determine a constructor for the tag": "étiquette YAML interdite (seules les données simples sont acceptées)",
-    "found character '\\t' that cannot start any token": "tabulation interdite : indentez avec des espaces",
-    "mapping values are not allowed here": "« : » inattendu (mettez le texte entre guillemets ?)",
-    "found undefined alias": "alias YAML inconnu",
-    "expected <block end>, but found": "indentation incohérente",
-    "could not find expected ':'": "« : » manquant",
-    "found unexpected end of stream": "fin de fichier inattendue (fichier tronqué ?)",
-    "found duplicate anchor": "ancre YAML en double",
-}
+def _line_of(text: str | None, line: int | None) -> str:
+    if text is None or line is None:
+        return ""
+    lines = text.splitlines()
+    return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
-def _translate(problem: str) -> str:
-    for english, french in _TRANSLATIONS.items():
-        if english in problem:
-            return french
-    return f"YAML illisible ({problem})"
+def _quote_fix(source_line: str) -> str:
+    """`service: Ville de Rennes: médiation` → `service: "Ville de Rennes: médiation"`."""
+    key, sep, value = source_line.strip().partition(": ")
+    value = value.strip()
+    if not sep or not value or value[0] in "\"'":
+        return "mettez la valeur entre guillemets"
+    value = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'mettez la valeur entre guillemets : {key}: "{value}"'
+
+
+def _after_quote(source_line: str) -> bool:
+    """True when text follows a closed quote: `nom: "Léa" Martin`."""
+    return re.search(r""":\s*(["'])[^"']*\1\s*[^\s#]""", source_line) is not None
+
+
+def _char_at(source_line: str, column: int | None) -> str:
+    if column is None or not 0 < column <= len(source_line):
+        return ""
+    return source_line[column - 1]
+
+
+def _mapping_value(context: str, source_line: str, column: int | None) -> str:
+    return "« : » en trop dans une valeur : " + _quote_fix(source_line)
+
+
+def _end_of_stream(context: str, source_line: str, column: int | None) -> str:
+    if "quoted" in context:
+        return "guillemet jamais fermé avant la fin du fichier : fermez-le (fichier tronqué ?)"
+    return "fin de fichier au milieu d'une valeur : fermez le crochet ou l'accolade (fichier tronqué ?)"
+
+
+def _bad_start(context: str, source_line: str, column: int | None) -> str:
+    char = _char_at(source_line, column)
+    if char == "\t":
+        return _TAB
+    shown = f"« {char} »" if char.strip() else "ce caractère"
+    return f"{shown} ne peut pas commencer une valeur : mettez la valeur entre guillemets"
+
+
+def _block(context: str, source_line: str, column: int | None) -> str:
+    if _after_quote(source_line):
+        return "texte après le guillemet fermant : mettez toute la valeur entre guillemets"
+    return ("indentation incohérente : alignez cette ligne sur les clés du même niveau "
+            "(avec des espaces)")
+
+
+_TAB = "tabulation dans l'indentation : remplacez la tabulation par des espaces"
+_QUOTE = "mettez la valeur entre guillemets"
+_Sentence = Callable[[str, str, "int | None"], str]
+
+# (what PyYAML or libyaml says, in its problem or context; the French sentence, or a
+# function that words it from the person's own line). The first match wins. Both
+# parsers' wordings are listed: which one runs depends on how PyYAML was installed.
+_MESSAGES: tuple[tuple[str, str | _Sentence], ...] = (
+    (r"could not determine a constructor for the tag",
+     f"étiquette YAML interdite (seules les données simples sont acceptées) : retirez le « ! » "
+     f"ou {_QUOTE}"),
+    (r"found character '\\t' that cannot start any token|tab character that violates indentation",
+     _TAB),
+    (r"mapping values are not allowed", _mapping_value),
+    (r"did not find expected '-' indicator|expected <block end>, but found '\?'",
+     "élément de liste mal aligné : chaque élément commence par « - » à la même indentation "
+     "que les autres, et une clé ne peut pas suivre une liste au même niveau"),
+    (r"could not find expected ':'",
+     "« : » manquant : écrivez « clé: valeur », ou mettez entre guillemets un texte qui "
+     "continue sur plusieurs lignes"),
+    (r"found unexpected end of stream", _end_of_stream),
+    (r"found undefined alias",
+     f"« * » annonce un alias YAML inconnu : si l'étoile fait partie du texte, {_QUOTE}"),
+    (r"found duplicate anchor",
+     f"ancre « & » en double : si « & » fait partie du texte, {_QUOTE}, sinon renommez la "
+     "seconde ancre"),
+    (r"exceeded maximum nesting depth",
+     f"imbrication trop profonde (crochets ou accolades emboîtés) : simplifiez la valeur ou "
+     f"{_QUOTE}"),
+    (r"unacceptable character|special characters are not allowed|"
+     r"control characters are not allowed",
+     "caractère interdit (caractère de contrôle ou invisible) : supprimez-le ou retapez la ligne"),
+    (r"that cannot start any token", _bad_start),
+    (r"expected ',' or '\]'",
+     "liste entre crochets mal fermée : vérifiez les virgules et le « ] » final, et mettez entre "
+     "guillemets un élément qui contient « , », « : » ou « ] »"),
+    (r"expected ',' or '\}'",
+     "accolades mal fermées : vérifiez les virgules et le « } » final, et mettez entre guillemets "
+     "un texte qui contient « , », « : » ou « } »"),
+    (r"expected <block end>|did not find expected key", _block),
+    (r"found unknown escape character",
+     "barre oblique inverse « \\ » entre guillemets doubles : doublez-la (\\\\) ou utilisez "
+     "des guillemets simples"),
+    (r"chomping or indentation indicators|expected comment or line break",
+     f"après « | » ou « > », rien sur la même ligne : passez le texte à la ligne suivante, "
+     f"indenté, ou {_QUOTE}"),
+    (r"expected alphabetic or numeric character", f"« & » ou « * » en début de valeur : {_QUOTE}"),
+    (r"scanning a tag|parsing a tag", f"« ! » en début de valeur : {_QUOTE}"),
+    (r"directive", f"« % » en début de ligne : {_QUOTE}"),
+    (r"expected a single document|but found another document",
+     "plusieurs documents (« --- ») dans un fichier qui n'en attend qu'un : retirez les « --- »"),
+)
+
+
+def translate(problem: str, context: str = "", source_line: str = "",
+              column: int | None = None) -> str:
+    """The French sentence for a YAML parser's problem (see _MESSAGES)."""
+    said = f"{problem} {context}"
+    for pattern, sentence in _MESSAGES:
+        if re.search(pattern, said):
+            return sentence if isinstance(sentence, str) else sentence(context, source_line, column)
+    return ("YAML illisible : vérifiez l'indentation et les guillemets à cet endroit "
+            f"(message d'origine : {problem})")
 
 
 # What YAML forbids in a stream (control characters, lone surrogates, U+FFFE/FFFF):
@@ -97,14 +203,16 @@ def _decode(data: bytes | str) -> str:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            raise YamlSyntaxError("le fichier n'est pas en UTF-8", line) from None
+            raise YamlSyntaxError("le fichier n'est pas en UTF-8 (accents illisibles) : "
+                                  "enregistrez-le en UTF-8 depuis votre éditeur", line) from None
     forbidden = _FORBIDDEN.search(text)
     if forbidden:
         start = forbidden.start()
         line = text.count("\n", 0, start) + 1
         column = start - text.rfind("\n", 0, start)
         raise YamlSyntaxError(f"caractère interdit (U+{ord(forbidden.group()):04X}) : "
-                              "caractère de contrôle ou invisible", line, column)
+                              "caractère de contrôle ou invisible : supprimez-le ou retapez la ligne",
+                              line, column)
     return text
 
 
@@ -123,8 +231,10 @@ def refuse_deep_flow(text: str) -> None:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
+                    mark = event.start_mark
                     raise YamlSyntaxError("imbrication trop profonde",
-                                          event.start_mark.line + 1, event.start_mark.column + 1)
+                                          mark.line + 1 if mark else None,
+                                          mark.column + 1 if mark else None)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError:
@@ -139,7 +249,7 @@ def load_positioned(data: bytes | str) -> Positioned:
     try:
         node = loader.get_single_node()
     except yaml.YAMLError as exc:
-        raise _syntax_error(exc) from None
+        raise _syntax_error(exc, text) from None
     finally:
         loader.dispose()
     result = Positioned(None, {}, set())
@@ -197,7 +307,7 @@ def _locate_unreadable_scalar(text: str) -> YamlSyntaxError | None:
     try:
         root = yaml.compose(text, Loader=SafeLoader)
     except yaml.YAMLError as exc:
-        return _syntax_error(exc)
+        return _syntax_error(exc, text)
     pending = [root] if root is not None else []
     while pending:
         node = pending.pop()
@@ -232,7 +342,7 @@ class _Builder:
         self.result.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         try:
             if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
-                raise YamlSyntaxError(_translate("could not determine a constructor for the tag"),
+                raise YamlSyntaxError(translate("could not determine a constructor for the tag"),
                                       node.start_mark.line + 1, node.start_mark.column + 1)
             if isinstance(node, yaml.MappingNode):
                 self.constructor.flatten_mapping(node)
@@ -243,11 +353,15 @@ class _Builder:
                         raise YamlSyntaxError(f"clé « {key} » en double",
                                               key_node.start_mark.line + 1,
                                               key_node.start_mark.column + 1)
+                    # A problem with an entry points at the key the person wrote,
+                    # not at its value (which may start on the next line).
+                    self.result.positions[(*path, key)] = (key_node.start_mark.line + 1,
+                                                           key_node.start_mark.column + 1)
                     mapping[key] = self.build(value_node, (*path, key), depth + 1)
                 return mapping
             if isinstance(node, yaml.SequenceNode):
                 return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-            if not node.style:
+            if not getattr(node, "style", None):  # only scalars get here; they have a style
                 self.result.plain_scalars.add(path)
             return self.constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
@@ -370,7 +484,9 @@ def load_all_records(text: str) -> list[Any]:
     try:
         values = []
         while loader.check_node():
-            values.append(_construct_record(loader, loader.get_node()))
+            node = loader.get_node()
+            if node is not None:  # check_node() said there is one
+                values.append(_construct_record(loader, node))
         return values
     finally:
         loader.dispose()
@@ -418,7 +534,7 @@ def load_one_document(chunk: str, line: int) -> Document:
     try:
         value = yaml.load(chunk, Loader=SafeLoader)
     except yaml.YAMLError as exc:
-        err = _syntax_error(exc)
+        err = _syntax_error(exc, chunk)
         raise YamlSyntaxError(err.message, line + (err.line or 1) - 1, err.column) from None
     except (ValueError, OverflowError, TypeError):
         err = _locate_unreadable_scalar(chunk) or YamlSyntaxError("valeur illisible", 1)

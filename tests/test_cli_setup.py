@@ -156,3 +156,27 @@ def test_no_command_shows_the_help():
         result = CliRunner().invoke(cli, args)
         assert result.exit_code == 0
         assert "Usage:" in result.output and "Erreur" not in result.output
+
+
+def test_misspelt_block_key_is_reported_at_the_key(run, folder):
+    team = folder / "catalogue" / "team.yaml"
+    text = team.read_text().replace(
+        "    site: centre\n    hours:",
+        "    site: centre\n    absence:\n      - {start: 2026-12-01, end: 2026-12-02}\n    hours:")
+    team.write_text(text)
+    line = text.splitlines().index("    absence:") + 1
+    result = run("check")
+    assert result.exit_code == 1
+    assert f"catalogue/team.yaml:{line}:5: champ inconnu « absence »" in result.output
+    assert "vouliez-vous « absences »" in result.output
+
+
+def test_yaml_syntax_error_in_team_is_one_french_line_with_the_fix(run, folder):
+    team = folder / "catalogue" / "team.yaml"
+    team.write_text(team.read_text().replace("service: Service de test",
+                                             "service: Ville de Rennes: médiation"))
+    result = run("check")
+    assert result.exit_code == 1
+    assert 'catalogue/team.yaml:1:25: « : » en trop dans une valeur' in result.output
+    assert 'service: "Ville de Rennes: médiation"' in result.output
+    assert "mapping values" not in result.output and "Traceback" not in result.output

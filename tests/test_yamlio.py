@@ -11,10 +11,11 @@ from mediatool.yamlio import (
 )
 
 
-def test_positions_point_at_each_value():
+def test_positions_point_at_the_key_a_person_wrote():
     loaded = load_positioned("a: 1\nb:\n  - x: 2\n    y: \"14:00\"\n")
     assert loaded.value == {"a": 1, "b": [{"x": 2, "y": "14:00"}]}
-    assert loaded.positions[("b", 0, "y")] == (4, 8)
+    assert loaded.positions[("b", 0, "y")] == (4, 5)
+    assert loaded.positions[("b",)] == (2, 1)  # its value starts on the next line
     assert ("b", 0, "x") in loaded.plain_scalars
     assert ("b", 0, "y") not in loaded.plain_scalars
     assert loaded.position(("b", 0, "missing")) == (3, 5)
@@ -182,3 +183,84 @@ def test_split_torn_tail_keeps_bytes():
     whole, fragment, line = split_torn_tail(text)
     assert whole + fragment == text and line == 5 and fragment.strip().startswith("---")
     assert split_torn_tail(dump_document({"id": "A-1"}) + "\n\n")[1] == ""
+
+
+# One real example of each message libyaml and PyYAML give for text typed by hand:
+# (name, text, line, column, French words the sentence must contain).
+SYNTAX_ERRORS = [
+    ("tab", "a:\n\tb: 1\n", 2, 1, "remplacez la tabulation par des espaces"),
+    ("tab after indent", "a:\n  b: 1\n\tc: 2\n", 3, 1, "remplacez la tabulation par des espaces"),
+    ("colon in value", "service: Ville de Rennes: médiation\n", 1, 25,
+     'mettez la valeur entre guillemets : service: "Ville de Rennes: médiation"'),
+    ("dash indicator", "- a\n- b\nc: 1\n", 3, 1, "élément de liste mal aligné"),
+    ("missing colon", "a: 1\nb\nc: 2\n", 3, 1, "« : » manquant"),
+    ("end of stream", 'a: "abc\n', 2, 1, "guillemet jamais fermé"),
+    ("undefined alias", "a: *x\n", 1, 4, "alias YAML inconnu"),
+    ("cannot start a token", "a: @x\n", 1, 4, "« @ » ne peut pas commencer une valeur"),
+    ("unacceptable character", "a: b\x01\n", 1, 5, "caractère de contrôle ou invisible"),
+    ("block end", "a:\n  - b\n c: 1\n", 3, 2, "indentation incohérente"),
+    ("text after a quote", 'nom: "Léa" Martin\n', 1, 12, "texte après le guillemet fermant"),
+    ("nesting depth", "a: " + "[" * 1100 + "]" * 1100 + "\n", 1, None, "imbrication trop profonde"),
+    ("duplicate anchor", "a: &x 1\nb: &x 2\n", 2, 4, "ancre « & » en double"),
+    ("unclosed list", "a: [1, 2\nb: 3\n", None, None, "liste entre crochets mal fermée"),
+    ("unknown escape", 'a: "C:\\dossier"\n', 1, None, "doublez-la"),
+    ("block scalar indicator", "a: |x\n  b\n", 1, 5, "passez le texte à la ligne suivante"),
+]
+
+
+@pytest.fixture(params=["libyaml", "python"])
+def parser(request, monkeypatch):
+    """Both PyYAML parsers: which one a user gets depends on how PyYAML was built."""
+    import yaml
+
+    from mediatool import yamlio
+    if request.param == "python":
+        monkeypatch.setattr(yamlio, "SafeLoader", yaml.SafeLoader)
+    elif not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("PyYAML built without libyaml")
+    return request.param
+
+
+@pytest.mark.parametrize(("name", "text", "line", "column", "french"), SYNTAX_ERRORS,
+                         ids=[case[0] for case in SYNTAX_ERRORS])
+def test_every_yaml_syntax_error_is_french_with_its_fix(parser, name, text, line, column, french):
+    with pytest.raises(YamlSyntaxError) as caught:
+        load_positioned(text)
+    error = caught.value
+    assert french in error.message
+    assert "found" not in error.message and "expected" not in error.message
+    if line is not None:
+        assert error.line == line
+    if column is not None and parser == "libyaml":
+        assert error.column == column
+
+
+def test_invalid_utf8_is_french_with_its_line():
+    with pytest.raises(YamlSyntaxError) as caught:
+        load_positioned("a: 1\nnom: Ren\xe9e\n".encode("latin-1"))
+    assert caught.value.line == 2
+    assert "pas en UTF-8" in caught.value.message and "enregistrez-le en UTF-8" in caught.value.message
+
+
+def test_an_unknown_parser_message_keeps_a_french_lead_and_the_original():
+    from mediatool.yamlio import translate
+    text = translate("found something no one has seen before")
+    assert text.startswith("YAML illisible : vérifiez")
+    assert "(message d'origine : found something no one has seen before)" in text
+
+
+def test_libyaml_own_nesting_limit_is_french():
+    import yaml
+
+    from mediatool.yamlio import _syntax_error
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is None:
+        pytest.skip("PyYAML built without libyaml")
+    try:
+        yaml.load("a: " + "[" * 5000 + "]" * 5000, Loader=loader)
+    except yaml.YAMLError as exc:
+        assert "imbrication trop profonde" in _syntax_error(exc).message
+    except RecursionError:
+        pytest.skip("this libyaml has no nesting limit of its own")
+    else:
+        pytest.skip("this libyaml has no nesting limit of its own")
