@@ -31,18 +31,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mediatool.booking import BookingRequest, book, next_free_slots  # noqa: E402
-from mediatool.days import weekly_occurrences  # noqa: E402
-from mediatool.folder import DataFolder  # noqa: E402
-from mediatool.ids import new_id  # noqa: E402
-from mediatool.model import (  # noqa: E402
+from mediatool.core.days import weekly_occurrences  # noqa: E402
+from mediatool.core.ids import new_id  # noqa: E402
+from mediatool.core.model import (  # noqa: E402
     AppointmentAttended,
     AppointmentBooked,
     AppointmentCancelled,
     AppointmentNoShow,
 )
-from mediatool.period import Month  # noqa: E402
-from mediatool.scaffold import create_data_folder  # noqa: E402
+from mediatool.core.period import Month  # noqa: E402
+from mediatool.services.booking import BookingRequest, book, next_free_slots  # noqa: E402
+from mediatool.store.folder import DataFolder  # noqa: E402
+from mediatool.store.scaffold import create_data_folder  # noqa: E402
 
 NOW = dt.datetime.fromisoformat("2026-12-07T10:00:00+01:00")
 

@@ -34,16 +34,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import yaml  # noqa: E402
 
-from mediatool import calendars, ics  # noqa: E402
-from mediatool.folder import DataFolder  # noqa: E402
-from mediatool.ids import new_id  # noqa: E402
-from mediatool.model import (  # noqa: E402
+from mediatool.core.ids import new_id  # noqa: E402
+from mediatool.core.model import (  # noqa: E402
     AppointmentAttended,
     AppointmentBooked,
     AppointmentCancelled,
 )
-from mediatool.period import Month  # noqa: E402
-from mediatool.scaffold import create_data_folder  # noqa: E402
+from mediatool.core.period import Month  # noqa: E402
+from mediatool.formats import ics
+from mediatool.services import calendars
+from mediatool.store.folder import DataFolder  # noqa: E402
+from mediatool.store.scaffold import create_data_folder  # noqa: E402
 
 GOAL_S = 2.0
 NOW = dt.datetime(2026, 12, 7, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))

@@ -32,11 +32,11 @@ os.environ.setdefault("MEDIATOOL_NOW", "2026-12-07T10:00:00+01:00")
 import yaml  # noqa: E402
 
 from benchmarks.synthetic import generate  # noqa: E402
-from mediatool.folder import DataFolder  # noqa: E402
-from mediatool.period import Month  # noqa: E402
-from mediatool.render import render  # noqa: E402
-from mediatool.report import Period  # noqa: E402
-from mediatool.reporting import make_report  # noqa: E402
+from mediatool.core.period import Month  # noqa: E402
+from mediatool.core.report import Period  # noqa: E402
+from mediatool.formats.report import render  # noqa: E402
+from mediatool.services.report import make_report  # noqa: E402
+from mediatool.store.folder import DataFolder  # noqa: E402
 
 GOAL = 1.3
 CACHE = Path(__file__).resolve().parent / "_data" / "report-10y-50m"

@@ -36,8 +36,8 @@ os.environ.setdefault("MEDIATOOL_NOW", "2026-12-07T10:00:00+01:00")
 
 import yaml  # noqa: E402
 
-from mediatool.folder import DataFolder  # noqa: E402
-from mediatool.scaffold import create_data_folder  # noqa: E402
+from mediatool.store.folder import DataFolder  # noqa: E402
+from mediatool.store.scaffold import create_data_folder  # noqa: E402
 
 DATA = HERE / "_data"
 HELP_GOAL = 1.5

@@ -26,8 +26,8 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mediatool.catalogue import load_catalogue  # noqa: E402
-from mediatool.model import (  # noqa: E402
+from mediatool.core.catalogue import load_catalogue  # noqa: E402
+from mediatool.core.model import (  # noqa: E402
     AppointmentAttended,
     AppointmentBooked,
     AppointmentCancelled,
@@ -37,10 +37,10 @@ from mediatool.model import (  # noqa: E402
     PathClosed,
     PathOpened,
 )
-from mediatool.period import Month  # noqa: E402
-from mediatool.scaffold import create_data_folder  # noqa: E402
-from mediatool.store import event_to_document, read_catalogue_files  # noqa: E402
-from mediatool.yamlio import dump_document  # noqa: E402
+from mediatool.core.period import Month  # noqa: E402
+from mediatool.store.records import event_to_document, read_catalogue_files  # noqa: E402
+from mediatool.store.scaffold import create_data_folder  # noqa: E402
+from mediatool.store.yamltext import dump_document  # noqa: E402
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi")
 SITES = 10

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from mediatool.booking import BookingRequest, book, cancel, link_call, next_free_slots
-from mediatool.errors import InvalidInput, RuleRefusal
-from mediatool.folder import DataFolder
-from mediatool.period import Month
-from mediatool.store import Store
+from mediatool.core.errors import InvalidInput, RuleRefusal
+from mediatool.core.period import Month
+from mediatool.services.booking import BookingRequest, book, cancel, link_call, next_free_slots
+from mediatool.store.folder import DataFolder
+from mediatool.store.records import Store
 from tests.conftest import TEAM, write_folder
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -16,9 +16,9 @@ import caldav
 import icalendar
 import pytest
 
-from mediatool.model import AppointmentAttended, AppointmentBooked, AppointmentCancelled
-from mediatool.period import Month
-from mediatool.store import Store
+from mediatool.core.model import AppointmentAttended, AppointmentBooked, AppointmentCancelled
+from mediatool.core.period import Month
+from mediatool.store.records import Store
 
 PARIS = ZoneInfo("Europe/Paris")
 DECEMBER = Month(2026, 12)

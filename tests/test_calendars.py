@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from filelock import FileLock
 
-from mediatool import calendars
-from mediatool.errors import OperationalError
-from mediatool.folder import DataFolder
-from mediatool.model import AppointmentBooked
-from mediatool.period import Month
-from mediatool.store import Store
+from mediatool.core.errors import OperationalError
+from mediatool.core.model import AppointmentBooked
+from mediatool.core.period import Month
+from mediatool.services import calendars
+from mediatool.store.folder import DataFolder
+from mediatool.store.records import Store
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = dt.datetime(2026, 12, 7, 10, 0, tzinfo=PARIS)

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mediatool.catalogue import load_catalogue
-from mediatool.checks import FolderSnapshot, check_schedule
-from mediatool.model import AppointmentBooked, AppointmentCancelled, Record
+from mediatool.core.catalogue import load_catalogue
+from mediatool.core.checks import FolderSnapshot, check_schedule
+from mediatool.core.model import AppointmentBooked, AppointmentCancelled, Record
 from tests.conftest import FILES
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -70,7 +70,7 @@ def test_future_appointment_no_longer_possible_is_a_warning():
 # ---- privacy: anonymous calls, owner-only files, leftovers after a purge ----
 
 def call(note: str | None = None, query: str | None = None) -> Record:
-    from mediatool.model import CallRecorded
+    from mediatool.core.model import CallRecorded
 
     return Record(CallRecorded(id="C-AAAAA1", event="call",
                                at=dt.datetime(2026, 12, 1, 10, tzinfo=PARIS), by="camille",
@@ -79,7 +79,7 @@ def call(note: str | None = None, query: str | None = None) -> Record:
 
 
 def privacy_problems(records=(), modes=()):
-    from mediatool.checks import (
+    from mediatool.core.checks import (
         check_anonymised_records_hold_no_personal_data,
         check_calls_are_anonymous,
         check_private_permissions,
@@ -127,8 +127,8 @@ def test_files_readable_by_others_are_warned():
 
 
 def test_check_repair_makes_records_owner_only(run, folder):
-    from mediatool.period import Month
-    from mediatool.store import Store
+    from mediatool.core.period import Month
+    from mediatool.store.records import Store
 
     store = Store(folder)
     store.append("calls", Month(2026, 12), call().event)
@@ -145,7 +145,7 @@ def test_check_repair_makes_records_owner_only(run, folder):
 
 
 def test_git_sharing_problems_are_warned():
-    from mediatool.checks import check_git_merge_driver
+    from mediatool.core.checks import check_git_merge_driver
 
     def found(**extra):
         snapshot = FolderSnapshot(CATALOGUE, {}, dt.datetime(2026, 12, 7, tzinfo=PARIS), extra)
@@ -157,7 +157,7 @@ def test_git_sharing_problems_are_warned():
 
 
 def test_records_merged_by_union_reads_gitattributes(tmp_path):
-    from mediatool.sharing import records_merged_by_union
+    from mediatool.host.git import records_merged_by_union
 
     assert not records_merged_by_union(tmp_path)
     (tmp_path / ".gitattributes").write_text("records/**/*.yaml merge=union\n")

@@ -7,9 +7,9 @@ import pytest
 import yaml
 from conftest import TEAM, write_folder
 
-from mediatool.model import CallLinked
-from mediatool.period import Month
-from mediatool.store import Store
+from mediatool.core.model import CallLinked
+from mediatool.core.period import Month
+from mediatool.store.records import Store
 
 TUESDAY_IN_SHIFT = "2026-12-08T10:30:00+01:00"
 

@@ -12,9 +12,9 @@ import icalendar
 import pytest
 import recurring_ical_events
 
-from mediatool.model import AppointmentBooked, AppointmentCancelled
-from mediatool.period import Month
-from mediatool.store import Store
+from mediatool.core.model import AppointmentBooked, AppointmentCancelled
+from mediatool.core.period import Month
+from mediatool.store.records import Store
 
 PARIS = ZoneInfo("Europe/Paris")
 DECEMBER = Month(2026, 12)

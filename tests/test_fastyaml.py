@@ -6,8 +6,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mediatool.fastyaml import load_records
-from mediatool.yamlio import dump_document
+from mediatool.store._fastyaml import load_records
+from mediatool.store.yamltext import dump_document
 
 keys = st.one_of(st.from_regex(r"[a-z_][a-z0-9_]{0,12}", fullmatch=True),
                 st.sampled_from(["on", "off", "yes", "no", "null", "true", "y", "n"]))

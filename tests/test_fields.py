@@ -5,11 +5,11 @@ import json
 import jsonschema
 import pytest
 
-from mediatool.catalogue import FILE_MODELS, schemas
-from mediatool.fields import INVALID, Context, build, to_plain
-from mediatool.model import Team
-from mediatool.paths import default_catalogue
-from mediatool.yamlio import load_positioned
+from mediatool.core.catalogue import FILE_MODELS, schemas
+from mediatool.core.fields import INVALID, Context, build, to_plain
+from mediatool.core.model import Team
+from mediatool.host.environment import default_catalogue
+from mediatool.store.yamltext import load_positioned
 
 
 def _ctx():

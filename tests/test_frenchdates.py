@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mediatool.errors import InvalidInput
-from mediatool.frenchdates import (
+from mediatool.core.errors import InvalidInput
+from mediatool.core.frenchdates import (
     format_date,
     format_datetime,
     format_short,

@@ -1,7 +1,7 @@
 """Document-level three-way merge of record files (the git merge driver)."""
 
-from mediatool.gitmerge import merge_record_streams
-from mediatool.yamlio import dump_document, load_documents
+from mediatool.store.merge import merge_record_streams
+from mediatool.store.yamltext import dump_document, load_documents
 
 
 def doc(ident: str, event: str = "booked", **fields: object) -> str:

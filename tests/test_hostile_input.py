@@ -29,8 +29,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mediatool.cli import cli
-from mediatool.store import event_to_document
-from mediatool.yamlio import MAX_DEPTH, YamlSyntaxError, dump_document, load_documents
+from mediatool.store.records import event_to_document
+from mediatool.store.yamltext import MAX_DEPTH, YamlSyntaxError, dump_document, load_documents
 
 REPO = Path(__file__).resolve().parent.parent
 # HOSTILE_EXAMPLES=500 HOSTILE_EXPLORE=1 for a deeper, randomly seeded run.
@@ -175,7 +175,7 @@ def test_mangled_catalogue_files_never_crash_a_command(name: str, data: st.DataO
 
 
 def _valid_records() -> dict[str, list[dict[str, Any]]]:
-    from mediatool.model import (
+    from mediatool.core.model import (
         AppointmentBooked,
         AppointmentCancelled,
         CallRecorded,

@@ -13,16 +13,16 @@ from conftest import FILES
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mediatool import ics
-from mediatool.catalogue import load_catalogue
-from mediatool.model import (
+from mediatool.core.catalogue import load_catalogue
+from mediatool.core.model import (
     AppointmentAttended,
     AppointmentBooked,
     AppointmentCancelled,
     PathOpened,
     Record,
 )
-from mediatool.state import fold_appointments, fold_paths
+from mediatool.core.state import fold_appointments, fold_paths
+from mediatool.formats import ics
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = dt.datetime(2026, 12, 7, 10, 0, tzinfo=PARIS)

@@ -1,6 +1,6 @@
 import re
 
-from mediatool.ids import CROCKFORD, new_id, normalise_id
+from mediatool.core.ids import CROCKFORD, new_id, normalise_id
 
 
 def test_ids_are_readable_over_the_phone():

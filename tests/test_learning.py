@@ -3,8 +3,8 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from mediatool.learning import path_progress
-from mediatool.state import Appointment, LearningPath
+from mediatool.core.learning import path_progress
+from mediatool.core.state import Appointment, LearningPath
 
 PARIS = ZoneInfo("Europe/Paris")
 OPENED = dt.datetime(2026, 11, 2, 10, 0, tzinfo=PARIS)

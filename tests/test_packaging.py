@@ -33,7 +33,7 @@ def test_installed_wheel_inits_from_its_own_catalogue(wheel, tmp_path):
                     str(target), str(wheel)], check=True, timeout=300)
     env = {**os.environ, "PYTHONPATH": str(target)}
     env.pop("MEDIATOOL_DATA", None)
-    code = ("import mediatool.paths as p; print(p.default_catalogue())")
+    code = ("import mediatool.host.environment as p; print(p.default_catalogue())")
     where = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
                            capture_output=True, text=True, check=True).stdout.strip()
     assert where.startswith(str(target))

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mediatool.model import (
+from mediatool.core.model import (
     AppointmentAttended,
     AppointmentBooked,
     AppointmentCancelled,
@@ -18,9 +18,9 @@ from mediatool.model import (
     PathClosed,
     PathOpened,
 )
-from mediatool.period import Month
-from mediatool.state import ANONYMOUS, fold_appointments, fold_paths
-from mediatool.store import Store
+from mediatool.core.period import Month
+from mediatool.core.state import ANONYMOUS, fold_appointments, fold_paths
+from mediatool.store.records import Store
 
 PARIS = ZoneInfo("Europe/Paris")
 OCT_2025, NOV_2026 = Month(2025, 10), Month(2026, 11)

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mediatool.catalogue import load_catalogue
-from mediatool.model import (
+from mediatool.core.catalogue import load_catalogue
+from mediatool.core.model import (
     DropinSession,
     Mediator,
     Organisation,
@@ -16,8 +16,8 @@ from mediatool.model import (
     Team,
     WeeklySlot,
 )
-from mediatool.paths import default_catalogue
-from mediatool.recap import (
+from mediatool.core.triage import DropinOccurrence, next_dropins
+from mediatool.formats.recap import (
     SMS_LIMIT,
     BookedAppointment,
     RecapInput,
@@ -25,8 +25,8 @@ from mediatool.recap import (
     day_label,
     hour,
 )
-from mediatool.store import read_catalogue_files
-from mediatool.triage import DropinOccurrence, next_dropins
+from mediatool.host.environment import default_catalogue
+from mediatool.store.records import read_catalogue_files
 
 PARIS = ZoneInfo("Europe/Paris")
 CENTRE = Site("centre", "Espace du Centre", "1 place de l'Exemple")

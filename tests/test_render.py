@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from test_report import HISTORY, NOVEMBER, NOW, catalogue, november
 
-from mediatool import render
-from mediatool.report import build_report, detail_rows
+from mediatool.core.report import build_report, detail_rows
+from mediatool.formats import report as render
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import FILES
 
-from mediatool.catalogue import load_catalogue
-from mediatool.period import Month
-from mediatool.report import History, Period, build_report, detail_rows, duration_buckets
-from mediatool.store import parse_documents
-from mediatool.yamlio import load_documents
+from mediatool.core.catalogue import load_catalogue
+from mediatool.core.period import Month
+from mediatool.core.report import History, Period, build_report, detail_rows, duration_buckets
+from mediatool.store.records import parse_documents
+from mediatool.store.yamltext import load_documents
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=PARIS)  # a Thursday, after A-000003 ended

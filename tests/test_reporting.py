@@ -5,11 +5,11 @@ import re
 import pytest
 from test_report import HISTORY, NOVEMBER, NOW, catalogue, november
 
-from mediatool.errors import DataProblems, InvalidInput
-from mediatool.period import Month
-from mediatool.report import Period, build_report
-from mediatool.reporting import canonical_tally_totals, read_period, resolve_period
-from mediatool.store import Store
+from mediatool.core.errors import DataProblems, InvalidInput
+from mediatool.core.period import Month
+from mediatool.core.report import Period, build_report
+from mediatool.services.report import canonical_tally_totals, read_period, resolve_period
+from mediatool.store.records import Store
 
 
 def _month_of(event):

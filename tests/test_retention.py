@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mediatool.model import (
+from mediatool.core.model import (
     Anonymised,
     AppointmentBooked,
     AppointmentCancelled,
@@ -13,8 +13,8 @@ from mediatool.model import (
     PathOpened,
     Record,
 )
-from mediatool.period import Month
-from mediatool.retention import (
+from mediatool.core.period import Month
+from mediatool.core.retention import (
     file_of,
     holds_personal_data,
     leftover_personal_data,
@@ -22,7 +22,7 @@ from mediatool.retention import (
     retention_cutoff,
     scrub_document,
 )
-from mediatool.state import ANONYMOUS, fold_appointments, fold_paths
+from mediatool.core.state import ANONYMOUS, fold_appointments, fold_paths
 
 PARIS = ZoneInfo("Europe/Paris")
 

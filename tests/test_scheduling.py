@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mediatool.model import Caps, DateRange, Mediator, Team, WeeklySlot
-from mediatool.scheduling import (
+from mediatool.core.model import Caps, DateRange, Mediator, Team, WeeklySlot
+from mediatool.core.scheduling import (
     cap_breaches,
     free_slots,
     half_days_of,
@@ -14,7 +14,7 @@ from mediatool.scheduling import (
     refusal,
     week_usage,
 )
-from mediatool.state import Appointment
+from mediatool.core.state import Appointment
 
 PARIS = ZoneInfo("Europe/Paris")
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi")

@@ -104,8 +104,8 @@ def test_a_purge_on_one_clone_merges_with_new_events_from_the_other(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from test_privacy import OCT_2025, write_history
 
-    from mediatool.model import AppointmentNoShow
-    from mediatool.store import Store
+    from mediatool.core.model import AppointmentNoShow
+    from mediatool.store.records import Store
 
     centre, nord = two_sites(tmp_path, monkeypatch, write_history)
 

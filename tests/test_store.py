@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mediatool.errors import DataProblems
-from mediatool.model import AppointmentBooked, DropinTally
-from mediatool.period import Month
-from mediatool.store import Store, write_atomic
+from mediatool.core.errors import DataProblems
+from mediatool.core.model import AppointmentBooked, DropinTally
+from mediatool.core.period import Month
+from mediatool.store.records import Store, write_atomic
 
 PARIS = ZoneInfo("Europe/Paris")
 NOV = Month(2026, 11)
@@ -159,7 +159,7 @@ def test_a_record_with_a_key_written_twice_is_an_error_at_that_line(tmp_path):
 def test_unlocked_reads_leave_out_a_record_still_being_appended(tmp_path):
     import re as regex
 
-    from mediatool.store import complete_prefix
+    from mediatool.store.records import complete_prefix
 
     store = Store(tmp_path)
     month = Month(2026, 9)

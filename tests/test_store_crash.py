@@ -27,10 +27,10 @@ from click.testing import CliRunner
 from conftest import NOW, write_folder
 
 from mediatool.cli import cli
-from mediatool.errors import DataProblems
-from mediatool.model import DropinTally
-from mediatool.period import Month
-from mediatool.store import Store
+from mediatool.core.errors import DataProblems
+from mediatool.core.model import DropinTally
+from mediatool.core.period import Month
+from mediatool.store.records import Store
 
 REPO = Path(__file__).resolve().parent.parent
 MONTHS = (Month(2026, 9), Month(2026, 10), Month(2026, 11))

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mediatool.model import (
+from mediatool.core.model import (
     DateRange,
     DropinSession,
     Mediator,
@@ -18,7 +18,7 @@ from mediatool.model import (
     Triage,
     WeeklySlot,
 )
-from mediatool.triage import next_dropins, phone_shift, recommend
+from mediatool.core.triage import next_dropins, phone_shift, recommend
 
 PARIS = ZoneInfo("Europe/Paris")
 

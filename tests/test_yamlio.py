@@ -1,6 +1,6 @@
 import pytest
 
-from mediatool.yamlio import (
+from mediatool.store.yamltext import (
     YamlSyntaxError,
     dump_document,
     ends_complete,
@@ -101,7 +101,7 @@ def test_split_documents_matches_its_line_by_line_definition():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from mediatool.yamlio import split_documents
+    from mediatool.store.yamltext import split_documents
 
     pieces = st.sampled_from(["---\n", "--- \n", "---\r\n", "--- x\n", "----\n", " ---\n",
                               "a: 1\n", "...\n", "\n", "  \n", "b: '---'\n", "---"])
@@ -118,7 +118,7 @@ def test_split_documents_matches_its_line_by_line_definition():
 def test_record_loader_builds_what_the_safe_loader_builds():
     import yaml
 
-    from mediatool.yamlio import SafeLoader, load_all_records
+    from mediatool.store.yamltext import SafeLoader, load_all_records
 
     text = """\
 ---
@@ -213,7 +213,7 @@ def parser(request, monkeypatch):
     """Both PyYAML parsers: which one a user gets depends on how PyYAML was built."""
     import yaml
 
-    from mediatool import yamlio
+    from mediatool.store import yamltext as yamlio
     if request.param == "python":
         monkeypatch.setattr(yamlio, "SafeLoader", yaml.SafeLoader)
     elif not hasattr(yaml, "CSafeLoader"):
@@ -243,7 +243,7 @@ def test_invalid_utf8_is_french_with_its_line():
 
 
 def test_an_unknown_parser_message_keeps_a_french_lead_and_the_original():
-    from mediatool.yamlio import translate
+    from mediatool.store.yamltext import translate
     text = translate("found something no one has seen before")
     assert text.startswith("YAML illisible : vérifiez")
     assert "(message d'origine : found something no one has seen before)" in text
@@ -252,7 +252,7 @@ def test_an_unknown_parser_message_keeps_a_french_lead_and_the_original():
 def test_libyaml_own_nesting_limit_is_french():
     import yaml
 
-    from mediatool.yamlio import _syntax_error
+    from mediatool.store.yamltext import _syntax_error
     loader = getattr(yaml, "CSafeLoader", None)
     if loader is None:
         pytest.skip("PyYAML built without libyaml")

@@ -9,7 +9,7 @@ import click
 
 from mediatool import __version__
 from mediatool.cli.common import Settings
-from mediatool.errors import EXIT_FAILURE, EXIT_INVALID, MediatoolError
+from mediatool.core.errors import EXIT_FAILURE, EXIT_INVALID, MediatoolError
 
 HELP_NAMES = ["-h", "--help"]
 CONTEXT = {"help_option_names": HELP_NAMES, "max_content_width": 100}

@@ -10,9 +10,9 @@ import click
 from mediatool.cli.common import folder, format_option, print_json, print_table
 
 if TYPE_CHECKING:
-    from mediatool.folder import DataFolder
-    from mediatool.learning import PathProgress
-    from mediatool.state import Appointment
+    from mediatool.core.learning import PathProgress
+    from mediatool.core.state import Appointment
+    from mediatool.store.folder import DataFolder
 
 KIND_CHOICE = click.Choice(["demarche", "usage"])
 
@@ -41,9 +41,9 @@ def _subject(data: DataFolder, appointment: Appointment) -> str:
 def appointment_json(data: DataFolder, appointment: Appointment,
                      now: dt.datetime) -> dict[str, Any]:
     """An appointment for `--format json`: stored values plus what a reader needs."""
-    from mediatool.frenchdates import format_datetime
-    from mediatool.scheduling import local
-    from mediatool.state import RDV_SERVICE_PUBLIC_STATUS, STATUS_LABELS
+    from mediatool.core.frenchdates import format_datetime
+    from mediatool.core.scheduling import local
+    from mediatool.core.state import RDV_SERVICE_PUBLIC_STATUS, STATUS_LABELS
 
     team = data.catalogue.team
     site = team.site(appointment.site)
@@ -74,9 +74,9 @@ def appointment_json(data: DataFolder, appointment: Appointment,
 
 def _recap_lines(data: DataFolder, appointment: Appointment) -> list[str]:
     """What to read to the caller: when, with whom, where, what to bring."""
-    from mediatool.booking import place_label
-    from mediatool.frenchdates import format_datetime
-    from mediatool.scheduling import local
+    from mediatool.core.frenchdates import format_datetime
+    from mediatool.core.scheduling import local
+    from mediatool.services.booking import place_label
 
     team = data.catalogue.team
     lines = [f"Quand : {format_datetime(local(team, appointment.start))} "
@@ -98,8 +98,8 @@ def _recap_lines(data: DataFolder, appointment: Appointment) -> list[str]:
 
 
 def _slot_rows(data: DataFolder, slots: list[Any]) -> list[tuple[Any, ...]]:
-    from mediatool.frenchdates import format_datetime
-    from mediatool.scheduling import local
+    from mediatool.core.frenchdates import format_datetime
+    from mediatool.core.scheduling import local
 
     team = data.catalogue.team
     return [(rank, format_datetime(local(team, s.start)), f"{local(team, s.end):%H:%M}",
@@ -130,10 +130,10 @@ def slots_command(mediator: str | None, kind: str, procedure: str | None,
 
     Exemple : mediatool slots --mediator camille --procedure caf-prime-activite
     """
-    from mediatool.booking import default_duration, next_free_slots
-    from mediatool.frenchdates import parse_date
-    from mediatool.lookup import procedure_by_id
-    from mediatool.scheduling import at_local
+    from mediatool.core.frenchdates import parse_date
+    from mediatool.core.lookup import procedure_by_id
+    from mediatool.core.scheduling import at_local
+    from mediatool.services.booking import default_duration, next_free_slots
 
     data = folder()
     now = data.now()
@@ -190,9 +190,9 @@ def book_command(mediator: str | None, kind: str | None, procedure: str | None,
 
     Exemple : mediatool book --mediator camille --procedure caf-prime-activite --first-free --person "Nadia B."
     """
-    from mediatool import booking, learning_paths
-    from mediatool.errors import InvalidInput
-    from mediatool.frenchdates import parse_datetime
+    from mediatool.core.errors import InvalidInput
+    from mediatool.core.frenchdates import parse_datetime
+    from mediatool.services import booking, learning_paths
 
     data = folder()
     now = data.now()
@@ -240,13 +240,13 @@ def agenda_command(mediator: str | None, day: str | None, week: str | None, fmt:
 
     Exemple : mediatool agenda --mediator camille --week 2026-12-08
     """
-    from mediatool.booking import appointments_between
-    from mediatool.days import week_bounds
-    from mediatool.errors import InvalidInput
-    from mediatool.frenchdates import format_date, parse_date
-    from mediatool.lookup import mediator_by_id
-    from mediatool.scheduling import local, week_usage
-    from mediatool.state import STATUS_LABELS
+    from mediatool.core.days import week_bounds
+    from mediatool.core.errors import InvalidInput
+    from mediatool.core.frenchdates import format_date, parse_date
+    from mediatool.core.lookup import mediator_by_id
+    from mediatool.core.scheduling import local, week_usage
+    from mediatool.core.state import STATUS_LABELS
+    from mediatool.services.booking import appointments_between
 
     data = folder()
     now = data.now()
@@ -310,9 +310,9 @@ def cancel_command(appointment_id: str, reason: str | None, by_person: bool, by:
 
     Exemple : mediatool cancel A-7K3QX2 --reason "empêchement" --by-person
     """
-    from mediatool.booking import cancel
-    from mediatool.frenchdates import format_datetime
-    from mediatool.scheduling import local
+    from mediatool.core.frenchdates import format_datetime
+    from mediatool.core.scheduling import local
+    from mediatool.services.booking import cancel
 
     data = folder()
     now = data.now()
@@ -339,7 +339,7 @@ def attended_command(appointment_id: str, skills: tuple[str, ...], note: str | N
 
     Exemple : mediatool attended A-7K3QX2 --skills 1.1,3.2
     """
-    from mediatool.booking import mark_attended
+    from mediatool.services.booking import mark_attended
 
     data = folder()
     now = data.now()
@@ -365,7 +365,7 @@ def no_show_command(appointment_id: str, by: str | None, fmt: str) -> None:
 
     Exemple : mediatool no-show A-7K3QX2
     """
-    from mediatool.booking import mark_no_show
+    from mediatool.services.booking import mark_no_show
 
     data = folder()
     now = data.now()
@@ -400,7 +400,7 @@ def _skill_labels(data: DataFolder, ids: tuple[str, ...]) -> str:
 
 
 def _echo_path_progress(data: DataFolder, path_id: str, now: dt.datetime) -> None:
-    from mediatool.learning_paths import path_status
+    from mediatool.services.learning_paths import path_status
 
     progress = path_status(data, path_id, now)
     click.echo(f"Parcours {path_id} : {progress.done} séance(s) faite(s), {progress.booked} "
@@ -429,8 +429,8 @@ def path_open_command(person: str, mediator: str, skills: tuple[str, ...], sessi
 
     Exemple : mediatool path open --person "Odette R." --mediator lea --skills 1.1,mail-creer --sessions 4
     """
-    from mediatool.learning import path_progress
-    from mediatool.learning_paths import open_path
+    from mediatool.core.learning import path_progress
+    from mediatool.services.learning_paths import open_path
 
     data = folder()
     now = data.now()
@@ -453,10 +453,10 @@ def path_show_command(path_id: str, fmt: str) -> None:
 
     Exemple : mediatool path show P-7K3QX2
     """
-    from mediatool.frenchdates import format_date
-    from mediatool.learning_paths import path_status
-    from mediatool.scheduling import local
-    from mediatool.state import STATUS_LABELS
+    from mediatool.core.frenchdates import format_date
+    from mediatool.core.scheduling import local
+    from mediatool.core.state import STATUS_LABELS
+    from mediatool.services.learning_paths import path_status
 
     data = folder()
     now = data.now()
@@ -492,7 +492,7 @@ def path_list_command(only_open: bool, fmt: str) -> None:
 
     Exemple : mediatool path list --open
     """
-    from mediatool.learning_paths import list_paths
+    from mediatool.services.learning_paths import list_paths
 
     data = folder()
     now = data.now()
@@ -517,9 +517,9 @@ def path_close_command(path_id: str, reason: str | None, by: str | None, fmt: st
 
     Exemple : mediatool path close P-7K3QX2 --reason "parcours terminé"
     """
-    from mediatool.frenchdates import format_datetime
-    from mediatool.learning_paths import close_path, path_status
-    from mediatool.scheduling import local
+    from mediatool.core.frenchdates import format_datetime
+    from mediatool.core.scheduling import local
+    from mediatool.services.learning_paths import close_path, path_status
 
     data = folder()
     now = data.now()

@@ -58,7 +58,7 @@ def call_command(ctx: click.Context, procedure_id: str | None, query: str | None
     """
     scripted = any(ctx.get_parameter_source(name) == ParameterSource.COMMANDLINE
                    for name in ctx.params if name not in INTERACTIVE_OPTIONS)
-    from mediatool.errors import InvalidInput
+    from mediatool.core.errors import InvalidInput
 
     if not scripted:
         from mediatool.cli.common import stdin_is_terminal
@@ -70,7 +70,7 @@ def call_command(ctx: click.Context, procedure_id: str | None, query: str | None
 
         run_interactive(folder(), mediator)
         return
-    from mediatool.calls import BookingWish, CallDraft, take_call
+    from mediatool.services.calls import BookingWish, CallDraft, take_call
 
     wish = None
     if book_first_free or book_with:
@@ -88,7 +88,7 @@ def call_command(ctx: click.Context, procedure_id: str | None, query: str | None
     if recap_only:
         click.echo(result.recap)
     elif fmt == "json":
-        from mediatool.store import event_to_document
+        from mediatool.store.records import event_to_document
 
         print_json({"call": event_to_document(result.event),
                     "recommendation": result.recommendation.to_plain()
@@ -111,15 +111,15 @@ def calls_command(day: str | None, month: str | None, fmt: str) -> None:
 
     Exemple : mediatool calls --month 2026-11
     """
-    from mediatool.calls import list_calls
-    from mediatool.errors import InvalidInput
-    from mediatool.period import Month
+    from mediatool.core.errors import InvalidInput
+    from mediatool.core.period import Month
+    from mediatool.services.calls import list_calls
 
     if day and month:
         raise InvalidInput("--day et --month ne vont pas ensemble", "choisissez l'un des deux")
     data = folder()
     if day:
-        from mediatool.frenchdates import parse_date
+        from mediatool.core.frenchdates import parse_date
 
         first = last = parse_date(day, "jour", today=data.now().date())
     else:
@@ -131,11 +131,11 @@ def calls_command(day: str | None, month: str | None, fmt: str) -> None:
         first, last = chosen.first_day, chosen.last_day
     found = list_calls(data, first, last)
     if fmt == "json":
-        from mediatool.store import event_to_document
+        from mediatool.store.records import event_to_document
 
         print_json([event_to_document(c) for c in found])
         return
-    from mediatool.triage import OUTCOME_LABELS
+    from mediatool.core.triage import OUTCOME_LABELS
 
     rows = []
     for c in found:

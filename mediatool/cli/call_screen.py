@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
-    from mediatool.calls import CallResult
-    from mediatool.folder import DataFolder
-    from mediatool.model import Organisation, Procedure
+    from mediatool.core.model import Organisation, Procedure
+    from mediatool.services.calls import CallResult
+    from mediatool.store.folder import DataFolder
 
 OUTCOME_ORDER = ("dropin", "appointment", "redirect", "resolved", "other")
 MATCHES_SHOWN = 6
@@ -56,15 +56,15 @@ def run_interactive(data: DataFolder, mediator_id: str | None) -> None:
     """Drive one call from the first words to the recap."""
     with contextlib.suppress(ImportError):  # not on every platform
         import readline  # noqa: F401  (line editing and history for input())
-    from mediatool.calls import (
+    from mediatool.core.errors import RuleRefusal
+    from mediatool.core.triage import OUTCOME_LABELS, next_dropins, phone_shift
+    from mediatool.formats.fiche import fiche_lines
+    from mediatool.services.calls import (
         CallDraft,
         check_draft,
         recommendation_for,
         take_call,
     )
-    from mediatool.errors import RuleRefusal
-    from mediatool.render_fiche import fiche_lines
-    from mediatool.triage import OUTCOME_LABELS, next_dropins, phone_shift
 
     began = time.monotonic()
     catalogue = data.catalogue
@@ -73,7 +73,7 @@ def run_interactive(data: DataFolder, mediator_id: str | None) -> None:
     index = data.search_index
     index.search("caf")  # warms rapidfuzz so the first real search is as quick as the next
     next_dropins(team, opened)  # loads the public holidays now rather than mid-call
-    import mediatool.booking  # noqa: F401  (imported now so the free slots show at once)
+    import mediatool.services.booking  # noqa: F401  (imported now so the free slots show at once)
 
     shift = phone_shift(team, opened)
     click.secho(f"Appel — {team.service}", bold=True)
@@ -158,8 +158,8 @@ def _numbered(items: Sequence[str], start: int = 1) -> None:
 
 
 def _pick_mediator(catalogue: Any, wanted: str | None) -> str:
-    from mediatool.calls import choose_mediator
-    from mediatool.errors import InvalidInput
+    from mediatool.core.errors import InvalidInput
+    from mediatool.services.calls import choose_mediator
 
     mediators = catalogue.team.mediators
     if wanted or len(mediators) == 1:
@@ -200,8 +200,8 @@ def _pick_procedure(index: Any) -> tuple[Procedure | None, str | None]:
 
 
 def _pick_theme() -> str | None:
-    from mediatool.model import THEMES
-    from mediatool.render_fiche import THEME_LABELS
+    from mediatool.core.model import THEMES
+    from mediatool.formats.fiche import THEME_LABELS
 
     heading("Thème (pour les statistiques)")
     _numbered([THEME_LABELS[t] for t in THEMES])
@@ -230,8 +230,8 @@ def _pick_outcome(recommended: str | None, labels: dict[str, str]) -> str:
 
 
 def _pick_organisation(organisations: Mapping[str, Organisation], default: str | None) -> str:
-    from mediatool.render_fiche import organisation_contact
-    from mediatool.search import closest_ids, normalise
+    from mediatool.core.search import closest_ids, normalise
+    from mediatool.formats.fiche import organisation_contact
 
     if default and default in organisations:
         click.echo(f"Réorienter vers : {organisation_contact(organisations[default])}")
@@ -265,10 +265,10 @@ def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
 
     After a refusal, `previous` keeps the name and phone already given.
     """
-    from mediatool.calls import BookingWish, free_slots
+    from mediatool.services.calls import BookingWish, free_slots
 
     duration = recommendation.appointment_duration_min if recommendation else None
-    from mediatool.frenchdates import format_datetime
+    from mediatool.core.frenchdates import format_datetime
 
     slots = free_slots(data, duration, now)
     heading("Prochains créneaux libres")

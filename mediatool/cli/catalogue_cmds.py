@@ -16,7 +16,7 @@ from mediatool.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from mediatool.errors import Problem
+    from mediatool.core.errors import Problem
 
 
 @click.group("catalogue")
@@ -59,9 +59,9 @@ def show_command(procedure_id: str, fmt: str) -> None:
 
     Exemple : mediatool catalogue show caf-prime-activite
     """
-    from mediatool.fields import to_plain
-    from mediatool.lookup import procedure_by_id
-    from mediatool.render_fiche import fiche_lines
+    from mediatool.core.fields import to_plain
+    from mediatool.core.lookup import procedure_by_id
+    from mediatool.formats.fiche import fiche_lines
 
     catalogue = folder().catalogue
     procedure = procedure_by_id(catalogue, procedure_id)
@@ -88,7 +88,7 @@ def check_command(fmt: str) -> None:
 
 
 def _print_problems(problems: list[Problem], fmt: str) -> None:
-    from mediatool.fields import to_plain
+    from mediatool.core.fields import to_plain
 
     if fmt == "json":
         print_json([{**to_plain(p), "text": p.format()} for p in problems])
@@ -109,7 +109,7 @@ def schema_command(file: str | None) -> None:
 
     Exemple : mediatool catalogue schema team.yaml > team.schema.json
     """
-    from mediatool.catalogue import schemas
+    from mediatool.core.catalogue import schemas
 
     all_schemas = schemas()
     print_json(all_schemas[file] if file else all_schemas)

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from mediatool.errors import InvalidInput
+from mediatool.core.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from mediatool.errors import Problem
-    from mediatool.folder import DataFolder
+    from mediatool.core.errors import Problem
+    from mediatool.store.folder import DataFolder
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -29,7 +29,7 @@ class Settings:
 
     def folder(self) -> DataFolder:
         if self._folder is None:
-            from mediatool.folder import DataFolder
+            from mediatool.store.folder import DataFolder
 
             self._folder = DataFolder.find(self.data)
         return self._folder
@@ -85,7 +85,7 @@ def stdin_is_terminal() -> bool:
 
 def problem_lines(problems: Sequence[Problem], root: Path | None) -> list[str]:
     """Each problem as `file:line: message — fix`, followed by the offending line."""
-    from mediatool.store import source_line
+    from mediatool.store.records import source_line
 
     lines = []
     for problem in problems:

@@ -34,11 +34,11 @@ def export_ics_command(out: Path, private: bool, verbose: bool, caldav_url: str 
 
     Exemple : mediatool export-ics --out /var/www/calendriers
     """
-    from mediatool import calendars
+    from mediatool.services import calendars
 
     password = None
     if caldav_url:
-        from mediatool import caldav_push
+        from mediatool.host import caldav as caldav_push
 
         password = caldav_push.read_password(password_file, user)
     elif user or password_file:

@@ -27,7 +27,7 @@ def purge_command(before: dt.date | None, retention: bool, dry_run: bool, fmt: s
 
     Exemple : mediatool purge --retention --dry-run
     """
-    from mediatool.privacy import cutoff_from_retention, purge
+    from mediatool.services.privacy import cutoff_from_retention, purge
 
     if (before is None) == (not retention):
         raise click.UsageError("indiquez soit --before DATE, soit --retention")

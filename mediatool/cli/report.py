@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from mediatool.cli.common import folder, format_option, iso_date, print_json, print_table
-from mediatool.errors import InvalidInput
+from mediatool.core.errors import InvalidInput
 
 REPORT_FORMATS = ("table", "markdown", "csv", "json", "html")
 
@@ -39,9 +39,9 @@ def report_command(month: str | None, first: dt.date | None, last: dt.date | Non
 
     Exemple : mediatool report --month 2026-11 --format html --out rapport-2026-11.html
     """
-    from mediatool import render
-    from mediatool.report import detail_rows
-    from mediatool.reporting import make_report, resolve_period
+    from mediatool.core.report import detail_rows
+    from mediatool.formats import report as render
+    from mediatool.services.report import make_report, resolve_period
 
     data = folder()
     now = data.now()
@@ -58,12 +58,12 @@ def report_command(month: str | None, first: dt.date | None, last: dt.date | Non
     if out is None:
         click.echo(text, nl=False)
         return
-    from mediatool.store import write_atomic
+    from mediatool.store.records import write_atomic
 
     try:
         write_atomic(out, text.encode("utf-8"))
     except OSError as exc:
-        from mediatool.errors import OperationalError
+        from mediatool.core.errors import OperationalError
 
         raise OperationalError(f"écriture impossible de {out} : {exc.strerror}",
                                "vérifiez le dossier et les droits") from None
@@ -86,8 +86,8 @@ def dropin_command(site: str, day: dt.date | None, seen: int, refused: int, note
 
     Exemple : mediatool dropin --site centre --seen 9 --refused 4
     """
-    from mediatool.fields import to_plain
-    from mediatool.reporting import record_dropin
+    from mediatool.core.fields import to_plain
+    from mediatool.services.report import record_dropin
 
     data = folder()
     now = data.now()
@@ -110,11 +110,11 @@ def dropins_command(month: str | None, fmt: str) -> None:
 
     Exemple : mediatool dropins --month 2026-11
     """
-    from mediatool.fields import to_plain
-    from mediatool.period import Month
-    from mediatool.render import percent
-    from mediatool.report import rate
-    from mediatool.reporting import list_dropins
+    from mediatool.core.fields import to_plain
+    from mediatool.core.period import Month
+    from mediatool.core.report import rate
+    from mediatool.formats.report import percent
+    from mediatool.services.report import list_dropins
 
     data = folder()
     if month is None:

@@ -18,7 +18,7 @@ def init_command(directory: Path, demo: bool) -> None:
 
     Exemple : mediatool init ~/mediation && cd ~/mediation && mediatool check
     """
-    from mediatool.services import initialise
+    from mediatool.services.setup import initialise
 
     summary = initialise(directory, demo)
     click.echo(f"Dossier créé : {directory}")
@@ -42,8 +42,8 @@ def check_command(repair: bool, quiet: bool, fmt: str) -> None:
 
     Exemple : mediatool check
     """
-    from mediatool.fields import to_plain
-    from mediatool.services import check_folder
+    from mediatool.core.fields import to_plain
+    from mediatool.services.setup import check_folder
 
     result = check_folder(folder(), repair=repair)
     if fmt == "json":
@@ -80,13 +80,13 @@ def demo_command(directory: Path | None) -> None:
     import tempfile
 
     from mediatool.cli.demo_script import DEMO_STEPS
-    from mediatool.services import initialise
+    from mediatool.services.setup import initialise
 
     if directory is None:
         directory = Path(tempfile.mkdtemp(prefix="mediatool-demo-"))
     click.secho(f"== Création d'un dossier de démonstration : {directory}", bold=True)
     click.echo(f"Activité fictive : {initialise(directory, demo=True)}")
-    from mediatool.folder import DataFolder
+    from mediatool.store.folder import DataFolder
 
     today = DataFolder(directory.resolve()).now().date().isoformat()
     for title, step_args in DEMO_STEPS:

@@ -1,0 +1,223 @@
+"""Load and check the catalogue and the team (pure: takes bytes, returns values)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mediatool.core.errors import Problem
+from mediatool.core.fields import INVALID, Context, build, schema_for
+from mediatool.core.model import (
+    DateRange,
+    Organisation,
+    OrganisationsFile,
+    Procedure,
+    ProceduresFile,
+    Skill,
+    SkillsFile,
+    Team,
+    WeeklySlot,
+)
+from mediatool.store.yamltext import YamlSyntaxError, load_positioned
+
+FILE_MODELS: dict[str, type] = {
+    "procedures.yaml": ProceduresFile,
+    "organisations.yaml": OrganisationsFile,
+    "skills.yaml": SkillsFile,
+    "team.yaml": Team,
+}
+REVIEW_MAX_AGE = dt.timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything in `catalogue/`: procedures, organisations, skills, team."""
+
+    procedures: Mapping[str, Procedure]
+    organisations: Mapping[str, Organisation]
+    skills: Mapping[str, Skill]
+    team: Team
+
+    def organisation_of(self, procedure: Procedure) -> Organisation | None:
+        return self.organisations.get(procedure.organisation)
+
+
+def schemas() -> dict[str, dict[str, Any]]:
+    """JSON Schema of each catalogue file, generated from the models."""
+    return {name: schema_for(model, f"catalogue/{name}") for name, model in FILE_MODELS.items()}
+
+
+def parse_file(name: str, data: bytes | None) -> tuple[Any, list[Problem]]:
+    """Parse and build one catalogue file; (value or None, problems)."""
+    source = f"catalogue/{name}"
+    if data is None:
+        return None, [Problem(source, None, "fichier manquant",
+                              "recréez-le avec « mediatool init » ou restaurez-le")]
+    try:
+        loaded = load_positioned(data)
+    except YamlSyntaxError as exc:
+        return None, [Problem(source, exc.line, exc.message, None, exc.column)]
+    if loaded.value is None:
+        return None, [Problem(source, 1, "fichier vide",
+                              "il doit contenir les données décrites par « mediatool catalogue "
+                              f"schema {name} »")]
+    ctx = Context(source, loaded.position, loaded.plain_scalars)
+    value = build(FILE_MODELS[name], loaded.value, (), ctx)
+    ctx_problems = ctx.problems
+    if value is INVALID:
+        return None, ctx_problems
+    return (value, loaded), ctx_problems
+
+
+def load_catalogue(files: Mapping[str, bytes | None], today: dt.date
+                   ) -> tuple[Catalogue | None, list[Problem]]:
+    """Build the catalogue from the raw files; every problem found is returned."""
+    problems: list[Problem] = []
+    built: dict[str, Any] = {}
+    for name in FILE_MODELS:
+        value, found = parse_file(name, files.get(name))
+        problems.extend(found)
+        if value is not None:
+            built[name] = value
+
+    def at(source: str, positions: Any, path: tuple[Any, ...], message: str,
+           hint: str | None = None, severity: str = "error") -> None:
+        line, column = positions.position(path)
+        problems.append(Problem(f"catalogue/{source}", line, message, hint, column, severity))
+
+    # Each check runs as soon as the files it needs are readable, so one run
+    # shows every problem even when another file is broken.
+    team = None
+    if "team.yaml" in built:
+        team, team_pos = built["team.yaml"]
+        _check_team(team, team_pos, at)
+    organisations = skills = procedures = None
+    if "organisations.yaml" in built:
+        organisations_file, organisations_pos = built["organisations.yaml"]
+        organisations = _unique(organisations_file.organisations, "organisations",
+                                organisations_pos, at)
+        _check_organisations(organisations_file, organisations_pos, at)
+    if "skills.yaml" in built:
+        skills_file, skills_pos = built["skills.yaml"]
+        skills = _unique(skills_file.skills, "skills", skills_pos, at)
+        for index, skill in enumerate(skills_file.skills):
+            if skill.pix and skill.pix not in skills:
+                at("skills.yaml", skills_pos, ("skills", index, "pix"),
+                   f"compétence Pix « {skill.pix} » inconnue")
+    if "procedures.yaml" in built:
+        procedures_file, procedures_pos = built["procedures.yaml"]
+        procedures = _unique(procedures_file.procedures, "procedures", procedures_pos, at)
+        _check_procedures(procedures_file, procedures_pos, organisations, skills, today, at)
+    if (any(p.is_error for p in problems) or team is None or organisations is None
+            or skills is None or procedures is None):
+        return None, problems
+    return Catalogue(procedures, organisations, skills, team), problems
+
+
+def _check_procedures(procedures_file: ProceduresFile, pos: Any,
+                      organisations: Mapping[str, Organisation] | None,
+                      skills: Mapping[str, Skill] | None, today: dt.date, at: Any) -> None:
+    keyword_sets: dict[frozenset[str], str] = {}
+    for index, proc in enumerate(procedures_file.procedures):
+        path = ("procedures", index)
+        if organisations is not None and proc.organisation not in organisations:
+            at("procedures.yaml", pos, (*path, "organisation"),
+               f"organisation « {proc.organisation} » inconnue",
+               "ajoutez-la dans organisations.yaml ou corrigez l'identifiant")
+        for j, skill_id in enumerate(proc.prerequisite_skills):
+            if skills is not None and skill_id not in skills:
+                at("procedures.yaml", pos, (*path, "prerequisite_skills", j),
+                   f"compétence « {skill_id} » inconnue")
+        if today - proc.reviewed > REVIEW_MAX_AGE:
+            at("procedures.yaml", pos, (*path, "reviewed"),
+               f"fiche « {proc.id} » vérifiée il y a plus d'un an ({proc.reviewed})",
+               "relisez la page officielle et mettez à jour la date", "warning")
+        if proc.reviewed > today:
+            at("procedures.yaml", pos, (*path, "reviewed"),
+               f"date de vérification dans le futur ({proc.reviewed})")
+        words = frozenset(k.casefold() for k in proc.keywords)
+        if words and words in keyword_sets:
+            at("procedures.yaml", pos, (*path, "keywords"),
+               f"mêmes mots-clés que « {keyword_sets[words]} » : la recherche ne peut pas "
+               "les distinguer", "ajoutez des mots-clés propres à chaque démarche", "warning")
+        keyword_sets.setdefault(words, proc.id)
+
+
+def _check_organisations(organisations_file: OrganisationsFile, pos: Any, at: Any) -> None:
+    for index, org in enumerate(organisations_file.organisations):
+        missing = [label for label, value in (("téléphone", org.phone), ("site web", org.website))
+                   if not value]
+        if org.local and (missing or not org.address):
+            at("organisations.yaml", pos, ("organisations", index),
+               f"structure locale « {org.id} » à compléter par l'équipe "
+               f"({', '.join(missing + ([] if org.address else ['adresse']))})",
+               severity="warning")
+        elif missing:
+            at("organisations.yaml", pos, ("organisations", index),
+               f"organisation « {org.id} » sans {' ni '.join(missing)}", severity="warning")
+
+
+def _unique(items: Any, key: str, positions: Any, at: Any) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for index, item in enumerate(items):
+        if item.id in seen:
+            at(f"{key}.yaml", positions,
+               (key, index, "id"), f"identifiant « {item.id} » en double")
+        seen.setdefault(item.id, item)
+    return seen
+
+
+def _check_team(team: Team, pos: Any, at: Any) -> None:
+    def err(path: tuple[Any, ...], message: str, hint: str | None = None) -> None:
+        at("team.yaml", pos, path, message, hint)
+
+    try:
+        zoneinfo.ZoneInfo(team.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        err(("timezone",), f"fuseau horaire inconnu « {team.timezone} »",
+            "par exemple Europe/Paris, America/Cayenne, Indian/Reunion")
+    if team.triage.short_max_min > team.triage.dropin_max_min:
+        err(("triage", "short_max_min"), "short_max_min dépasse dropin_max_min")
+    site_ids = {s.id for s in team.sites}
+    if len(site_ids) != len(team.sites):
+        err(("sites",), "deux lieux ont le même identifiant")
+    if team.phone_line:
+        _check_slots(team.phone_line.shifts, ("phone_line", "shifts"), err)
+    for i, session in enumerate(team.dropins):
+        if session.site not in site_ids:
+            err(("dropins", i, "site"), f"lieu « {session.site} » inconnu",
+                "déclarez-le dans « sites »")
+        if session.end <= session.start:
+            err(("dropins", i, "end"), "la fin est avant le début")
+    _check_ranges(team.closures, ("closures",), err)
+    seen: set[str] = set()
+    for i, mediator in enumerate(team.mediators):
+        if mediator.id in seen:
+            err(("mediators", i, "id"), f"identifiant « {mediator.id} » en double")
+        seen.add(mediator.id)
+        if mediator.site and mediator.site not in site_ids:
+            err(("mediators", i, "site"), f"lieu « {mediator.site} » inconnu")
+        _check_slots(mediator.hours, ("mediators", i, "hours"), err)
+        _check_ranges(mediator.absences, ("mediators", i, "absences"), err)
+    if not team.mediators:
+        err(("mediators",), "aucun médiateur déclaré")
+
+
+def _check_slots(slots: tuple[WeeklySlot, ...], path: tuple[Any, ...], err: Any) -> None:
+    for i, slot in enumerate(slots):
+        if slot.end <= slot.start:
+            err((*path, i, "end"), f"créneau {slot.label()} : la fin est avant le début")
+    for i, a in enumerate(slots):
+        for b in slots[i + 1:]:
+            if a.day == b.day and a.start < b.end and b.start < a.end:
+                err((*path, i), f"créneaux qui se chevauchent : {a.label()} et {b.label()}")
+
+
+def _check_ranges(ranges: tuple[DateRange, ...], path: tuple[Any, ...], err: Any) -> None:
+    for i, period in enumerate(ranges):
+        if period.end < period.start:
+            err((*path, i, "end"), f"période du {period.start} au {period.end} : la fin est "
+                "avant le début")

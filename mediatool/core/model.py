@@ -1,0 +1,410 @@
+"""Domain values: catalogue, team and record events, as frozen dataclasses.
+
+Field specs are the validation rules (see `fields.py`); the JSON Schemas of
+`mediatool catalogue schema` are generated from these definitions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from mediatool.core.fields import SLUG_PATTERN, spec
+
+THEMES = (
+    "papiers-elections-citoyennete", "famille-scolarite", "social-sante",
+    "travail-formation", "logement", "transports-mobilite", "argent-impots", "justice",
+    "etrangers-europe", "loisirs-sports-culture", "associations",
+)
+Theme = Literal[
+    "papiers-elections-citoyennete", "famille-scolarite", "social-sante",
+    "travail-formation", "logement", "transports-mobilite", "argent-impots", "justice",
+    "etrangers-europe", "loisirs-sports-culture", "associations",
+]
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+Weekday = Literal["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+Kind = Literal["demarche", "usage"]
+Outcome = Literal["dropin", "appointment", "redirect", "resolved", "other"]
+OUTCOMES: tuple[Outcome, ...] = ("dropin", "appointment", "redirect", "resolved", "other")
+
+URL = r"^https?://[^\s]+$"
+SLUG_HINT = "un identifiant en minuscules, chiffres et tirets (ex. caf-prime-activite)"
+SKILL_ID = r"^([1-5]\.[1-4]|[a-z0-9][a-z0-9-]*)$"
+PERSON_ID = r"^[A-Z]-[0-9A-HJKMNP-TV-Z]{6}$"
+
+
+# ---- catalogue -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Procedure:
+    """An online administrative procedure (démarche)."""
+
+    id: str = spec("Identifiant court", pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT)
+    title: str = spec("Intitulé, tel que la personne le dirait")
+    theme: Theme = spec("Thème administratif (rapports d'activité nationaux)")
+    organisation: str = spec("Organisation compétente (id de organisations.yaml)",
+                             pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT)
+    typical_duration_min: int = spec("Temps d'accompagnement estimé, en minutes",
+                                     minimum=5, maximum=240)
+    source: str = spec("Page officielle d'où viennent les informations", pattern=URL,
+                       pattern_hint="une adresse web commençant par https://")
+    reviewed: dt.date = spec("Date de dernière vérification (AAAA-MM-JJ)")
+    keywords: tuple[str, ...] = spec("Mots que les gens disent au téléphone", default=())
+    online_service: str | None = spec("Téléservice officiel", default=None, pattern=URL,
+                                      pattern_hint="une adresse web commençant par https://")
+    processing_delay: str | None = spec("Délai de traitement annoncé par l'administration",
+                                        default=None)
+    documents: tuple[str, ...] = spec("Pièces à apporter", default=())
+    prerequisites: tuple[str, ...] = spec("Prérequis (compte, e-mail, FranceConnect…)",
+                                          default=())
+    prerequisite_skills: tuple[str, ...] = spec(
+        "Compétences pratiques à acquérir quand les prérequis manquent (ids de skills.yaml)",
+        default=(), pattern=SKILL_ID)
+    in_scope: bool = spec("false : hors mission, toujours réorienter", default=True)
+    notes: str | None = spec("Remarques", default=None)
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """A competent organisation, for redirections."""
+
+    id: str = spec("Identifiant court", pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT)
+    name: str = spec("Nom")
+    phone: str | None = spec("Téléphone, entre guillemets", default=None)
+    website: str | None = spec("Site web", default=None, pattern=URL,
+                               pattern_hint="une adresse web commençant par https://")
+    address: str | None = spec("Adresse", default=None)
+    hours: str | None = spec("Horaires", default=None)
+    notes: str | None = spec("Remarques (coût de l'appel, aide apportée)", default=None)
+    local: bool = spec("Structure locale à compléter par l'équipe", default=False)
+    source: str | None = spec("Page officielle", default=None, pattern=URL)
+    reviewed: dt.date | None = spec("Date de vérification", default=None)
+
+
+@dataclass(frozen=True)
+class Skill:
+    """A digital skill: a Pix competence (1.1…5.2) or a practical skill."""
+
+    id: str = spec("Identifiant : 1.1…5.2 pour Pix, sinon un identifiant court",
+                   pattern=SKILL_ID)
+    title: str = spec("Intitulé")
+    area: str = spec("Domaine")
+    pix: str | None = spec("Compétence Pix de rattachement (compétences pratiques)",
+                           default=None, pattern=r"^[1-5]\.[1-4]$")
+
+
+@dataclass(frozen=True)
+class ProceduresFile:
+    """catalogue/procedures.yaml"""
+
+    procedures: tuple[Procedure, ...] = spec("Les démarches")
+
+
+@dataclass(frozen=True)
+class OrganisationsFile:
+    """catalogue/organisations.yaml"""
+
+    organisations: tuple[Organisation, ...] = spec("Les organisations")
+
+
+@dataclass(frozen=True)
+class SkillsFile:
+    """catalogue/skills.yaml"""
+
+    skills: tuple[Skill, ...] = spec("Les compétences numériques")
+
+
+# ---- team ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class WeeklySlot:
+    """A weekly time range, e.g. every Tuesday 09:00–12:00."""
+
+    day: Weekday = spec("Jour de la semaine")
+    start: dt.time = spec("Début, « HH:MM » entre guillemets")
+    end: dt.time = spec("Fin, « HH:MM » entre guillemets")
+
+    @property
+    def weekday(self) -> int:
+        return WEEKDAYS.index(self.day)
+
+    def label(self) -> str:
+        return f"{self.day} {self.start:%H:%M}-{self.end:%H:%M}"
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """Dates from `start` to `end`, both included."""
+
+    start: dt.date = spec("Premier jour")
+    end: dt.date = spec("Dernier jour (inclus)")
+    reason: str | None = spec("Motif", default=None)
+
+    def __contains__(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class Site:
+    """A public digital space where people are received."""
+
+    id: str = spec("Identifiant court", pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT)
+    name: str = spec("Nom")
+    address: str | None = spec("Adresse", default=None)
+
+    def label(self, with_address: bool = True) -> str:
+        """« Espace numérique du Centre, 1 place … », as read to a caller."""
+        return f"{self.name}, {self.address}" if with_address and self.address else self.name
+
+
+@dataclass(frozen=True)
+class DropinSession:
+    """A weekly drop-in session (permanence) at a site."""
+
+    site: str = spec("Lieu (id de sites)", pattern=SLUG_PATTERN)
+    day: Weekday = spec("Jour de la semaine")
+    start: dt.time = spec("Début")
+    end: dt.time = spec("Fin")
+
+    @property
+    def weekday(self) -> int:
+        return WEEKDAYS.index(self.day)
+
+
+@dataclass(frozen=True)
+class PhoneLine:
+    """The phone line: its number and weekly shifts."""
+
+    number: str = spec("Numéro affiché aux usagers")
+    shifts: tuple[WeeklySlot, ...] = spec("Créneaux hebdomadaires de permanence téléphonique")
+
+
+@dataclass(frozen=True)
+class Mediator:
+    """A mediator: hours open to appointments, absences."""
+
+    id: str = spec("Identifiant court", pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT)
+    name: str = spec("Nom affiché")
+    site: str | None = spec("Lieu habituel des rendez-vous (id de sites)", default=None)
+    hours: tuple[WeeklySlot, ...] = spec("Heures ouvertes aux rendez-vous", default=())
+    absences: tuple[DateRange, ...] = spec("Absences (congés, formation…)", default=())
+
+
+@dataclass(frozen=True)
+class Caps:
+    """Caps on appointments."""
+
+    appointment_half_days_per_week: int = spec(
+        "Demi-journées de rendez-vous au plus par médiateur et par semaine",
+        default=2, minimum=0, maximum=14)
+
+
+@dataclass(frozen=True)
+class Triage:
+    """Thresholds for the phone-line recommendation."""
+
+    dropin_max_min: int = spec("Au-delà : rendez-vous plutôt que permanence", default=30,
+                               minimum=5, maximum=240)
+    short_max_min: int = spec("Jusque-là : démarche courte, rendez-vous court possible",
+                              default=15, minimum=0, maximum=240)
+
+
+@dataclass(frozen=True)
+class Durations:
+    """Default appointment durations per kind, in minutes."""
+
+    demarche: int = spec("Rendez-vous démarche", default=45, minimum=5, maximum=240)
+    usage: int = spec("Séance d'apprentissage (usage)", default=60, minimum=5, maximum=240)
+
+
+@dataclass(frozen=True)
+class Team:
+    """catalogue/team.yaml: the service."""
+
+    service: str = spec("Nom du service")
+    mediators: tuple[Mediator, ...] = spec("Les médiateurs")
+    timezone: str = spec("Fuseau horaire", default="Europe/Paris")
+    halfday_boundary: dt.time = spec("Heure qui sépare matin et après-midi",
+                                     default=dt.time(13, 0))
+    caps: Caps = spec("Plafonds", default_factory=Caps)
+    triage: Triage = spec("Seuils d'orientation", default_factory=Triage)
+    durations: Durations = spec("Durées par défaut", default_factory=Durations)
+    slot_step_min: int = spec("Pas des créneaux proposés, en minutes", default=15,
+                              minimum=5, maximum=120)
+    phone_line: PhoneLine | None = spec("Ligne téléphonique", default=None)
+    sites: tuple[Site, ...] = spec("Lieux d'accueil", default=())
+    dropins: tuple[DropinSession, ...] = spec("Permanences hebdomadaires", default=())
+    closures: tuple[DateRange, ...] = spec("Fermetures du service", default=())
+    holidays: str = spec("Pays des jours fériés (code ISO)", default="FR",
+                         pattern=r"^[A-Z]{2}$")
+    holidays_subdivision: str | None = spec("Subdivision (ex. 57 pour la Moselle)",
+                                            default=None)
+    retention: int = spec("Mois de conservation des données personnelles", default=12,
+                          minimum=1, maximum=120)
+
+    def mediator(self, mediator_id: str) -> Mediator | None:
+        return next((m for m in self.mediators if m.id == mediator_id), None)
+
+    def site(self, site_id: str | None) -> Site | None:
+        return next((s for s in self.sites if s.id == site_id), None)
+
+
+# ---- records: one event per YAML document --------------------------------
+
+@dataclass(frozen=True)
+class Record:
+    """An event read from a record file, with where it was read."""
+
+    event: Any
+    source: str
+    line: int
+
+
+@dataclass(frozen=True)
+class CallRecorded:
+    """A phone call, anonymous: no name, no phone number."""
+
+    id: str = spec("Identifiant", pattern=r"^C-")
+    event: Literal["call"] = spec("Type d'évènement")
+    at: dt.datetime = spec("Heure de l'appel")
+    by: str = spec("Médiateur")
+    outcome: Outcome = spec("Suite donnée")
+    in_shift: bool = spec("Pendant une permanence téléphonique")
+    duration_min: int | None = spec("Durée de l'appel", default=None, minimum=0, maximum=240)
+    procedure: str | None = spec("Démarche", default=None)
+    theme: Theme | None = spec("Thème", default=None)
+    query: str | None = spec("Mots saisis quand aucune démarche ne convient", default=None)
+    redirect_to: str | None = spec("Organisation vers laquelle réorienter", default=None)
+    shift: str | None = spec("Permanence téléphonique concernée", default=None)
+    appointment: str | None = spec("Rendez-vous pris pendant l'appel", default=None)
+    note: str | None = spec("Note", default=None)
+
+
+@dataclass(frozen=True)
+class CallLinked:
+    """An appointment booked later from a call (`book --from-call`)."""
+
+    id: str = spec("Appel", pattern=r"^C-")
+    event: Literal["linked"] = spec("Type d'évènement")
+    at: dt.datetime = spec("Heure")
+    by: str = spec("Médiateur")
+    appointment: str = spec("Rendez-vous", pattern=r"^A-")
+
+
+@dataclass(frozen=True)
+class AppointmentBooked:
+    """An appointment is booked."""
+
+    id: str = spec("Identifiant", pattern=r"^A-")
+    event: Literal["booked"] = spec("Type d'évènement")
+    at: dt.datetime = spec("Heure d'enregistrement")
+    by: str = spec("Qui a enregistré")
+    mediator: str = spec("Médiateur")
+    kind: Kind = spec("demarche ou usage")
+    start: dt.datetime = spec("Début du rendez-vous")
+    duration_min: int = spec("Durée", minimum=5, maximum=480)
+    person: str = spec("Nom de la personne")
+    phone: str | None = spec("Téléphone de contact", default=None)
+    procedure: str | None = spec("Démarche", default=None)
+    path: str | None = spec("Parcours d'apprentissage", default=None)
+    site: str | None = spec("Lieu", default=None)
+    from_call: str | None = spec("Appel d'origine", default=None)
+    note: str | None = spec("Note", default=None)
+
+
+@dataclass(frozen=True)
+class AppointmentCancelled:
+    """An appointment is cancelled: excused by the person, or revoked by the service."""
+
+    id: str = spec("Rendez-vous", pattern=r"^A-")
+    event: Literal["cancelled"] = spec("Type d'évènement")
+    at: dt.datetime = spec("Heure")
+    by: str = spec("Qui")
+    by_person: bool = spec("true : excusé par la personne ; false : annulé par le service")
+    reason: str | None = spec("Motif", default=None)
+
+
+@dataclass(frozen=True)
+class AppointmentAttended:
+    """The person came; optionally the skills reached (usage)."""
+
+    id: str = spec("Rendez-vous", pattern=r"^A-")
+    event: Literal["attended"] = spec("Type d'évènement")
+    at: dt.datetime = spec("Heure")
+    by: str = spec("Qui")
+    skills: tuple[str, ...] = spec("Compétences acquises", default=(), pattern=SKILL_ID)
+    note: str | None = spec("Note", default=None)
+
+
+@dataclass(frozen=True)
+class AppointmentNoShow:
+    """The person did not come and did not warn."""
+
+    id: str = spec("Rendez-vous", pattern=r"^A-")
+    event: Literal["no_show"] = spec("Type d'évènement")
+    at: dt.datetime = spec("Heure")
+    by: str = spec("Qui")
+
+
+@dataclass(frozen=True)
+class Anonymised:
+    """Personal data of an appointment or path was erased (retention)."""
+
+    id: str = spec("Rendez-vous ou parcours", pattern=r"^[AP]-")
+    event: Literal["anonymised"] = spec("Type d'évènement")
+    at: dt.datetime = spec("Heure")
+    by: str = spec("Qui")
+
+
+@dataclass(frozen=True)
+class PathOpened:
+    """A usage learning path is opened: target skills and number of sessions."""
+
+    id: str = spec("Identifiant", pattern=r"^P-")
+    event: Literal["opened"] = spec("Type d'évènement")
+    at: dt.datetime = spec("Heure")
+    by: str = spec("Qui")
+    person: str = spec("Nom de la personne")
+    mediator: str = spec("Médiateur référent")
+    skills: tuple[str, ...] = spec("Compétences visées", pattern=SKILL_ID)
+    sessions: int = spec("Nombre de séances convenu", minimum=1, maximum=50)
+    phone: str | None = spec("Téléphone de contact", default=None)
+    note: str | None = spec("Note", default=None)
+
+
+@dataclass(frozen=True)
+class PathClosed:
+    """A usage learning path is closed."""
+
+    id: str = spec("Parcours", pattern=r"^P-")
+    event: Literal["closed"] = spec("Type d'évènement")
+    at: dt.datetime = spec("Heure")
+    by: str = spec("Qui")
+    reason: str | None = spec("Motif", default=None)
+
+
+@dataclass(frozen=True)
+class DropinTally:
+    """One drop-in session's tally: people seen and people turned away."""
+
+    id: str = spec("Identifiant", pattern=r"^D-")
+    event: Literal["tally"] = spec("Type d'évènement")
+    at: dt.datetime = spec("Heure d'enregistrement")
+    by: str = spec("Qui")
+    site: str = spec("Lieu")
+    date: dt.date = spec("Jour de la permanence")
+    seen: int = spec("Personnes reçues", minimum=0, maximum=1000)
+    refused: int = spec("Personnes refusées faute de place", minimum=0, maximum=1000)
+    note: str | None = spec("Note", default=None)
+
+
+# Record kinds: folder name → id letter and event classes by `event` value.
+RECORD_KINDS: dict[str, tuple[str, dict[str, type]]] = {
+    "calls": ("C", {"call": CallRecorded, "linked": CallLinked}),
+    "appointments": ("A", {"booked": AppointmentBooked, "cancelled": AppointmentCancelled,
+                           "attended": AppointmentAttended, "no_show": AppointmentNoShow,
+                           "anonymised": Anonymised}),
+    "paths": ("P", {"opened": PathOpened, "closed": PathClosed, "anonymised": Anonymised}),
+    "dropins": ("D", {"tally": DropinTally}),
+}

@@ -1,0 +1,182 @@
+"""Current state of appointments and learning paths: the fold of their events (pure)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from mediatool.core.errors import Problem
+from mediatool.core.model import (
+    Anonymised,
+    AppointmentAttended,
+    AppointmentBooked,
+    AppointmentCancelled,
+    AppointmentNoShow,
+    Kind,
+    PathClosed,
+    PathOpened,
+    Record,
+)
+
+Status = Literal["booked", "cancelled", "attended", "no_show"]
+# RDV Service Public's names for the same statuses, so figures compare.
+RDV_SERVICE_PUBLIC_STATUS = {"booked": "unknown", "attended": "seen", "no_show": "noshow",
+                             "excused": "excused", "revoked": "revoked", "to_fill": "unknown"}
+STATUS_LABELS = {"booked": "prévu", "attended": "venu", "no_show": "absent",
+                 "excused": "annulé (excusé)", "revoked": "annulé (par le service)",
+                 "to_fill": "à renseigner"}
+ANONYMOUS = "(anonymisé)"
+
+
+@dataclass(frozen=True)
+class Appointment:
+    """An appointment as it stands after all its events."""
+
+    id: str
+    mediator: str
+    kind: Kind
+    start: dt.datetime
+    duration_min: int
+    person: str
+    phone: str | None
+    procedure: str | None
+    path: str | None
+    site: str | None
+    from_call: str | None
+    note: str | None
+    booked_at: dt.datetime
+    status: Status = "booked"
+    cancelled_by_person: bool | None = None
+    skills: tuple[str, ...] = ()
+    revisions: int = 1
+    last_change: dt.datetime | None = None
+    anonymised: bool = False
+    source: str = ""
+    line: int = 0
+
+    @property
+    def end(self) -> dt.datetime:
+        return self.start + dt.timedelta(minutes=self.duration_min)
+
+    @property
+    def active(self) -> bool:
+        """Holds its slot (counts for overlap and the cap)."""
+        return self.status != "cancelled"
+
+    def situation(self, now: dt.datetime) -> str:
+        """booked/attended/no_show/excused/revoked, or to_fill: past with no outcome yet."""
+        if self.status == "cancelled":
+            return "excused" if self.cancelled_by_person else "revoked"
+        if self.status == "booked" and self.end <= now:
+            return "to_fill"
+        return self.status
+
+
+@dataclass(frozen=True)
+class LearningPath:
+    """A usage learning path as it stands."""
+
+    id: str
+    person: str
+    phone: str | None
+    mediator: str
+    skills: tuple[str, ...]
+    sessions: int
+    opened_at: dt.datetime
+    note: str | None
+    closed_at: dt.datetime | None = None
+    close_reason: str | None = None
+    anonymised: bool = False
+    source: str = ""
+    line: int = 0
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+def _replaced(appointment: Appointment, changes: dict[str, object]) -> Appointment:
+    """`dataclasses.replace` without re-running `__init__`: folds are every report's hot path."""
+    new = object.__new__(Appointment)
+    new.__dict__.update(appointment.__dict__, **changes)
+    return new
+
+
+def fold_appointments(records: Iterable[Record]) -> tuple[dict[str, Appointment], list[Problem]]:
+    """Apply events in order; events that make no sense are reported, not applied."""
+    state: dict[str, Appointment] = {}
+    problems: list[Problem] = []
+    for record in records:
+        event = record.event
+
+        def problem(message: str, record: Record = record) -> None:
+            problems.append(Problem(record.source, record.line, message))
+
+        if isinstance(event, AppointmentBooked):
+            if event.id in state:
+                problem(f"rendez-vous {event.id} réservé deux fois")
+                continue
+            state[event.id] = Appointment(
+                id=event.id, mediator=event.mediator, kind=event.kind, start=event.start,
+                duration_min=event.duration_min, person=event.person, phone=event.phone,
+                procedure=event.procedure, path=event.path, site=event.site,
+                from_call=event.from_call, note=event.note, booked_at=event.at,
+                last_change=event.at, source=record.source, line=record.line)
+            continue
+        current = state.get(event.id)
+        if current is None:
+            problem(f"évènement « {event.event} » pour un rendez-vous inconnu {event.id}")
+            continue
+        changes: dict[str, object] = {"revisions": current.revisions + 1, "last_change": event.at}
+        if isinstance(event, Anonymised):
+            changes.update(person=ANONYMOUS, phone=None, note=None, anonymised=True)
+        elif current.status != "booked":
+            problem(f"{event.id} : « {event.event} » impossible, le rendez-vous est déjà "
+                    f"{STATUS_LABELS[current.situation(event.at)]}")
+            continue
+        elif isinstance(event, AppointmentCancelled):
+            changes.update(status="cancelled", cancelled_by_person=event.by_person)
+        elif isinstance(event, AppointmentAttended):
+            changes.update(status="attended", skills=event.skills)
+        elif isinstance(event, AppointmentNoShow):
+            changes.update(status="no_show")
+        state[event.id] = _replaced(current, changes)
+    return state, problems
+
+
+def fold_paths(records: Iterable[Record]) -> tuple[dict[str, LearningPath], list[Problem]]:
+    """Learning paths from their opened/closed/anonymised events."""
+    state: dict[str, LearningPath] = {}
+    problems: list[Problem] = []
+    for record in records:
+        event = record.event
+        if isinstance(event, PathOpened):
+            if event.id in state:
+                problems.append(Problem(record.source, record.line,
+                                        f"parcours {event.id} ouvert deux fois"))
+                continue
+            state[event.id] = LearningPath(
+                id=event.id, person=event.person, phone=event.phone, mediator=event.mediator,
+                skills=event.skills, sessions=event.sessions, opened_at=event.at,
+                note=event.note, source=record.source, line=record.line)
+            continue
+        current = state.get(event.id)
+        if current is None:
+            problems.append(Problem(record.source, record.line,
+                                    f"évènement « {event.event} » pour un parcours inconnu "
+                                    f"{event.id}"))
+            continue
+        if isinstance(event, PathClosed):
+            if not current.is_open:
+                problems.append(Problem(record.source, record.line,
+                                        f"parcours {event.id} fermé deux fois"))
+                continue
+            state[event.id] = dataclasses.replace(current, closed_at=event.at,
+                                                  close_reason=event.reason)
+        elif isinstance(event, Anonymised):
+            state[event.id] = dataclasses.replace(current, person=ANONYMOUS, phone=None,
+                                                  note=None, anonymised=True)
+    return state, problems

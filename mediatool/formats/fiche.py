@@ -1,0 +1,55 @@
+"""A procedure's fiche as French text lines (pure)."""
+
+from __future__ import annotations
+
+from mediatool.core.model import Organisation, Procedure
+
+THEME_LABELS = {
+    "papiers-elections-citoyennete": "Papiers, élections, citoyenneté",
+    "famille-scolarite": "Famille, scolarité",
+    "social-sante": "Social, santé",
+    "travail-formation": "Travail, formation",
+    "logement": "Logement",
+    "transports-mobilite": "Transports, mobilité",
+    "argent-impots": "Argent, impôts",
+    "justice": "Justice",
+    "etrangers-europe": "Étrangers, Europe",
+    "loisirs-sports-culture": "Loisirs, sports, culture",
+    "associations": "Associations",
+}
+
+
+def organisation_contact(organisation: Organisation) -> str:
+    parts = [organisation.name]
+    if organisation.phone:
+        parts.append(f"tél. {organisation.phone}")
+    if organisation.website:
+        parts.append(organisation.website)
+    return " — ".join(parts)
+
+
+def fiche_lines(procedure: Procedure, organisation: Organisation | None) -> list[str]:
+    """The full fiche, as shown by `catalogue show` and during a call."""
+    lines = [f"{procedure.title}  [{procedure.id}]",
+             f"Thème : {THEME_LABELS[procedure.theme]}"]
+    if not procedure.in_scope:
+        lines.append("HORS MISSION : réorienter vers l'organisation compétente.")
+    lines.append(f"Durée d'accompagnement estimée : {procedure.typical_duration_min} min")
+    if procedure.processing_delay:
+        lines.append(f"Délai de l'administration : {procedure.processing_delay}")
+    if procedure.documents:
+        lines.append("Documents à apporter :")
+        lines.extend(f"  - {doc}" for doc in procedure.documents)
+    if procedure.prerequisites:
+        lines.append("Prérequis :")
+        lines.extend(f"  - {item}" for item in procedure.prerequisites)
+    if organisation:
+        lines.append(f"Organisation : {organisation_contact(organisation)}")
+        if organisation.hours:
+            lines.append(f"  Horaires : {organisation.hours}")
+    if procedure.online_service:
+        lines.append(f"En ligne : {procedure.online_service}")
+    if procedure.notes:
+        lines.append(f"Notes : {procedure.notes}")
+    lines.append(f"Source : {procedure.source} (vérifiée le {procedure.reviewed:%d/%m/%Y})")
+    return lines

@@ -1,0 +1,521 @@
+"""Booking service: appointments read from and appended to the store, judged by `scheduling`.
+
+Only the month files a rule needs are read (the ISO week of the slot, which
+may span two months), so a booking costs the same on a new folder and on ten
+years of history. Check and append happen under one transaction holding the
+locks of every file involved, taken in a fixed order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from mediatool.core.days import week_bounds
+from mediatool.core.errors import InvalidInput, RuleRefusal
+from mediatool.core.frenchdates import format_date, format_datetime
+from mediatool.core.ids import normalise_id
+from mediatool.core.learning import path_progress
+from mediatool.core.lookup import by_id, mediator_by_id, procedure_by_id
+from mediatool.core.model import (
+    AppointmentAttended,
+    AppointmentBooked,
+    AppointmentCancelled,
+    AppointmentNoShow,
+    CallLinked,
+    Procedure,
+    Record,
+    Team,
+)
+from mediatool.core.period import Month, months_between
+from mediatool.core.scheduling import (
+    DEFAULT_HORIZON_DAYS,
+    Refusal,
+    Slot,
+    at_local,
+    free_slots,
+    local,
+    refusal,
+)
+from mediatool.core.search import closest_ids
+from mediatool.core.state import STATUS_LABELS, Appointment, fold_appointments
+from mediatool.formats.fiche import organisation_contact
+from mediatool.services import learning_paths
+from mediatool.store.folder import DataFolder
+from mediatool.store.records import Store
+
+KINDS = ("demarche", "usage")
+KIND_LABELS = {"demarche": "démarche", "usage": "usage (apprentissage)"}
+APPOINTMENT_ID = re.compile(r"^A-[0-9A-HJKMNP-TV-Z]{6}$")
+CALL_ID = re.compile(r"^C-[0-9A-HJKMNP-TV-Z]{6}$")
+PHONE = re.compile(r"^\+?[0-9 .()-]{6,25}$")
+# A call linked by `book --from-call` is a recent one: looking further back would make
+# every booking from the phone flow (whose call is written after the booking) read
+# the whole history.
+CALL_LOOKBACK_MONTHS = 13
+FIRST_FREE_ATTEMPTS = 20
+SUGGESTION_MONTHS_BACK = 6
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    """What `book` is asked: who, what, when (None = first free slot)."""
+
+    mediator: str
+    kind: Literal["demarche", "usage"]
+    person: str
+    procedure: str | None = None
+    path: str | None = None
+    at: dt.datetime | None = None
+    duration_min: int | None = None
+    phone: str | None = None
+    from_call: str | None = None
+    note: str | None = None
+    by: str | None = None
+
+
+# ---- reading ---------------------------------------------------------------
+
+def week_months(team: Team, moment: dt.datetime) -> list[Month]:
+    """The month files holding the ISO week of `moment` (one or two)."""
+    monday, sunday = week_bounds(local(team, moment).date())
+    return months_between(monday, sunday)
+
+
+def _fold(records: Iterable[Record]) -> dict[str, Appointment]:
+    # Inconsistent events are `check`'s business; booking works on what folds.
+    return fold_appointments(records)[0]
+
+
+class _MonthCache:
+    """Appointments of month files, each file read at most once per command."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.months: dict[Month, list[Appointment]] = {}
+
+    def appointments(self, months: Iterable[Month]) -> list[Appointment]:
+        found: list[Appointment] = []
+        for month in months:
+            if month not in self.months:
+                self.months[month] = list(_fold(self.store.read("appointments", [month]))
+                                          .values())
+            found.extend(self.months[month])
+        return found
+
+
+def appointments_between(data: DataFolder, first: dt.date, last: dt.date,
+                         mediator: str | None = None) -> list[Appointment]:
+    """Appointments starting (local date) from `first` to `last`, earliest first."""
+    team = data.catalogue.team
+    records = data.store.read("appointments", months_between(first, last))
+    found = [a for a in _fold(records).values()
+             if first <= local(team, a.start).date() <= last
+             and (mediator is None or a.mediator == mediator)]
+    return sorted(found, key=lambda a: (a.start, a.mediator, a.id))
+
+
+# ---- free slots ------------------------------------------------------------
+
+def default_duration(team: Team, kind: str, procedure: Procedure | None = None) -> int:
+    """The procedure's typical duration for a démarche, else the team's default for the kind."""
+    if kind == "demarche" and procedure is not None:
+        return procedure.typical_duration_min
+    return int(getattr(team.durations, kind))
+
+
+def next_free_slots(data: DataFolder, mediator: str | None, kind: str,
+                    duration_min: int | None, now: dt.datetime, count: int = 3, *,
+                    start_from: dt.datetime | None = None,
+                    days: int = DEFAULT_HORIZON_DAYS) -> list[Slot]:
+    """The next `count` slots every rule allows (one mediator, or the whole team).
+
+    Reads two weeks of month files at a time, and only as far as needed.
+    """
+    return _next_free_slots(data, _MonthCache(data.store), mediator, kind, duration_min, now,
+                            count, start_from, days)
+
+
+def _next_free_slots(data: DataFolder, cache: _MonthCache, mediator: str | None, kind: str,
+                     duration_min: int | None, now: dt.datetime, count: int,
+                     start_from: dt.datetime | None, days: int) -> list[Slot]:
+    team = data.catalogue.team
+    if mediator:
+        ids = [mediator_by_id(data.catalogue, mediator).id]
+    else:
+        ids = [m.id for m in team.mediators]
+    duration = duration_min or default_duration(team, kind)
+    begin = local(team, max(start_from or now, now))
+    last_day = begin.date() + dt.timedelta(days=days - 1)
+    found: list[Slot] = []
+    window = begin
+    while len(found) < count and window.date() <= last_day:
+        span = min(14, (last_day - window.date()).days + 1)
+        window_last = window.date() + dt.timedelta(days=span - 1)
+        months = months_between(week_bounds(window.date())[0], week_bounds(window_last)[1])
+        found.extend(free_slots(team, cache.appointments(months), ids, duration, window, now,
+                                count - len(found), span))
+        window = at_local(team, window_last + dt.timedelta(days=1), dt.time(0, 0))
+    return found
+
+
+def slots_hint(team: Team, slots: Sequence[Slot], days: int = DEFAULT_HORIZON_DAYS) -> str:
+    """The French hint proposing slots, ready to be read to the caller."""
+    if not slots:
+        return f"aucun créneau libre dans les {days} prochains jours : essayez un autre médiateur"
+    names = {m.id: m.name for m in team.mediators}
+    items = [f"{format_datetime(local(team, s.start))} ({names.get(s.mediator, s.mediator)})"
+             for s in slots]
+    return "prochains créneaux possibles : " + " ; ".join(items)
+
+
+# ---- booking ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Checked:
+    """A request once its ids and values are valid."""
+
+    request: BookingRequest
+    mediator: str
+    procedure: Procedure | None
+    path: learning_paths.LearningPath | None
+    duration: int
+    person: str
+    phone: str | None
+    from_call: str | None
+    by: str
+
+
+def _validate(data: DataFolder, request: BookingRequest, now: dt.datetime) -> _Checked:
+    catalogue = data.catalogue
+    team = catalogue.team
+    mediator = mediator_by_id(catalogue, request.mediator)
+    if request.kind not in KINDS:
+        raise InvalidInput(f"type de rendez-vous inconnu : « {request.kind} »",
+                           "types possibles : demarche, usage")
+    procedure = None
+    path = None
+    if request.kind == "demarche":
+        if request.path:
+            raise InvalidInput("--path ne sert qu'aux rendez-vous « usage »",
+                               "pour une séance d'apprentissage, ajoutez --kind usage")
+        # Without a procedure (a need the catalogue lacks, noted during a call), the
+        # team's default duration applies; the command line asks for --procedure.
+        procedure = procedure_by_id(catalogue, request.procedure) if request.procedure else None
+        if procedure is not None and not procedure.in_scope:
+            organisation = catalogue.organisation_of(procedure)
+            where = organisation_contact(organisation) if organisation else "l'organisation"
+            raise InvalidInput(f"« {procedure.title} » est hors de la mission du service : "
+                               "pas de rendez-vous", f"réorientez vers {where}")
+    else:
+        if request.procedure:
+            raise InvalidInput("--procedure ne sert qu'aux rendez-vous « démarche »",
+                               "une séance d'apprentissage se rattache à un parcours : --path PID")
+        if not request.path:
+            raise InvalidInput("un rendez-vous « usage » se rattache à un parcours (--path PID)",
+                               "ouvrez-le d'abord : mediatool path open --person NOM "
+                               "--mediator ID --skills 1.1,4.2 --sessions N")
+        path = learning_paths.find_path(data, request.path, now)
+        # Said at once, before any slot is searched; checked again under the lock.
+        _refuse_path(path, learning_paths.sessions_of(data, path))
+    duration = request.duration_min or default_duration(team, request.kind, procedure)
+    if not 5 <= duration <= 480:
+        raise InvalidInput(f"durée impossible : {duration} min",
+                           "indiquez une durée entre 5 et 480 minutes")
+    person = " ".join((request.person or "").split()) or (path.person if path else "")
+    if not person:
+        raise InvalidInput("le nom de la personne manque", "ajoutez --person \"Prénom N.\"")
+    phone = (request.phone or "").strip() or (path.phone if path else None)
+    if phone and (not PHONE.match(phone) or sum(c.isdigit() for c in phone) < 6):
+        raise InvalidInput(f"numéro de téléphone illisible : « {phone} »",
+                           "exemple : --phone \"06 12 34 56 78\"")
+    from_call = None
+    if request.from_call:
+        from_call = normalise_id(request.from_call)
+        if not CALL_ID.match(from_call):
+            raise InvalidInput(f"identifiant d'appel illisible : « {request.from_call} »",
+                               "un appel s'écrit C- suivi de 6 caractères (ex. C-7K3QX2)")
+    by = mediator_by_id(catalogue, request.by).id if request.by else mediator.id
+    if request.at is not None and _aware(team, request.at) < now:
+        raise InvalidInput(f"le {format_datetime(_aware(team, request.at))} est déjà passé",
+                           "indiquez une date à venir, ou --first-free")
+    return _Checked(request, mediator.id, procedure, path, duration, person, phone, from_call,
+                    by)
+
+
+def _aware(team: Team, moment: dt.datetime) -> dt.datetime:
+    if moment.tzinfo is None:
+        return at_local(team, moment.date(), moment.time())
+    return local(team, moment)
+
+
+def book(data: DataFolder, request: BookingRequest, now: dt.datetime) -> Appointment:
+    """Book an appointment if every rule allows it; RuleRefusal (exit 3) says which does not.
+
+    With `request.at` None, the first free slot is taken. With `from_call`, the
+    call gets a `linked` event when it is already recorded (the interactive
+    call flow records its call after booking, with the appointment id).
+    """
+    checked = _validate(data, request, now)
+    team = data.catalogue.team
+    cache = _MonthCache(data.store)
+    if request.at is not None:
+        start = _aware(team, request.at)
+        appointment, refused = _book_at(data, checked, start, now)
+        if refused is not None:
+            slots = _next_free_slots(data, cache, checked.mediator, request.kind,
+                                     checked.duration, now, 3,
+                                     at_local(team, start.date(), dt.time(0, 0)),
+                                     DEFAULT_HORIZON_DAYS)
+            raise RuleRefusal(f"rendez-vous refusé ({refused.label}) : {refused.message}",
+                              slots_hint(team, slots))
+    else:
+        appointment = _book_first_free(data, cache, checked, now)
+    assert appointment is not None
+    if checked.from_call:
+        link_call(data, checked.from_call, appointment.id, now, checked.by)
+    return appointment
+
+
+def _book_first_free(data: DataFolder, cache: _MonthCache, checked: _Checked,
+                     now: dt.datetime) -> Appointment:
+    request = checked.request
+    start_from = now
+    for _ in range(FIRST_FREE_ATTEMPTS):
+        slots = _next_free_slots(data, cache, checked.mediator, request.kind, checked.duration,
+                                 now, 1, start_from, DEFAULT_HORIZON_DAYS)
+        if not slots:
+            break
+        appointment, refused = _book_at(data, checked, slots[0].start, now)
+        if appointment is not None:
+            return appointment
+        # Someone else took it between the search and the lock: search again from there,
+        # this time with fresh month files.
+        cache.months.clear()
+        start_from = slots[0].start
+    raise RuleRefusal(f"aucun créneau libre pour "
+                      f"{mediator_by_id(data.catalogue, checked.mediator).name} dans les "
+                      f"{DEFAULT_HORIZON_DAYS} prochains jours",
+                      "essayez un autre médiateur (mediatool slots) ou une durée plus courte")
+
+
+def _book_at(data: DataFolder, checked: _Checked, start: dt.datetime, now: dt.datetime
+             ) -> tuple[Appointment | None, Refusal | None]:
+    """Check and append under one transaction; (appointment, None) or (None, refusal)."""
+    team = data.catalogue.team
+    request = checked.request
+    # Rules that do not depend on other appointments (hours, days off) are judged before
+    # taking any lock: the lock is then held only to read the week and append.
+    refused = refusal(team, (), checked.mediator, start, checked.duration, now)
+    if refused is not None:
+        return None, refused
+    months = set(week_months(team, start))
+    files: set[tuple[str, Month]] = {("appointments", m) for m in months}
+    path = checked.path
+    if path is not None:
+        # The path's sessions may lie in any month of its life: lock them all so two
+        # bookings cannot both take its last session.
+        opened = Month.of(local(team, path.opened_at).date())
+        existing = [m for m in data.store.months("appointments") if m >= opened]
+        last = max([*existing, *months])
+        files |= {("appointments", m) for m in months_between(opened.first_day, last.first_day)}
+        files.add(("paths", opened))
+    with data.store.transaction(files) as tx:
+        records: list[Record] = []
+        for kind, month in sorted(files):
+            if kind == "appointments":
+                records.extend(tx.read(kind, month))
+        appointments = _fold(records)
+        if path is not None:
+            path = learning_paths.reread_path(tx, team, path)
+            _refuse_path(path, appointments.values())
+        refused = refusal(team, appointments.values(), checked.mediator, start,
+                          checked.duration, now)
+        if refused is not None:
+            return None, refused
+        event = AppointmentBooked(
+            id=data.store.new_id("appointments"), event="booked", at=now, by=checked.by,
+            mediator=checked.mediator, kind=request.kind, start=start,
+            duration_min=checked.duration, person=checked.person, phone=checked.phone,
+            procedure=checked.procedure.id if checked.procedure else None,
+            path=path.id if path else None,
+            site=team.mediator(checked.mediator).site,  # type: ignore[union-attr]
+            from_call=checked.from_call, note=(request.note or "").strip() or None)
+        month = Month.of(local(team, start).date())
+        while event.id in appointments:
+            event = dataclasses.replace(event, id=data.store.new_id("appointments"))
+        tx.append("appointments", month, event)
+    source = data.store.relative(data.store.file("appointments", month))
+    return _fold([Record(event, source, 0)])[event.id], None
+
+
+def _refuse_path(path: learning_paths.LearningPath, appointments: Iterable[Appointment]) -> None:
+    if path.closed_at is not None:
+        raise RuleRefusal(f"le parcours {path.id} est clos depuis le "
+                          f"{format_date(path.closed_at.date())}",
+                          "ouvrez un nouveau parcours : mediatool path open …")
+    progress = path_progress(path, appointments)
+    if progress.remaining <= 0:
+        raise RuleRefusal(f"toutes les séances du parcours {path.id} sont déjà réservées ou "
+                          f"faites ({progress.booked} prévue(s), {progress.done} faite(s) sur "
+                          f"{path.sessions})",
+                          "pour continuer, clôturez ce parcours (mediatool path close) et "
+                          "ouvrez-en un nouveau")
+
+
+def link_call(data: DataFolder, call_id: str, appointment_id: str, now: dt.datetime,
+              by: str) -> bool:
+    """Append `linked` to a recent call's month file; False when the call is not (yet) there."""
+    month = find_call_month(data, call_id, now)
+    if month is None:
+        return False
+    data.store.append("calls", month, CallLinked(id=call_id, event="linked", at=now, by=by,
+                                                 appointment=appointment_id))
+    return True
+
+
+def find_call_month(data: DataFolder, call_id: str, now: dt.datetime) -> Month | None:
+    """The month file of a recent call (newest first, bounded look-back)."""
+    month = Month.of(now.date())
+    present = set(data.store.months("calls"))
+    for _ in range(CALL_LOOKBACK_MONTHS):
+        if month in present and any(r.event.id == call_id and r.event.event == "call"
+                                    for r in data.store.read("calls", [month])):
+            return month
+        month = month.previous()
+    return None
+
+
+def ensure_call(data: DataFolder, call_id: str, now: dt.datetime) -> str:
+    """The normalised id of a recorded recent call, or InvalidInput (for `book --from-call`)."""
+    wanted = normalise_id(call_id)
+    if CALL_ID.match(wanted) and find_call_month(data, wanted, now) is not None:
+        return wanted
+    known = _recent_ids(data, "calls", now)
+    close = closest_ids(wanted, known)
+    hint = f"vouliez-vous : {', '.join(close)} ?" if close else "vérifiez l'identifiant de l'appel"
+    raise InvalidInput(f"appel inconnu : « {call_id} »", hint)
+
+
+# ---- outcomes: cancel, attended, no-show ---------------------------------------
+
+def _recent_ids(data: DataFolder, kind: str, now: dt.datetime) -> set[str]:
+    first = Month.of(now.date())
+    for _ in range(SUGGESTION_MONTHS_BACK):
+        first = first.previous()
+    months = [m for m in data.store.months(kind) if m >= first]
+    return {r.event.id for r in data.store.read(kind, months)}
+
+
+def find_appointment(data: DataFolder, text: str, now: dt.datetime) -> tuple[Month, Appointment]:
+    """The appointment an id typed by a person names (InvalidInput with suggestions)."""
+    wanted = normalise_id(text)
+    if APPOINTMENT_ID.match(wanted):
+        try:
+            month, records = data.store.find("appointments", wanted)
+        except InvalidInput:
+            pass
+        else:
+            found = _fold(records).get(wanted)
+            if found is not None:
+                return month, found
+    close = closest_ids(wanted, _recent_ids(data, "appointments", now))
+    hint = (f"vouliez-vous : {', '.join(close)} ?" if close
+            else "vérifiez l'identifiant (ex. A-7K3QX2) ; « mediatool agenda » les liste")
+    raise InvalidInput(f"rendez-vous inconnu : « {text} »", hint)
+
+
+def _change(data: DataFolder, text: str, now: dt.datetime,
+            make: Callable[[Appointment], object]) -> Appointment:
+    """Re-read the appointment under its month's lock, let `make` judge it, append its event."""
+    month, _ = find_appointment(data, text, now)
+    wanted = normalise_id(text)
+    with data.store.transaction([("appointments", month)]) as tx:
+        records = [r for r in tx.read("appointments", month) if r.event.id == wanted]
+        current = _fold(records)[wanted]
+        event = make(current)
+        tx.append("appointments", month, event)
+    source = data.store.relative(data.store.file("appointments", month))
+    records.append(Record(event, source, 0))
+    return _fold(records)[wanted]
+
+
+def _already(appointment: Appointment, now: dt.datetime) -> str:
+    label = STATUS_LABELS[appointment.situation(now)]
+    return f"le rendez-vous {appointment.id} est déjà {label}"
+
+
+def _by(data: DataFolder, by: str | None, appointment: Appointment) -> str:
+    return mediator_by_id(data.catalogue, by).id if by else appointment.mediator
+
+
+def cancel(data: DataFolder, appointment_id: str, now: dt.datetime, *, by_person: bool = True,
+           reason: str | None = None, by: str | None = None) -> Appointment:
+    """Cancel: excused by the person (`by_person`) or revoked by the service. Frees the slot."""
+    def make(current: Appointment) -> AppointmentCancelled:
+        if current.status == "cancelled":
+            raise InvalidInput(f"le rendez-vous {current.id} est déjà annulé",
+                               "rien à faire : son créneau est libre")
+        if current.status != "booked":
+            raise InvalidInput(f"{_already(current, now)} : il ne peut plus être annulé")
+        return AppointmentCancelled(id=current.id, event="cancelled", at=now,
+                                    by=_by(data, by, current), by_person=by_person,
+                                    reason=(reason or "").strip() or None)
+    return _change(data, appointment_id, now, make)
+
+
+def _require_started(current: Appointment, now: dt.datetime, what: str) -> None:
+    if current.status == "cancelled":
+        raise InvalidInput(f"le rendez-vous {current.id} est annulé : impossible de le noter "
+                           f"{what}", "vérifiez l'identifiant (mediatool agenda)")
+    if current.status != "booked":
+        raise InvalidInput(_already(current, now), "rien à faire")
+    if current.start > now:
+        raise InvalidInput(f"le rendez-vous {current.id} n'a pas encore eu lieu "
+                           f"({format_datetime(current.start)})",
+                           "notez-le une fois le rendez-vous commencé")
+
+
+def mark_attended(data: DataFolder, appointment_id: str, now: dt.datetime, *,
+                  skills: Sequence[str] = (), note: str | None = None,
+                  by: str | None = None) -> Appointment:
+    """The person came; with the skills reached (usage)."""
+    catalogue = data.catalogue
+    reached = tuple(dict.fromkeys(by_id(catalogue.skills, s, "compétence").id for s in skills))
+
+    def make(current: Appointment) -> AppointmentAttended:
+        _require_started(current, now, "venu")
+        return AppointmentAttended(id=current.id, event="attended", at=now,
+                                   by=_by(data, by, current), skills=reached,
+                                   note=(note or "").strip() or None)
+    return _change(data, appointment_id, now, make)
+
+
+def mark_no_show(data: DataFolder, appointment_id: str, now: dt.datetime, *,
+                 by: str | None = None) -> Appointment:
+    """The person did not come and did not warn."""
+    def make(current: Appointment) -> AppointmentNoShow:
+        _require_started(current, now, "absent")
+        return AppointmentNoShow(id=current.id, event="no_show", at=now,
+                                 by=_by(data, by, current))
+    return _change(data, appointment_id, now, make)
+
+
+def place_label(data: DataFolder, appointment: Appointment) -> str:
+    """Where and with whom, in French: « Camille, Espace numérique du Centre, 1 place … »."""
+    team = data.catalogue.team
+    mediator = team.mediator(appointment.mediator)
+    site = team.site(appointment.site)
+    parts = [mediator.name if mediator else appointment.mediator]
+    if site:
+        parts.append(site.label())
+    return " — ".join(parts)
+
+
+__all__ = ["BookingRequest", "book", "next_free_slots", "cancel", "mark_attended",
+           "mark_no_show", "appointments_between", "find_appointment", "link_call",
+           "ensure_call", "place_label"]

@@ -1,0 +1,125 @@
+"""`export-ics`: read the records the window needs, build every calendar, write them.
+
+Everything is built in memory before the first file is written, so a corrupt
+record (DataProblems, exit 1) leaves the previous .ics files untouched. Each
+record file is read under its lock (Store.read), so a half-appended record is
+never exported. Files are replaced atomically and only when their content
+changed (store.write_atomic), which keeps their mtime for HTTP caches and
+makes a cron run every few minutes cheap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mediatool.core.errors import DataProblems, OperationalError, Problem
+from mediatool.core.model import Mediator
+from mediatool.core.period import Month
+from mediatool.core.state import Appointment, LearningPath, fold_appointments, fold_paths
+from mediatool.formats import ics
+from mediatool.store.folder import DataFolder
+from mediatool.store.records import FILE_MODE, write_atomic
+
+_OS_REASONS = {errno.EACCES: "permission refusée", errno.EPERM: "permission refusée",
+               errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+               errno.ENOSPC: "disque plein", errno.EROFS: "disque en lecture seule",
+               errno.EDQUOT: "quota disque dépassé"}
+PUBLIC_MODE = 0o644  # served by a web server: readable by others on purpose
+PRIVATE_MODE = FILE_MODE  # names and phones inside: owner only
+
+
+@dataclass
+class ExportResult:
+    """What an export did: files rewritten and files left as they were."""
+
+    calendars: list[ics.CalendarFile]
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    window_start: dt.datetime | None = None
+
+
+def build(data: DataFolder, now: dt.datetime, private: bool) -> list[ics.CalendarFile]:
+    """Every calendar, from the record months the window needs (nothing written)."""
+    catalogue = data.catalogue
+    _refuse_reserved_ids(catalogue.team.mediators)
+    appointments = _appointments(data, ics.window_start(now))
+    paths: dict[str, LearningPath] = {}
+    if any(a.kind == "usage" and a.path for a in appointments):
+        paths = _paths(data)
+    return ics.build_calendars(catalogue, appointments, paths, now, private)
+
+
+def export(data: DataFolder, out: Path, now: dt.datetime, private: bool) -> ExportResult:
+    """Build, then write `<out>/<name>.ics` for each calendar (atomic, unchanged skipped)."""
+    calendars = build(data, now, private)
+    contents = [(out / f"{c.name}.ics", c.to_ics()) for c in calendars]
+    _prepare(out)
+    result = ExportResult(calendars, window_start=ics.window_start(now))
+    mode = PRIVATE_MODE if private else PUBLIC_MODE
+    for path, content in contents:
+        try:
+            changed = write_atomic(path, content, mode)
+            if not changed and (path.stat().st_mode & 0o777) != mode:
+                os.chmod(path, mode)  # --private toggled on unchanged content: fix access
+        except OSError as exc:
+            raise OperationalError(f"écriture impossible de {path} : {_reason(exc)}",
+                                   "vérifiez les droits sur ce dossier") from None
+        (result.written if changed else result.unchanged).append(path)
+    return result
+
+
+def _prepare(out: Path) -> None:
+    """Create the output folder; refuse at once (naming it) when it cannot be written."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise OperationalError(f"{out} existe et n'est pas un dossier",
+                               "indiquez un dossier avec --out") from None
+    except OSError as exc:
+        raise OperationalError(f"impossible de créer le dossier {out} : {_reason(exc)}",
+                               "indiquez un dossier où vous pouvez écrire") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise OperationalError(f"dossier {out} non accessible en écriture",
+                               "indiquez un dossier où vous pouvez écrire, ou changez ses "
+                               "droits") from None
+
+
+def _reason(exc: OSError) -> str:
+    """The OS error in French when it is a common one (the OS speaks the server's locale)."""
+    return _OS_REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+
+
+def _refuse_reserved_ids(mediators: tuple[Mediator, ...]) -> None:
+    clashes = [m.id for m in mediators if m.id in ics.RESERVED_NAMES]
+    if clashes:
+        raise DataProblems(
+            f"l'identifiant de médiateur « {clashes[0]} » est réservé aux calendriers communs",
+            "renommez ce médiateur dans catalogue/team.yaml",
+            [Problem("catalogue/team.yaml", None, f"identifiant réservé : {clashes[0]}")])
+
+
+def _appointments(data: DataFolder, since: dt.datetime) -> list[Appointment]:
+    """Appointments of the months from the window start on (events live in the start month)."""
+    # the day before: an appointment that started just before midnight may end inside
+    first = Month.of((since - dt.timedelta(days=1)).date())
+    months = [m for m in data.store.months("appointments") if m >= first]
+    records = data.store.read("appointments", months)  # each file read under its lock
+    state, problems = fold_appointments(records)
+    if problems:
+        raise DataProblems("des rendez-vous sont incohérents",
+                           "corrigez-les (voir « mediatool check »)", problems)
+    return list(state.values())
+
+
+def _paths(data: DataFolder) -> dict[str, LearningPath]:
+    # A usage path may have been opened long before the window: read them all
+    # (a few events a month, so cheap even over years).
+    state, problems = fold_paths(data.store.read_all("paths"))
+    if problems:
+        raise DataProblems("des parcours sont incohérents",
+                           "corrigez-les (voir « mediatool check »)", problems)
+    return state

@@ -1,0 +1,286 @@
+"""Phone calls: check what the mediator entered, book if asked, record, recap.
+
+`check_draft` and `build_call` are pure; `take_call` and `list_calls` are
+the service functions that use the store. Nothing is written before every
+input has been checked, so a refused call leaves the files untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from mediatool.core.catalogue import Catalogue
+from mediatool.core.days import half_day
+from mediatool.core.errors import InvalidInput
+from mediatool.core.lookup import mediator_by_id, organisation_by_id, procedure_by_id
+from mediatool.core.model import OUTCOMES, THEMES, CallLinked, CallRecorded, Mediator, Procedure
+from mediatool.core.period import Month, months_between
+from mediatool.core.triage import Recommendation, next_dropins, phone_shift, recommend
+from mediatool.formats.recap import BookedAppointment, RecapInput, caller_recap
+
+if TYPE_CHECKING:
+    from mediatool.store.folder import DataFolder
+
+MAX_DURATION_MIN = 240
+MAX_NOTE_CHARS = 1000
+SLOTS_SCANNED_PER_CHOICE = 15  # a half-day holds about a dozen quarter-hour starts
+
+
+@dataclass(frozen=True)
+class CallDraft:
+    """What the mediator entered about a call, before it is checked."""
+
+    mediator: str | None
+    outcome: str | None = None
+    procedure: str | None = None
+    query: str | None = None
+    theme: str | None = None
+    redirect_to: str | None = None
+    duration_min: int | None = None
+    note: str | None = None
+    missing_prerequisites: bool = False
+
+
+@dataclass(frozen=True)
+class CheckedCall:
+    """A draft whose ids all exist, with the recommendation it got."""
+
+    mediator: Mediator
+    outcome: str
+    procedure: Procedure | None
+    query: str | None
+    theme: str | None
+    redirect_to: str | None
+    duration_min: int | None
+    note: str | None
+    recommendation: Recommendation | None
+
+
+@dataclass(frozen=True)
+class BookingWish:
+    """Book the first free slot (or `at`) for the caller during the call."""
+
+    person: str
+    phone: str | None = None
+    mediator: str | None = None  # None: whoever is free first
+    at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class CallResult:
+    event: CallRecorded
+    recommendation: Recommendation | None
+    recap: str
+    appointment: Any = None  # booking.Appointment when one was booked
+
+
+def choose_mediator(catalogue: Catalogue, wanted: str | None) -> Mediator:
+    """The mediator answering: the one named, or the only one of the team."""
+    if wanted:
+        return mediator_by_id(catalogue, wanted)
+    mediators = catalogue.team.mediators
+    if len(mediators) == 1:
+        return mediators[0]
+    raise InvalidInput("médiateur non indiqué",
+                       "ajoutez --mediator ID (" + ", ".join(m.id for m in mediators)
+                       + ") ou définissez MEDIATOOL_MEDIATOR")
+
+
+def recommendation_for(catalogue: Catalogue, procedure: Procedure,
+                       missing_prerequisites: bool = False) -> Recommendation:
+    """`triage.recommend` with the catalogue's organisation and skill names."""
+    return recommend(procedure, catalogue.team, missing_prerequisites,
+                     catalogue.organisation_of(procedure), catalogue.skills)
+
+
+def check_draft(catalogue: Catalogue, draft: CallDraft) -> CheckedCall:
+    """Check every field (InvalidInput, exit 2); fill the outcome and redirect defaults."""
+    mediator = choose_mediator(catalogue, draft.mediator)
+    procedure = procedure_by_id(catalogue, draft.procedure) if draft.procedure else None
+    query = (draft.query or "").strip() or None
+    if draft.duration_min is not None and not 0 <= draft.duration_min <= MAX_DURATION_MIN:
+        raise InvalidInput(f"durée d'appel impossible : {draft.duration_min} min",
+                           f"indiquez une durée entre 0 et {MAX_DURATION_MIN} minutes")
+    if draft.theme is not None and procedure is not None:
+        raise InvalidInput("--theme ne sert qu'avec --query",
+                           f"le thème de la démarche est déjà connu ({procedure.theme})")
+    if draft.theme is not None and draft.theme not in THEMES:
+        raise InvalidInput(f"thème inconnu : « {draft.theme} »",
+                           "thèmes possibles : " + ", ".join(THEMES))
+    recommendation = (recommendation_for(catalogue, procedure, draft.missing_prerequisites)
+                      if procedure else None)
+    outcome = draft.outcome or (recommendation.outcome if recommendation else None)
+    if outcome is None:
+        raise InvalidInput("suite de l'appel non indiquée",
+                           "ajoutez --outcome " + "|".join(OUTCOMES))
+    if outcome not in OUTCOMES:
+        raise InvalidInput(f"suite inconnue : « {outcome} »",
+                           "choisissez parmi " + ", ".join(OUTCOMES))
+    redirect_to = None
+    if draft.redirect_to:
+        if outcome != "redirect":
+            raise InvalidInput("--redirect-to ne va qu'avec --outcome redirect",
+                               "retirez --redirect-to ou ajoutez --outcome redirect")
+        redirect_to = organisation_by_id(catalogue, draft.redirect_to).id
+    elif outcome == "redirect":
+        if procedure is None:
+            raise InvalidInput("réorientation sans organisation",
+                               "indiquez --redirect-to ORGANISATION (voir catalogue/"
+                               "organisations.yaml)")
+        redirect_to = procedure.organisation
+    if procedure is None and query is None and outcome != "other":
+        raise InvalidInput("démarche non indiquée",
+                           "ajoutez --procedure ID ou --query \"mots de la personne\"")
+    note = (draft.note or "").strip() or None
+    if note and len(note) > MAX_NOTE_CHARS:
+        raise InvalidInput(f"note trop longue ({len(note)} caractères)",
+                           f"gardez-la sous {MAX_NOTE_CHARS} caractères")
+    theme = procedure.theme if procedure else draft.theme
+    return CheckedCall(mediator, outcome, procedure, query if procedure is None else None,
+                       theme, redirect_to, draft.duration_min, note, recommendation)
+
+
+def build_call(catalogue: Catalogue, call: CheckedCall, call_id: str, at: dt.datetime,
+               started: dt.datetime | None = None, appointment: str | None = None
+               ) -> CallRecorded:
+    """The event to record (pure). `started`: when the call began, for the shift check."""
+    if started is None:
+        minutes = call.duration_min or 0
+        started = at - dt.timedelta(minutes=minutes)
+    shift = phone_shift(catalogue.team, started, at)
+    return CallRecorded(
+        id=call_id, event="call", at=at, by=call.mediator.id, outcome=call.outcome,  # type: ignore[arg-type]
+        in_shift=shift is not None, duration_min=call.duration_min,
+        procedure=call.procedure.id if call.procedure else None,
+        theme=call.theme, query=call.query,  # type: ignore[arg-type]
+        redirect_to=call.redirect_to, shift=shift.label() if shift else None,
+        appointment=appointment, note=call.note)
+
+
+def recap_for(catalogue: Catalogue, call: CheckedCall, now: dt.datetime,
+              booked: BookedAppointment | None = None) -> str:
+    """The caller's recap for a checked call (pure)."""
+    team = catalogue.team
+    procedure = call.procedure
+    if call.outcome == "redirect" and call.redirect_to:
+        organisation = catalogue.organisations.get(call.redirect_to)
+    else:
+        organisation = catalogue.organisation_of(procedure) if procedure else None
+    recommendation = call.recommendation
+    titles: list[str] = []
+    if recommendation and recommendation.usage_path and call.outcome != "redirect":
+        titles = [catalogue.skills[s].title if s in catalogue.skills else s
+                  for s in recommendation.usage_skills]
+    dropins = next_dropins(team, now) if call.outcome in ("dropin", "other") else []
+    return caller_recap(RecapInput(
+        call.outcome, team, procedure, organisation, dropins, booked, titles,
+        short=bool(recommendation and recommendation.short)))
+
+
+# ---- service: the store ------------------------------------------------------
+
+def take_call(data: DataFolder, draft: CallDraft, now: dt.datetime,
+              started: dt.datetime | None = None, wish: BookingWish | None = None
+              ) -> CallResult:
+    """Check, book if wished, record the call, and return it with its recap.
+
+    The call id is made first so the appointment can point to its call;
+    the call is appended only once the booking succeeded, so a refused
+    booking (exit 3) or a bad input (exit 2) records nothing.
+    """
+    catalogue = data.catalogue
+    if wish is not None and draft.outcome is None:
+        draft = replace(draft, outcome="appointment")
+    call = check_draft(catalogue, draft)
+    if wish is not None and call.outcome != "appointment":
+        raise InvalidInput("une réservation demande --outcome appointment",
+                           "ajoutez --outcome appointment ou retirez --book-first-free")
+    call_id = data.store.new_id("calls")
+    appointment = None
+    booked = None
+    if wish is not None:
+        appointment, booked = book_for_call(data, call, wish, call_id, now)
+    event = build_call(catalogue, call, call_id, now, started,
+                       appointment.id if appointment is not None else None)
+    data.store.append("calls", Month.of(event.at.date()), event)
+    return CallResult(event, call.recommendation, recap_for(catalogue, call, now, booked),
+                      appointment)
+
+
+def book_for_call(data: DataFolder, call: CheckedCall, wish: BookingWish, call_id: str,
+                  now: dt.datetime) -> tuple[Any, BookedAppointment]:
+    """Book through the booking module; RuleRefusal (exit 3) when no rule allows it."""
+    from mediatool.core.frenchdates import format_datetime
+    from mediatool.services import booking
+
+    catalogue = data.catalogue
+    duration = (call.recommendation.appointment_duration_min if call.recommendation else None)
+    mediator, at = wish.mediator, wish.at
+    if mediator is None:
+        slot = first_free_slot(data, duration, now)
+        mediator, at = slot.mediator, slot.start
+    request = booking.BookingRequest(
+        mediator=mediator, kind="demarche", person=wish.person,
+        procedure=call.procedure.id if call.procedure else None, at=at,
+        duration_min=duration, phone=wish.phone, from_call=call_id, note=call.note,
+        by=call.mediator.id)
+    appointment = booking.book(data, request, now)
+    who = catalogue.team.mediator(appointment.mediator)
+    return appointment, BookedAppointment(
+        appointment.id, format_datetime(appointment.start.astimezone(now.tzinfo)),
+        appointment.duration_min, who.name if who else appointment.mediator,
+        catalogue.team.site(appointment.site))
+
+
+def free_slots(data: DataFolder, duration_min: int | None, now: dt.datetime,
+               count: int = 5) -> list[Any]:
+    """The earliest free démarche slots, one per mediator and half-day, earliest first.
+
+    Five quarter-hours in a row of the same afternoon are not five choices
+    for a caller; the first slot of each distinct half-day is.
+    """
+    from mediatool.services import booking
+
+    team = data.catalogue.team
+    slots = booking.next_free_slots(data, None, "demarche", duration_min, now,
+                                    count=count * SLOTS_SCANNED_PER_CHOICE)
+    chosen: dict[tuple[str, tuple[dt.date, str]], Any] = {}
+    for slot in sorted(slots, key=lambda s: (s.start, s.mediator)):
+        key = (slot.mediator, half_day(slot.start.astimezone(now.tzinfo), team.halfday_boundary))
+        chosen.setdefault(key, slot)
+        if len(chosen) == count:
+            break
+    return list(chosen.values())
+
+
+def first_free_slot(data: DataFolder, duration_min: int | None, now: dt.datetime) -> Any:
+    """The team's first free démarche slot; RuleRefusal (exit 3) when there is none."""
+    from mediatool.core.errors import RuleRefusal
+    from mediatool.services import booking
+
+    slots = booking.next_free_slots(data, None, "demarche", duration_min, now, count=1)
+    if not slots:
+        raise RuleRefusal("aucun créneau libre pour un rendez-vous",
+                          "enregistrez l'appel sans réservation et rappelez la personne")
+    return slots[0]
+
+
+def list_calls(data: DataFolder, first: dt.date, last: dt.date) -> list[CallRecorded]:
+    """Calls recorded between two dates (included), with appointments linked later."""
+    store = data.store
+    months = months_between(first, last)
+    later = [m for m in store.months("calls") if m > months[-1]]
+    calls: dict[str, CallRecorded] = {}
+    links: dict[str, str] = {}
+    for record in store.read("calls", [*months, *later]):
+        event = record.event
+        if isinstance(event, CallLinked):
+            links[event.id] = event.appointment
+        elif first <= event.at.date() <= last:
+            calls[event.id] = event
+    for call_id, appointment in links.items():
+        if call_id in calls and calls[call_id].appointment is None:
+            calls[call_id] = replace(calls[call_id], appointment=appointment)
+    return sorted(calls.values(), key=lambda c: (c.at, c.id))

@@ -1,0 +1,252 @@
+"""Reports and drop-in tallies: read what a period needs, then call the pure core.
+
+Only the month files of the period are parsed in full (under their locks). Figures that need
+other months (the drop-in trend, appointments a call led to later on, paths
+closed after the month they were opened in, ISO weeks that straddle the
+period) read those files through `Store.read_matching`, which parses only
+the documents that matter, without taking locks (see `Store.read_texts`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from mediatool.core.days import service_open
+from mediatool.core.errors import InvalidInput
+from mediatool.core.lookup import by_id
+from mediatool.core.model import RECORD_KINDS, CallLinked, CallRecorded, DropinTally, Record
+from mediatool.core.period import Month
+from mediatool.core.report import History, Period, Report, build_report, period_weeks, trend_months
+from mediatool.services.booking import CALL_LOOKBACK_MONTHS
+from mediatool.store.folder import DataFolder
+from mediatool.store.records import Store
+
+_QUOTE = "['\"]?"
+# Look-up patterns start at a line break (`read_matching` searches "\n" + text): the
+# leading literal lets the regex engine skip ahead, and the values looked for are
+# part of the pattern, so the engine, not a Python loop, checks each occurrence.
+def field_in(name: str, values: Iterable[str], prefix: bool = False) -> re.Pattern[str]:
+    """`name: value` lines (quoted or not) for any of `values`, or starting with one."""
+    choices = "|".join(re.escape(v) for v in sorted(values))
+    end = "" if prefix else r"(?![\w-])"
+    return re.compile(rf"\n{name}: {_QUOTE}({choices}){end}")
+
+
+# Written as id, event, at, by (`event_to_document` keeps the dataclass order); a file
+# with more "closed" than this finds has all its "closed" documents parsed.
+CLOSED_DAY = re.compile(rf"\nevent: {_QUOTE}closed{_QUOTE}[ \t]*\r?\nat: {_QUOTE}"
+                        r"(\d{4}-\d\d-\d\d)")
+
+# A drop-in tally exactly as `Store.append` writes it (see `event_to_document`).
+_TALLY = re.compile(
+    r"---\nid: D-[0-9A-Z]+\nevent: tally\nat: '[^'\n]*'\nby: [A-Za-z0-9][\w.-]*\n"
+    r"site: [a-z0-9][a-z0-9-]*\ndate: '\d{4}-\d\d-\d\d'\nseen: (\d{1,4})\n"
+    r"refused: (\d{1,4})\n"
+    r"(?:note: (?:'(?:[^'\n]|'')*'|\"(?:[^\"\\\n]|\\.)*\"|[\w(][^\n:#]*)\n)?\.\.\.\n")
+LINK_LOOKAHEAD_MONTHS = CALL_LOOKBACK_MONTHS + 12
+MAX_TALLY_COUNT = 1000  # the model's bound; above it, the full parse reports the error
+MAX_DROPIN_COUNT = 500  # above this, a tally is a typing mistake, not a drop-in session
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    """What the core needs: the period's records and the history around them."""
+
+    records: dict[str, list[Record]]
+    history: History
+
+
+def _days(first: dt.date, last: dt.date) -> set[str]:
+    days = set()
+    while first <= last:
+        days.add(first.isoformat())
+        first += dt.timedelta(days=1)
+    return days
+
+
+def _after(store: Store, kind: str, period: Period) -> list[Month]:
+    """Months after the period where a period call's appointment can be.
+
+    `book --from-call` links only calls of the last CALL_LOOKBACK_MONTHS
+    months, and appointments are booked weeks ahead, not years: looking
+    LINK_LOOKAHEAD_MONTHS ahead finds them all while keeping the report of
+    an old month as cheap as the last one's.
+    """
+    last = period.months[-1]
+    horizon = last
+    for _ in range(LINK_LOOKAHEAD_MONTHS):
+        horizon = horizon.next()
+    return [m for m in store.months(kind) if last < m <= horizon]
+
+
+def read_period(store: Store, period: Period) -> ReportInput:
+    """Read the period's month files in full and the history through targeted look-ups."""
+    months = period.months
+    records = {kind: store.read(kind, months) for kind in RECORD_KINDS}
+    first_month = months[0]
+    trend = [m for m in trend_months(period) if m < first_month]
+    dropins: list[Record] = []
+    dropin_totals: dict[str, tuple[int, int, int]] = {}
+    for month, text in store.read_texts("dropins", trend, locked=False):
+        totals = canonical_tally_totals(text)
+        if totals is None:  # not in the layout mediatool writes: parse and validate it
+            dropins.extend(store.read("dropins", [month]))
+        else:
+            dropin_totals[str(month)] = totals
+
+    call_ids = {r.event.id for r in records["calls"] if isinstance(r.event, CallRecorded)}
+    later_calls: list[Record] = []
+    later_appointments = _after(store, "appointments", period)
+    wanted: set[str] = set()
+    if call_ids:
+        later_calls = [r for r in store.read_matching("calls", _after(store, "calls", period),
+                                                      field_in("id", call_ids), locked=False)
+                       if isinstance(r.event, CallLinked)]
+        for record in [*records["calls"], *later_calls]:
+            if isinstance(record.event, CallLinked | CallRecorded) and record.event.appointment:
+                wanted.add(record.event.appointment)
+        wanted |= {r.event.id for r in store.read_matching(
+            "appointments", later_appointments, field_in("from_call", call_ids),
+            locked=False)}
+
+    # ISO weeks that straddle the period: the cap is counted on the whole week.
+    mondays = period_weeks(period)
+    before = _days(mondays[0], period.first - dt.timedelta(days=1))
+    after = _days(period.last + dt.timedelta(days=1), mondays[-1] + dt.timedelta(days=6))
+    neighbours = sorted({Month.parse(d[:7]) for d in before | after})
+    if before or after:
+        wanted |= {r.event.id for r in store.read_matching(
+            "appointments", neighbours, field_in("start", before | after, prefix=True), locked=False)}
+    in_period = {r.event.id for r in records["appointments"]}
+    wanted -= in_period
+    extra_months = sorted(set(later_appointments) | set(neighbours))
+    appointments = store.read_matching("appointments", extra_months, field_in("id", wanted),
+                                       locked=False) if wanted else []
+
+    earlier_paths = [m for m in store.months("paths") if m < first_month]
+    closing_days = _days(period.first - dt.timedelta(days=1), period.last + dt.timedelta(days=1))
+    paths = store.read_matching("paths", earlier_paths, CLOSED_DAY, closing_days, "closed",
+                               locked=False)
+    return ReportInput(records, History(dropins=dropins, dropin_totals=dropin_totals,
+                                        appointments=appointments,
+                                        calls=later_calls, paths=paths))
+
+
+def canonical_tally_totals(text: str) -> tuple[int, int, int] | None:
+    """(sessions, seen, refused) of a drop-in file in mediatool's own layout, else None.
+
+    The trend needs only these sums for a year of earlier months: reading
+    them with one regular expression instead of a YAML parse keeps a monthly
+    report as fast as parsing its own month. Any document written otherwise
+    (edited by hand, other key order, CRLF) makes the whole file go through
+    the full, validating parse instead.
+    """
+    sessions = seen = refused = 0
+    position = 0
+    for match in _TALLY.finditer(text):
+        if match.start() != position:
+            return None
+        position = match.end()
+        people, turned_away = int(match.group(1)), int(match.group(2))
+        if people > MAX_TALLY_COUNT or turned_away > MAX_TALLY_COUNT:
+            return None
+        sessions += 1
+        seen += people
+        refused += turned_away
+    return (sessions, seen, refused) if position == len(text) else None
+
+
+def make_report(data: DataFolder, period: Period, now: dt.datetime) -> tuple[Report, ReportInput]:
+    """The report of a period (and what it was built from, for `--detail`)."""
+    catalogue = data.catalogue
+    # Reading a month builds ~10^5 small objects and no reference cycles: the cyclic
+    # garbage collector would only walk them again and again (a third of the time).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        found = read_period(data.store, period)
+        return build_report(catalogue, found.records, period, now, found.history), found
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def resolve_period(now: dt.datetime, month: str | None = None, first: dt.date | None = None,
+                   last: dt.date | None = None, year: int | None = None) -> Period:
+    """The period asked for on the command line (default: the previous month)."""
+    chosen = [name for name, value in (("--month", month), ("--from/--to", first or last),
+                                       ("--year", year)) if value]
+    if len(chosen) > 1:
+        raise InvalidInput(f"options incompatibles : {' et '.join(chosen)}",
+                           "choisissez un mois, une année, ou un intervalle --from/--to")
+    if month:
+        try:
+            return Period.month(Month.parse(month))
+        except ValueError:
+            raise InvalidInput(f"mois invalide : « {month} »",
+                               "écrivez-le AAAA-MM, par exemple 2026-11") from None
+    if year:
+        if not 1900 <= year <= 9999:
+            raise InvalidInput(f"année invalide : {year}", "par exemple --year 2026")
+        return Period.year(year)
+    if first or last:
+        if first is None:
+            raise InvalidInput("--to sans --from", "indiquez aussi le premier jour : "
+                               "--from AAAA-MM-JJ")
+        last = last or now.date()
+        if first > last:
+            raise InvalidInput(f"--from ({first}) est après --to ({last})",
+                               "inversez les deux dates")
+        return Period.between(first, last)
+    return Period.month(Month.of(now.date()).previous())
+
+
+def record_dropin(data: DataFolder, site: str, day: dt.date, seen: int, refused: int,
+                  note: str | None, by: str | None, now: dt.datetime
+                  ) -> tuple[DropinTally, list[str]]:
+    """Append one drop-in tally; returns it and what looks odd (French notes, not errors)."""
+    team = data.catalogue.team
+    by_id({s.id: s for s in team.sites}, site, "lieu")
+    if by is not None:
+        by_id({m.id: m for m in team.mediators}, by, "médiateur")
+    for label, value in (("--seen", seen), ("--refused", refused)):
+        if value < 0:
+            raise InvalidInput(f"{label} ne peut pas être négatif ({value})",
+                               "indiquez un nombre de personnes, 0 ou plus")
+        if value > MAX_DROPIN_COUNT:
+            raise InvalidInput(f"{label} {value} : nombre improbable pour une permanence",
+                               f"vérifiez la saisie (au plus {MAX_DROPIN_COUNT})")
+    if day > now.date():
+        raise InvalidInput(f"la permanence du {day} n'a pas encore eu lieu",
+                           "saisissez le bilan le jour même ou après")
+    month = Month.of(day)
+    tally = DropinTally(id=data.store.new_id("dropins"), event="tally", at=now.replace(
+        microsecond=0), by=by or "accueil", site=site.strip(), date=day, seen=seen,
+        refused=refused, note=note or None)
+    with data.store.transaction([("dropins", month)]) as tx:
+        earlier = [r.event for r in tx.read("dropins", month)
+                   if isinstance(r.event, DropinTally)
+                   and r.event.site == tally.site and r.event.date == day]
+        tx.append("dropins", month, tally)
+    notes = []
+    if earlier:
+        notes.append(f"{len(earlier)} autre(s) bilan(s) déjà saisi(s) pour ce lieu et ce jour "
+                     "(deux permanences le même jour ?)")
+    if not any(s.site == tally.site and s.weekday == day.weekday() for s in team.dropins):
+        notes.append("aucune permanence n'est prévue ce jour de la semaine à ce lieu "
+                     "(team.yaml, dropins) : vérifiez la date")
+    elif not service_open(team, day):
+        notes.append("le service est fermé ce jour-là (jour férié ou fermeture) : vérifiez "
+                     "la date")
+    return tally, notes
+
+
+def list_dropins(data: DataFolder, months: Iterable[Month]) -> list[DropinTally]:
+    """Tallies of these months, by date then site."""
+    tallies = [r.event for r in data.store.read("dropins", months)
+               if isinstance(r.event, DropinTally)]
+    return sorted(tallies, key=lambda t: (t.date, t.site, t.at))

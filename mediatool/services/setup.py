@@ -1,0 +1,79 @@
+"""Use cases that combine the store (I/O) with the pure core."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mediatool.core.checks import FolderSnapshot, run_checks
+from mediatool.core.errors import Problem
+from mediatool.core.model import RECORD_KINDS, Record
+from mediatool.core.period import Month
+from mediatool.host import environment as paths
+from mediatool.store.folder import DataFolder
+from mediatool.store.scaffold import create_data_folder
+
+
+def initialise(directory: Path, demo: bool) -> str:
+    """Create a data folder; with `demo`, fill it with fictional activity."""
+    create_data_folder(directory)
+    if not demo:
+        return ""
+    from mediatool.services.demo import demo_activity
+
+    data = DataFolder(directory.resolve())
+    events = demo_activity(data.catalogue, data.now())
+    grouped: dict[tuple[str, Month], list[object]] = defaultdict(list)
+    for item in events:
+        grouped[(item.kind, item.month)].append(item.event)
+    for (kind, month), batch in grouped.items():
+        with data.store.transaction([(kind, month)]) as tx:
+            tx.append_many(kind, month, batch)
+    counts = Counter(item.kind for item in events)
+    return ", ".join(f"{counts[k]} {label}" for k, label in (
+        ("calls", "appels"), ("appointments", "évènements de rendez-vous"),
+        ("paths", "évènements de parcours"), ("dropins", "permanences")))
+
+
+@dataclass
+class CheckResult:
+    problems: list[Problem]
+    record_count: int
+    repaired: list[Path] = field(default_factory=list)
+    restricted: list[str] = field(default_factory=list)  # made owner-only by --repair
+
+
+def check_folder(data: DataFolder, repair: bool = False) -> CheckResult:
+    """Validate everything; with `repair`, set torn file tails aside first."""
+    now = paths.now("UTC")
+    repaired: list[Path] = []
+    restricted: list[str] = []
+    if repair:
+        stamp = now.strftime("%Y%m%dT%H%M%S")
+        for kind in RECORD_KINDS:
+            for month in data.store.months(kind):
+                moved = data.store.repair_tail(kind, month, stamp)
+                if moved:
+                    repaired.append(moved)
+        restricted = data.store.restrict_permissions()
+    catalogue, catalogue_problems = data.loaded
+    problems = list(catalogue_problems)
+    records: dict[str, list[Record]] = {}
+    for kind in RECORD_KINDS:
+        found, wrong = data.store.scan_all(kind)
+        records[kind] = found
+        problems.extend(wrong)
+    count = sum(len(r) for r in records.values())
+    if catalogue is not None:
+        zone_now = now.astimezone(data.zone)
+        from mediatool.host.git import driver_missing, records_merged_by_union
+
+        extra = {"file_modes": data.store.permissions(),
+                 "git_driver_missing": driver_missing(data.root),
+                 "git_union_records": records_merged_by_union(data.root)}
+        problems.extend(run_checks(FolderSnapshot(catalogue, records, zone_now, extra)))
+    return CheckResult(problems, count, repaired, restricted)
+
+
+__all__ = ["initialise", "check_folder", "CheckResult"]

@@ -1,0 +1,640 @@
+"""The only module that touches data files: catalogue reads, record appends.
+
+Record files are append-only streams of YAML documents, one event each,
+written with a single `write` + `fsync` under a per-file lock. Reads take
+the same lock, so a reader never sees half an append.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import dataclasses
+import datetime as dt
+import os
+import re
+import tempfile
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from mediatool.core import ids
+from mediatool.core.errors import DataProblems, InvalidInput, OperationalError, Problem
+from mediatool.core.fields import INVALID, Context, build, show_value
+from mediatool.core.model import RECORD_KINDS, Record
+from mediatool.core.period import Month
+from mediatool.store.yamltext import (
+    Document,
+    YamlSyntaxError,
+    dump_document,
+    load_documents,
+    load_one_document,
+    split_torn_tail,
+)
+
+CATALOGUE_FILES = ("procedures.yaml", "organisations.yaml", "skills.yaml", "team.yaml")
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+LOCK_TIMEOUT_S = 15.0
+AUDIT_LOG = "audit.log"
+
+
+def refuse_problems(problems: list[Problem]) -> None:
+    """Stop a read that met unreadable records, listing each with its file:line."""
+    if problems:
+        raise DataProblems("des enregistrements sont illisibles",
+                           "corrigez-les ou lancez « mediatool check --repair »", problems)
+
+
+def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> bool:
+    """Replace `path` with `data` atomically; False (untouched) when unchanged."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+    return True
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _create_exclusive(wanted: Path) -> tuple[Path, int]:
+    """Create a new owner-only file, never reusing a name (`-2`, `-3`… when taken)."""
+    candidate, number = wanted, 1
+    while True:
+        try:
+            return candidate, os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        except FileExistsError:
+            number += 1
+            candidate = wanted.with_name(f"{wanted.name}-{number}")
+
+
+def read_catalogue_files(root: Path) -> dict[str, bytes | None]:
+    """The raw bytes of each catalogue file (None when missing)."""
+    files: dict[str, bytes | None] = {}
+    for name in CATALOGUE_FILES:
+        try:
+            files[name] = (root / "catalogue" / name).read_bytes()
+        except FileNotFoundError:
+            files[name] = None
+        except OSError as exc:
+            raise OperationalError(f"lecture impossible de catalogue/{name} : {exc.strerror}") from None
+    return files
+
+
+def source_line(root: Path, source: str, line: int | None) -> str | None:
+    """The text of line `line` of a data file, to show beside an error."""
+    if line is None:
+        return None
+    try:
+        with open(root / source, encoding="utf-8", errors="replace") as handle:
+            for number, text in enumerate(handle, start=1):
+                if number == line:
+                    return text.rstrip("\r\n")
+    except OSError:
+        return None
+    return None
+
+
+def event_to_document(event: Any) -> dict[str, Any]:
+    """Event dataclass → the mapping written to disk (empty optional fields left out)."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(event):
+        value = getattr(event, f.name)
+        if value is None or value == ():
+            continue
+        if isinstance(value, tuple):
+            value = list(value)
+        elif isinstance(value, dt.datetime):
+            value = value.isoformat(timespec="seconds")
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        out[f.name] = value
+    return out
+
+
+def parse_documents(kind: str, documents: list[Document], source: str
+                    ) -> tuple[list[Record], list[Problem]]:
+    """Turn record documents into events, collecting problems (pure)."""
+    classes = RECORD_KINDS[kind][1]
+    records: list[Record] = []
+    problems: list[Problem] = []
+    for index, doc in enumerate(documents):
+        if index == len(documents) - 1 and not doc.complete:
+            problems.append(Problem(source, doc.line, "dernier enregistrement tronqué (écriture "
+                                    "interrompue ?)", "lancez « mediatool check --repair »"))
+            continue
+        value = doc.value
+        if not isinstance(value, dict):
+            problems.append(Problem(source, doc.line, "enregistrement illisible : une liste de "
+                                    "champs (clé: valeur) est attendue"))
+            continue
+        duplicate = _duplicate_top_key(doc.text)
+        if duplicate:
+            problems.append(Problem(source, doc.line + duplicate[1], f"champ « {duplicate[0]} » "
+                                    "en double dans un même enregistrement (deux enregistrements "
+                                    "mélangés par une fusion git ?)", "séparez-les ou corrigez "
+                                    "à la main ; voir « mediatool git-setup »"))
+            continue
+        name = value.get("event")
+        cls = classes.get(name) if isinstance(name, str) else None
+        if cls is None:
+            message = ("champ obligatoire « event » manquant" if name is None
+                       else f"type d'évènement inconnu : {show_value(name)}")
+            problems.append(Problem(source, doc.line, message,
+                                    f"types permis ici : {', '.join(classes)}"))
+            continue
+        ctx = Context(source, _record_locator(doc))
+        event = build(cls, value, (), ctx)
+        problems.extend(ctx.problems)
+        if event is not INVALID:
+            records.append(Record(event, source, doc.line))
+    return records, problems
+
+
+_TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*):", re.MULTILINE)
+
+
+def _duplicate_top_key(text: str) -> tuple[str, int] | None:
+    """(key, line offset) of a top-level key written twice: PyYAML would keep the last.
+
+    Two records mixed line by line (git's `merge=union`) always keep both `id:`
+    lines, so only documents with two of them pay for the full look.
+    """
+    if text.count("\nid:") < 2:
+        return None
+    keys = _TOP_KEY.findall(text)
+    if len(keys) == len(set(keys)):
+        return None
+    seen: set[str] = set()
+    for match in _TOP_KEY.finditer(text):
+        if match.group(1) in seen:
+            return match.group(1), text.count("\n", 0, match.start())
+        seen.add(match.group(1))
+    return None
+
+
+def _record_locator(doc: Document) -> Any:
+    def locate(path: tuple[Any, ...]) -> tuple[int | None, int | None]:
+        if path and doc.text:
+            prefix = f"{path[0]}:"
+            for offset, line in enumerate(doc.text.splitlines()):
+                if line.startswith(prefix):
+                    return doc.line + offset, None
+        return doc.line, None
+
+    return locate
+
+
+class Store:
+    """Record files of one data folder: `records/<kind>/<YYYY-MM>.yaml`."""
+
+    def __init__(self, root: Path, lock_timeout: float = LOCK_TIMEOUT_S) -> None:
+        self.root = root
+        self.records = root / "records"
+        self.lock_timeout = lock_timeout
+
+    # -- paths ---------------------------------------------------------------
+    def file(self, kind: str, month: Month) -> Path:
+        if kind not in RECORD_KINDS:
+            raise ValueError(kind)
+        return self.records / kind / f"{month}.yaml"
+
+    def relative(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    def months(self, kind: str) -> list[Month]:
+        """Months that have a record file, oldest first."""
+        folder = self.records / kind
+        found = []
+        if folder.is_dir():
+            for path in folder.glob("*.yaml"):
+                with contextlib.suppress(ValueError):
+                    found.append(Month.parse(path.stem))
+        return sorted(found)
+
+    # -- locking -------------------------------------------------------------
+    def _lock(self, kind: str, month: Month) -> FileLock:
+        folder = self.records / ".locks"
+        if not folder.is_dir():
+            folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        return FileLock(str(folder / f"{kind}-{month}.lock"), timeout=self.lock_timeout,
+                        mode=FILE_MODE)
+
+    @contextlib.contextmanager
+    def transaction(self, files: Iterable[tuple[str, Month]]) -> Iterator[Transaction]:
+        """Hold the locks of several files (in a fixed order) to check then append."""
+        wanted = sorted(set(files), key=lambda pair: (pair[0], pair[1]))
+        with contextlib.ExitStack() as stack:
+            for kind, month in wanted:
+                lock = self._lock(kind, month)
+                try:
+                    stack.enter_context(lock)
+                except Timeout:
+                    raise OperationalError(
+                        f"fichier {self.relative(self.file(kind, month))} occupé par une autre "
+                        "commande", "réessayez dans quelques secondes") from None
+            yield Transaction(self, set(wanted))
+
+    # -- reading -------------------------------------------------------------
+    def scan(self, kind: str, month: Month) -> tuple[list[Record], list[Problem]]:
+        """Read one month file without raising: (records, problems). Caller holds the lock."""
+        path = self.file(kind, month)
+        source = self.relative(path)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return [], []
+        except OSError as exc:
+            return [], [Problem(source, None, f"lecture impossible : {exc.strerror}")]
+        try:
+            documents = load_documents(data)
+        except YamlSyntaxError as exc:
+            return [], [Problem(source, exc.line, exc.message, "lancez « mediatool check »",
+                                exc.column)]
+        return parse_documents(kind, documents, source)
+
+    def read(self, kind: str, months: Iterable[Month]) -> list[Record]:
+        """Events of these months, in file order; DataProblems if any file is wrong."""
+        records: list[Record] = []
+        problems: list[Problem] = []
+        for month in months:
+            if not self.file(kind, month).exists():
+                continue
+            with self.transaction([(kind, month)]):
+                found, wrong = self.scan(kind, month)
+            records.extend(found)
+            problems.extend(wrong)
+        refuse_problems(problems)
+        return records
+
+    def read_texts(self, kind: str, months: Iterable[Month], locked: bool = True
+                   ) -> list[tuple[Month, str]]:
+        """The raw text of each existing month file.
+
+        `locked=False` reads past months without taking their locks (a lock
+        costs more than reading a small file): appends are whole documents and
+        `--repair` replaces files atomically, so an unlocked reader sees at
+        worst a last document still being written, which `complete_prefix`
+        leaves out.
+        """
+        texts = []
+        for month in months:
+            path = self.file(kind, month)
+            try:
+                if locked:
+                    if not path.exists():
+                        continue
+                    with self.transaction([(kind, month)]):
+                        data = path.read_bytes()
+                else:
+                    data = path.read_bytes()
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise OperationalError(f"lecture impossible de {self.relative(path)} : "
+                                       f"{exc.strerror}") from None
+            text = data.decode("utf-8-sig", errors="replace")
+            texts.append((month, text if locked else complete_prefix(text)))
+        return texts
+
+    def read_matching(self, kind: str, months: Iterable[Month], pattern: re.Pattern[str],
+                      wanted: set[str] | None = None, fallback: str | None = None,
+                      locked: bool = True) -> list[Record]:
+        """Events of only the documents where `pattern` matches, across many month files.
+
+        For look-ups over a long history (an id, a closing date): a file is
+        read, but only the documents holding a match are parsed. `pattern` is
+        searched in "\n" + text, so it may start with "\n" for any line. With
+        `wanted`, a match counts only when its first group is in `wanted`. With
+        `fallback` (a substring), a file holding it more often than `pattern`
+        matches (a document written in another layout) has every document
+        holding it parsed, so nothing is missed. DataProblems if a parsed
+        document is wrong.
+        """
+        records: list[Record] = []
+        problems: list[Problem] = []
+        for month, text in self.read_texts(kind, months, locked):
+            haystack = "\n" + text
+            hits: list[int] = []
+            total = 0
+            for match in pattern.finditer(haystack):
+                total += 1
+                if wanted is None or match.group(1) in wanted:
+                    hits.append(max(match.start() - 1, 0))
+            if fallback is not None and text.count(fallback) > total:
+                hits.extend(m.start() for m in re.finditer(re.escape(fallback), text))
+            if not hits:
+                continue
+            found, wrong = _parse_hits(kind, text, hits, self.relative(self.file(kind, month)))
+            records.extend(found)
+            problems.extend(wrong)
+        refuse_problems(problems)
+        return records
+
+    def scan_all(self, kind: str) -> tuple[list[Record], list[Problem]]:
+        """Every month of a kind, never raising: for `check`."""
+        records: list[Record] = []
+        problems: list[Problem] = []
+        for month in self.months(kind):
+            with self.transaction([(kind, month)]):
+                found, wrong = self.scan(kind, month)
+            records.extend(found)
+            problems.extend(wrong)
+        return records, problems
+
+    def repair_tail(self, kind: str, month: Month, stamp: str) -> Path | None:
+        """Move a torn last document aside into `<file>.broken-<stamp>`; keep the rest.
+
+        Nothing is deleted: the fragment is written and synced before the
+        file is atomically replaced by its complete prefix.
+        """
+        path = self.file(kind, month)
+        with self.transaction([(kind, month)]):
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                return None
+            text = data.decode("utf-8", errors="surrogateescape")
+            keep, fragment, _ = split_torn_tail(text)
+            if not fragment:
+                return None
+            broken, fd = _create_exclusive(path.with_name(f"{path.name}.broken-{stamp}"))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(fragment.encode("utf-8", errors="surrogateescape"))
+                handle.flush()
+                os.fsync(handle.fileno())
+            write_atomic(path, keep.encode("utf-8", errors="surrogateescape"), FILE_MODE)
+            return broken
+
+    def read_all(self, kind: str) -> list[Record]:
+        return self.read(kind, self.months(kind))
+
+    def find(self, kind: str, record_id: str) -> tuple[Month, list[Record]]:
+        """The month file holding `record_id` and that id's events; newest months first."""
+        for month in reversed(self.months(kind)):
+            events = [r for r in self.read(kind, [month]) if r.event.id == record_id]
+            if events:
+                return month, events
+        raise InvalidInput(f"identifiant inconnu : {record_id}",
+                           "vérifiez l'identifiant (ex. A-7K3QX2)")
+
+    # -- privacy ---------------------------------------------------------------
+    def anonymise(self, kind: str, month: Month, ids: Collection[str],
+                  scrub: Callable[[dict[str, Any]], dict[str, Any]], events: Sequence[Any],
+                  audit: str) -> tuple[int, int]:
+        """The one allowed rewrite of a record file: erase personal data (retention).
+
+        Under the file's lock, every document of `ids` becomes `scrub(document)`,
+        `events` (the `anonymised` events) are appended, and the file is
+        replaced atomically, owner-only: the erased text is really gone from
+        disk, not merely hidden by a later event. Other documents are kept
+        byte for byte. The audit line (`audit`, the file, the counts) goes to
+        records/audit.log before the rewrite, so an interrupted purge is still
+        logged. Returns (ids erased, documents rewritten); (0, 0) and no write
+        when there is nothing to erase.
+        """
+        path = self.file(kind, month)
+        source = self.relative(path)
+        wanted = set(ids)
+        with self.transaction([(kind, month)]):
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                return 0, 0
+            try:
+                documents = load_documents(data)
+            except YamlSyntaxError as exc:
+                raise DataProblems(f"{source} est illisible : rien n'a été anonymisé",
+                                   "corrigez-le (voir « mediatool check »)",
+                                   [Problem(source, exc.line, exc.message, None,
+                                            exc.column)]) from None
+            if documents and not documents[-1].complete:
+                raise DataProblems(f"{source} se termine par un enregistrement tronqué",
+                                   "lancez « mediatool check --repair » avant d'anonymiser",
+                                   [Problem(source, documents[-1].line, "fin tronquée")])
+            parts: list[str] = []
+            erased: set[str] = set()
+            rewritten = 0
+            for doc in documents:
+                value = doc.value
+                record_id = value.get("id") if isinstance(value, dict) else None
+                if isinstance(record_id, str) and record_id in wanted:
+                    scrubbed = scrub(value)
+                    if scrubbed != value:
+                        parts.append(dump_document(scrubbed))
+                        erased.add(record_id)
+                        rewritten += 1
+                        continue
+                parts.append(doc.text)
+            if not rewritten and not events:
+                return 0, 0
+            parts.extend(dump_document(event_to_document(e)) for e in events)
+            self.audit(f"{audit}\t{source}\t{len(erased)} dossier(s) anonymisé(s), "
+                       f"{rewritten} enregistrement(s) réécrit(s)")
+            write_atomic(path, "".join(parts).encode("utf-8"), FILE_MODE)
+            return len(erased), rewritten
+
+    def audit(self, line: str) -> None:
+        """Append one line to records/audit.log (owner-only, synced)."""
+        folder = self.records / ".locks"
+        folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        path = self.records / AUDIT_LOG
+        data = (line.replace("\n", " ") + "\n").encode("utf-8")
+        try:
+            with FileLock(str(folder / "audit.lock"), timeout=self.lock_timeout, mode=FILE_MODE):
+                fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
+                try:
+                    os.write(fd, data)
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        except Timeout:
+            raise OperationalError(f"{self.relative(path)} occupé par une autre commande",
+                                   "réessayez dans quelques secondes") from None
+
+    def permissions(self) -> list[tuple[str, int, bool]]:
+        """(path, mode bits, is a folder) of everything under records/, for `check`."""
+        found: list[tuple[str, int, bool]] = []
+        pending = [self.records]
+        while pending:
+            folder = pending.pop()
+            try:
+                info = folder.lstat()
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            found.append((self.relative(folder), info.st_mode & 0o7777, True))
+            for entry in entries:
+                if entry.is_symlink():
+                    continue
+                if entry.is_dir():
+                    pending.append(Path(entry.path))
+                else:
+                    with contextlib.suppress(OSError):
+                        found.append((self.relative(Path(entry.path)),
+                                      entry.stat().st_mode & 0o7777, False))
+        return sorted(found)
+
+    def restrict_permissions(self) -> list[str]:
+        """Make everything under records/ owner-only again; the paths changed."""
+        changed = []
+        for relative, mode, is_folder in self.permissions():
+            if mode & 0o077:
+                wanted = (mode & 0o700) | (DIR_MODE if is_folder else FILE_MODE)
+                try:
+                    os.chmod(self.root / relative, wanted & ~0o077)
+                except OSError as exc:
+                    raise OperationalError(f"droits de {relative} impossibles à changer : "
+                                           f"{exc.strerror}") from None
+                changed.append(relative)
+        return changed
+
+    # -- writing -------------------------------------------------------------
+    def append(self, kind: str, month: Month, event: Any) -> None:
+        """Append one event under the file's lock."""
+        with self.transaction([(kind, month)]) as tx:
+            tx.append(kind, month, event)
+
+    def new_id(self, kind: str) -> str:
+        return ids.new_id(RECORD_KINDS[kind][0])
+
+
+_DOCUMENT_START = re.compile(r"^---(?:[ \t]*\r?$| )", re.MULTILINE)
+
+
+def complete_prefix(text: str) -> str:
+    """`text` without a last document that is still being appended (no `...` yet)."""
+    if not text or text.rstrip(" \t").endswith(("...\n", "...\r\n")):
+        return text
+    cut = text.rfind("\n---")
+    return text[: cut + 1] if cut >= 0 else ""
+
+
+def _parse_hits(kind: str, text: str, positions: list[int], source: str
+                ) -> tuple[list[Record], list[Problem]]:
+    """Parse the documents of `text` that contain one of `positions`."""
+    starts = [m.start() for m in _DOCUMENT_START.finditer(text)]
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    chosen = sorted({bisect.bisect_right(starts, pos) - 1 for pos in positions})
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    line, counted_to = 1, 0
+    for index in chosen:
+        begin = starts[index]
+        end = starts[index + 1] if index + 1 < len(starts) else len(text)
+        line += text.count("\n", counted_to, begin)
+        counted_to = begin
+        try:
+            documents.append(load_one_document(text[begin:end], line))
+        except YamlSyntaxError as exc:
+            problems.append(Problem(source, exc.line, exc.message, "lancez « mediatool check »",
+                                    exc.column))
+    records, wrong = parse_documents(kind, documents, source)
+    return records, problems + wrong
+
+
+class Transaction:
+    """Locked files: read them and append to them."""
+
+    def __init__(self, store: Store, files: set[tuple[str, Month]]) -> None:
+        self.store = store
+        self.files = files
+
+    def read(self, kind: str, month: Month) -> list[Record]:
+        self._check_held(kind, month)
+        records, problems = self.store.scan(kind, month)
+        refuse_problems(problems)
+        return records
+
+    def append(self, kind: str, month: Month, event: Any) -> None:
+        """Append one event: one write, one fsync."""
+        self.append_many(kind, month, [event])
+
+    def append_many(self, kind: str, month: Month, events: list[Any]) -> None:
+        """Append events in one write and one fsync (imports, demo data)."""
+        self._check_held(kind, month)
+        path = self.store.file(kind, month)
+        data = "".join(dump_document(event_to_document(e)) for e in events).encode("utf-8")
+        created = not path.exists()
+        if created:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        else:
+            self._refuse_torn_tail(path)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
+            try:
+                view = memoryview(data)
+                while view:
+                    written = os.write(fd, view)
+                    view = view[written:]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            raise OperationalError(f"écriture impossible dans {self.store.relative(path)} : "
+                                   f"{exc.strerror}") from None
+        if created:
+            _fsync_dir(path.parent)
+
+    def _refuse_torn_tail(self, path: Path) -> None:
+        with open(path, "rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            size = handle.tell()
+            handle.seek(max(0, size - 256))
+            tail = handle.read().rstrip(b" \t\r\n")
+        if tail and not (tail.endswith(b"\n...") or (tail == b"..." and size <= 256)):
+            source = self.store.relative(path)
+            raise DataProblems(
+                f"{source} se termine par un enregistrement tronqué",
+                "lancez « mediatool check --repair » avant d'enregistrer",
+                [Problem(source, None, "fin de fichier tronquée")])
+
+    def _check_held(self, kind: str, month: Month) -> None:
+        if (kind, month) not in self.files:
+            raise RuntimeError(f"{kind}/{month} is not locked by this transaction")
+
+
+def merge_record_files(base: Path, ours: Path, theirs: Path) -> bool:
+    """git merge driver: write the document-level merge of three versions into `ours`.
+
+    False (and `ours` untouched) when a version ends with a torn record: git
+    then reports a conflict for a person to look at.
+    """
+    from mediatool.store.merge import merge_record_streams
+
+    def text(path: Path) -> str:
+        return path.read_bytes().decode("utf-8", errors="surrogateescape")
+
+    merged = merge_record_streams(text(base), text(ours), text(theirs))
+    if merged is None:
+        return False
+    write_atomic(ours, merged.encode("utf-8", errors="surrogateescape"), FILE_MODE)
+    return True
