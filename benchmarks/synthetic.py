@@ -26,7 +26,6 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mediatool.core.catalogue import load_catalogue  # noqa: E402
 from mediatool.core.model import (  # noqa: E402
     AppointmentAttended,
     AppointmentBooked,
@@ -36,9 +35,10 @@ from mediatool.core.model import (  # noqa: E402
     DropinTally,
     PathClosed,
     PathOpened,
+    event_to_document,  # noqa: E402
 )
 from mediatool.core.period import Month  # noqa: E402
-from mediatool.store.records import event_to_document, read_catalogue_files  # noqa: E402
+from mediatool.store.catalogue import load_catalogue, read_catalogue_files  # noqa: E402
 from mediatool.store.scaffold import create_data_folder  # noqa: E402
 from mediatool.store.yamltext import dump_document  # noqa: E402
 

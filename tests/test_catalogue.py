@@ -5,7 +5,7 @@ import textwrap
 
 from conftest import FILES
 
-from mediatool.core.catalogue import load_catalogue
+from mediatool.store.catalogue import load_catalogue
 
 TODAY = dt.date(2026, 12, 7)
 

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mediatool.core.catalogue import load_catalogue
 from mediatool.core.checks import FolderSnapshot, check_schedule
 from mediatool.core.model import AppointmentBooked, AppointmentCancelled, Record
+from mediatool.store.catalogue import load_catalogue
 from tests.conftest import FILES
 
 PARIS = ZoneInfo("Europe/Paris")

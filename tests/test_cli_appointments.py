@@ -237,7 +237,7 @@ def test_agenda_week_and_day(run):
     week = run("agenda")
     assert week.exit_code == 0, week.stderr
     assert "semaine 50" in week.output and "Nadia B." in week.output
-    assert "Gérard T." in week.output and "prévu" in week.output
+    assert "Gérard T." in week.output and "à venir" in week.output
     assert "2/2 demi-journée(s)" in week.output
     day = run("agenda", "--day", "2026-12-10", "--mediator", "camille", "--format", "json")
     found = json.loads(day.output)

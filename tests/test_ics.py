@@ -13,7 +13,6 @@ from conftest import FILES
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mediatool.core.catalogue import load_catalogue
 from mediatool.core.model import (
     AppointmentAttended,
     AppointmentBooked,
@@ -23,6 +22,7 @@ from mediatool.core.model import (
 )
 from mediatool.core.state import fold_appointments, fold_paths
 from mediatool.formats import ics
+from mediatool.store.catalogue import load_catalogue
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = dt.datetime(2026, 12, 7, 10, 0, tzinfo=PARIS)
@@ -284,7 +284,7 @@ def test_usage_appointment_names_the_path_skills():
     event = vevents(build(usage, paths=paths)["camille"])["A-7K3QX2@mediatool"]
     assert event["SUMMARY"] == "RDV usage — Interagir, Créer une adresse e-mail"
     assert "Parcours P-1K3MW0 (4 séances)" in str(event["DESCRIPTION"])
-    assert event["CATEGORIES"].cats == ["Rendez-vous usage"]
+    assert event["CATEGORIES"].cats == ["Rendez-vous usage (apprentissage)"]
 
 
 def test_caldav_object_has_no_method_and_a_fingerprint():

@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mediatool.core.catalogue import load_catalogue
 from mediatool.core.model import (
     DropinSession,
     Mediator,
@@ -26,7 +25,7 @@ from mediatool.formats.recap import (
     hour,
 )
 from mediatool.host.environment import default_catalogue
-from mediatool.store.records import read_catalogue_files
+from mediatool.store.catalogue import load_catalogue, read_catalogue_files
 
 PARIS = ZoneInfo("Europe/Paris")
 CENTRE = Site("centre", "Espace du Centre", "1 place de l'Exemple")

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import FILES
 
-from mediatool.core.catalogue import load_catalogue
 from mediatool.core.period import Month
 from mediatool.core.report import History, Period, build_report, detail_rows, duration_buckets
+from mediatool.store.catalogue import load_catalogue
 from mediatool.store.records import parse_documents
 from mediatool.store.yamltext import load_documents
 

@@ -6,10 +6,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mediatool.core.catalogue import load_catalogue
 from mediatool.core.search import SearchIndex, normalise
 from mediatool.host.environment import default_catalogue
-from mediatool.store.records import read_catalogue_files
+from mediatool.store.catalogue import load_catalogue, read_catalogue_files
 
 QUERIES = yaml.safe_load((Path(__file__).parent / "data" / "search_queries.yaml")
                          .read_text(encoding="utf-8"))["queries"]

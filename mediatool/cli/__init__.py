@@ -1,4 +1,9 @@
-"""The `mediatool` command line: click commands only, and the one error boundary."""
+"""cli/: the `mediatool` command line — click only: options → one service call →
+present the result; and the one error boundary (French line, exit code, no traceback).
+
+May import: cli, services, core, formats; never store/ nor host/ (they go through
+services/). The only layer that imports click.
+"""
 
 from __future__ import annotations
 

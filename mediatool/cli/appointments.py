@@ -42,8 +42,9 @@ def appointment_json(data: DataFolder, appointment: Appointment,
                      now: dt.datetime) -> dict[str, Any]:
     """An appointment for `--format json`: stored values plus what a reader needs."""
     from mediatool.core.frenchdates import format_datetime
+    from mediatool.core.labels import STATUS_LABELS
     from mediatool.core.scheduling import local
-    from mediatool.core.state import RDV_SERVICE_PUBLIC_STATUS, STATUS_LABELS
+    from mediatool.core.state import RDV_SERVICE_PUBLIC_STATUS
 
     team = data.catalogue.team
     site = team.site(appointment.site)
@@ -243,9 +244,9 @@ def agenda_command(mediator: str | None, day: str | None, week: str | None, fmt:
     from mediatool.core.days import week_bounds
     from mediatool.core.errors import InvalidInput
     from mediatool.core.frenchdates import format_date, parse_date
+    from mediatool.core.labels import STATUS_LABELS
     from mediatool.core.lookup import mediator_by_id
     from mediatool.core.scheduling import local, week_usage
-    from mediatool.core.state import STATUS_LABELS
     from mediatool.services.booking import appointments_between
 
     data = folder()
@@ -454,8 +455,8 @@ def path_show_command(path_id: str, fmt: str) -> None:
     Exemple : mediatool path show P-7K3QX2
     """
     from mediatool.core.frenchdates import format_date
+    from mediatool.core.labels import STATUS_LABELS
     from mediatool.core.scheduling import local
-    from mediatool.core.state import STATUS_LABELS
     from mediatool.services.learning_paths import path_status
 
     data = folder()

@@ -88,7 +88,7 @@ def call_command(ctx: click.Context, procedure_id: str | None, query: str | None
     if recap_only:
         click.echo(result.recap)
     elif fmt == "json":
-        from mediatool.store.records import event_to_document
+        from mediatool.core.model import event_to_document
 
         print_json({"call": event_to_document(result.event),
                     "recommendation": result.recommendation.to_plain()
@@ -131,11 +131,11 @@ def calls_command(day: str | None, month: str | None, fmt: str) -> None:
         first, last = chosen.first_day, chosen.last_day
     found = list_calls(data, first, last)
     if fmt == "json":
-        from mediatool.store.records import event_to_document
+        from mediatool.core.model import event_to_document
 
         print_json([event_to_document(c) for c in found])
         return
-    from mediatool.core.triage import OUTCOME_LABELS
+    from mediatool.core.labels import OUTCOME_LABELS
 
     rows = []
     for c in found:

@@ -57,7 +57,8 @@ def run_interactive(data: DataFolder, mediator_id: str | None) -> None:
     with contextlib.suppress(ImportError):  # not on every platform
         import readline  # noqa: F401  (line editing and history for input())
     from mediatool.core.errors import RuleRefusal
-    from mediatool.core.triage import OUTCOME_LABELS, next_dropins, phone_shift
+    from mediatool.core.labels import OUTCOME_LABELS
+    from mediatool.core.triage import next_dropins, phone_shift
     from mediatool.formats.fiche import fiche_lines
     from mediatool.services.calls import (
         CallDraft,
@@ -200,8 +201,8 @@ def _pick_procedure(index: Any) -> tuple[Procedure | None, str | None]:
 
 
 def _pick_theme() -> str | None:
+    from mediatool.core.labels import THEME_LABELS
     from mediatool.core.model import THEMES
-    from mediatool.formats.fiche import THEME_LABELS
 
     heading("Thème (pour les statistiques)")
     _numbered([THEME_LABELS[t] for t in THEMES])

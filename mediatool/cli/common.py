@@ -29,9 +29,9 @@ class Settings:
 
     def folder(self) -> DataFolder:
         if self._folder is None:
-            from mediatool.store.folder import DataFolder
+            from mediatool.services.workspace import open_folder
 
-            self._folder = DataFolder.find(self.data)
+            self._folder = open_folder(self.data)
         return self._folder
 
 
@@ -85,7 +85,7 @@ def stdin_is_terminal() -> bool:
 
 def problem_lines(problems: Sequence[Problem], root: Path | None) -> list[str]:
     """Each problem as `file:line: message — fix`, followed by the offending line."""
-    from mediatool.store.records import source_line
+    from mediatool.services.workspace import source_line
 
     lines = []
     for problem in problems:

@@ -36,26 +36,18 @@ def export_ics_command(out: Path, private: bool, verbose: bool, caldav_url: str 
     """
     from mediatool.services import calendars
 
-    password = None
-    if caldav_url:
-        from mediatool.host import caldav as caldav_push
-
-        password = caldav_push.read_password(password_file, user)
-    elif user or password_file:
+    if not caldav_url and (user or password_file):
         raise click.UsageError("--user et --password-file vont avec --caldav URL")
+    target = calendars.CaldavTarget(caldav_url, user, password_file) if caldav_url else None
     data = folder()
-    result = calendars.export(data, out, data.now(), private)
+    result = calendars.export(data, out, data.now(), private, target)
     if verbose:
         for path in result.written:
             click.echo(f"Mis à jour : {path}")
         click.echo(f"{len(result.written)} calendrier(s) mis à jour, "
                    f"{len(result.unchanged)} inchangé(s), dans {out}")
-    if caldav_url:
-        pushed = caldav_push.push(caldav_url, user, password, result.calendars,
-                                  result.window_start)
-        if verbose:
-            for line in pushed.lines():
-                click.echo(line)
-
+    if result.pushed is not None and verbose:
+        for line in result.pushed.lines():
+            click.echo(line)
 
 COMMANDS = [export_ics_command]

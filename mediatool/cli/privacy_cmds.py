@@ -7,8 +7,7 @@ import datetime as dt
 import click
 
 from mediatool.cli.common import folder, format_option, iso_date, print_json, print_table
-
-KIND_LABELS = {"appointments": "rendez-vous", "paths": "parcours"}
+from mediatool.core.labels import RECORD_KIND_LABELS
 
 
 @click.command("purge")
@@ -47,7 +46,7 @@ def purge_command(before: dt.date | None, retention: bool, dry_run: bool, fmt: s
     if not result.files:
         click.echo(f"Rien à anonymiser avant le {cutoff:%d/%m/%Y}.")
         return
-    print_table([(f.source, f.ids, KIND_LABELS.get(f.kind, f.kind)) for f in result.files],
+    print_table([(f.source, f.ids, RECORD_KIND_LABELS.get(f.kind, f.kind)) for f in result.files],
                 ["fichier", "dossiers", "type"])
     click.echo(f"Avant le {cutoff:%d/%m/%Y} : {result.count('appointments')} rendez-vous et "
                f"{result.count('paths')} parcours {verb}.")

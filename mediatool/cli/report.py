@@ -58,15 +58,9 @@ def report_command(month: str | None, first: dt.date | None, last: dt.date | Non
     if out is None:
         click.echo(text, nl=False)
         return
-    from mediatool.store.records import write_atomic
+    from mediatool.services.workspace import write_output
 
-    try:
-        write_atomic(out, text.encode("utf-8"))
-    except OSError as exc:
-        from mediatool.core.errors import OperationalError
-
-        raise OperationalError(f"écriture impossible de {out} : {exc.strerror}",
-                               "vérifiez le dossier et les droits") from None
+    write_output(out, text)
     click.echo(f"Rapport {period.label} écrit dans {out}", err=True)
 
 

@@ -86,9 +86,9 @@ def demo_command(directory: Path | None) -> None:
         directory = Path(tempfile.mkdtemp(prefix="mediatool-demo-"))
     click.secho(f"== Création d'un dossier de démonstration : {directory}", bold=True)
     click.echo(f"Activité fictive : {initialise(directory, demo=True)}")
-    from mediatool.store.folder import DataFolder
+    from mediatool.services.workspace import folder_at
 
-    today = DataFolder(directory.resolve()).now().date().isoformat()
+    today = folder_at(directory).now().date().isoformat()
     for title, step_args in DEMO_STEPS:
         args = [a.replace("{data}", str(directory)).replace("{today}", today)
                 for a in step_args]

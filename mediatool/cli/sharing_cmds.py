@@ -17,7 +17,7 @@ def git_setup_command() -> None:
 
     Exemple : git clone serveur:mediation.git && cd mediation && mediatool git-setup
     """
-    from mediatool.host.git import setup_git
+    from mediatool.services.workspace import setup_git
 
     root = folder().root
     setup_git(root)
@@ -34,7 +34,7 @@ def merge_records_command(base: Path, ours: Path, theirs: Path) -> None:
 
     Exemple : git config merge.mediatool.driver "mediatool merge-records %O %A %B"
     """
-    from mediatool.store.records import merge_record_files
+    from mediatool.services.workspace import merge_record_files
 
     if not merge_record_files(base, ours, theirs):
         click.echo("Fusion impossible : un enregistrement tronqué ; résolvez à la main puis "

@@ -1,4 +1,4 @@
-"""Load and check the catalogue and the team (pure: takes bytes, returns values)."""
+"""Build and check the catalogue and the team (pure: parsed files in, values out)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mediatool.core.errors import Problem
-from mediatool.core.fields import INVALID, Context, build, schema_for
+from mediatool.core.fields import INVALID, Context, Positioned, build, schema_for
 from mediatool.core.model import (
     DateRange,
     Organisation,
@@ -21,7 +21,6 @@ from mediatool.core.model import (
     Team,
     WeeklySlot,
 )
-from mediatool.store.yamltext import YamlSyntaxError, load_positioned
 
 FILE_MODELS: dict[str, type] = {
     "procedures.yaml": ProceduresFile,
@@ -50,35 +49,33 @@ def schemas() -> dict[str, dict[str, Any]]:
     return {name: schema_for(model, f"catalogue/{name}") for name, model in FILE_MODELS.items()}
 
 
-def parse_file(name: str, data: bytes | None) -> tuple[Any, list[Problem]]:
-    """Parse and build one catalogue file; (value or None, problems)."""
+def build_file(name: str, parsed: Positioned | Problem | None) -> tuple[Any, list[Problem]]:
+    """Build one parsed catalogue file; (value and its positions, or None; problems)."""
     source = f"catalogue/{name}"
-    if data is None:
+    if parsed is None:
         return None, [Problem(source, None, "fichier manquant",
                               "recréez-le avec « mediatool init » ou restaurez-le")]
-    try:
-        loaded = load_positioned(data)
-    except YamlSyntaxError as exc:
-        return None, [Problem(source, exc.line, exc.message, None, exc.column)]
-    if loaded.value is None:
+    if isinstance(parsed, Problem):
+        return None, [parsed]
+    if parsed.value is None:
         return None, [Problem(source, 1, "fichier vide",
                               "il doit contenir les données décrites par « mediatool catalogue "
                               f"schema {name} »")]
-    ctx = Context(source, loaded.position, loaded.plain_scalars)
-    value = build(FILE_MODELS[name], loaded.value, (), ctx)
-    ctx_problems = ctx.problems
+    ctx = Context(source, parsed.position, parsed.plain_scalars)
+    value = build(FILE_MODELS[name], parsed.value, (), ctx)
     if value is INVALID:
-        return None, ctx_problems
-    return (value, loaded), ctx_problems
+        return None, ctx.problems
+    return (value, parsed), ctx.problems
 
 
-def load_catalogue(files: Mapping[str, bytes | None], today: dt.date
-                   ) -> tuple[Catalogue | None, list[Problem]]:
-    """Build the catalogue from the raw files; every problem found is returned."""
+def build_catalogue(files: Mapping[str, Positioned | Problem | None], today: dt.date
+                    ) -> tuple[Catalogue | None, list[Problem]]:
+    """Build the catalogue from its parsed files (a Problem for one that could not be
+    parsed, None for a missing one); every problem found is returned."""
     problems: list[Problem] = []
     built: dict[str, Any] = {}
     for name in FILE_MODELS:
-        value, found = parse_file(name, files.get(name))
+        value, found = build_file(name, files.get(name))
         problems.extend(found)
         if value is not None:
             built[name] = value

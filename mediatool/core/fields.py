@@ -21,7 +21,8 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from mediatool.core.errors import Problem
 
-Path_ = tuple[Any, ...]
+# Where a value sits in a loaded document: its keys and list indexes from the root.
+Pointer = tuple[Any, ...]
 TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 _TIME_RE = re.compile(TIME_PATTERN)
@@ -40,15 +41,34 @@ def spec(description: str = "", *, default: Any = MISSING, default_factory: Any 
 
 
 @dataclass
+class Positioned:
+    """A loaded value and the (line, column) of every path inside it."""
+
+    value: Any
+    positions: dict[Pointer, tuple[int, int]]
+    plain_scalars: set[Pointer]  # paths whose scalar was written without quotes
+
+    def position(self, path: Pointer) -> tuple[int | None, int | None]:
+        """Position of `path`, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while True:
+            if path in self.positions:
+                return self.positions[path]
+            if not path:
+                return (None, None)
+            path = path[:-1]
+
+
+@dataclass
 class Context:
     """Where built values come from, and where problems go."""
 
     source: str
-    locate: Callable[[Path_], tuple[int | None, int | None]]
-    plain_scalars: set[Path_] = dataclasses.field(default_factory=set)
+    locate: Callable[[Pointer], tuple[int | None, int | None]]
+    plain_scalars: set[Pointer] = dataclasses.field(default_factory=set)
     problems: list[Problem] = dataclasses.field(default_factory=list)
 
-    def problem(self, path: Path_, message: str, hint: str | None = None,
+    def problem(self, path: Pointer, message: str, hint: str | None = None,
                 severity: str = "error") -> None:
         line, column = self.locate(path)
         self.problems.append(Problem(self.source, line, message, hint, column, severity))
@@ -61,7 +81,7 @@ class _Invalid:
 INVALID: Any = _Invalid()
 
 
-def _label(path: Path_) -> str:
+def _label(path: Pointer) -> str:
     names = [str(p) for p in path if not isinstance(p, int)]
     return names[-1] if names else "document"
 
@@ -104,10 +124,10 @@ def _describe(tp: Any) -> str:
 
 # ---- building ------------------------------------------------------------
 
-Converter = Callable[[Any, Path_, Context], Any]
+Converter = Callable[[Any, Pointer, Context], Any]
 
 
-def build(cls: type, value: Any, path: Path_, ctx: Context) -> Any:
+def build(cls: type, value: Any, path: Pointer, ctx: Context) -> Any:
     """Build `cls` from a loaded value; INVALID (with problems recorded) when wrong."""
     return _converter(cls)(value, path, ctx)
 
@@ -119,13 +139,13 @@ def _converter(tp: Any) -> Converter:
     if not optional:
         return inner
 
-    def convert_optional(value: Any, path: Path_, ctx: Context) -> Any:
+    def convert_optional(value: Any, path: Pointer, ctx: Context) -> Any:
         return None if value is None else inner(value, path, ctx)
 
     return convert_optional
 
 
-def _type_error(value: Any, path: Path_, ctx: Context, tp: Any) -> Any:
+def _type_error(value: Any, path: Pointer, ctx: Context, tp: Any) -> Any:
     ctx.problem(path, f"« {_label(path)} » doit être {_describe(tp)}, pas {show_value(value)}")
     return INVALID
 
@@ -151,7 +171,7 @@ def _plain_converter(tp: Any) -> Converter:
     if origin is tuple:
         item = _converter(get_args(tp)[0])
 
-        def convert_tuple(value: Any, path: Path_, ctx: Context) -> Any:
+        def convert_tuple(value: Any, path: Pointer, ctx: Context) -> Any:
             if value is None:
                 return ()
             if not isinstance(value, list):
@@ -163,7 +183,7 @@ def _plain_converter(tp: Any) -> Converter:
     if origin is Literal:
         allowed = get_args(tp)
 
-        def convert_literal(value: Any, path: Path_, ctx: Context) -> Any:
+        def convert_literal(value: Any, path: Pointer, ctx: Context) -> Any:
             if value in allowed and type(value) is type(allowed[0]):
                 return value
             # Only a scalar can be a typo; str() of a hostile nested value could be huge.
@@ -187,7 +207,7 @@ def _plain_converter(tp: Any) -> Converter:
 
 
 def _scalar_converter(tp: type) -> Converter:
-    def convert(value: Any, path: Path_, ctx: Context) -> Any:
+    def convert(value: Any, path: Pointer, ctx: Context) -> Any:
         if type(value) is tp:
             return value
         if tp is float and type(value) is int:
@@ -201,7 +221,7 @@ def _scalar_converter(tp: type) -> Converter:
     return convert
 
 
-def _convert_time(value: Any, path: Path_, ctx: Context) -> Any:
+def _convert_time(value: Any, path: Pointer, ctx: Context) -> Any:
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
         # YAML 1.1 reads an unquoted 14:00 as the sexagesimal number 840.
         shown = f"{value // 60:02d}:{value % 60:02d}"
@@ -213,7 +233,7 @@ def _convert_time(value: Any, path: Path_, ctx: Context) -> Any:
     return dt.time(int(value[:2]), int(value[3:]))
 
 
-def _convert_date(value: Any, path: Path_, ctx: Context) -> Any:
+def _convert_date(value: Any, path: Pointer, ctx: Context) -> Any:
     if isinstance(value, dt.datetime):
         return _type_error(value, path, ctx, dt.date)
     if isinstance(value, dt.date):
@@ -226,7 +246,7 @@ def _convert_date(value: Any, path: Path_, ctx: Context) -> Any:
     return _type_error(value, path, ctx, dt.date)
 
 
-def _convert_datetime(value: Any, path: Path_, ctx: Context) -> Any:
+def _convert_datetime(value: Any, path: Pointer, ctx: Context) -> Any:
     if isinstance(value, dt.datetime):
         parsed = value
     elif isinstance(value, str):
@@ -270,7 +290,7 @@ def _dataclass_converter(cls: Any) -> Converter:
     names = [f.name for f in dataclasses.fields(cls)]
     name_set = set(names)
 
-    def convert(value: Any, path: Path_, ctx: Context) -> Any:
+    def convert(value: Any, path: Pointer, ctx: Context) -> Any:
         if not isinstance(value, dict):
             return _type_error(value, path, ctx, cls)
         kwargs = {}
@@ -313,7 +333,7 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def _check_constraints(value: Any, path: Path_, meta: typing.Mapping[str, Any],
+def _check_constraints(value: Any, path: Pointer, meta: typing.Mapping[str, Any],
                        ctx: Context) -> bool:
     pattern = meta.get("pattern")
     if pattern and isinstance(value, str) and not _compiled(pattern).search(value):

@@ -6,6 +6,7 @@ Field specs are the validation rules (see `fields.py`); the JSON Schemas of
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -408,3 +409,20 @@ RECORD_KINDS: dict[str, tuple[str, dict[str, type]]] = {
     "paths": ("P", {"opened": PathOpened, "closed": PathClosed, "anonymised": Anonymised}),
     "dropins": ("D", {"tally": DropinTally}),
 }
+
+
+def event_to_document(event: Any) -> dict[str, Any]:
+    """Event dataclass → the mapping written to disk (empty optional fields left out)."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(event):
+        value = getattr(event, f.name)
+        if value is None or value == ():
+            continue
+        if isinstance(value, tuple):
+            value = list(value)
+        elif isinstance(value, dt.datetime):
+            value = value.isoformat(timespec="seconds")
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        out[f.name] = value
+    return out

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from mediatool.core.catalogue import Catalogue
 from mediatool.core.days import iso_week
+from mediatool.core.labels import KIND_LABELS, OUTCOME_LABELS, STATUS_LABELS, THEME_LABELS
 from mediatool.core.model import (
     OUTCOMES,
     CallLinked,
@@ -30,16 +31,9 @@ from mediatool.core.period import Month, months_between
 from mediatool.core.scheduling import active_by_week, half_days_used
 from mediatool.core.state import Appointment, fold_appointments, fold_paths
 from mediatool.core.triage import phone_shift
-from mediatool.formats.fiche import THEME_LABELS
 
-OUTCOME_LABELS = {"dropin": "orienté vers une permanence", "appointment": "rendez-vous",
-                  "redirect": "réorienté", "resolved": "résolu au téléphone", "other": "autre"}
-KIND_LABELS = {"demarche": "démarche", "usage": "usage (apprentissage)"}
-# Order of appointment situations in every breakdown; labels as `state.STATUS_LABELS`.
+# Order of appointment situations in every breakdown (labels: labels.STATUS_LABELS).
 SITUATIONS = ("booked", "attended", "excused", "revoked", "no_show", "to_fill")
-SITUATION_LABELS = {"booked": "à venir", "attended": "venu", "excused": "annulé (excusé)",
-                    "revoked": "annulé (par le service)", "no_show": "absent",
-                    "to_fill": "à renseigner"}
 # Duration buckets of the national activity reports (La Coop de la médiation numérique).
 DURATION_BUCKETS = (("lt_30", "moins de 30 min", 0, 30), ("30_60", "30 min à 1 h", 30, 60),
                     ("60_120", "1 h à 2 h", 60, 120), ("ge_120", "2 h ou plus", 120, None))
@@ -362,7 +356,7 @@ def _theme(call: CallRecorded, catalogue: Catalogue) -> str | None:
 
 def _breakdown(key: str, label: str, situations: Counter[str]) -> Breakdown:
     return Breakdown(key, label, sum(situations.values()),
-                     _fixed(situations, SITUATION_LABELS, SITUATIONS))
+                     _fixed(situations, STATUS_LABELS, SITUATIONS))
 
 
 def _appointments(catalogue: Catalogue, appointments: Mapping[str, Appointment],
@@ -381,7 +375,7 @@ def _appointments(catalogue: Catalogue, appointments: Mapping[str, Appointment],
     attended = [a.duration_min for a in in_period if a.status == "attended"]
     return AppointmentsSection(
         booked=len(in_period),
-        situations=_fixed(situations, SITUATION_LABELS, SITUATIONS),
+        situations=_fixed(situations, STATUS_LABELS, SITUATIONS),
         by_kind=tuple(_breakdown(k, KIND_LABELS.get(k, k), c) for k, c in by_kind.items()),
         by_mediator=tuple(_breakdown(m, mediator_names.get(m, m), c)
                           for m, c in by_mediator.items()),

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from mediatool.core.days import absence, closure, days_between, half_day, iso_week, public_holiday
 from mediatool.core.frenchdates import format_date, format_datetime, format_time
+from mediatool.core.labels import RULE_LABELS
 from mediatool.core.model import Mediator, Team
 from mediatool.core.state import Appointment
 
@@ -29,15 +30,6 @@ HalfDay = tuple[dt.date, str]
 Week = tuple[int, int]
 
 RULES = ("past", "holiday", "closure", "absence", "hours", "overlap", "cap")
-RULE_LABELS = {
-    "past": "date passée",
-    "holiday": "jour férié",
-    "closure": "fermeture du service",
-    "absence": "absence du médiateur",
-    "hours": "en dehors des heures de rendez-vous",
-    "overlap": "chevauchement avec un autre rendez-vous",
-    "cap": "plafond de demi-journées par semaine",
-}
 DEFAULT_HORIZON_DAYS = 60
 _MICRO = dt.timedelta(microseconds=1)
 

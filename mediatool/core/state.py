@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from mediatool.core.errors import Problem
+from mediatool.core.labels import STATUS_LABELS
 from mediatool.core.model import (
     Anonymised,
     AppointmentAttended,
@@ -25,9 +26,6 @@ Status = Literal["booked", "cancelled", "attended", "no_show"]
 # RDV Service Public's names for the same statuses, so figures compare.
 RDV_SERVICE_PUBLIC_STATUS = {"booked": "unknown", "attended": "seen", "no_show": "noshow",
                              "excused": "excused", "revoked": "revoked", "to_fill": "unknown"}
-STATUS_LABELS = {"booked": "prévu", "attended": "venu", "no_show": "absent",
-                 "excused": "annulé (excusé)", "revoked": "annulé (par le service)",
-                 "to_fill": "à renseigner"}
 ANONYMOUS = "(anonymisé)"
 
 

@@ -26,13 +26,6 @@ from mediatool.core.model import (
     WeeklySlot,
 )
 
-OUTCOME_LABELS: dict[str, str] = {
-    "dropin": "permanence sans rendez-vous",
-    "appointment": "rendez-vous",
-    "redirect": "réorientation",
-    "resolved": "réglé au téléphone",
-    "other": "autre",
-}
 DROPIN_HORIZON_DAYS = 62  # two months covers the end-of-year closure and then some
 
 

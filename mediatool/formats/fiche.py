@@ -2,21 +2,8 @@
 
 from __future__ import annotations
 
+from mediatool.core.labels import THEME_LABELS
 from mediatool.core.model import Organisation, Procedure
-
-THEME_LABELS = {
-    "papiers-elections-citoyennete": "Papiers, élections, citoyenneté",
-    "famille-scolarite": "Famille, scolarité",
-    "social-sante": "Social, santé",
-    "travail-formation": "Travail, formation",
-    "logement": "Logement",
-    "transports-mobilite": "Transports, mobilité",
-    "argent-impots": "Argent, impôts",
-    "justice": "Justice",
-    "etrangers-europe": "Étrangers, Europe",
-    "loisirs-sports-culture": "Loisirs, sports, culture",
-    "associations": "Associations",
-}
 
 
 def organisation_contact(organisation: Organisation) -> str:

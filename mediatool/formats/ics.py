@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo
 
 from mediatool.core import days
 from mediatool.core.catalogue import Catalogue
+from mediatool.core.labels import KIND_LABELS, STATUS_LABELS
 from mediatool.core.model import (
     DateRange,
     DropinSession,
@@ -48,7 +49,7 @@ from mediatool.core.model import (
     WeeklySlot,
 )
 from mediatool.core.period import Month
-from mediatool.core.state import STATUS_LABELS, Appointment, LearningPath
+from mediatool.core.state import Appointment, LearningPath
 from mediatool.formats.fiche import organisation_contact
 
 UID_DOMAIN = "mediatool"
@@ -59,7 +60,6 @@ PHONE_CALENDAR = "permanences-telephoniques"
 RESERVED_NAMES = (TEAM_CALENDAR, PHONE_CALENDAR)
 FINGERPRINT_PROPERTY = "X-MEDIATOOL-FINGERPRINT"
 REFRESH = "PT15M"  # cron runs every few minutes: subscribers may poll this often
-KIND_LABELS = {"demarche": "démarche", "usage": "usage"}
 
 
 # ---- serializer ------------------------------------------------------------

@@ -16,8 +16,8 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from mediatool.core.fields import to_plain
+from mediatool.core.labels import STATUS_LABELS
 from mediatool.core.report import (
-    SITUATION_LABELS,
     SITUATIONS,
     Breakdown,
     Count,
@@ -84,7 +84,7 @@ def _facts(title: str, facts: Sequence[tuple[str, str]]) -> Block:
 
 
 def _breakdowns(title: str, header: str, items: Sequence[Breakdown]) -> Block:
-    headers = (header, "Total", *(SITUATION_LABELS[s] for s in SITUATIONS))
+    headers = (header, "Total", *(STATUS_LABELS[s] for s in SITUATIONS))
     rows = tuple((b.label, str(b.total), *(str(c.value) for c in b.situations)) for b in items)
     return Block(title, headers, rows)
 

@@ -19,6 +19,7 @@ from mediatool.core.days import week_bounds
 from mediatool.core.errors import InvalidInput, RuleRefusal
 from mediatool.core.frenchdates import format_date, format_datetime
 from mediatool.core.ids import normalise_id
+from mediatool.core.labels import STATUS_LABELS
 from mediatool.core.learning import path_progress
 from mediatool.core.lookup import by_id, mediator_by_id, procedure_by_id
 from mediatool.core.model import (
@@ -42,14 +43,13 @@ from mediatool.core.scheduling import (
     refusal,
 )
 from mediatool.core.search import closest_ids
-from mediatool.core.state import STATUS_LABELS, Appointment, fold_appointments
+from mediatool.core.state import Appointment, fold_appointments
 from mediatool.formats.fiche import organisation_contact
 from mediatool.services import learning_paths
 from mediatool.store.folder import DataFolder
 from mediatool.store.records import Store
 
 KINDS = ("demarche", "usage")
-KIND_LABELS = {"demarche": "démarche", "usage": "usage (apprentissage)"}
 APPOINTMENT_ID = re.compile(r"^A-[0-9A-HJKMNP-TV-Z]{6}$")
 CALL_ID = re.compile(r"^C-[0-9A-HJKMNP-TV-Z]{6}$")
 PHONE = re.compile(r"^\+?[0-9 .()-]{6,25}$")

@@ -21,6 +21,7 @@ from mediatool.core.model import Mediator
 from mediatool.core.period import Month
 from mediatool.core.state import Appointment, LearningPath, fold_appointments, fold_paths
 from mediatool.formats import ics
+from mediatool.host import caldav
 from mediatool.store.folder import DataFolder
 from mediatool.store.records import FILE_MODE, write_atomic
 
@@ -40,6 +41,16 @@ class ExportResult:
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     window_start: dt.datetime | None = None
+    pushed: caldav.PushResult | None = None
+
+
+@dataclass(frozen=True)
+class CaldavTarget:
+    """A CalDAV server to publish to as well; the password is read from a file."""
+
+    url: str
+    user: str | None = None
+    password_file: Path | None = None
 
 
 def build(data: DataFolder, now: dt.datetime, private: bool) -> list[ics.CalendarFile]:
@@ -53,8 +64,11 @@ def build(data: DataFolder, now: dt.datetime, private: bool) -> list[ics.Calenda
     return ics.build_calendars(catalogue, appointments, paths, now, private)
 
 
-def export(data: DataFolder, out: Path, now: dt.datetime, private: bool) -> ExportResult:
-    """Build, then write `<out>/<name>.ics` for each calendar (atomic, unchanged skipped)."""
+def export(data: DataFolder, out: Path, now: dt.datetime, private: bool,
+           target: CaldavTarget | None = None) -> ExportResult:
+    """Build, then write `<out>/<name>.ics` for each calendar (atomic, unchanged skipped);
+    then publish them to `target` when given (its password is read before anything)."""
+    password = caldav.read_password(target.password_file, target.user) if target else None
     calendars = build(data, now, private)
     contents = [(out / f"{c.name}.ics", c.to_ics()) for c in calendars]
     _prepare(out)
@@ -69,6 +83,9 @@ def export(data: DataFolder, out: Path, now: dt.datetime, private: bool) -> Expo
             raise OperationalError(f"écriture impossible de {path} : {_reason(exc)}",
                                    "vérifiez les droits sur ce dossier") from None
         (result.written if changed else result.unchanged).append(path)
+    if target is not None:
+        result.pushed = caldav.push(target.url, target.user, password, calendars,
+                                    result.window_start)
     return result
 
 

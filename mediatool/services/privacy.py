@@ -16,7 +16,7 @@ from mediatool.core.retention import (
     scrub_document,
 )
 from mediatool.core.state import fold_appointments, fold_paths
-from mediatool.host import environment as paths
+from mediatool.host import environment
 from mediatool.store.folder import DataFolder
 
 PURGE_BY = "purge"
@@ -73,7 +73,7 @@ def purge(data: DataFolder, before: dt.date, dry_run: bool, command: str) -> Pur
     result = PurgeResult(before, dry_run)
     wanted = plan(data, before)
     store = data.store
-    audit = f"{now.isoformat(timespec='seconds')}\t{paths.user()}\t{command}"
+    audit = f"{now.isoformat(timespec='seconds')}\t{environment.user()}\t{command}"
     for (kind, month), ids in wanted.files.items():
         source = store.relative(store.file(kind, month))
         if dry_run:

@@ -10,7 +10,7 @@ from mediatool.core.checks import FolderSnapshot, run_checks
 from mediatool.core.errors import Problem
 from mediatool.core.model import RECORD_KINDS, Record
 from mediatool.core.period import Month
-from mediatool.host import environment as paths
+from mediatool.host import environment
 from mediatool.store.folder import DataFolder
 from mediatool.store.scaffold import create_data_folder
 
@@ -46,7 +46,7 @@ class CheckResult:
 
 def check_folder(data: DataFolder, repair: bool = False) -> CheckResult:
     """Validate everything; with `repair`, set torn file tails aside first."""
-    now = paths.now("UTC")
+    now = environment.now("UTC")
     repaired: list[Path] = []
     restricted: list[str] = []
     if repair:

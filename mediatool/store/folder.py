@@ -7,11 +7,12 @@ import functools
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from mediatool.core.catalogue import Catalogue, load_catalogue
+from mediatool.core.catalogue import Catalogue
 from mediatool.core.errors import DataProblems, Problem
 from mediatool.core.search import SearchIndex
-from mediatool.host import environment as paths
-from mediatool.store.records import Store, read_catalogue_files
+from mediatool.host import environment
+from mediatool.store.catalogue import load_catalogue, read_catalogue_files
+from mediatool.store.records import Store
 
 
 class DataFolder:
@@ -23,13 +24,13 @@ class DataFolder:
 
     @classmethod
     def find(cls, explicit: str | None) -> DataFolder:
-        return cls(paths.find_data_folder(explicit))
+        return cls(environment.find_data_folder(explicit))
 
     @functools.cached_property
     def loaded(self) -> tuple[Catalogue | None, list[Problem]]:
         """The catalogue (None when it has errors) and every problem, read once."""
         files = read_catalogue_files(self.root)
-        return load_catalogue(files, paths.now("UTC").date())
+        return load_catalogue(files, environment.now("UTC").date())
 
     @property
     def catalogue(self) -> Catalogue:
@@ -50,4 +51,4 @@ class DataFolder:
         return ZoneInfo(self.catalogue.team.timezone)
 
     def now(self) -> dt.datetime:
-        return paths.now(self.catalogue.team.timezone)
+        return environment.now(self.catalogue.team.timezone)

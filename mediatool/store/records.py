@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import dataclasses
-import datetime as dt
 import os
 import re
 import tempfile
@@ -23,7 +21,7 @@ from filelock import FileLock, Timeout
 from mediatool.core import ids
 from mediatool.core.errors import DataProblems, InvalidInput, OperationalError, Problem
 from mediatool.core.fields import INVALID, Context, build, show_value
-from mediatool.core.model import RECORD_KINDS, Record
+from mediatool.core.model import RECORD_KINDS, Record, event_to_document
 from mediatool.core.period import Month
 from mediatool.store.yamltext import (
     Document,
@@ -34,7 +32,6 @@ from mediatool.store.yamltext import (
     split_torn_tail,
 )
 
-CATALOGUE_FILES = ("procedures.yaml", "organisations.yaml", "skills.yaml", "team.yaml")
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 LOCK_TIMEOUT_S = 15.0
@@ -92,19 +89,6 @@ def _create_exclusive(wanted: Path) -> tuple[Path, int]:
             candidate = wanted.with_name(f"{wanted.name}-{number}")
 
 
-def read_catalogue_files(root: Path) -> dict[str, bytes | None]:
-    """The raw bytes of each catalogue file (None when missing)."""
-    files: dict[str, bytes | None] = {}
-    for name in CATALOGUE_FILES:
-        try:
-            files[name] = (root / "catalogue" / name).read_bytes()
-        except FileNotFoundError:
-            files[name] = None
-        except OSError as exc:
-            raise OperationalError(f"lecture impossible de catalogue/{name} : {exc.strerror}") from None
-    return files
-
-
 def source_line(root: Path, source: str, line: int | None) -> str | None:
     """The text of line `line` of a data file, to show beside an error."""
     if line is None:
@@ -117,23 +101,6 @@ def source_line(root: Path, source: str, line: int | None) -> str | None:
     except OSError:
         return None
     return None
-
-
-def event_to_document(event: Any) -> dict[str, Any]:
-    """Event dataclass → the mapping written to disk (empty optional fields left out)."""
-    out: dict[str, Any] = {}
-    for f in dataclasses.fields(event):
-        value = getattr(event, f.name)
-        if value is None or value == ():
-            continue
-        if isinstance(value, tuple):
-            value = list(value)
-        elif isinstance(value, dt.datetime):
-            value = value.isoformat(timespec="seconds")
-        elif isinstance(value, dt.date):
-            value = value.isoformat()
-        out[f.name] = value
-    return out
 
 
 def parse_documents(kind: str, documents: list[Document], source: str

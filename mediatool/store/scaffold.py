@@ -6,6 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
+from mediatool.core.catalogue import FILE_MODELS
 from mediatool.core.errors import InvalidInput, OperationalError
 from mediatool.host.environment import MARKER, default_catalogue
 from mediatool.store.records import DIR_MODE
@@ -21,7 +22,6 @@ GITIGNORE = """\
 records/.locks/
 *.broken-*
 """
-CATALOGUE_FILES = ("procedures.yaml", "organisations.yaml", "skills.yaml", "team.yaml")
 
 
 def create_data_folder(target: Path, source: Path | None = None) -> Path:
@@ -33,7 +33,7 @@ def create_data_folder(target: Path, source: Path | None = None) -> Path:
     try:
         target.mkdir(parents=True, exist_ok=True)
         (target / "catalogue").mkdir(exist_ok=True)
-        for name in CATALOGUE_FILES:
+        for name in FILE_MODELS:
             shutil.copyfile(source / name, target / "catalogue" / name)
         records = target / "records"
         records.mkdir(exist_ok=True, mode=DIR_MODE)

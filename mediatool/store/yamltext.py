@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from mediatool.core.fields import Pointer, Positioned
 from mediatool.store import _fastyaml as fastyaml
 
 try:  # the C loader is several times faster on large record files
@@ -22,7 +23,6 @@ try:  # the C loader is several times faster on large record files
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeDumper, SafeLoader  # type: ignore[assignment]
 
-Path_ = tuple[Any, ...]
 
 # Billion-laughs guard: aliases may point at the same node many times.
 MAX_NODES = 200_000
@@ -37,25 +37,6 @@ class YamlSyntaxError(Exception):
         self.message = message
         self.line = line
         self.column = column
-
-
-@dataclass
-class Positioned:
-    """A loaded value and the (line, column) of every path inside it."""
-
-    value: Any
-    positions: dict[Path_, tuple[int, int]]
-    plain_scalars: set[Path_]  # paths whose scalar was written without quotes
-
-    def position(self, path: Path_) -> tuple[int | None, int | None]:
-        """Position of `path`, or of its nearest ancestor that has one."""
-        path = tuple(path)
-        while True:
-            if path in self.positions:
-                return self.positions[path]
-            if not path:
-                return (None, None)
-            path = path[:-1]
 
 
 def _syntax_error(exc: yaml.YAMLError, text: str | None = None) -> YamlSyntaxError:
@@ -333,7 +314,7 @@ class _Builder:
         # Scalars are resolved by PyYAML's own safe constructor.
         self.constructor = yaml.SafeLoader("")
 
-    def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+    def build(self, node: yaml.Node, path: Pointer, depth: int) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
             raise YamlSyntaxError("fichier trop gros ou alias YAML en cascade", node.start_mark.line + 1)

@@ -1,0 +1,43 @@
+"""What the command line needs of the data folder beyond a use case: open it, quote a
+line of it beside an error, write a report file, set up and merge it with git."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mediatool.core.errors import OperationalError
+from mediatool.host import git
+from mediatool.store import records
+from mediatool.store.folder import DataFolder
+
+
+def open_folder(explicit: str | None) -> DataFolder:
+    """The data folder named by --data, MEDIATOOL_DATA, or found from here."""
+    return DataFolder.find(explicit)
+
+
+def folder_at(root: Path) -> DataFolder:
+    return DataFolder(root.resolve())
+
+
+def source_line(root: Path, source: str, line: int | None) -> str | None:
+    """The text of one line of a data file, to show beside its problem."""
+    return records.source_line(root, source, line)
+
+
+def write_output(path: Path, text: str) -> None:
+    """Write a generated file (a report) in one step; a reader never sees half of it."""
+    try:
+        records.write_atomic(path, text.encode("utf-8"))
+    except OSError as exc:
+        raise OperationalError(f"écriture impossible de {path} : {exc.strerror}",
+                               "vérifiez le dossier et les droits") from None
+
+
+def setup_git(root: Path) -> None:
+    git.setup_git(root)
+
+
+def merge_record_files(base: Path, ours: Path, theirs: Path) -> bool:
+    """The git merge driver: False (ours untouched) when it cannot merge safely."""
+    return records.merge_record_files(base, ours, theirs)
