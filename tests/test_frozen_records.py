@@ -1,0 +1,81 @@
+"""Records written by the version of 2026-12-01 read, check, list and report the same forever.
+
+The sample in tests/data/frozen-records/ is never regenerated (see its README): each output
+below was printed by that version for those bytes.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mediatool.cli import cli
+
+FROZEN = Path(__file__).parent / "data" / "frozen-records"
+EXPECTED = FROZEN / "expected"
+NOW = "2026-12-01T10:00:00+01:00"
+WEEKS = ["2026-09-07", "2026-10-12", "2026-11-16", "2026-11-30", "2026-12-07", "2026-12-14"]
+MONTHS = ["2026-08", "2026-09", "2026-10", "2026-11"]
+
+
+@pytest.fixture
+def frozen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # A copy: commands may write locks or a cache, never into the sample itself.
+    copy = tmp_path / "frozen"
+    shutil.copytree(FROZEN, copy, ignore=shutil.ignore_patterns("expected", "README.md"))
+    # git keeps files 0644; a real data folder keeps its records to its owner.
+    for path in [copy / "records", *(copy / "records").rglob("*")]:
+        path.chmod(0o700 if path.is_dir() else 0o600)
+    monkeypatch.setenv("MEDIATOOL_NOW", NOW)
+    monkeypatch.delenv("MEDIATOOL_DATA", raising=False)
+    return copy
+
+
+def mediatool(folder: Path, *args: str) -> str:
+    result = CliRunner().invoke(cli, ["--data", str(folder), *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def expected(name: str) -> str:
+    return (EXPECTED / name).read_text(encoding="utf-8")
+
+
+def test_check_reads_every_frozen_record_without_error(frozen: Path) -> None:
+    out = mediatool(frozen, "check")
+    assert out == expected("check.txt")
+    assert "468 enregistrement(s) lus, 0 erreur(s)" in out
+
+
+@pytest.mark.parametrize("week", WEEKS)
+def test_agenda_of_a_frozen_week(frozen: Path, week: str) -> None:
+    assert mediatool(frozen, "agenda", "--week", week) == expected(f"agenda-{week}.txt")
+    assert mediatool(frozen, "agenda", "--week", week, "--format", "json") == \
+        expected(f"agenda-{week}.json")
+
+
+@pytest.mark.parametrize("month", MONTHS)
+def test_report_of_a_frozen_month(frozen: Path, month: str) -> None:
+    assert mediatool(frozen, "report", "--month", month, "--format", "json") == \
+        expected(f"report-{month}.json")
+    assert mediatool(frozen, "report", "--month", month, "--format", "csv") == \
+        expected(f"report-{month}.csv")
+
+
+def test_report_of_the_frozen_year(frozen: Path) -> None:
+    assert mediatool(frozen, "report", "--year", "2026", "--format", "json") == \
+        expected("report-2026.json")
+
+
+def test_calendars_of_the_frozen_records(frozen: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ics"
+    mediatool(frozen, "export-ics", "--out", str(out))
+    names = sorted(p.name for p in (EXPECTED / "ics").iterdir())
+    assert sorted(p.name for p in out.iterdir()) == names
+    match, mismatch, errors = filecmp.cmpfiles(out, EXPECTED / "ics", names, shallow=False)
+    assert (mismatch, errors) == ([], [])
+    assert match == names
