@@ -57,14 +57,15 @@ def _register() -> None:
         call,
         catalogue_cmds,
         export,
+        opendata_cmds,
         privacy_cmds,
         report,
         setup_cmds,
         sharing_cmds,
     )
 
-    for module in (setup_cmds, catalogue_cmds, call, appointments, report, export,
-                   privacy_cmds, sharing_cmds):
+    for module in (setup_cmds, catalogue_cmds, opendata_cmds, call, appointments, report,
+                   export, privacy_cmds, sharing_cmds):
         for command in module.COMMANDS:
             cli.add_command(command)
 
