@@ -32,6 +32,7 @@ procedures:
     theme: transports-mobilite
     organisation: ants
     typical_duration_min: 30
+    documents: [Certificat de cession, Justificatif de domicile]
     source: https://www.service-public.fr/particuliers/vosdroits/F1050
     reviewed: 2026-11-01
   - id: attestation-caf
@@ -40,6 +41,7 @@ procedures:
     theme: social-sante
     organisation: caf
     typical_duration_min: 10
+    documents: [Numéro allocataire et mot de passe Caf]
     source: https://www.caf.fr
     reviewed: 2026-11-01
   - id: conseil-juridique

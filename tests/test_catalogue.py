@@ -101,3 +101,114 @@ def test_wrong_enum_value_lists_the_choices():
     _, problems = load(procedures=procedures)
     [problem] = [p for p in problems if p.is_error]
     assert "justice" in problem.hint
+
+
+USAGE = """\
+  - id: usage-email
+    kind: usage
+    title: Apprendre à envoyer un e-mail
+    keywords: [envoyer un mail]
+    coop_themes: [email]
+    organisation: caf
+    typical_duration_min: 60
+    documents: [Votre téléphone ou votre ordinateur]
+    skills: [mail-creer]
+    source: https://pix.fr/competences
+    reviewed: 2026-11-01
+"""
+
+
+def _problem(problems, words):
+    return [p for p in problems if words in p.message]
+
+
+def test_an_in_scope_procedure_that_says_nothing_to_bring_is_an_error_that_keeps_the_line_up():
+    text = FILES["procedures.yaml"].replace("    documents: [Numéro allocataire et mot de passe Caf]\n", "")
+    catalogue, problems = load(procedures=text)
+    found = _problem(problems, "« attestation-caf » ne dit pas quoi apporter")
+    assert found and found[0].is_error and not found[0].blocking
+    assert found[0].line == text.splitlines().index("  - id: attestation-caf") + 1
+    assert catalogue is not None  # the phone line still runs on it; `check` exits 1
+
+
+def test_an_out_of_scope_procedure_needs_no_documents():
+    catalogue, problems = load()
+    assert not _problem(problems, "« conseil-juridique » ne dit pas quoi apporter")
+
+
+def test_a_source_outside_the_official_sites_is_a_warning_naming_the_domain():
+    text = FILES["procedures.yaml"].replace("source: https://www.caf.fr\n",
+                                            "source: https://blog-partenaires-caf94.fr/x\n")
+    _, problems = load(procedures=text)
+    found = _problem(problems, "source hors des sites officiels (blog-partenaires-caf94.fr)")
+    assert found and found[0].severity == "warning"
+    assert not _problem(load()[1], "hors des sites officiels")  # caf.fr, service-public.fr
+
+
+def test_an_official_subdomain_is_official_but_a_lookalike_is_not():
+    text = FILES["procedures.yaml"].replace(
+        "source: https://www.caf.fr\n", "source: https://caf.fr.example.com/page\n")
+    assert _problem(load(procedures=text)[1], "(caf.fr.example.com)")
+    text = FILES["procedures.yaml"].replace(
+        "source: https://www.caf.fr\n", "source: https://www.hauts-de-seine.gouv.fr/page\n")
+    assert not _problem(load(procedures=text)[1], "hors des sites officiels")
+
+
+def test_a_usage_need_without_skills_or_coop_theme_is_an_error():
+    text = FILES["procedures.yaml"] + USAGE.replace("    skills: [mail-creer]\n", "").replace(
+        "    coop_themes: [email]\n", "")
+    _, problems = load(procedures=text)
+    assert _problem(problems, "« usage-email » sans compétences")[0].is_error
+    assert _problem(problems, "« usage-email » sans coop_themes")[0].is_error
+
+
+def test_a_usage_need_loads_and_is_recommended_as_a_usage_appointment():
+    from mediatool.core.triage import recommend
+    catalogue, problems = load(procedures=FILES["procedures.yaml"] + USAGE)
+    assert catalogue is not None and not [p for p in problems if p.is_error]
+    need = catalogue.procedures["usage-email"]
+    assert need.kind == "usage" and need.theme is None
+    advice = recommend(need, catalogue.team, skills=catalogue.skills)
+    assert advice.outcome == "appointment" and advice.usage_path
+    assert advice.usage_skills == ("mail-creer",)
+    assert "Créer une adresse e-mail" in advice.reason
+
+
+def test_a_demarche_without_theme_is_an_error():
+    text = FILES["procedures.yaml"].replace("    theme: transports-mobilite\n", "")
+    assert _problem(load(procedures=text)[1], "« ants-carte-grise » sans thème")[0].is_error
+
+
+def test_a_bad_vdd_id_is_refused_with_its_form():
+    text = FILES["procedures.yaml"].replace(
+        "    reviewed: 2026-11-01\n  - id: ants-carte-grise",
+        "    vdd_id: X12\n    reviewed: 2026-11-01\n  - id: ants-carte-grise")
+    catalogue, problems = load(procedures=text)
+    assert catalogue is None
+    assert any("vdd_id" in p.format() or "F ou N" in p.format() for p in problems), \
+        messages(problems)
+
+
+def test_an_old_official_page_and_a_future_review_date_are_warnings():
+    text = FILES["procedures.yaml"].replace(
+        "    reviewed: 2026-11-01\n  - id: ants-carte-grise",
+        "    page_updated: 2020-04-01\n    reviewed: 2027-01-01\n  - id: ants-carte-grise")
+    catalogue, problems = load(procedures=text)
+    assert catalogue is not None
+    assert _problem(problems, "page officielle datée du 2020-04-01")[0].severity == "warning"
+    assert _problem(problems, "date de vérification dans le futur")[0].severity == "warning"
+
+
+def test_the_shipped_catalogue_is_complete_and_official():
+    from mediatool.host.environment import default_catalogue
+    from mediatool.store.catalogue import read_catalogue_files
+    catalogue, problems = load_catalogue(read_catalogue_files(default_catalogue().parent),
+                                         dt.date(2026, 12, 1))
+    assert catalogue is not None
+    assert [p.format() for p in problems if p.is_error] == []
+    procedures = catalogue.procedures.values()
+    assert len(catalogue.procedures) >= 110
+    assert sum(p.kind == "usage" for p in procedures) >= 15
+    assert all(p.documents for p in procedures if p.in_scope)
+    assert [p.format() for p in problems if "hors des sites officiels" in p.message] == []
+    assert all(catalogue.organisations[p.organisation] for p in procedures)

@@ -45,10 +45,19 @@ def expected(name: str) -> str:
     return (EXPECTED / name).read_text(encoding="utf-8")
 
 
+def _record_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("records/")]
+
+
 def test_check_reads_every_frozen_record_without_error(frozen: Path) -> None:
-    out = mediatool(frozen, "check")
-    assert out == expected("check.txt")
-    assert "468 enregistrement(s) lus, 0 erreur(s)" in out
+    # The frozen catalogue predates rules later versions add (a procedure must say what to
+    # bring…): those catalogue problems may grow; what is said of the records may not.
+    result = CliRunner().invoke(cli, ["--data", str(frozen), "check"], catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    assert all(line.startswith(("catalogue/", " ", "OK", "ERREURS"))
+               for line in result.output.splitlines() if line.strip()), result.output
+    assert _record_lines(result.output) == _record_lines(expected("check.txt"))
+    assert "468 enregistrement(s) lus" in result.output
 
 
 @pytest.mark.parametrize("week", WEEKS)

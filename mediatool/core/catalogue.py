@@ -11,6 +11,7 @@ from typing import Any
 from mediatool.core.errors import Problem
 from mediatool.core.fields import INVALID, Context, Positioned, build, schema_for
 from mediatool.core.model import (
+    THEMES,
     DateRange,
     Organisation,
     OrganisationsFile,
@@ -29,6 +30,28 @@ FILE_MODELS: dict[str, type] = {
     "team.yaml": Team,
 }
 REVIEW_MAX_AGE = dt.timedelta(days=365)
+PAGE_MAX_AGE = dt.timedelta(days=2 * 365)
+# Where the catalogue's facts may come from: the State's sites and the operators' own.
+OFFICIAL_DOMAINS = (
+    "gouv.fr", "service-public.fr", "legifrance.gouv.fr", "ameli.fr", "caf.fr",
+    "francetravail.fr", "lassuranceretraite.fr", "info-retraite.fr", "msa.fr", "urssaf.fr",
+    "banque-france.fr", "laposte.fr", "agirc-arrco.fr", "defenseurdesdroits.fr", "justice.fr",
+    "anil.org", "pix.fr", "monespacesante.fr", "moncompteformation.gouv.fr", "pass.culture.fr",
+    "parcoursup.fr", "ants.gouv.fr", "antai.gouv.fr", "cybermalveillance.gouv.fr",
+    "france-renov.gouv.fr", "chequeenergie.gouv.fr", "mesdroitssociaux.gouv.fr",
+    "monparcourshandicap.gouv.fr", "mdphenligne.cnsa.fr", "cnsa.fr", "franceconnect.gouv.fr",
+    "lidentitenumerique.laposte.fr", "impots.gouv.fr", "service-civique.gouv.fr",
+    "associations.gouv.fr", "education.gouv.fr", "etudiant.gouv.fr",
+)
+
+
+def _domain(url: str) -> str:
+    host = url.split("://", 1)[-1].split("/", 1)[0].split("@")[-1].split(":")[0]
+    return host.lower().removeprefix("www.")
+
+
+def _official(domain: str) -> bool:
+    return any(domain == d or domain.endswith("." + d) for d in OFFICIAL_DOMAINS)
 
 
 @dataclass(frozen=True)
@@ -81,9 +104,10 @@ def build_catalogue(files: Mapping[str, Positioned | Problem | None], today: dt.
             built[name] = value
 
     def at(source: str, positions: Any, path: tuple[Any, ...], message: str,
-           hint: str | None = None, severity: str = "error") -> None:
+           hint: str | None = None, severity: str = "error", blocking: bool = True) -> None:
         line, column = positions.position(path)
-        problems.append(Problem(f"catalogue/{source}", line, message, hint, column, severity))
+        problems.append(Problem(f"catalogue/{source}", line, message, hint, column, severity,
+                                blocking))
 
     # Each check runs as soon as the files it needs are readable, so one run
     # shows every problem even when another file is broken.
@@ -108,7 +132,7 @@ def build_catalogue(files: Mapping[str, Positioned | Problem | None], today: dt.
         procedures_file, procedures_pos = built["procedures.yaml"]
         procedures = _unique(procedures_file.procedures, "procedures", procedures_pos, at)
         _check_procedures(procedures_file, procedures_pos, organisations, skills, today, at)
-    if (any(p.is_error for p in problems) or team is None or organisations is None
+    if (any(p.is_error and p.blocking for p in problems) or team is None or organisations is None
             or skills is None or procedures is None):
         return None, problems
     return Catalogue(procedures, organisations, skills, team), problems
@@ -128,13 +152,47 @@ def _check_procedures(procedures_file: ProceduresFile, pos: Any,
             if skills is not None and skill_id not in skills:
                 at("procedures.yaml", pos, (*path, "prerequisite_skills", j),
                    f"compétence « {skill_id} » inconnue")
+        if proc.kind == "demarche" and proc.theme is None:
+            at("procedures.yaml", pos, path, f"démarche « {proc.id} » sans thème",
+               f"ajoutez « theme: » (un de : {', '.join(THEMES)})", blocking=False)
+        if proc.kind == "usage":
+            if not proc.coop_themes:
+                at("procedures.yaml", pos, path, f"besoin d'usage « {proc.id} » sans coop_themes",
+                   "ajoutez au moins une thématique de La Coop (ex. email, "
+                   "prendre_en_main_du_materiel)", blocking=False)
+            if not proc.skills:
+                at("procedures.yaml", pos, path, f"besoin d'usage « {proc.id} » sans compétences",
+                   "ajoutez « skills: » : les compétences que le parcours fera acquérir",
+                   blocking=False)
+        for j, skill_id in enumerate(proc.skills):
+            if skills is not None and skill_id not in skills:
+                at("procedures.yaml", pos, (*path, "skills", j),
+                   f"compétence « {skill_id} » inconnue")
+        if proc.in_scope and not proc.documents:
+            at("procedures.yaml", pos, path, f"« {proc.id} » ne dit pas quoi apporter",
+               "ajoutez « documents: » (pour une démarche en ligne : identifiants, téléphone "
+               "pour le code, numéro allocataire ou fiscal…)", blocking=False)
+        for key in ("source", "online_service"):
+            url = getattr(proc, key)
+            domain = _domain(url) if url else None
+            if domain and not _official(domain):
+                at("procedures.yaml", pos, (*path, key),
+                   f"« {proc.id} » : {key} hors des sites officiels ({domain})",
+                   "citez service-public.fr, un site en .gouv.fr ou le site de l'organisme",
+                   "warning")
+        if proc.page_updated is not None and today - proc.page_updated > PAGE_MAX_AGE:
+            at("procedures.yaml", pos, (*path, "page_updated"),
+               f"« {proc.id} » : page officielle datée du {proc.page_updated}",
+               "vérifiez qu'elle est toujours à jour (plus de deux ans)", "warning")
         if today - proc.reviewed > REVIEW_MAX_AGE:
             at("procedures.yaml", pos, (*path, "reviewed"),
                f"fiche « {proc.id} » vérifiée il y a plus d'un an ({proc.reviewed})",
                "relisez la page officielle et mettez à jour la date", "warning")
         if proc.reviewed > today:
             at("procedures.yaml", pos, (*path, "reviewed"),
-               f"date de vérification dans le futur ({proc.reviewed})")
+               f"date de vérification dans le futur ({proc.reviewed})",
+               "corrigez la date (AAAA-MM-JJ) : elle dit quand les faits ont été vérifiés",
+               "warning")
         words = frozenset(k.casefold() for k in proc.keywords)
         if words and words in keyword_sets:
             at("procedures.yaml", pos, (*path, "keywords"),

@@ -25,6 +25,9 @@ class Problem:
     hint: str | None = None
     column: int | None = None
     severity: str = "error"  # "error" or "warning"
+    # A gap in the catalogue's content (a procedure that says nothing to bring) is an error
+    # for `check`, but must not stop the phone line: only blocking errors do.
+    blocking: bool = True
 
     @property
     def is_error(self) -> bool:

@@ -26,6 +26,31 @@ Theme = Literal[
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 Weekday = Literal["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 Kind = Literal["demarche", "usage"]
+KINDS_OF_NEED: tuple[Kind, ...] = ("demarche", "usage")
+# La Coop de la médiation numérique: its non-administrative thématiques (usage needs).
+COOP_THEMES = (
+    "diagnostic_numerique", "prendre_en_main_du_materiel", "maintenance_de_materiel",
+    "gere_ses_contenus_numeriques", "navigation_sur_internet", "email", "bureautique",
+    "reseaux_sociaux", "sante", "banque_et_achats_en_ligne", "entrepreneuriat",
+    "insertion_professionnelle", "securite_numerique", "parentalite", "scolarite_et_numerique",
+    "creer_avec_le_numerique", "culture_numerique", "intelligence_artificielle",
+)
+CoopTheme = Literal[
+    "diagnostic_numerique", "prendre_en_main_du_materiel", "maintenance_de_materiel",
+    "gere_ses_contenus_numeriques", "navigation_sur_internet", "email", "bureautique",
+    "reseaux_sociaux", "sante", "banque_et_achats_en_ligne", "entrepreneuriat",
+    "insertion_professionnelle", "securite_numerique", "parentalite", "scolarite_et_numerique",
+    "creer_avec_le_numerique", "culture_numerique", "intelligence_artificielle",
+]
+ORGANISATION_KINDS = (
+    "operateur", "administration", "aide-demarches", "mediation-numerique", "aide-sociale",
+    "insertion-professionnelle", "autre",
+)
+OrganisationKind = Literal[
+    "operateur", "administration", "aide-demarches", "mediation-numerique", "aide-sociale",
+    "insertion-professionnelle", "autre",
+]
+VDD_ID = r"^[FN][0-9]+$"
 Outcome = Literal["dropin", "appointment", "redirect", "resolved", "other"]
 OUTCOMES: tuple[Outcome, ...] = ("dropin", "appointment", "redirect", "resolved", "other")
 
@@ -39,18 +64,25 @@ PERSON_ID = r"^[A-Z]-[0-9A-HJKMNP-TV-Z]{6}$"
 
 @dataclass(frozen=True)
 class Procedure:
-    """An online administrative procedure (démarche)."""
+    """A need callers phone about: an online administrative procedure (démarche) or a
+    learning need (usage)."""
 
     id: str = spec("Identifiant court", pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT)
     title: str = spec("Intitulé, tel que la personne le dirait")
-    theme: Theme = spec("Thème administratif (rapports d'activité nationaux)")
     organisation: str = spec("Organisation compétente (id de organisations.yaml)",
                              pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT)
     typical_duration_min: int = spec("Temps d'accompagnement estimé, en minutes",
                                      minimum=5, maximum=240)
     source: str = spec("Page officielle d'où viennent les informations", pattern=URL,
                        pattern_hint="une adresse web commençant par https://")
-    reviewed: dt.date = spec("Date de dernière vérification (AAAA-MM-JJ)")
+    reviewed: dt.date = spec("Date de dernière vérification des faits (AAAA-MM-JJ)")
+    kind: Kind = spec("demarche (démarche administrative) ou usage (besoin d'apprentissage)",
+                      default="demarche")
+    # Required for a démarche (checked by `catalogue check`); a usage need has none.
+    theme: Theme | None = spec("Thème administratif (obligatoire pour une démarche)",
+                               default=None)
+    coop_themes: tuple[CoopTheme, ...] = spec(
+        "Thématiques non administratives de La Coop (obligatoire pour un usage)", default=())
     keywords: tuple[str, ...] = spec("Mots que les gens disent au téléphone", default=())
     online_service: str | None = spec("Téléservice officiel", default=None, pattern=URL,
                                       pattern_hint="une adresse web commençant par https://")
@@ -62,8 +94,22 @@ class Procedure:
     prerequisite_skills: tuple[str, ...] = spec(
         "Compétences pratiques à acquérir quand les prérequis manquent (ids de skills.yaml)",
         default=(), pattern=SKILL_ID)
+    skills: tuple[str, ...] = spec(
+        "Usage : compétences visées par le parcours (ids de skills.yaml)",
+        default=(), pattern=SKILL_ID)
     in_scope: bool = spec("false : hors mission, toujours réorienter", default=True)
     notes: str | None = spec("Remarques", default=None)
+    vdd_id: str | None = spec("Identifiant de la fiche service-public.fr (ex. F12006)",
+                              default=None, pattern=VDD_ID,
+                              pattern_hint="F ou N suivi de chiffres (ex. F12006)")
+    page_updated: dt.date | None = spec("Date de mise à jour affichée par la page officielle",
+                                        default=None)
+    aliases: tuple[str, ...] = spec("Anciens identifiants, toujours reconnus", default=(),
+                                    pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT)
+
+    @property
+    def is_usage(self) -> bool:
+        return self.kind == "usage"
 
 
 @dataclass(frozen=True)
@@ -72,7 +118,10 @@ class Organisation:
 
     id: str = spec("Identifiant court", pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT)
     name: str = spec("Nom")
+    kind: OrganisationKind = spec("Type de structure", default="autre")
     phone: str | None = spec("Téléphone, entre guillemets", default=None)
+    phone_cost: str | None = spec("Coût de l'appel, tel que la page officielle l'écrit",
+                                  default=None)
     website: str | None = spec("Site web", default=None, pattern=URL,
                                pattern_hint="une adresse web commençant par https://")
     address: str | None = spec("Adresse", default=None)
@@ -80,7 +129,14 @@ class Organisation:
     notes: str | None = spec("Remarques (coût de l'appel, aide apportée)", default=None)
     local: bool = spec("Structure locale à compléter par l'équipe", default=False)
     source: str | None = spec("Page officielle", default=None, pattern=URL)
+    page_updated: dt.date | None = spec("Date de mise à jour affichée par la page officielle",
+                                        default=None)
     reviewed: dt.date | None = spec("Date de vérification", default=None)
+
+    @property
+    def has_contact(self) -> bool:
+        """Whether a caller can be given a way to reach it (phone or website)."""
+        return bool(self.phone or self.website)
 
 
 @dataclass(frozen=True)

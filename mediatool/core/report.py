@@ -536,7 +536,7 @@ def detail_rows(catalogue: Catalogue, records_by_kind: Mapping[str, Sequence[Rec
         rows.append(DetailRow(
             "rendez-vous", appointment.id, local.date().isoformat(), f"{local:%H:%M}",
             appointment.mediator, appointment.kind, appointment.procedure or "",
-            procedure.theme if procedure else "", appointment.situation(now),
+            (procedure.theme or "") if procedure else "", appointment.situation(now),
             str(appointment.duration_min), "", "", "",
             " ".join([*sorted(calls_of.get(appointment.id, ())), *filter(None, [
                 appointment.path])])))

@@ -72,6 +72,16 @@ def recommend(procedure: Procedure, team: Team, missing_prerequisites: bool = Fa
         return Recommendation(
             "redirect", f"Hors mission du service : réorienter vers {who}.", duration,
             redirect_to=procedure.organisation)
+    if procedure.kind == "usage":
+        # A learning need is taught over sessions, not dealt with at a drop-in.
+        titles = [skills[s].title if skills and s in skills else s for s in procedure.skills]
+        reason = ("Besoin d'apprentissage (usage) : proposer un rendez-vous usage, premier "
+                  "d'un parcours")
+        reason += f" : {', '.join(titles)}." if titles else "."
+        return Recommendation("appointment", reason, duration,
+                              appointment_duration_min=max(
+                                  _round_up(duration, team.slot_step_min), 5),
+                              usage_path=True, usage_skills=procedure.skills)
     if duration > limits.dropin_max_min:
         outcome: Outcome = "appointment"
         reason = (f"Démarche longue ({duration} min, plus que les {limits.dropin_max_min} min "

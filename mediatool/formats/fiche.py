@@ -9,7 +9,8 @@ from mediatool.core.model import Organisation, Procedure
 def organisation_contact(organisation: Organisation) -> str:
     parts = [organisation.name]
     if organisation.phone:
-        parts.append(f"tél. {organisation.phone}")
+        cost = f" ({organisation.phone_cost})" if organisation.phone_cost else ""
+        parts.append(f"tél. {organisation.phone}{cost}")
     if organisation.website:
         parts.append(organisation.website)
     return " — ".join(parts)
@@ -17,8 +18,11 @@ def organisation_contact(organisation: Organisation) -> str:
 
 def fiche_lines(procedure: Procedure, organisation: Organisation | None) -> list[str]:
     """The full fiche, as shown by `catalogue show` and during a call."""
-    lines = [f"{procedure.title}  [{procedure.id}]",
-             f"Thème : {THEME_LABELS[procedure.theme]}"]
+    lines = [f"{procedure.title}  [{procedure.id}]"]
+    if procedure.theme is not None:
+        lines.append(f"Thème : {THEME_LABELS[procedure.theme]}")
+    else:
+        lines.append(f"Besoin d'usage (apprentissage) : {', '.join(procedure.coop_themes)}")
     if not procedure.in_scope:
         lines.append("HORS MISSION : réorienter vers l'organisation compétente.")
     lines.append(f"Durée d'accompagnement estimée : {procedure.typical_duration_min} min")
