@@ -186,7 +186,10 @@ def _pick_procedure(index: Any) -> tuple[Procedure | None, str | None]:
     while True:
         matches = index.search(text, limit=MATCHES_SHOWN)
         if matches:
-            _numbered([f"{m.procedure.title}  [{m.procedure.id}]" for m in matches])
+            _numbered([f"{m.procedure.title}  [{m.procedure.id}]"
+                       + ("" if m.strong else "  (correspondance faible)") for m in matches])
+            if not matches[0].strong:
+                click.echo("   Attention : aucune correspondance sûre, vérifiez avec la personne.")
             click.echo("   0  aucune ne convient (noter les mots tels quels)")
             answer = ask("N°, ou d'autres mots > ")
         else:

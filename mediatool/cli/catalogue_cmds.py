@@ -39,7 +39,8 @@ def search_command(text: tuple[str, ...], limit: int, fmt: str) -> None:
     catalogue = data.catalogue
     if fmt == "json":
         print_json([{"id": m.procedure.id, "title": m.procedure.title, "score": m.score,
-                     "organisation": m.procedure.organisation} for m in matches])
+                     "verdict": m.verdict, "organisation": m.procedure.organisation}
+                    for m in matches])
         return
     if not matches:
         click.echo("Aucune démarche trouvée : essayez d'autres mots (ex. « caf », « carte grise »).")
@@ -47,8 +48,9 @@ def search_command(text: tuple[str, ...], limit: int, fmt: str) -> None:
     rows = []
     for rank, match in enumerate(matches, start=1):
         org = catalogue.organisation_of(match.procedure)
-        rows.append((rank, match.procedure.id, match.procedure.title, org.name if org else ""))
-    print_table(rows, ["#", "id", "démarche", "organisation"])
+        rows.append((rank, match.procedure.id, match.procedure.title, org.name if org else "",
+                     f"{match.score:.0f} {match.verdict}"))
+    print_table(rows, ["#", "id", "démarche", "organisation", "score"])
 
 
 @catalogue.command("show")

@@ -1,12 +1,21 @@
-"""Fuzzy catalogue search tolerant of accents, case and typos (pure).
+"""Catalogue search for how callers speak, tolerant of accents, case, typos and word forms
+(pure).
 
-Each query word is matched against the vocabulary of every procedure
-(title, keywords, organisation); a procedure scores by how well it covers
-all the words, with a small bonus for the phrase matching as a whole.
+Words are normalised (accents, case), French filler is dropped, and each word is reduced
+to its stem (Snowball), so "arrêté" finds "arrêt" and "remboursé" "remboursement". A
+query word is matched against the stems of every entry's title, keywords and
+organisation — exactly, as a prefix, or with a typo (rapidfuzz's C scorer) — and weighs
+by how rare it is in the catalogue (a word every Caf entry has says little). Words that
+match nothing in the catalogue weigh only a little, so a spoken sentence still finds its
+procedure. Entries out of the service's mission (violence, a complaint, a medical
+question) come up only when one of their keyword phrases is said whole.
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
+import math
 import re
 import unicodedata
 from collections import defaultdict
@@ -17,15 +26,22 @@ from rapidfuzz import fuzz, process
 
 from mediatool.core.model import Organisation, Procedure
 
-STOPWORDS = frozenset(
-    ["a", "au", "aux", "avec", "ce", "ces", "c", "d", "de", "des", "du", "en", "et", "faire", "il", "j", "je", "l", "la", "le", "les", "leur", "ma", "me", "mes", "mon", "ne", "on", "ou", "par", "pas", "pour", "qu", "que", "qui", "sa", "se", "ses", "son", "sur", "ta", "te", "tes", "ton", "un", "une", "veux", "voudrais", "vouloir", "y", "est", "suis", "ai", "besoin", "aide", "aider", "comment"]
-)
-WORD_MIN_SCORE = 78.0  # below this, two words are not the same word with a typo
-ORGANISATION_WEIGHT = 0.7  # "caf" alone should not outrank what the caller asked for
-KEYWORD_WEIGHT = 0.95  # a word of the title or id names the procedure more surely
+# Filler of spoken French: pronouns, articles, "il faut", "comment je fais pour"…
+STOPWORDS = frozenset("""
+a ai aie ait as au aux avec avoir bah bon bonjour c ca ce ceci cela ces cest cet cette
+chez comme comment d dans de des dois doit donc du elle en est et etait ete etre eu euh
+faire fais fait faut il ils j je jai l la le les leur leurs lors m ma madame mais me merci
+mes mettre moi mon monsieur n ne nest nous on ou par pas peu peut peux plus pour pouvoir
+puis qu quand que quel quelle quels qui quoi s sa sans se ses si sil son sont suis sur
+svp t ta te tes toi ton tout tous tres tu un une vais veut veux vont voila voudrais
+vouloir vous vu y aide aider aidez besoin demande demander savoir sais
+""".split())
+WORD_MIN_SCORE = 80.0  # below this, two words are not one word with a typo
+FIELD_WEIGHTS = {"title": 1.0, "keyword": 0.9, "id": 0.8, "organisation": 0.45}
+UNKNOWN_WEIGHT = 0.35  # share of a word the catalogue has never heard of
+STRONG = 62.0  # from this score on, a match is "fort"
+FLOOR = 28.0  # below this, not a match at all
 
-
-# Letters that NFKD does not decompose but French writes: spelled out, not dropped.
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -38,14 +54,40 @@ def normalise(text: str) -> str:
     return _NOT_WORD.sub(" ", ascii_only).strip()
 
 
+@functools.lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    import snowballstemmer  # small and pure Python; imported on first search only
+
+    return snowballstemmer.stemmer("french")
+
+
+@functools.lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    return word if len(word) <= 3 or word.isdigit() else _stemmer().stemWord(word)
+
+
 def words(text: str) -> list[str]:
-    return [w for w in normalise(text).split() if w not in STOPWORDS]
+    """The stems of the words that carry meaning, in order."""
+    return [stem(w) for w in normalise(text).split() if w not in STOPWORDS]
+
+
+def _all_stems(text: str) -> frozenset[str]:
+    """Every word's stem, filler included: "il me bat" is not "je me bats"."""
+    return frozenset(stem(w) for w in normalise(text).split())
 
 
 @dataclass(frozen=True)
 class Match:
     procedure: Procedure
     score: float
+
+    @property
+    def strong(self) -> bool:
+        return self.score >= STRONG
+
+    @property
+    def verdict(self) -> str:
+        return "fort" if self.strong else "faible"
 
 
 class SearchIndex:
@@ -55,68 +97,108 @@ class SearchIndex:
                  organisations: dict[str, Organisation] | None = None) -> None:
         organisations = organisations or {}
         self.procedures = list(procedures)
-        # word → {procedure index: weight}
+        # stem → {procedure index: field weight}
         self.postings: dict[str, dict[int, float]] = defaultdict(dict)
-        self.phrases: list[str] = []
-        self.owner: list[int] = []
+        # Each title or keyword phrase as its set of stems, with its entry.
+        self.phrases: list[tuple[frozenset[str], int]] = []
+        # Out-of-mission entries: (content stems, every stem) of each keyword phrase.
+        self.guarded: dict[int, list[tuple[frozenset[str], frozenset[str]]]] = {}
         for index, proc in enumerate(self.procedures):
             org = organisations.get(proc.organisation)
-            weighted = [(proc.title, 1.0), (proc.id.replace("-", " "), 1.0),
-                        *((k, KEYWORD_WEIGHT) for k in proc.keywords),
-                        (proc.organisation, ORGANISATION_WEIGHT),
-                        *(((org.name, ORGANISATION_WEIGHT),) if org else ())]
-            for phrase, weight in weighted:
+            fields = [(proc.title, "title"), (proc.id.replace("-", " "), "id"),
+                      *((k, "keyword") for k in proc.keywords),
+                      (proc.organisation, "organisation"),
+                      *(((org.name, "organisation"),) if org else ())]
+            for phrase, field in fields:
+                weight = FIELD_WEIGHTS[field]
                 for word in words(phrase):
-                    current = self.postings[word].get(index, 0.0)
-                    self.postings[word][index] = max(current, weight)
-                if weight > ORGANISATION_WEIGHT:
-                    self.phrases.append(normalise(phrase))
-                    self.owner.append(index)
-        self.vocabulary = list(self.postings)
+                    self.postings[word][index] = max(self.postings[word].get(index, 0.0),
+                                                     weight)
+                stems = frozenset(words(phrase))
+                if field in ("title", "keyword") and stems:
+                    self.phrases.append((stems, index))
+            if not proc.in_scope:
+                self.guarded[index] = [(frozenset(words(k)), _all_stems(k))
+                                       for k in proc.keywords if words(k)]
+        count = max(len(self.procedures), 1)
+        self.idf = {w: math.log(1 + count / len(p)) for w, p in self.postings.items()}
+        self.vocabulary = sorted(self.postings)
+        self.default_idf = math.log(1 + count)
+
+    def _similar(self, word: str) -> dict[str, float]:
+        """Vocabulary stems that are `word`: exactly, as a prefix, or with a typo."""
+        found: dict[str, float] = {}
+        if word in self.postings:
+            found[word] = 100.0
+        if len(word) <= 3:
+            return found  # short words (apl, rsa, caf) must be exact
+        start = bisect.bisect_left(self.vocabulary, word)
+        for candidate in self.vocabulary[start:start + 50]:
+            if not candidate.startswith(word):
+                break
+            found.setdefault(candidate, 92.0)
+        for candidate, score, _ in process.extract(word, self.vocabulary, scorer=fuzz.ratio,
+                                                   limit=None, score_cutoff=WORD_MIN_SCORE):
+            if len(candidate) > 3:
+                found.setdefault(candidate, score)
+        return found
 
     def search(self, text: str, limit: int = 5) -> list[Match]:
         """Best matches first; empty when nothing is close enough."""
-        query_words = words(text)
-        if not query_words:
+        query = list(dict.fromkeys(words(text)))
+        if not query:
             return []
         totals: dict[int, float] = defaultdict(float)
-        for word in dict.fromkeys(query_words):
+        hits: dict[int, int] = defaultdict(int)
+        denominator = 0.0
+        matched: set[str] = set()
+        for word in query:
+            similar = self._similar(word)
+            matched.update(c for c, score in similar.items() if score >= 88)
+            if not similar:
+                denominator += UNKNOWN_WEIGHT * self.default_idf
+                continue
+            weight = max(self.idf[c] for c in similar)
+            denominator += weight
             best: dict[int, float] = {}
-            for candidate, score, _ in process.extract(
-                    word, self.vocabulary, scorer=_word_score, limit=None,
-                    score_cutoff=WORD_MIN_SCORE):
-                for index, weight in self.postings[candidate].items():
-                    value = score * weight
-                    if value > best.get(index, 0.0):
-                        best[index] = value
+            for candidate, score in similar.items():
+                value = score / 100 * self.idf[candidate]
+                for index, field_weight in self.postings[candidate].items():
+                    best[index] = max(best.get(index, 0.0), value * field_weight)
             for index, value in best.items():
-                totals[index] += value
+                totals[index] += min(value, weight)
+                hits[index] += 1
         if not totals:
             return []
-        count = len(dict.fromkeys(query_words))
-        phrase = " ".join(query_words)
+        said = _all_stems(text)
+        # How completely a phrase of the entry was said: "demande de rsa" says all of the
+        # RSA entry's "rsa", and only part of "déclaration trimestrielle rsa".
+        heard = set(matched)
         bonus: dict[int, float] = {}
-        for _, score, position in process.extract(phrase, self.phrases,
-                                                  scorer=fuzz.token_set_ratio, limit=None,
-                                                  score_cutoff=50):
-            index = self.owner[position]
-            bonus[index] = max(bonus.get(index, 0.0), score)
-        ranked = sorted(
-            ((totals[i] / count) * 0.8 + bonus.get(i, 0.0) * 0.2, i) for i in totals)
-        ranked.sort(key=lambda pair: (-pair[0], self.procedures[pair[1]].id))
-        return [Match(self.procedures[i], round(score, 1)) for score, i in ranked[:limit]
-                if score >= 40]
+        for stems, index in self.phrases:
+            if index in totals:
+                cover = len(stems & heard) / len(stems)
+                bonus[index] = max(bonus.get(index, 0.0), 100 * cover)
+        ranked = []
+        for index, total in totals.items():
+            guards = self.guarded.get(index)
+            if guards is not None and not any(_said_whole(g, heard, said) for g in guards):
+                continue
+            score = 100 * total / denominator * 0.8 + bonus.get(index, 0.0) * 0.2
+            if guards is not None:
+                score = max(score, STRONG)  # said whole: never shown as a weak guess
+            ranked.append((score, hits[index], index))
+        ranked.sort(key=lambda r: (-r[0], -r[1], self.procedures[r[2]].id))
+        return [Match(self.procedures[i], round(min(score, 100.0), 1))
+                for score, _, i in ranked[:limit] if score >= FLOOR]
 
 
-def _word_score(a: str, b: str, **kwargs: object) -> float:
-    """Same word with a typo, or a prefix of it ("impot" ↔ "impots", "apl" ↔ "apl")."""
-    if a == b:
-        return 100.0
-    if len(a) >= 4 and len(b) >= len(a) and b.startswith(a):
-        return 95.0
-    if len(a) <= 3 or len(b) <= 3:
-        return 0.0  # short words (apl, rsa, caf) must match exactly
-    return fuzz.ratio(a, b)
+def _said_whole(guard: tuple[frozenset[str], frozenset[str]], heard: set[str],
+                said: frozenset[str]) -> bool:
+    """A phrase of two content words or more, said; a one-word phrase, said word for word
+    ("il me bat" is not "je me bats avec la caf")."""
+    content, every = guard
+    return content <= heard if len(content) >= 2 else every <= said
 
 
 def closest_ids(wanted: str, ids: Iterable[str], limit: int = 3) -> list[str]:
