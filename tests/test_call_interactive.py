@@ -15,12 +15,13 @@ ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 20
 
 
-def spawn(folder, **env):
+def spawn(folder, *args, **env):
     environment = {**os.environ, "MEDIATOOL_NOW": NOW, "PYTHONPATH": str(ROOT),
                    "TERM": "dumb", **env}
     environment.pop("MEDIATOOL_DATA", None)
     environment.pop("MEDIATOOL_MEDIATOR", None)
-    child = pexpect.spawn(sys.executable, ["-m", "mediatool", "--data", str(folder), "call"],
+    child = pexpect.spawn(sys.executable, ["-m", "mediatool", "--data", str(folder), "call",
+                                           *args],
                           env=environment, encoding="utf-8", timeout=TIMEOUT,
                           dimensions=(50, 160))
     return child
@@ -75,6 +76,24 @@ def test_typical_call_with_a_typo(folder):
     assert saved["outcome"] == "dropin" and saved["note"] == "rappelle si souci"
     assert saved["duration_min"] == 6 and saved["in_shift"] is False
     assert saved["by"] == "camille"
+
+
+def test_a_dry_run_call_goes_to_the_recap_and_records_nothing(folder):
+    child = spawn(folder, "--dry-run")
+    child.expect("Simulation \\(--dry-run\\) : rien ne sera enregistré")
+    child.expect("Mots de la personne > ")
+    child.sendline("carte grise")
+    child.sendline(pick(child, "Faire sa carte grise"))
+    child.expect(r"N° \(Entrée = 1\) > ")
+    child.sendline("")
+    child.expect("Note .*> ")
+    child.sendline("")
+    child.expect(r"Durée de l'appel en minutes \(Entrée = 1\) > ")
+    child.sendline("4")
+    child.expect("Simulation : rien n'a été enregistré")
+    child.expect("Récapitulatif pour la personne")
+    assert finish(child) == 0
+    assert calls(folder) == []
 
 
 def test_refining_missing_prerequisites_and_redirect(folder):

@@ -44,7 +44,10 @@ def print_saved(result: CallResult) -> None:
     """The confirmation and the caller's recap (shared with the scripted mode)."""
     event = result.event
     flag = "" if event.in_shift else " — HORS permanence téléphonique (signalé)"
-    click.echo(f"Appel enregistré : {event.id}{flag}")
+    if not result.recorded:
+        click.echo("Simulation : rien n'a été enregistré." + flag)
+    else:
+        click.echo(f"Appel enregistré : {event.id}{flag}")
     if event.appointment:
         click.echo(f"Rendez-vous : {event.appointment}")
     heading(f"Récapitulatif pour la personne ({len(result.recap)} caractères, "
@@ -52,7 +55,7 @@ def print_saved(result: CallResult) -> None:
     click.echo(result.recap)
 
 
-def run_interactive(data: DataFolder, mediator_id: str | None) -> None:
+def run_interactive(data: DataFolder, mediator_id: str | None, dry_run: bool = False) -> None:
     """Drive one call from the first words to the recap."""
     with contextlib.suppress(ImportError):  # not on every platform
         import readline  # noqa: F401  (line editing and history for input())
@@ -75,6 +78,8 @@ def run_interactive(data: DataFolder, mediator_id: str | None) -> None:
     index.search("caf")  # warms rapidfuzz so the first real search is as quick as the next
     next_dropins(team, opened)  # loads the public holidays now rather than mid-call
     import mediatool.services.booking  # noqa: F401  (imported now so the free slots show at once)
+    if dry_run:
+        click.secho("Simulation (--dry-run) : rien ne sera enregistré.", bold=True)
 
     shift = phone_shift(team, opened)
     click.secho(f"Appel — {team.service}", bold=True)
@@ -128,7 +133,7 @@ def run_interactive(data: DataFolder, mediator_id: str | None) -> None:
         started = now - dt.timedelta(seconds=time.monotonic() - began)
         try:
             with _no_interrupt():
-                result = take_call(data, draft, now, started, wish)
+                result = take_call(data, draft, now, started, wish, dry_run)
         except RuleRefusal as refusal:
             click.echo(f"Réservation refusée : {refusal.message}"
                        + (f" — {refusal.hint}" if refusal.hint else ""))

@@ -74,6 +74,7 @@ class CallResult:
     recommendation: Recommendation | None
     recap: str
     appointment: Any = None  # booking.Appointment when one was booked
+    recorded: bool = True  # False for a dry run: nothing was written
 
 
 def choose_mediator(catalogue: Catalogue, wanted: str | None) -> Mediator:
@@ -182,13 +183,15 @@ def recap_for(catalogue: Catalogue, call: CheckedCall, now: dt.datetime,
 # ---- service: the store ------------------------------------------------------
 
 def take_call(data: DataFolder, draft: CallDraft, now: dt.datetime,
-              started: dt.datetime | None = None, wish: BookingWish | None = None
-              ) -> CallResult:
+              started: dt.datetime | None = None, wish: BookingWish | None = None,
+              dry_run: bool = False) -> CallResult:
     """Check, book if wished, record the call, and return it with its recap.
 
     The call id is made first so the appointment can point to its call;
     the call is appended only once the booking succeeded, so a refused
-    booking (exit 3) or a bad input (exit 2) records nothing.
+    booking (exit 3) or a bad input (exit 2) records nothing. A dry run
+    checks everything and finds the slot, but writes nothing: previewing a
+    recommendation must not count as a call in the month's figures.
     """
     catalogue = data.catalogue
     if wish is not None and draft.outcome is None:
@@ -197,6 +200,11 @@ def take_call(data: DataFolder, draft: CallDraft, now: dt.datetime,
     if wish is not None and call.outcome != "appointment":
         raise InvalidInput("une réservation demande --outcome appointment",
                            "ajoutez --outcome appointment ou retirez --book-first-free")
+    if dry_run:
+        booked = preview_booking(data, call, wish, now) if wish is not None else None
+        event = build_call(catalogue, call, DRY_RUN_ID, now, started, None)
+        return CallResult(event, call.recommendation, recap_for(catalogue, call, now, booked),
+                          recorded=False)
     call_id = data.store.new_id("calls")
     appointment = None
     booked = None
@@ -207,6 +215,34 @@ def take_call(data: DataFolder, draft: CallDraft, now: dt.datetime,
     data.store.append("calls", Month.of(event.at.date()), event)
     return CallResult(event, call.recommendation, recap_for(catalogue, call, now, booked),
                       appointment)
+
+
+DRY_RUN_ID = "C-SIMULE"  # the shape of a call id; never written
+
+
+def preview_booking(data: DataFolder, call: CheckedCall, wish: BookingWish,
+                    now: dt.datetime) -> BookedAppointment:
+    """The slot a booking would take, for a dry run's recap (nothing reserved)."""
+    from mediatool.core.frenchdates import format_datetime
+
+    catalogue = data.catalogue
+    duration = call.recommendation.appointment_duration_min if call.recommendation else None
+    if wish.at is None:
+        from mediatool.core.errors import RuleRefusal
+        from mediatool.services import booking
+
+        slots = booking.next_free_slots(data, wish.mediator, "demarche", duration, now, count=1)
+        if not slots:
+            raise RuleRefusal("aucun créneau libre pour un rendez-vous",
+                              "enregistrez l'appel sans réservation et rappelez la personne")
+        mediator, start = slots[0].mediator, slots[0].start
+    else:
+        mediator, start = wish.mediator or "", wish.at
+    who = catalogue.team.mediator(mediator)
+    return BookedAppointment("(simulation)", format_datetime(start.astimezone(now.tzinfo)),
+                             duration or catalogue.team.durations.demarche,
+                             who.name if who else mediator,
+                             catalogue.team.site(who.site) if who and who.site else None)
 
 
 def book_for_call(data: DataFolder, call: CheckedCall, wish: BookingWish, call_id: str,
