@@ -9,7 +9,9 @@
    per query, and the whole work of one command (load + index + query);
 4. `report --month` vs parsing the month's files with the C loader (bench_report.py);
 5. `book` on an empty folder vs ten years of history (bench_book.py);
-6. `export-ics` of 10,000 appointments vs parsing their files (bench_export.py).
+6. `export-ics` of 10,000 appointments vs parsing their files (bench_export.py);
+7. `slots`, `call`, `book` start-up vs `python -c "import click, yaml"`, and `export-ics`
+   on ten years ÷ one year (bench_startup.py), ratios with their spread.
 
 `--quick` uses fewer repetitions (and 3 years for `book`). Exit 1 when a goal is missed.
 """
@@ -222,6 +224,15 @@ def bench_export(results: Results, repeat: int) -> None:
                  code == 0 and bool(found) and found.group(1) == "met")
 
 
+def bench_startup(results: Results, repeat: int, export: bool) -> None:
+    title("start-up of slots / call / book, export-ics 10 y ÷ 1 y (bench_startup.py)")
+    args = ["--repeat", str(repeat)] + ([] if export else ["--skip-export"])
+    code, output = run_script("bench_startup.py", *args)
+    medians = re.findall(r"^\s+(\S.*?)\s+[\d.]+× / ([\d.]+)× / [\d.]+×", output, re.M)
+    results.goal("start-up ≤ 3× import click, yaml; export-ics 10 y ÷ 1 y ≤ 1.15 ("
+                 + ", ".join(f"{n.strip()} {m}×" for n, m in medians) + ")", code == 0)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
@@ -244,6 +255,7 @@ def main() -> int:
     bench_report(results, repeat)
     bench_book(results, 5 if args.quick else 15, 3 if args.quick else 10)
     bench_export(results, 3)
+    bench_startup(results, 5 if args.quick else 11, export=True)
     title(f"summary ({time.perf_counter() - started:.0f} s, python {sys.version.split()[0]}, "
           f"{os.cpu_count()} CPU, load average {os.getloadavg()[0]:.1f})")
     for label, met in results.lines:

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from filelock import FileLock
 
-from mediatool.core.errors import OperationalError
-from mediatool.core.model import AppointmentBooked
+from mediatool.core.errors import DataProblems, OperationalError
+from mediatool.core.model import AppointmentBooked, PathOpened
 from mediatool.core.period import Month
 from mediatool.services import calendars
 from mediatool.store.folder import DataFolder
@@ -50,4 +50,47 @@ def test_export_waits_for_the_store_lock(folder, tmp_path):
     lock = FileLock(str(folder / "records" / ".locks" / "appointments-2026-12.lock"))
     with lock, pytest.raises(OperationalError, match="occupé"):
         calendars.export(data, tmp_path / "cal", NOW, private=False)
+    assert not (tmp_path / "cal").exists()
+
+
+def book_usage(folder: Path, id_: str, start: dt.datetime, path: str) -> None:
+    Store(folder).append("appointments", Month.of(start.date()), AppointmentBooked(
+        id=id_, event="booked", at=start - dt.timedelta(days=3), by="camille",
+        mediator="camille", kind="usage", start=start, duration_min=60,
+        person="Odette Secretname", path=path))
+
+
+def open_path(folder: Path, id_: str, at: dt.datetime) -> None:
+    Store(folder).append("paths", Month.of(at.date()), PathOpened(
+        id=id_, event="opened", at=at, by="camille", person="Odette Secretname",
+        mediator="camille", skills=("mail-creer",), sessions=4))
+
+
+def test_a_path_opened_years_before_the_window_is_found_by_its_id(folder, tmp_path):
+    open_path(folder, "P-OLD001", dt.datetime(2023, 3, 2, 10, 0, tzinfo=PARIS))
+    open_path(folder, "P-OTHER1", dt.datetime(2024, 5, 2, 10, 0, tzinfo=PARIS))
+    # Hand-written in another layout (flow style, id last): still found.
+    (folder / "records" / "paths" / "2022-01.yaml").write_text(
+        "--- {event: opened, at: '2022-01-03T10:00:00+01:00', by: camille, person: Léon,"
+        " mediator: camille, skills: ['2.1'], sessions: 3, id: P-FLOW01}\n...\n")
+    # A broken file holding none of the wanted paths is not the calendars' business
+    # (`check` reports it): it must not stop the cron export.
+    (folder / "records" / "paths" / "2021-06.yaml").write_text(
+        "---\nid: P-BROKEN\nevent: opened\nat: pas une date\n...\n")
+    book_usage(folder, "A-USAGE1", dt.datetime(2026, 12, 8, 14, 0, tzinfo=PARIS), "P-OLD001")
+    book_usage(folder, "A-USAGE2", dt.datetime(2026, 12, 10, 9, 0, tzinfo=PARIS), "P-FLOW01")
+    calendars.export(DataFolder(folder), tmp_path / "cal", NOW, private=False)
+    text = (tmp_path / "cal" / "camille.ics").read_text().replace("\r\n ", "")
+    assert "Parcours P-OLD001 (4 séances)" in text
+    assert "Parcours P-FLOW01 (3 séances)" in text
+    assert "RDV usage — Créer une adresse e-mail" in text
+
+
+def test_a_wanted_path_that_is_broken_stops_the_export(folder, tmp_path):
+    (folder / "records" / "paths").mkdir(parents=True)
+    (folder / "records" / "paths" / "2021-06.yaml").write_text(
+        "---\nid: P-BROKEN\nevent: opened\nat: pas une date\n...\n")
+    book_usage(folder, "A-USAGE3", dt.datetime(2026, 12, 8, 14, 0, tzinfo=PARIS), "P-BROKEN")
+    with pytest.raises(DataProblems):
+        calendars.export(DataFolder(folder), tmp_path / "cal", NOW, private=False)
     assert not (tmp_path / "cal").exists()

@@ -15,8 +15,26 @@ class Weekly(Protocol):
     def weekday(self) -> int: ...
 
 
+# Years already known (from the data folder's cache): loading `holidays` costs ~0.3 s,
+# because it imports every country's module to find France's.
+_known: dict[tuple[str, str | None, int], dict[dt.date, str]] = {}
+
+
+def remember_holidays(country: str, subdivision: str | None, year: int,
+                      table: dict[dt.date, str]) -> None:
+    _known[(country, subdivision, year)] = table
+    _holidays.cache_clear()
+
+
+def holidays_of_year(country: str, subdivision: str | None, year: int) -> dict[dt.date, str]:
+    """Every public holiday of `year` (from what was remembered, else computed)."""
+    return dict(_holidays(country, subdivision, year))
+
+
 @functools.lru_cache(maxsize=32)
 def _holidays(country: str, subdivision: str | None, year: int) -> dict[dt.date, str]:
+    if (country, subdivision, year) in _known:
+        return _known[(country, subdivision, year)]
     import holidays  # imported here: it is slow to import and few commands need it
 
     try:

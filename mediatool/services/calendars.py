@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,9 +59,8 @@ def build(data: DataFolder, now: dt.datetime, private: bool) -> list[ics.Calenda
     catalogue = data.catalogue
     _refuse_reserved_ids(catalogue.team.mediators)
     appointments = _appointments(data, ics.window_start(now))
-    paths: dict[str, LearningPath] = {}
-    if any(a.kind == "usage" and a.path for a in appointments):
-        paths = _paths(data)
+    wanted = {a.path for a in appointments if a.kind == "usage" and a.path}
+    paths = _paths(data, wanted, ics.window_start(now)) if wanted else {}
     return ics.build_calendars(catalogue, appointments, paths, now, private)
 
 
@@ -132,10 +132,27 @@ def _appointments(data: DataFolder, since: dt.datetime) -> list[Appointment]:
     return list(state.values())
 
 
-def _paths(data: DataFolder) -> dict[str, LearningPath]:
-    # A usage path may have been opened long before the window: read them all
-    # (a few events a month, so cheap even over years).
-    state, problems = fold_paths(data.store.read_all("paths"))
+# Every event of a path carries the path's id, as `Store.append` writes it: the files are
+# searched for these lines at C speed and only the matching documents parsed.
+PATH_ID = re.compile(r"\nid: ['\"]?(P-[0-9A-Z]+)(?![\w-])")
+
+
+def _paths(data: DataFolder, wanted: set[str], since: dt.datetime) -> dict[str, LearningPath]:
+    """The paths of the window's usage appointments, wherever they were opened.
+
+    A path may have been opened years before the window: rather than parsing every paths
+    file ever written, each is searched for the wanted ids (a document in another layout
+    is parsed whole, see `Store.read_matching`), so the cost stays that of the window.
+    """
+    first = Month.of((since - dt.timedelta(days=1)).date())
+    months = data.store.months("paths")
+    # Past months are complete: read without their locks, as the report does; the window's
+    # months may be appended to right now, so under their locks.
+    records = data.store.read_matching("paths", [m for m in months if m < first], PATH_ID,
+                                       wanted, fallback="P-", locked=False)
+    records += data.store.read_matching("paths", [m for m in months if m >= first], PATH_ID,
+                                        wanted, fallback="P-")
+    state, problems = fold_paths([r for r in records if r.event.id in wanted])
     if problems:
         raise DataProblems("des parcours sont incohérents",
                            "corrigez-les (voir « mediatool check »)", problems)

@@ -11,7 +11,7 @@ from mediatool.core.errors import Problem
 from mediatool.core.model import RECORD_KINDS, Record
 from mediatool.core.period import Month
 from mediatool.host import environment
-from mediatool.store.folder import DataFolder
+from mediatool.store.folder import DataFolder, collector_paused
 from mediatool.store.scaffold import create_data_folder
 
 
@@ -60,10 +60,11 @@ def check_folder(data: DataFolder, repair: bool = False) -> CheckResult:
     catalogue, catalogue_problems = data.loaded
     problems = list(catalogue_problems)
     records: dict[str, list[Record]] = {}
-    for kind in RECORD_KINDS:
-        found, wrong = data.store.scan_all(kind)
-        records[kind] = found
-        problems.extend(wrong)
+    with collector_paused():  # ~a quarter of check's time on a long history, for nothing
+        for kind in RECORD_KINDS:
+            found, wrong = data.store.scan_all(kind)
+            records[kind] = found
+            problems.extend(wrong)
     count = sum(len(r) for r in records.values())
     if catalogue is not None:
         zone_now = now.astimezone(data.zone)

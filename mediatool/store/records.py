@@ -14,9 +14,7 @@ import re
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
-
-from filelock import FileLock, Timeout
+from typing import TYPE_CHECKING, Any
 
 from mediatool.core import ids
 from mediatool.core.errors import DataProblems, InvalidInput, OperationalError, Problem
@@ -31,6 +29,9 @@ from mediatool.store.yamltext import (
     load_one_document,
     split_torn_tail,
 )
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -208,6 +209,8 @@ class Store:
 
     # -- locking -------------------------------------------------------------
     def _lock(self, kind: str, month: Month) -> FileLock:
+        from filelock import FileLock  # imported here: only writers lock
+
         folder = self.records / ".locks"
         if not folder.is_dir():
             folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
@@ -217,6 +220,8 @@ class Store:
     @contextlib.contextmanager
     def transaction(self, files: Iterable[tuple[str, Month]]) -> Iterator[Transaction]:
         """Hold the locks of several files (in a fixed order) to check then append."""
+        from filelock import Timeout
+
         wanted = sorted(set(files), key=lambda pair: (pair[0], pair[1]))
         with contextlib.ExitStack() as stack:
             for kind, month in wanted:
@@ -430,6 +435,8 @@ class Store:
 
     def audit(self, line: str) -> None:
         """Append one line to records/audit.log (owner-only, synced)."""
+        from filelock import FileLock, Timeout
+
         folder = self.records / ".locks"
         folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
         path = self.records / AUDIT_LOG

@@ -21,6 +21,7 @@ records/audit.log merge=union
 GITIGNORE = """\
 records/.locks/
 *.broken-*
+.mediatool/
 """
 
 

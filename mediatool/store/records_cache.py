@@ -1,0 +1,180 @@
+"""What mediatool computed once and may reuse: files in `.mediatool/cache/` (0700).
+
+The cache is untrusted input. Each file is plain JSON holding a format name, a version and
+a blake2b checksum of its data; a file that is truncated, corrupt, from another version,
+not owned by the current user or readable by others is ignored (and rebuilt), never
+believed. Writes go through a temporary file and an atomic rename under a lock, so two
+commands filling the cache at once never leave a torn file. A folder where the cache cannot
+be written (read-only, someone else's) works the same, only without the cache: `notice`
+says so once per process.
+
+The catalogue's "last good" copy (store/cache.py) lives in the same folder, in its own files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR = Path(".mediatool") / "cache"
+FORMAT = "mediatool-cache"
+VERSION = 1
+LOCK_TIMEOUT_S = 10.0
+
+_notices: list[str] = []
+_disabled: set[Path] = set()
+
+
+def digest(data: bytes) -> str:
+    """The content hash the cache keys on."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def _canonical(data: object) -> bytes:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def disable(root: Path) -> None:
+    """`--no-cache`: neither read nor write the cache of this folder in this process."""
+    _disabled.add(root.resolve())
+
+
+def enabled(root: Path) -> bool:
+    return root.resolve() not in _disabled and not os.environ.get("MEDIATOOL_NO_CACHE")
+
+
+def notices() -> list[str]:
+    """French lines to show the user once (e.g. the cache could not be written); drained."""
+    found = list(dict.fromkeys(_notices))
+    _notices.clear()
+    return found
+
+
+def _folder(root: Path) -> Path:
+    return root / CACHE_DIR
+
+
+def _trusted(path: Path) -> bool:
+    """Ours, and nobody else could have written it: otherwise it is not evidence."""
+    try:
+        info = path.stat()
+        parent = path.parent.stat()
+    except OSError:
+        return False
+    uid = os.getuid()
+    return (info.st_uid == uid and parent.st_uid == uid and not info.st_mode & 0o022
+            and not parent.st_mode & 0o077)
+
+
+def read(root: Path, name: str, kind: str) -> Any | None:
+    """The data stored under `name`, or None if absent, untrusted or not exactly ours."""
+    if not enabled(root):
+        return None
+    path = _folder(root) / name
+    if not _trusted(path):
+        return None
+    try:
+        wrapper = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(wrapper, dict) or wrapper.get("format") != FORMAT \
+            or wrapper.get("version") != VERSION or wrapper.get("kind") != kind \
+            or "data" not in wrapper:
+        return None
+    data = wrapper["data"]
+    if wrapper.get("checksum") != digest(_canonical(data)):
+        return None
+    return data
+
+
+def _make_folder(root: Path) -> Path | None:
+    folder = _folder(root)
+    try:
+        folder.parent.mkdir(mode=0o700, exist_ok=True)
+        folder.mkdir(mode=0o700, exist_ok=True)
+        if folder.stat().st_uid != os.getuid():
+            raise PermissionError
+        os.chmod(folder, 0o700)
+    except OSError:
+        _notices.append("cache non enregistré : le dossier de données n'est pas modifiable "
+                        "par vous (la commande marche, sans accélération)")
+        return None
+    return folder
+
+
+def write(root: Path, name: str, kind: str, data: object) -> bool:
+    """Store `data` (JSON values only) under `name`; False if the cache is not writable."""
+    if not enabled(root):
+        return False
+    folder = _make_folder(root)
+    if folder is None:
+        return False
+    payload = _canonical({"format": FORMAT, "version": VERSION, "kind": kind,
+                          "checksum": digest(_canonical(data)), "data": data})
+    from filelock import FileLock, Timeout
+
+    try:
+        with FileLock(str(folder / f"{name}.lock"), timeout=LOCK_TIMEOUT_S, mode=0o600):
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(payload)
+                os.chmod(tmp, 0o600)
+                os.replace(tmp, folder / name)
+            except BaseException:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
+                raise
+    except (OSError, Timeout):
+        # The cache is an accelerator: a full disk or a stuck lock must not fail a command.
+        _notices.append("cache non enregistré : écriture impossible dans .mediatool/cache "
+                        "(la commande marche, sans accélération)")
+        return False
+    return True
+
+
+def file_key(path: Path) -> dict[str, int] | None:
+    """What says a file may have changed without reading it: size and mtime."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return {"size": info.st_size, "mtime_ns": info.st_mtime_ns}
+
+
+# -- public holidays: computed once per year, since loading the library costs ~0.3 s --------
+
+def _holidays_library_key() -> str | None:
+    """Which `holidays` is installed (a new release may fix a date), without importing it."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("holidays")
+    if spec is None or spec.origin is None:
+        return None
+    version_file = Path(spec.origin).with_name("version.py")
+    key = file_key(version_file if version_file.exists() else Path(spec.origin))
+    return None if key is None else f"{spec.origin}:{key['size']}:{key['mtime_ns']}"
+
+
+def load_holidays(root: Path) -> tuple[str | None, dict[str, dict[str, str]]]:
+    """(library key, {"FR|57|2026": {"2026-01-01": "Jour de l'an", …}}) from the cache."""
+    library = _holidays_library_key()
+    stored = read(root, "holidays.json", "holidays")
+    if library is None or not isinstance(stored, dict) or stored.get("library") != library:
+        return library, {}
+    years = stored.get("years")
+    if not isinstance(years, dict) or not all(
+            isinstance(v, dict) and all(isinstance(d, str) and isinstance(n, str)
+                                        for d, n in v.items()) for v in years.values()):
+        return library, {}
+    return library, years
+
+
+def save_holidays(root: Path, library: str, years: Mapping[str, Mapping[str, str]]) -> None:
+    write(root, "holidays.json", "holidays", {"library": library, "years": dict(years)})

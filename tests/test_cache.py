@@ -1,0 +1,154 @@
+"""The cache in .mediatool/cache/: never believed when wrong, never torn, never required."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from mediatool.core import days
+from mediatool.store import records_cache
+
+CACHE = Path(".mediatool") / "cache"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MEDIATOOL_NO_CACHE", raising=False)
+    monkeypatch.setattr(records_cache, "_disabled", set())
+    monkeypatch.setattr(records_cache, "_notices", [])
+    monkeypatch.setattr(days, "_known", {})
+    days._holidays.cache_clear()
+
+
+def test_written_data_reads_back_and_the_folder_is_private(tmp_path: Path) -> None:
+    assert records_cache.write(tmp_path, "x.json", "test", {"a": [1, "é"]})
+    assert records_cache.read(tmp_path, "x.json", "test") == {"a": [1, "é"]}
+    assert (tmp_path / CACHE).stat().st_mode & 0o777 == 0o700
+    assert (tmp_path / CACHE / "x.json").stat().st_mode & 0o777 == 0o600
+    assert records_cache.read(tmp_path, "x.json", "other-kind") is None
+
+
+@pytest.mark.parametrize("damage", ["truncated", "corrupt", "other version", "bad checksum",
+                                    "not json", "empty"])
+def test_a_damaged_cache_file_is_ignored(tmp_path: Path, damage: str) -> None:
+    records_cache.write(tmp_path, "x.json", "test", {"a": 1})
+    path = tmp_path / CACHE / "x.json"
+    text = path.read_text()
+    wrapper = json.loads(text)
+    if damage == "truncated":
+        path.write_text(text[: len(text) // 2])
+    elif damage == "corrupt":
+        path.write_text(text.replace('"a":1', '"a":2'))
+    elif damage == "other version":
+        wrapper["version"] = records_cache.VERSION + 1
+        path.write_text(json.dumps(wrapper))
+    elif damage == "bad checksum":
+        wrapper["checksum"] = "0" * 40
+        path.write_text(json.dumps(wrapper))
+    elif damage == "not json":
+        path.write_bytes(b"\x80\x04\x95pickle")
+    else:
+        path.write_text("")
+    assert records_cache.read(tmp_path, "x.json", "test") is None
+    # …and the next write replaces it.
+    assert records_cache.write(tmp_path, "x.json", "test", {"a": 3})
+    assert records_cache.read(tmp_path, "x.json", "test") == {"a": 3}
+
+
+def test_a_cache_file_of_another_user_is_not_believed(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    records_cache.write(tmp_path, "x.json", "test", {"a": 1})
+    someone_else = os.getuid() + 1
+    monkeypatch.setattr(records_cache.os, "getuid", lambda: someone_else)
+    assert records_cache.read(tmp_path, "x.json", "test") is None
+
+
+def test_a_cache_file_others_may_write_is_not_believed(tmp_path: Path) -> None:
+    records_cache.write(tmp_path, "x.json", "test", {"a": 1})
+    (tmp_path / CACHE / "x.json").chmod(0o666)
+    assert records_cache.read(tmp_path, "x.json", "test") is None
+
+
+def test_a_read_only_folder_works_without_the_cache_and_says_so_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_mkdir = Path.mkdir
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> None:
+        if ".mediatool" in self.parts:
+            raise PermissionError(13, "Permission denied")
+        real_mkdir(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    assert not records_cache.write(tmp_path, "x.json", "test", {"a": 1})
+    assert not records_cache.write(tmp_path, "y.json", "test", {"a": 1})
+    said = records_cache.notices()
+    assert len(said) == 1 and "cache non enregistré" in said[0]
+    assert records_cache.notices() == []
+
+
+def test_no_cache_neither_reads_nor_writes(tmp_path: Path) -> None:
+    records_cache.write(tmp_path, "x.json", "test", {"a": 1})
+    records_cache.disable(tmp_path)
+    assert records_cache.read(tmp_path, "x.json", "test") is None
+    assert not records_cache.write(tmp_path, "y.json", "test", {"a": 1})
+    assert not (tmp_path / CACHE / "y.json").exists()
+
+
+FILLER = """
+import sys
+from pathlib import Path
+from mediatool.store import records_cache
+root, which = Path(sys.argv[1]), int(sys.argv[2])
+data = {"writer": which, "rows": [which] * 20000}
+for _ in range(15):
+    assert records_cache.write(root, "shared.json", "test", data)
+    found = records_cache.read(root, "shared.json", "test")
+    assert found is not None and len(found["rows"]) == 20000, "torn cache"
+"""
+
+
+def test_commands_filling_the_cache_at_once_never_tear_it(tmp_path: Path) -> None:
+    writers = [subprocess.Popen([sys.executable, "-c", FILLER, str(tmp_path), str(n)],
+                                stderr=subprocess.PIPE, text=True) for n in range(4)]
+    for writer in writers:
+        _, err = writer.communicate(timeout=120)
+        assert writer.returncode == 0, err
+    found = records_cache.read(tmp_path, "shared.json", "test")
+    assert found is not None and found["rows"] == [found["writer"]] * 20000
+    assert not [p for p in (tmp_path / CACHE).iterdir() if p.name.endswith(".tmp")]
+
+
+# -- holidays ---------------------------------------------------------------------------------
+
+def test_cached_holidays_are_the_library_s(run: Callable[..., Result], folder: Path) -> None:
+    assert run("slots").exit_code == 0
+    cached = json.loads((folder / CACHE / "holidays.json").read_text())["data"]["years"]
+    assert set(cached) == {"FR||2025", "FR||2026", "FR||2027"}
+    import holidays
+
+    expected = holidays.country_holidays("FR", years=[2026], language="fr")
+    assert cached["FR||2026"] == {d.isoformat(): n for d, n in expected.items()}
+    assert cached["FR||2026"]["2026-12-25"] == "Noël"
+
+
+def test_a_tampered_holidays_cache_gives_no_wrong_answer(run: Callable[..., Result],
+                                                         folder: Path) -> None:
+    run("slots")
+    path = folder / CACHE / "holidays.json"
+    wrapper = json.loads(path.read_text())
+    del wrapper["data"]["years"]["FR||2026"]["2026-11-11"]  # checksum no longer matches
+    path.write_text(json.dumps(wrapper))
+    days._holidays.cache_clear()
+    days._known.clear()
+    run("slots")
+    assert days.holidays_of_year("FR", None, 2026)[dt.date(2026, 11, 11)] == "Armistice"
+    fixed = json.loads(path.read_text())["data"]["years"]["FR||2026"]
+    assert fixed["2026-11-11"] == "Armistice"
