@@ -108,7 +108,8 @@ def test_out_writes_every_format(run, tmp_path):
     french = tmp_path / "fr.csv"
     run("report", "--format", "csv", "--csv-dialect", "excel-fr", "--out", str(french))
     raw = french.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf") and b"dropins;refusal_rate;;0,25" in raw
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert "Permanences sans rendez-vous;Taux de refus;;25,00 %" in raw.decode("utf-8-sig")
 
 
 def test_year_and_range(run):
