@@ -351,6 +351,9 @@ class AppointmentAttended:
     by: str = spec("Qui")
     skills: tuple[str, ...] = spec("Compétences acquises", default=(), pattern=SKILL_ID)
     note: str | None = spec("Note", default=None)
+    autonomy: int | None = spec(
+        "Niveau d'autonomie de La Coop : 1 avec guidage, 2 autonome avec guidage si besoin, "
+        "3 autonome", default=None, minimum=1, maximum=3)
 
 
 @dataclass(frozen=True)

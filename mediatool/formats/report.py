@@ -665,3 +665,9 @@ def render(report: Report, fmt: str, dialect: str = "excel", keys: bool = False)
     if fmt == "html":
         return render_html(report)
     raise ValueError(fmt)
+
+
+def coop_csv(header: Sequence[str], data: Sequence[Sequence[object]]) -> str:
+    """La Coop's layout as a French spreadsheet CSV: « ; », BOM, dates as 30/11/2026."""
+    rows = [[f"{v:%d/%m/%Y}" if isinstance(v, dt.date) else v for v in row] for row in data]
+    return _csv_text(header, rows, "excel-fr")  # type: ignore[arg-type]

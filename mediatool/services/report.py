@@ -349,3 +349,19 @@ def write_report(out: Path, content: str | bytes) -> None:
     except OSError as exc:
         raise OperationalError(f"écriture impossible de {out} : {exc.strerror}",
                                "vérifiez le dossier et les droits") from None
+
+
+def coop_export(data: DataFolder, period: Period, fmt: str) -> str | bytes:
+    """The period's accompaniments in La Coop's layout (core/coop.py), as csv or xlsx."""
+    from mediatool.core.coop import HEADER, coop_rows
+
+    store = data.store
+    records = {kind: store.read(kind, period.months) for kind in ("calls", "appointments")}
+    rows = coop_rows(data.catalogue, records, period)
+    if fmt == "xlsx":
+        from mediatool.formats import xlsx
+
+        return xlsx.workbook([xlsx.Sheet("Activités", HEADER, rows)])
+    from mediatool.formats.report import coop_csv
+
+    return coop_csv(HEADER, rows)
