@@ -54,8 +54,16 @@ def test_golden_excel_fr(report):
     check_golden("report-excel-fr.csv", text)
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
-    assert rows[0] == ["section", "metric", "dimension", "value"]
-    assert ["dropins", "refusal_rate", "", "0,2258"] in rows
+    assert rows[0] == ["Rubrique", "Indicateur", "Précision", "Valeur"]
+    assert ["Permanences sans rendez-vous", "Taux de refus", "", "22,58 %"] in rows
+    assert ["Ligne téléphonique", "Suites données", "réorientation", "2"] in rows
+    assert not any(key in text for key in ("by_site", "lt_30", "dropin;"))
+    keyed = list(csv.reader(io.StringIO(render.render(report, "csv", "excel-fr", keys=True)
+                                        .lstrip("\ufeff")), delimiter=";"))
+    assert keyed[0] == ["Rubrique", "Indicateur", "Précision", "Valeur", "section", "metric",
+                        "dimension"]
+    assert ["Permanences sans rendez-vous", "Par lieu — taux de refus", "Centre", "28,00 %",
+            "dropins", "by_site.refusal_rate", "centre"] in keyed
 
 
 def test_golden_detail(report):

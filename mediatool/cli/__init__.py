@@ -57,6 +57,7 @@ def _register() -> None:
         call,
         catalogue_cmds,
         export,
+        export_coop,
         opendata_cmds,
         privacy_cmds,
         report,
@@ -65,7 +66,7 @@ def _register() -> None:
     )
 
     for module in (setup_cmds, catalogue_cmds, opendata_cmds, call, appointments, report,
-                   export, privacy_cmds, sharing_cmds):
+                   export, export_coop, privacy_cmds, sharing_cmds):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -332,10 +332,13 @@ def cancel_command(appointment_id: str, reason: str | None, by_person: bool, by:
 @click.option("--skills", multiple=True, metavar="1.1,3.2",
               help="Compétences acquises pendant la séance (usage).")
 @click.option("--note", help="Note.")
+@click.option("--autonomy", type=int, metavar="1|2|3",
+              help="Niveau d'autonomie (La Coop) : 1 avec guidage, 2 autonome avec guidage "
+                   "si besoin, 3 autonome.")
 @click.option("--by", metavar="ID", help="Qui enregistre (par défaut : le médiateur).")
 @format_option()
 def attended_command(appointment_id: str, skills: tuple[str, ...], note: str | None,
-                     by: str | None, fmt: str) -> None:
+                     autonomy: int | None, by: str | None, fmt: str) -> None:
     """Noter que la personne est venue (et, pour une séance, les compétences acquises).
 
     Exemple : mediatool attended A-7K3QX2 --skills 1.1,3.2
@@ -345,7 +348,7 @@ def attended_command(appointment_id: str, skills: tuple[str, ...], note: str | N
     data = folder()
     now = data.now()
     appointment = mark_attended(data, appointment_id, now, skills=_split_list(skills),
-                                note=note, by=by)
+                                note=note, by=by, autonomy=autonomy)
     if fmt == "json":
         print_json(appointment_json(data, appointment, now))
         return

@@ -10,7 +10,7 @@ import click
 from mediatool.cli.common import folder, format_option, iso_date, print_json, print_table
 from mediatool.core.errors import InvalidInput
 
-REPORT_FORMATS = ("table", "markdown", "csv", "json", "html")
+REPORT_FORMATS = ("table", "markdown", "csv", "json", "html", "xlsx")
 
 
 @click.command("report")
@@ -23,45 +23,82 @@ REPORT_FORMATS = ("table", "markdown", "csv", "json", "html")
 @format_option(*REPORT_FORMATS)
 @click.option("--csv-dialect", type=click.Choice(("excel", "excel-fr")), default="excel",
               show_default=True,
-              help="excel-fr : « ; », BOM UTF-8 et virgule décimale, pour un tableur français.")
+              help="excel-fr : « ; », BOM UTF-8, virgule décimale, en-têtes et valeurs en "
+                   "français, pour un tableur français.")
+@click.option("--keys", is_flag=True,
+              help="Avec --csv-dialect excel-fr : ajouter les colonnes des clés stables "
+                   "(section, metric, dimension…) pour les outils.")
 @click.option("--detail", is_flag=True,
-              help="Une ligne par appel et par rendez-vous (CSV, sans nom ni téléphone).")
+              help="Une ligne par appel et par rendez-vous (CSV, ou feuille « Détail » en "
+                   "xlsx ; sans nom ni téléphone).")
+@click.option("--experiment", is_flag=True,
+              help="Comparer avant / depuis l'ouverture des nouveaux services "
+                   "(team.yaml, experiment) au lieu des chiffres d'une période.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FICHIER",
-              help="Écrire dans ce fichier (remplacé d'un coup) au lieu de l'afficher.")
-def report_command(month: str | None, first: dt.date | None, last: dt.date | None,
-                   year: int | None, fmt: str, csv_dialect: str, detail: bool,
-                   out: Path | None) -> None:
+              help="Écrire dans ce fichier (remplacé d'un coup) au lieu de l'afficher ; le "
+                   "format se déduit de l'extension (.html .md .csv .json .xlsx .txt).")
+@click.pass_context
+def report_command(ctx: click.Context, month: str | None, first: dt.date | None,
+                   last: dt.date | None, year: int | None, fmt: str, csv_dialect: str,
+                   keys: bool, detail: bool, experiment: bool, out: Path | None) -> None:
     """Statistiques d'une période : ligne téléphonique, rendez-vous, parcours, permanences.
 
     \b
     Formats : table (écran), markdown, csv (format long : section, metric,
-    dimension, value), json, html (un seul fichier avec graphiques, imprimable).
+    dimension, value), json, html (un seul fichier avec graphiques, imprimable),
+    xlsx (classeur, une feuille par partie ; avec --out).
 
-    Exemple : mediatool report --month 2026-11 --format html --out rapport-2026-11.html
+    \b
+    Exemples :
+      mediatool report --month 2026-11 --out rapport-2026-11.html
+      mediatool report --experiment
+      mediatool report --year 2026 --out bilan-2026.xlsx --detail
     """
-    from mediatool.core.report import detail_rows
-    from mediatool.formats import report as render
-    from mediatool.services.report import make_report, resolve_period
+    from mediatool.services.report import (
+        check_output_path,
+        format_for_output,
+        make_experiment,
+        make_report,
+        render_report,
+        resolve_period,
+        write_report,
+    )
 
+    explicit = ctx.get_parameter_source("fmt") is not click.core.ParameterSource.DEFAULT
+    fmt = format_for_output(out, fmt if explicit else None)
+    if out is not None:
+        check_output_path(out)
+    elif fmt == "xlsx":
+        raise InvalidInput("--format xlsx écrit un classeur, pas un texte à l'écran",
+                           "ajoutez --out FICHIER.xlsx")
+    if keys and csv_dialect != "excel-fr":
+        raise InvalidInput("--keys va avec --csv-dialect excel-fr",
+                           "ajoutez --csv-dialect excel-fr (le CSV excel a déjà les clés)")
+    if detail and fmt not in ("table", "csv", "xlsx"):
+        raise InvalidInput("--detail produit un CSV ou une feuille xlsx",
+                           "retirez --format ou choisissez --format csv ou xlsx")
+    if experiment and (detail or month or first or last or year):
+        raise InvalidInput("--experiment compare avant / depuis l'ouverture : il ne prend "
+                           "ni période ni --detail", "retirez --month/--from/--to/--year "
+                           "et --detail")
     data = folder()
     now = data.now()
-    period = resolve_period(now, month, first, last, year)
-    if detail and fmt not in ("table", "csv"):
-        raise InvalidInput("--detail produit un CSV", "retirez --format ou choisissez "
-                           "--format csv")
-    report, found = make_report(data, period, now)
-    if detail:
-        text = render.render_detail(detail_rows(data.catalogue, found.records, period, now,
-                                                found.history), csv_dialect)
+    if experiment:
+        content = render_report(data, fmt, now, csv_dialect, keys,
+                                experiment=make_experiment(data, now))
+        label = "de l'expérimentation"
     else:
-        text = render.render(report, fmt, csv_dialect)
+        period = resolve_period(now, month, first, last, year)
+        report, found = make_report(data, period, now)
+        content = render_report(data, fmt, now, csv_dialect, keys, report=report,
+                                found=found if detail else None)
+        label = period.label
     if out is None:
-        click.echo(text, nl=False)
+        assert isinstance(content, str)
+        click.echo(content, nl=False)
         return
-    from mediatool.services.workspace import write_output
-
-    write_output(out, text)
-    click.echo(f"Rapport {period.label} écrit dans {out}", err=True)
+    write_report(out, content)
+    click.echo(f"Rapport {label} écrit dans {out}", err=True)
 
 
 @click.command("dropin")

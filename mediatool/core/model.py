@@ -275,6 +275,19 @@ class Durations:
     usage: int = spec("Séance d'apprentissage (usage)", default=60, minimum=5, maximum=240)
 
 
+ExperimentService = Literal["phone_line", "appointments"]
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """The experiment the team runs: since when its new services are open."""
+
+    start: dt.date = spec("Ouverture des nouveaux services (AAAA-MM-JJ) : avant / depuis")
+    services: tuple[ExperimentService, ...] = spec(
+        "Services ouverts à cette date : phone_line (ligne téléphonique), appointments "
+        "(rendez-vous)", default=("phone_line", "appointments"))
+
+
 @dataclass(frozen=True)
 class Team:
     """catalogue/team.yaml: the service."""
@@ -299,6 +312,8 @@ class Team:
                                             default=None)
     retention: int = spec("Mois de conservation des données personnelles", default=12,
                           minimum=1, maximum=120)
+    experiment: Experiment | None = spec("L'expérimentation mesurée par report --experiment",
+                                         default=None)
 
     def mediator(self, mediator_id: str) -> Mediator | None:
         return next((m for m in self.mediators if m.id == mediator_id), None)
@@ -392,6 +407,9 @@ class AppointmentAttended:
     by: str = spec("Qui")
     skills: tuple[str, ...] = spec("Compétences acquises", default=(), pattern=SKILL_ID)
     note: str | None = spec("Note", default=None)
+    autonomy: int | None = spec(
+        "Niveau d'autonomie de La Coop : 1 avec guidage, 2 autonome avec guidage si besoin, "
+        "3 autonome", default=None, minimum=1, maximum=3)
 
 
 @dataclass(frozen=True)

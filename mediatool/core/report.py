@@ -96,6 +96,7 @@ class PhoneSection:
     became_appointments: int
     became_appointments_rate: float | None
     appointments_attended: int
+    appointments_ahead: int = 0  # of those appointments, how many are still to come
 
 
 @dataclass(frozen=True)
@@ -277,7 +278,7 @@ def build_report(catalogue: Catalogue, records_by_kind: Mapping[str, Sequence[Re
                         appointments.values())
     return Report(
         service=team.service, period=period, generated_at=now,
-        phone=_phone(catalogue, calls, links, appointments, zone),
+        phone=_phone(catalogue, calls, links, appointments, zone, now),
         appointments=_appointments(catalogue, appointments, period, now, zone),
         paths=_paths(catalogue, records_by_kind.get("paths", ()), history.paths,
                      appointments, period, zone),
@@ -312,7 +313,8 @@ def _call_links(call_records: Iterable[Record], appointments: Iterable[Appointme
 
 
 def _phone(catalogue: Catalogue, calls: list[CallRecorded], links: Mapping[str, set[str]],
-           appointments: Mapping[str, Appointment], zone: ZoneInfo) -> PhoneSection:
+           appointments: Mapping[str, Appointment], zone: ZoneInfo, now: dt.datetime
+           ) -> PhoneSection:
     team = catalogue.team
     by_shift: Counter[str] = Counter()
     for call in calls:
@@ -330,6 +332,8 @@ def _phone(catalogue: Catalogue, calls: list[CallRecorded], links: Mapping[str, 
     linked = [c for c in calls if links.get(c.id)]
     attended = [c for c in linked if any(
         appointments[a].status == "attended" for a in links[c.id] if a in appointments)]
+    ahead = [c for c in linked if c not in attended and any(
+        appointments[a].situation(now) == "booked" for a in links[c.id] if a in appointments)]
     in_shift = sum(c.in_shift for c in calls)
     return PhoneSection(
         calls=len(calls), in_shift=in_shift, outside_shift=len(calls) - in_shift,
@@ -344,7 +348,7 @@ def _phone(catalogue: Catalogue, calls: list[CallRecorded], links: Mapping[str, 
         redirections=_ranked(redirections, {k: o.name for k, o in
                                             catalogue.organisations.items()}),
         became_appointments=len(linked), became_appointments_rate=rate(len(linked), len(calls)),
-        appointments_attended=len(attended))
+        appointments_attended=len(attended), appointments_ahead=len(ahead))
 
 
 def _theme(call: CallRecorded, catalogue: Catalogue) -> str | None:

@@ -49,6 +49,7 @@ class Appointment:
     status: Status = "booked"
     cancelled_by_person: bool | None = None
     skills: tuple[str, ...] = ()
+    autonomy: int | None = None
     revisions: int = 1
     last_change: dt.datetime | None = None
     anonymised: bool = False
@@ -138,7 +139,7 @@ def fold_appointments(records: Iterable[Record]) -> tuple[dict[str, Appointment]
         elif isinstance(event, AppointmentCancelled):
             changes.update(status="cancelled", cancelled_by_person=event.by_person)
         elif isinstance(event, AppointmentAttended):
-            changes.update(status="attended", skills=event.skills)
+            changes.update(status="attended", skills=event.skills, autonomy=event.autonomy)
         elif isinstance(event, AppointmentNoShow):
             changes.update(status="no_show")
         state[event.id] = _replaced(current, changes)

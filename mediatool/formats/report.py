@@ -8,15 +8,27 @@ dataclasses as they are, keys in field order.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import io
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
+from mediatool.core.catalogue import Catalogue
 from mediatool.core.fields import to_plain
-from mediatool.core.labels import STATUS_LABELS
+from mediatool.core.labels import (
+    DETAIL_LABELS,
+    KIND_LABELS,
+    METRIC_LABELS,
+    OUTCOME_LABELS,
+    SECTION_LABELS,
+    SIDE_LABELS,
+    STATUS_LABELS,
+    THEME_LABELS,
+)
 from mediatool.core.report import (
     SITUATIONS,
     Breakdown,
@@ -29,6 +41,21 @@ from mediatool.core.report import (
 FORMATS = ("table", "markdown", "csv", "json", "html")
 CSV_DIALECTS = ("excel", "excel-fr")
 JSON_VERSION = 1
+ISO_DAY = re.compile(r"^\d{4}-\d\d-\d\d(T\d\d:\d\d.*)?$")
+MONTH_NAMES = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+               "septembre", "octobre", "novembre", "décembre")
+
+
+def month_words(key: str) -> str:
+    """"2026-11" → "novembre 2026"; other labels unchanged."""
+    if len(key) == 7 and key[4] == "-" and key[5:].isdigit() and 1 <= int(key[5:]) <= 12:
+        return f"{MONTH_NAMES[int(key[5:]) - 1]} {key[:4]}"
+    return key
+
+
+def week_words(monday: dt.date) -> str:
+    """The week starting on 2026-11-09 → "semaine du 9 novembre"."""
+    return f"semaine du {monday.day} {MONTH_NAMES[monday.month - 1]}"
 
 
 @dataclass(frozen=True)
@@ -90,26 +117,33 @@ def _breakdowns(title: str, header: str, items: Sequence[Breakdown]) -> Block:
 
 
 def _dropin_rows(items: Sequence[DropinFigures]) -> tuple[tuple[str, ...], ...]:
-    return tuple((f.label, str(f.sessions), str(f.seen), str(f.refused),
-                  percent(f.refusal_rate)) for f in items)
+    return tuple((month_words(f.label), str(f.sessions), str(f.seen), str(f.refused),
+                  percent(f.refusal_rate) if f.sessions else "sans bilan") for f in items)
 
 
-def half_day_grid(report: Report) -> tuple[list[str], list[tuple[str, list[int]]]]:
-    """Weeks (columns) and, per mediator, the half-days used each week."""
+def half_day_grid(report: Report, long: bool = False
+                  ) -> tuple[list[str], list[tuple[str, list[int]]]]:
+    """Weeks (columns) and, per mediator, the half-days used each week.
+
+    Weeks read « semaine du 9 novembre » (`long`, html) or « sem. 9 nov. » so that
+    the screen table stays within 80 columns.
+    """
     weeks: list[str] = []
     grid: dict[str, tuple[str, list[int]]] = {}
     for row in report.appointments.half_days:
-        if row.week not in weeks:
-            weeks.append(row.week)
+        name = week_words(row.week_start) if long else (
+            f"sem. {row.week_start.day} {MONTHS[row.week_start.month - 1]}")
+        if name not in weeks:
+            weeks.append(name)
         grid.setdefault(row.mediator, (row.label, []))[1].append(row.used)
     return weeks, list(grid.values())
 
 
-def sections(report: Report) -> list[Section]:
-    """Every figure of the report, as French titled tables."""
+def sections(report: Report, long: bool = False) -> list[Section]:
+    """Every figure of the report, as French titled tables (`long`: html's wording)."""
     phone, appts, paths, drops = (report.phone, report.appointments, report.paths,
                                   report.dropins)
-    weeks, grid = half_day_grid(report)
+    weeks, grid = half_day_grid(report, long)
     cap = appts.cap
     half_day_rows = tuple(
         (label, *(f"{n} > plafond" if n > cap else str(n) for n in used)) for label, used in grid)
@@ -123,7 +157,8 @@ def sections(report: Report) -> list[Section]:
                 ("Durée médiane (min)", number(phone.duration_median_min)),
                 ("Appels devenus rendez-vous", f"{phone.became_appointments} "
                  f"({percent(phone.became_appointments_rate)})"),
-                ("… dont rendez-vous honoré", str(phone.appointments_attended)))),
+                ("… dont honorés", str(phone.appointments_attended)),
+                ("… dont encore à venir", str(phone.appointments_ahead)))),
             _counts("Appels par permanence", "Permanence", phone.by_shift, unit="Appels"),
             _counts("Suites données", "Suite", phone.outcomes, phone.calls, "Appels"),
             _counts("Durée des appels", "Durée", phone.duration_buckets, phone.durations_known,
@@ -167,8 +202,9 @@ def _heading(report: Report) -> str:
 
 
 def _period_words(report: Report) -> str:
+    """« de novembre 2026 », « de 2026 », « du 2026-11-02 au 2026-11-15 »."""
     label = report.period.label
-    return label if label.startswith("du ") else f"de {label}"
+    return label if label.startswith("du ") else f"de {month_words(label)}"
 
 
 # ---- table and markdown --------------------------------------------------------------
@@ -207,14 +243,17 @@ def render_markdown(report: Report) -> str:
 Value = int | float | str | None
 
 
-def _count_rows(section: str, metric: str, counts: Sequence[Count]
-                ) -> Iterator[tuple[str, str, str, Value]]:
+Row = tuple[str, str, str, Value]
+LabelledRow = tuple[str, str, str, Value, str]  # + the dimension's French label
+
+
+def _count_rows(section: str, metric: str, counts: Sequence[Count]) -> Iterator[LabelledRow]:
     for count in counts:
-        yield section, metric, count.key, count.value
+        yield section, metric, count.key, count.value, count.label
 
 
-def _record_rows(section: str, metric: str, item: Any, key: str
-                 ) -> Iterator[tuple[str, str, str, Value]]:
+def _record_rows(section: str, metric: str, item: Any, key: str, label: str
+                 ) -> Iterator[LabelledRow]:
     """Each numeric field of a breakdown item as its own row, dimension = its key."""
     for f in fields(item):
         value = getattr(item, f.name)
@@ -222,33 +261,39 @@ def _record_rows(section: str, metric: str, item: Any, key: str
             continue
         if isinstance(value, tuple):
             for count in value:
-                yield section, f"{metric}.{count.key}", key, count.value
+                yield section, f"{metric}.{count.key}", key, count.value, label
         else:
-            yield section, f"{metric}.{f.name}", key, value
+            yield section, f"{metric}.{f.name}", key, value, label
 
 
-def rows(report: Report) -> list[tuple[str, str, str, Value]]:
-    """The whole report as (section, metric, dimension, value) rows."""
-    out: list[tuple[str, str, str, Value]] = [
-        ("report", "service", "", report.service),
-        ("report", "period_first", "", report.period.first.isoformat()),
-        ("report", "period_last", "", report.period.last.isoformat()),
-        ("report", "generated_at", "", report.generated_at.isoformat(timespec="seconds"))]
+def labelled_rows(report: Report) -> list[LabelledRow]:
+    """`rows`, each with the French label of its dimension."""
+    out: list[LabelledRow] = [
+        ("report", "service", "", report.service, ""),
+        ("report", "period_first", "", report.period.first.isoformat(), ""),
+        ("report", "period_last", "", report.period.last.isoformat(), ""),
+        ("report", "generated_at", "", report.generated_at.isoformat(timespec="seconds"), "")]
     for name in ("phone", "appointments", "paths", "dropins"):
         section = getattr(report, name)
         for f in fields(section):
             value = getattr(section, f.name)
             if not isinstance(value, tuple):
-                out.append((name, f.name, "", value))
+                out.append((name, f.name, "", value, ""))
             elif f.name == "half_days":
-                out.extend((name, "half_days_used", f"{h.mediator}/{h.week}", h.used)
-                           for h in value)
+                out.extend((name, "half_days_used", f"{h.mediator}/{h.week}", h.used,
+                            f"{h.label}, {week_words(h.week_start)}") for h in value)
             elif value and isinstance(value[0], Count):
                 out.extend(_count_rows(name, f.name, value))
             else:
                 for item in value:
-                    out.extend(_record_rows(name, f.name, item, item.key))
+                    label = (month_words(item.key) if f.name == "trend" else item.label)
+                    out.extend(_record_rows(name, f.name, item, item.key, label))
     return out
+
+
+def rows(report: Report) -> list[Row]:
+    """The whole report as (section, metric, dimension, value) rows."""
+    return [row[:4] for row in labelled_rows(report)]
 
 
 def _csv_text(header: Sequence[str], data: Sequence[Sequence[Value]], dialect: str) -> str:
@@ -272,14 +317,110 @@ def _csv_value(value: Value, french: bool) -> str:
     return str(value)
 
 
-def render_csv(report: Report, dialect: str = "excel") -> str:
+def metric_label(metric: str) -> str:
+    """"by_site.refusal_rate" → "Par lieu — taux de refus" (labels.METRIC_LABELS)."""
+    parts = metric.split(".")
+    suffix = ""
+    for bound in ("_low", "_high"):
+        if parts[-1].endswith(bound) and parts[-1][:-len(bound)] in METRIC_LABELS:
+            parts[-1] = parts[-1][:-len(bound)]
+            suffix = f" ({METRIC_LABELS[bound[1:]]})"
+    words = [METRIC_LABELS.get(parts[0], parts[0])]
+    for part in parts[1:]:
+        sub = STATUS_LABELS.get(part) or METRIC_LABELS.get(part, part)
+        words.append(sub[:1].lower() + sub[1:])
+    return " — ".join(words) + suffix
+
+
+def is_share(metric: str) -> bool:
+    last = metric.split(".")[-1]
+    return any(word in last for word in ("rate", "share"))
+
+
+def french_value(metric: str, value: Value) -> str:
+    """A value as a French spreadsheet reads it: 16,79 %, 12,5, 30/11/2026, oui."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, float) and is_share(metric):
+        return f"{value * 100:.2f}".replace(".", ",") + " %"
+    if isinstance(value, float):
+        return repr(value).replace(".", ",")
+    if isinstance(value, str) and ISO_DAY.match(value):
+        day = dt.date.fromisoformat(value[:10])
+        rest = f" {value[11:16]}" if len(value) > 10 else ""
+        return f"{day:%d/%m/%Y}{rest}"
+    return str(value)
+
+
+FRENCH_HEADER = ("Rubrique", "Indicateur", "Précision", "Valeur")
+KEY_HEADER = ("section", "metric", "dimension")
+
+
+def french_csv(items: Sequence[LabelledRow], keys: bool) -> str:
+    """Long format in French: labels from core/labels.py, values as a French spreadsheet
+    reads them; `keys` adds the stable keys as three last columns."""
+    data = []
+    for section, metric, dimension, value, label in items:
+        row: list[Value] = [SECTION_LABELS.get(section, section), metric_label(metric),
+                            label or SIDE_LABELS.get(dimension, dimension),
+                            french_value(metric, value)]
+        if keys:
+            row += [section, metric, dimension]
+        data.append(row)
+    return _csv_text(FRENCH_HEADER + (KEY_HEADER if keys else ()), data, "excel-fr")
+
+
+def render_csv(report: Report, dialect: str = "excel", keys: bool = False) -> str:
+    if dialect == "excel-fr":
+        return french_csv(labelled_rows(report), keys)
     return _csv_text(("section", "metric", "dimension", "value"), rows(report), dialect)
 
 
-def render_detail(detail: Sequence[DetailRow], dialect: str = "excel") -> str:
+DETAIL_VALUE_LABELS = {"kind": KIND_LABELS, "status": {**STATUS_LABELS, **OUTCOME_LABELS}}
+DETAIL_KEYED = ("kind", "status")  # columns whose French values get a key column (--keys)
+
+
+def detail_table(detail: Sequence[DetailRow], french: bool, keys: bool = False,
+                 catalogue: Catalogue | None = None) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of `--detail`: keys as they are, or French labels and values."""
+    names = [f.name for f in fields(DetailRow)]
+    if not french:
+        return names, [[getattr(r, h) for h in names] for r in detail]
+    header = [DETAIL_LABELS[n] for n in names] + (list(DETAIL_KEYED) if keys else [])
+    titles = {k: p.title for k, p in catalogue.procedures.items()} if catalogue else {}
+    organisations = {k: o.name for k, o in catalogue.organisations.items()} if catalogue else {}
+    mediators = {m.id: m.name for m in catalogue.team.mediators} if catalogue else {}
+    out = []
+    for r in detail:
+        row = []
+        for name in names:
+            value = getattr(r, name)
+            if name in DETAIL_VALUE_LABELS:
+                value = DETAIL_VALUE_LABELS[name].get(value, value)
+            elif name == "theme":
+                value = THEME_LABELS.get(value, value)
+            elif name == "procedure":
+                value = titles.get(value, value)
+            elif name == "redirect_to":
+                value = organisations.get(value, value)
+            elif name == "mediator":
+                value = mediators.get(value, value)
+            elif name == "date" and value:
+                value = f"{dt.date.fromisoformat(value):%d/%m/%Y}"
+            row.append(value)
+        if keys:
+            row += [getattr(r, name) for name in DETAIL_KEYED]
+        out.append(row)
+    return header, out
+
+
+def render_detail(detail: Sequence[DetailRow], dialect: str = "excel", keys: bool = False,
+                  catalogue: Catalogue | None = None) -> str:
     """One row per call or appointment (`--detail`), without personal data."""
-    header = [f.name for f in fields(DetailRow)]
-    return _csv_text(header, [[getattr(r, h) for h in header] for r in detail], dialect)
+    header, data = detail_table(detail, dialect == "excel-fr", keys, catalogue)
+    return _csv_text(header, data, dialect)
 
 
 # ---- json -----------------------------------------------------------------------------------
@@ -320,6 +461,7 @@ th { background: var(--soft); }
 .over { color: var(--warn); font-weight: 700; }
 .empty { color: var(--muted); font-style: italic; }
 footer { color: var(--muted); font-size: .85em; margin-top: 32px; }
+dl { margin: 0; } dt { font-weight: 600; margin-top: 6px; } dd { margin: 0 0 0 16px; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
   h2 { break-after: avoid; }
@@ -329,6 +471,23 @@ footer { color: var(--muted); font-size: .85em; margin-top: 32px; }
   @page { margin: 15mm; }
 }
 """
+
+
+DEFINITIONS = (
+    ("Taux de refus", "personnes refusées / (personnes reçues + personnes refusées) aux "
+     "permanences sans rendez-vous, bilans de la période additionnés ; un mois sans aucun "
+     "bilan n'a pas de taux (« sans bilan »), ce n'est pas un mois sans refus."),
+    ("Demi-journée", "matin ou après-midi (séparés à l'heure halfday_boundary de team.yaml) "
+     "où un médiateur a au moins un rendez-vous actif ; plafonnées par semaine, pas de "
+     "minimum. Une semaine appartient au mois qui contient son jeudi."),
+    ("Venus / prévus", "rendez-vous honorés / rendez-vous de la période hors annulés (les "
+     "annulations sont comptées à part)."),
+    ("À renseigner", "rendez-vous passé dont on n'a pas encore noté s'il a été honoré ou "
+     "non (mediatool attended / no-show)."),
+    ("Appels devenus rendez-vous", "appels liés à un rendez-vous ; « dont honorés » : "
+     "rendez-vous venus ; « dont encore à venir » : rendez-vous pas encore passés."),
+    ("Réorientation", "appel adressé à l'organisation compétente (Caf, ANTS…)."),
+)
 
 
 def _esc(text: object) -> str:
@@ -366,35 +525,44 @@ def month_label(key: str) -> str:
     return key
 
 
-def _bars_vertical(labels: Sequence[str], values: Sequence[int], rates: Sequence[float | None],
-                   title: str) -> str:
-    """Column chart (refused per month) with each month's refusal rate above its bar."""
-    width, height, left, bottom, top = 640, 240, 36, 40, 24
-    top_value = max([*values, 1])
-    step = (width - left - 10) / max(len(values), 1)
+def _rate_columns(labels: Sequence[str], counts: Sequence[tuple[int, int]],
+                  rates: Sequence[float | None], title: str) -> str:
+    """Column chart of the refusal RATE per month on a labelled 0–100 % axis.
+
+    A month without any tally has no column and says so: it is not a month with
+    nobody turned away. Counts are in each column's tooltip and in the table.
+    """
+    width, height, left, bottom, top = 660, 250, 56, 44, 20
+    step = (width - left - 10) / max(len(labels), 1)
     bar = step * 0.62
-    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{_esc(title)}">']
     plot = height - bottom - top
-    for tick in (0, top_value):
-        y = top + plot - plot * tick / top_value
+    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{_esc(title)}">']
+    for tick in (0, 25, 50, 75, 100):
+        y = top + plot - plot * tick / 100
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" '
                      'stroke="#d5dbe3"/>')
-        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{tick}</text>')
-    for i, (label, value, share) in enumerate(zip(labels, values, rates, strict=True)):
+        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{tick} %</text>')
+    parts.append(f'<text transform="translate(12 {top + plot / 2:.0f}) rotate(-90)" '
+                 'text-anchor="middle">Taux de refus</text>')
+    for i, (label, (seen, refused), share) in enumerate(zip(labels, counts, rates,
+                                                           strict=True)):
         x = left + i * step + (step - bar) / 2
-        h = plot * value / top_value
-        y = top + plot - h
-        last = i == len(values) - 1
-        colour = "#1f5fa8" if last else "#8fb0d6"
-        parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
-                     f'fill="{colour}"><title>{_esc(label)} : {value} refusées, '
-                     f'{_esc(percent(share))}</title></rect>')
-        parts.append(f'<text x="{x + bar / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle">'
-                     f'{_esc(percent(share)) if share is not None else ""}</text>')
+        if share is None:
+            parts.append(f'<text x="{x + bar / 2:.1f}" y="{top + plot - 4:.1f}" '
+                         'text-anchor="middle" fill="#5b6776">sans bilan</text>')
+        else:
+            h = plot * share
+            y = top + plot - h
+            colour = "#1f5fa8" if i == len(labels) - 1 else "#8fb0d6"
+            parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
+                         f'fill="{colour}"><title>{_esc(month_words(label))} : {refused} '
+                         f'refusée(s), {seen} reçue(s), taux {_esc(percent(share))}</title>'
+                         '</rect>')
+            parts.append(f'<text x="{x + bar / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle">'
+                         f'{_esc(percent(share))}</text>')
         parts.append(f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 14}" '
                      f'text-anchor="middle">{_esc(month_label(label))}</text>')
-    parts.append(f'<text x="{left}" y="{height - 6}">Personnes refusées par mois '
-                 '(au-dessus : taux de refus)</text></svg>')
+    parts.append(f'<text x="{left}" y="{height - 6}">Mois (le dernier en foncé)</text></svg>')
     return "".join(parts)
 
 
@@ -430,9 +598,10 @@ def charts(report: Report) -> list[tuple[str, str]]:
     capacity = report.appointments.cap * len(weeks)
     phone = report.phone
     return [
-        ("Permanences : personnes refusées, mois par mois",
-         _bars_vertical([f.label for f in trend], [f.refused for f in trend],
-                        [f.refusal_rate for f in trend], "Refus par mois")),
+        ("Permanences : taux de refus, mois par mois (refusées / (reçues + refusées))",
+         _rate_columns([f.label for f in trend], [(f.seen, f.refused) for f in trend],
+                       [f.refusal_rate if f.sessions else None for f in trend],
+                       "Taux de refus par mois")),
         ("Ligne téléphonique : suites données aux appels",
          _bars_horizontal([(c.label, c.value, None) for c in phone.outcomes], "Suites",
                           lambda v, _: f"{v} ({_share(v, phone.calls)})")),
@@ -446,12 +615,15 @@ def charts(report: Report) -> list[tuple[str, str]]:
 def render_html(report: Report) -> str:
     """One self-contained page: inline CSS and SVG, no script, no external asset."""
     drops, phone, appts = report.dropins, report.phone, report.appointments
-    attended = next(c.value for c in appts.situations if c.key == "attended")
+    situation = {c.key: c.value for c in appts.situations}
+    cancelled = situation["excused"] + situation["revoked"]
     cards = [("Taux de refus aux permanences", percent(drops.refusal_rate), True),
              ("Personnes refusées", str(drops.refused), False),
              ("Personnes reçues en permanence", str(drops.seen), False),
              ("Appels", str(phone.calls), False),
-             ("Rendez-vous (venus / prévus)", f"{attended} / {appts.booked}", False),
+             ("Rendez-vous (venus / prévus, hors annulés)",
+              f"{situation['attended']} / {appts.booked - cancelled}", False),
+             ("Rendez-vous annulés", str(cancelled), False),
              ("Parcours ouverts", str(report.paths.opened), False)]
     out = ["<!DOCTYPE html>", '<html lang="fr"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -467,26 +639,35 @@ def render_html(report: Report) -> str:
     for caption, svg in charts(report):
         out.append(f"<figure><figcaption>{_esc(caption)}</figcaption>{svg}</figure>")
     out.append("</div>")
-    for section in sections(report):
+    for section in sections(report, long=True):
         out.append(f"<section><h2>{_esc(section.title)}</h2>")
         out.extend(_html_table(block) for block in section.blocks)
         out.append("</section>")
+    out.append('<section class="definitions"><h2>Définitions</h2><dl>')
+    out.extend(f"<dt>{_esc(term)}</dt><dd>{_esc(text)}</dd>" for term, text in DEFINITIONS)
+    out.append("</dl></section>")
     out.append(f"<footer>Édité par mediatool le {report.generated_at:%d/%m/%Y à %H:%M}. "
                "Rendez-vous comptés à la date du rendez-vous ; appels et permanences à leur "
                "date.</footer></body></html>")
     return "\n".join(out) + "\n"
 
 
-def render(report: Report, fmt: str, dialect: str = "excel") -> str:
-    """The report in one of FORMATS."""
+def render(report: Report, fmt: str, dialect: str = "excel", keys: bool = False) -> str:
+    """The report in one of FORMATS (xlsx: formats/xlsx.py)."""
     if fmt == "table":
         return render_table(report)
     if fmt == "markdown":
         return render_markdown(report)
     if fmt == "csv":
-        return render_csv(report, dialect)
+        return render_csv(report, dialect, keys)
     if fmt == "json":
         return render_json(report)
     if fmt == "html":
         return render_html(report)
     raise ValueError(fmt)
+
+
+def coop_csv(header: Sequence[str], data: Sequence[Sequence[object]]) -> str:
+    """La Coop's layout as a French spreadsheet CSV: « ; », BOM, dates as 30/11/2026."""
+    rows = [[f"{v:%d/%m/%Y}" if isinstance(v, dt.date) else v for v in row] for row in data]
+    return _csv_text(header, rows, "excel-fr")  # type: ignore[arg-type]

@@ -482,16 +482,19 @@ def _require_started(current: Appointment, now: dt.datetime, what: str) -> None:
 
 def mark_attended(data: DataFolder, appointment_id: str, now: dt.datetime, *,
                   skills: Sequence[str] = (), note: str | None = None,
-                  by: str | None = None) -> Appointment:
-    """The person came; with the skills reached (usage)."""
+                  by: str | None = None, autonomy: int | None = None) -> Appointment:
+    """The person came; with the skills reached (usage) and the Coop's autonomy level."""
     catalogue = data.catalogue
+    if autonomy is not None and autonomy not in (1, 2, 3):
+        raise InvalidInput(f"--autonomy {autonomy} : niveau inconnu",
+                           "1 avec guidage, 2 autonome avec guidage si besoin, 3 autonome")
     reached = tuple(dict.fromkeys(by_id(catalogue.skills, s, "compétence").id for s in skills))
 
     def make(current: Appointment) -> AppointmentAttended:
         _require_started(current, now, "venu")
         return AppointmentAttended(id=current.id, event="attended", at=now,
                                    by=_by(data, by, current), skills=reached,
-                                   note=(note or "").strip() or None)
+                                   note=(note or "").strip() or None, autonomy=autonomy)
     return _change(data, appointment_id, now, make)
 
 

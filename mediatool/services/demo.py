@@ -54,17 +54,35 @@ def _at(day: dt.date, time: dt.time, zone: ZoneInfo, plus_min: int = 0) -> dt.da
     return dt.datetime.combine(day, time, zone) + dt.timedelta(minutes=plus_min)
 
 
+def _months_back(today: dt.date, months: int) -> Month:
+    first = Month.of(today)
+    for _ in range(months):
+        first = first.previous()
+    return first
+
+
+def experiment_yaml(now: dt.datetime, months: int = 3) -> str:
+    """The demo team's experiment: the phone line and appointments opened `months` ago."""
+    start = _months_back(now.date(), months).first_day
+    return ("\n# L'expérimentation (fictive) : la ligne et les rendez-vous ont ouvert ce "
+            "jour-là.\n# mediatool report --experiment compare avant / depuis.\n"
+            f"experiment:\n  start: {start.isoformat()}\n"
+            "  services: [phone_line, appointments]\n")
+
+
 def demo_activity(catalogue: Catalogue, now: dt.datetime, months: int = 3,
-                  seed: int = 2026) -> list[DemoEvent]:
-    """Calls, drop-in tallies, paths and appointments from `months` months ago to now."""
+                  seed: int = 2026, before_months: int = 3) -> list[DemoEvent]:
+    """Calls, drop-in tallies, paths and appointments from `months` months ago to now.
+
+    Drop-in tallies also go `before_months` further back: the months before the
+    experiment opened the phone line and appointments, which `report --experiment`
+    compares with the months since.
+    """
     rng = random.Random(seed)
     team = catalogue.team
     zone = ZoneInfo(team.timezone)
     today = now.date()
-    first = Month.of(today)
-    for _ in range(months):
-        first = first.previous()
-    start = first.first_day
+    start = _months_back(today, months).first_day
     out: list[DemoEvent] = []
     in_scope = [p for p in catalogue.procedures.values() if p.in_scope]
     out_scope = [p for p in catalogue.procedures.values() if not p.in_scope]
@@ -92,11 +110,13 @@ def demo_activity(catalogue: Catalogue, now: dt.datetime, months: int = 3,
                 else:
                     out.append(DemoEvent("calls", Month.of(day), call))
 
-    for index, month in enumerate(months_between(start, today)):
+    earliest = _months_back(today, months + before_months).first_day
+    for index, month in enumerate(months_between(earliest, today), start=-before_months):
         for day, session in weekly_occurrences(team, team.dropins, month.first_day,
                                                min(month.last_day, today - dt.timedelta(1))):
             seen = rng.randint(6, 12)
-            refused = max(0, 6 - 2 * index + rng.randint(-2, 2))
+            # before the experiment, sessions are full; then fewer are turned away
+            refused = max(0, 6 - 2 * max(index, 0) + rng.randint(-2, 2))
             out.append(DemoEvent("dropins", month, DropinTally(
                 id=new_id("D"), event="tally", at=_at(day, session.end, zone, 5),
                 by=rng.choice(mediators).id, site=session.site, date=day, seen=seen,
@@ -132,7 +152,9 @@ def _appointments(catalogue: Catalogue, mediator: Mediator, start: dt.date, hori
             by_week.setdefault(day.isocalendar()[:2], []).append((day, slot))
     for week_slots in by_week.values():
         # at most two half-days a week: the experiment's rule
-        for day, slot in rng.sample(week_slots, min(len(week_slots), rng.choice((1, 2, 2)))):
+        # in time order: a path is opened before its sessions, closed after the last one
+        chosen = rng.sample(week_slots, min(len(week_slots), rng.choice((1, 2, 2))))
+        for day, slot in sorted(chosen, key=lambda pair: (pair[0], pair[1].start)):
             cursor = _at(day, slot.start, zone)
             end_of_slot = _at(day, slot.end, zone)
             for _ in range(rng.randint(1, 3)):
@@ -217,4 +239,4 @@ def _outcome(booked: AppointmentBooked, now: dt.datetime, rng: random.Random,
         by=booked.mediator, skills=skills))
 
 
-__all__ = ["DemoEvent", "demo_activity"]
+__all__ = ["DemoEvent", "demo_activity", "experiment_yaml"]

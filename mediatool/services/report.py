@@ -14,13 +14,23 @@ import gc
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from mediatool.core.days import service_open
-from mediatool.core.errors import InvalidInput
+from mediatool.core.errors import InvalidInput, OperationalError
+from mediatool.core.experiment import ExperimentSection, build_experiment
 from mediatool.core.lookup import by_id
 from mediatool.core.model import RECORD_KINDS, CallLinked, CallRecorded, DropinTally, Record
 from mediatool.core.period import Month
-from mediatool.core.report import History, Period, Report, build_report, period_weeks, trend_months
+from mediatool.core.report import (
+    History,
+    Period,
+    Report,
+    build_report,
+    detail_rows,
+    period_weeks,
+    trend_months,
+)
 from mediatool.services.booking import CALL_LOOKBACK_MONTHS
 from mediatool.store.folder import DataFolder
 from mediatool.store.records import Store
@@ -250,3 +260,108 @@ def list_dropins(data: DataFolder, months: Iterable[Month]) -> list[DropinTally]
     tallies = [r.event for r in data.store.read("dropins", months)
                if isinstance(r.event, DropinTally)]
     return sorted(tallies, key=lambda t: (t.date, t.site, t.at))
+
+
+def make_experiment(data: DataFolder, now: dt.datetime) -> ExperimentSection:
+    """Before vs since the experiment's start (team.yaml), from every record."""
+    from zoneinfo import ZoneInfo
+
+    team = data.catalogue.team
+    if team.experiment is None:
+        raise InvalidInput("aucune expérimentation dans team.yaml",
+                           "ajoutez par exemple « experiment: {start: 2026-09-01, services: "
+                           "[phone_line, appointments]} » à catalogue/team.yaml")
+    store = data.store
+    records = {kind: store.read(kind, store.months(kind)) for kind in RECORD_KINDS}
+    return build_experiment(team.experiment, records, now, ZoneInfo(team.timezone))
+
+
+OUTPUT_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".csv": "csv",
+                  ".json": "json", ".xlsx": "xlsx", ".txt": "table"}
+
+
+def format_for_output(out: Path | None, fmt: str | None) -> str:
+    """The format asked for, else the one `out`'s extension names; a mismatch is refused."""
+    if out is None:
+        return fmt or "table"
+    suffix = out.suffix.lower()
+    inferred = OUTPUT_FORMATS.get(suffix)
+    if fmt is None:
+        if inferred is None and suffix:
+            raise InvalidInput(f"extension « {suffix} » inconnue pour {out}",
+                               "choisissez .html, .md, .csv, .json, .xlsx ou .txt, ou "
+                               "indiquez --format")
+        return inferred or "table"
+    if inferred is not None and inferred != fmt:
+        raise InvalidInput(f"--format {fmt} ne correspond pas à l'extension de {out} "
+                           f"({suffix} : {inferred})",
+                           f"changez l'extension, ou retirez --format pour écrire du {inferred}")
+    return fmt
+
+
+def check_output_path(out: Path) -> None:
+    """Refuse before any work an output file that cannot be written where it is asked."""
+    parent = out.parent if str(out.parent) else Path(".")
+    if out.is_dir():
+        raise InvalidInput(f"{out} est un dossier", "indiquez un nom de fichier")
+    if not parent.is_dir():
+        raise InvalidInput(f"le dossier {parent} n'existe pas (--out {out})",
+                           f"créez-le d'abord (mkdir -p {parent}) ou choisissez un autre "
+                           "chemin")
+
+
+def render_report(data: DataFolder, fmt: str, now: dt.datetime, dialect: str = "excel",
+                  keys: bool = False, report: Report | None = None,
+                  found: ReportInput | None = None,
+                  experiment: ExperimentSection | None = None) -> str | bytes:
+    """The report (with its detail rows when `found` is given) or the experiment, rendered."""
+    from mediatool.formats import report as render
+
+    service = data.catalogue.team.service
+    if experiment is not None:
+        if fmt == "xlsx":
+            from mediatool.formats import xlsx
+
+            return xlsx.experiment_workbook(service, experiment, now)
+        from mediatool.formats import experiment as render_experiment
+
+        return render_experiment.render(service, experiment, fmt, now, dialect, keys)
+    assert report is not None
+    detail = None
+    if found is not None:
+        detail = detail_rows(data.catalogue, found.records, report.period, now, found.history)
+    if fmt == "xlsx":
+        from mediatool.formats import xlsx
+
+        return xlsx.report_workbook(report, detail, data.catalogue)
+    if detail is not None:
+        return render.render_detail(detail, dialect, keys, data.catalogue)
+    return render.render(report, fmt, dialect, keys)
+
+
+def write_report(out: Path, content: str | bytes) -> None:
+    """Write a report file in one step; a reader never sees half of it."""
+    from mediatool.store import records as record_files
+
+    payload = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        record_files.write_atomic(out, payload)
+    except OSError as exc:
+        raise OperationalError(f"écriture impossible de {out} : {exc.strerror}",
+                               "vérifiez le dossier et les droits") from None
+
+
+def coop_export(data: DataFolder, period: Period, fmt: str) -> str | bytes:
+    """The period's accompaniments in La Coop's layout (core/coop.py), as csv or xlsx."""
+    from mediatool.core.coop import HEADER, coop_rows
+
+    store = data.store
+    records = {kind: store.read(kind, period.months) for kind in ("calls", "appointments")}
+    rows = coop_rows(data.catalogue, records, period)
+    if fmt == "xlsx":
+        from mediatool.formats import xlsx
+
+        return xlsx.workbook([xlsx.Sheet("Activités", HEADER, rows)])
+    from mediatool.formats.report import coop_csv
+
+    return coop_csv(HEADER, rows)

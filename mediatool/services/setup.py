@@ -20,10 +20,13 @@ def initialise(directory: Path, demo: bool) -> str:
     create_data_folder(directory)
     if not demo:
         return ""
-    from mediatool.services.demo import demo_activity
+    from mediatool.services.demo import demo_activity, experiment_yaml
+    from mediatool.store.scaffold import append_to_team
 
+    now = DataFolder(directory.resolve()).now()
+    append_to_team(directory, experiment_yaml(now))
     data = DataFolder(directory.resolve())
-    events = demo_activity(data.catalogue, data.now())
+    events = demo_activity(data.catalogue, now)
     grouped: dict[tuple[str, Month], list[object]] = defaultdict(list)
     for item in events:
         grouped[(item.kind, item.month)].append(item.event)

@@ -50,3 +50,14 @@ def create_data_folder(target: Path, source: Path | None = None) -> Path:
 
 
 __all__ = ["create_data_folder"]
+
+
+def append_to_team(target: Path, text: str) -> None:
+    """Add a block at the end of a fresh folder's team.yaml (the demo's experiment)."""
+    path = target / "catalogue" / "team.yaml"
+    try:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise OperationalError(f"écriture impossible de {path} : {exc.strerror}",
+                               "vérifiez le dossier et les droits") from None
