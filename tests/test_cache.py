@@ -152,3 +152,30 @@ def test_a_tampered_holidays_cache_gives_no_wrong_answer(run: Callable[..., Resu
     assert days.holidays_of_year("FR", None, 2026)[dt.date(2026, 11, 11)] == "Armistice"
     fixed = json.loads(path.read_text())["data"]["years"]["FR||2026"]
     assert fixed["2026-11-11"] == "Armistice"
+
+
+# -- check --------------------------------------------------------------------------------
+
+def test_check_no_cache_neither_reads_nor_writes_it(run: Callable[..., Result],
+                                                    folder: Path) -> None:
+    result = run("check", "--no-cache")
+    assert result.exit_code == 0, result.output
+    assert not (folder / ".mediatool").exists()
+    assert run("check").exit_code == 0
+    assert (folder / CACHE / "holidays.json").is_file()
+
+
+def test_check_on_a_read_only_folder_works_and_says_so_once(
+        run: Callable[..., Result], folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_mkdir = Path.mkdir
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> None:
+        if ".mediatool" in self.parts:
+            raise PermissionError(13, "Permission denied")
+        real_mkdir(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    result = run("check")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("cache non enregistré") == 1
+    assert "OK : 0 enregistrement(s) lus" in result.output

@@ -45,6 +45,10 @@ def disable(root: Path) -> None:
     _disabled.add(root.resolve())
 
 
+def enable(root: Path) -> None:
+    _disabled.discard(root.resolve())
+
+
 def enabled(root: Path) -> bool:
     return root.resolve() not in _disabled and not os.environ.get("MEDIATOOL_NO_CACHE")
 
