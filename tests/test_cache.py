@@ -34,6 +34,8 @@ def test_written_data_reads_back_and_the_folder_is_private(tmp_path: Path) -> No
     assert (tmp_path / CACHE).stat().st_mode & 0o777 == 0o700
     assert (tmp_path / CACHE / "x.json").stat().st_mode & 0o777 == 0o600
     assert records_cache.read(tmp_path, "x.json", "other-kind") is None
+    # Never committed, even in a folder whose .gitignore predates the cache.
+    assert (tmp_path / ".mediatool" / ".gitignore").read_text() == "*\n"
 
 
 @pytest.mark.parametrize("damage", ["truncated", "corrupt", "other version", "bad checksum",
