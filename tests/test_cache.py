@@ -181,3 +181,8 @@ def test_check_on_a_read_only_folder_works_and_says_so_once(
     assert result.exit_code == 0, result.output
     assert result.output.count("cache non enregistré") == 1
     assert "OK : 0 enregistrement(s) lus" in result.output
+
+
+def test_init_keeps_the_cache_out_of_git(run: Callable[..., Result], tmp_path: Path) -> None:
+    assert run("init", str(tmp_path / "new")).exit_code == 0
+    assert ".mediatool/" in (tmp_path / "new" / ".gitignore").read_text().splitlines()
