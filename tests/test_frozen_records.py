@@ -60,6 +60,13 @@ def test_check_reads_every_frozen_record_without_error(frozen: Path) -> None:
     assert "468 enregistrement(s) lus" in result.output
 
 
+def test_check_gives_the_same_answer_with_and_without_the_cache(frozen: Path) -> None:
+    first = mediatool(frozen, "check")
+    again = mediatool(frozen, "check")
+    bypass = mediatool(frozen, "check", "--no-cache")
+    assert first == again == bypass == expected("check.txt")
+
+
 @pytest.mark.parametrize("week", WEEKS)
 def test_agenda_of_a_frozen_week(frozen: Path, week: str) -> None:
     assert mediatool(frozen, "agenda", "--week", week) == expected(f"agenda-{week}.txt")
