@@ -319,14 +319,18 @@ def _book_at(data: DataFolder, checked: _Checked, start: dt.datetime, now: dt.da
     if path is not None:
         # The path's sessions may lie in any month of its life: lock them all so two
         # bookings cannot both take its last session.
+        # The span is listed again under the locks (a month file created meanwhile by
+        # another booking of this path is read, not missed).
         opened = Month.of(local(team, path.opened_at).date())
-        existing = [m for m in data.store.months("appointments") if m >= opened]
-        last = max([*existing, *months])
+        last = max(months)
         files |= {("appointments", m) for m in months_between(opened.first_day, last.first_day)}
         files.add(("paths", opened))
-    with data.store.transaction(files) as tx:
+        locking = data.store.transaction_spanning(files, "appointments", opened)
+    else:
+        locking = data.store.transaction(files)
+    with locking as tx:
         records: list[Record] = []
-        for kind, month in sorted(files):
+        for kind, month in sorted(tx.files):
             if kind == "appointments":
                 records.extend(tx.read(kind, month))
         appointments = _fold(records)

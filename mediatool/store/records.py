@@ -22,7 +22,7 @@ from mediatool.core import ids
 from mediatool.core.errors import DataProblems, InvalidInput, OperationalError, Problem
 from mediatool.core.fields import INVALID, Context, build, show_value
 from mediatool.core.model import RECORD_KINDS, Record, event_to_document
-from mediatool.core.period import Month
+from mediatool.core.period import Month, months_between
 from mediatool.store.yamltext import (
     Document,
     YamlSyntaxError,
@@ -228,6 +228,30 @@ class Store:
                         f"fichier {self.relative(self.file(kind, month))} occupé par une autre "
                         "commande", "réessayez dans quelques secondes") from None
             yield Transaction(self, set(wanted))
+
+    @contextlib.contextmanager
+    def transaction_spanning(self, files: Iterable[tuple[str, Month]], kind: str,
+                             since: Month) -> Iterator[Transaction]:
+        """A transaction that also holds every `kind` month file from `since` on.
+
+        For a rule that reads a span of months (a path's sessions): the month
+        files are listed again once the locks are held, and the locks taken
+        again when another command created a later month meanwhile, so the
+        rule never misses a file written between the listing and the lock.
+        """
+        base = set(files)
+        while True:
+            wanted = base | self._span(kind, since)
+            with self.transaction(wanted) as tx:
+                if self._span(kind, since) <= wanted:
+                    yield tx
+                    return
+
+    def _span(self, kind: str, since: Month) -> set[tuple[str, Month]]:
+        present = [m for m in self.months(kind) if m >= since]
+        if not present:
+            return set()
+        return {(kind, m) for m in months_between(since.first_day, max(present).first_day)}
 
     # -- reading -------------------------------------------------------------
     def scan(self, kind: str, month: Month) -> tuple[list[Record], list[Problem]]:
