@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from mediatool.core.ids import id_pattern
 from mediatool.core.fields import SLUG_PATTERN, spec
 
 THEMES = (
@@ -32,7 +33,7 @@ OUTCOMES: tuple[Outcome, ...] = ("dropin", "appointment", "redirect", "resolved"
 URL = r"^https?://[^\s]+$"
 SLUG_HINT = "un identifiant en minuscules, chiffres et tirets (ex. caf-prime-activite)"
 SKILL_ID = r"^([1-5]\.[1-4]|[a-z0-9][a-z0-9-]*)$"
-PERSON_ID = r"^[A-Z]-[0-9A-HJKMNP-TV-Z]{6}$"
+PERSON_ID = id_pattern("A-Z")
 
 
 # ---- catalogue -----------------------------------------------------------
@@ -266,7 +267,7 @@ class Record:
 class CallRecorded:
     """A phone call, anonymous: no name, no phone number."""
 
-    id: str = spec("Identifiant", pattern=r"^C-")
+    id: str = spec("Identifiant", pattern=id_pattern("C"))
     event: Literal["call"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure de l'appel")
     by: str = spec("Médiateur")
@@ -286,18 +287,18 @@ class CallRecorded:
 class CallLinked:
     """An appointment booked later from a call (`book --from-call`)."""
 
-    id: str = spec("Appel", pattern=r"^C-")
+    id: str = spec("Appel", pattern=id_pattern("C"))
     event: Literal["linked"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Médiateur")
-    appointment: str = spec("Rendez-vous", pattern=r"^A-")
+    appointment: str = spec("Rendez-vous", pattern=id_pattern("A"))
 
 
 @dataclass(frozen=True)
 class AppointmentBooked:
     """An appointment is booked."""
 
-    id: str = spec("Identifiant", pattern=r"^A-")
+    id: str = spec("Identifiant", pattern=id_pattern("A"))
     event: Literal["booked"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure d'enregistrement")
     by: str = spec("Qui a enregistré")
@@ -318,7 +319,7 @@ class AppointmentBooked:
 class AppointmentCancelled:
     """An appointment is cancelled: excused by the person, or revoked by the service."""
 
-    id: str = spec("Rendez-vous", pattern=r"^A-")
+    id: str = spec("Rendez-vous", pattern=id_pattern("A"))
     event: Literal["cancelled"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")
@@ -330,7 +331,7 @@ class AppointmentCancelled:
 class AppointmentAttended:
     """The person came; optionally the skills reached (usage)."""
 
-    id: str = spec("Rendez-vous", pattern=r"^A-")
+    id: str = spec("Rendez-vous", pattern=id_pattern("A"))
     event: Literal["attended"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")
@@ -342,7 +343,7 @@ class AppointmentAttended:
 class AppointmentNoShow:
     """The person did not come and did not warn."""
 
-    id: str = spec("Rendez-vous", pattern=r"^A-")
+    id: str = spec("Rendez-vous", pattern=id_pattern("A"))
     event: Literal["no_show"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")
@@ -352,7 +353,7 @@ class AppointmentNoShow:
 class Anonymised:
     """Personal data of an appointment or path was erased (retention)."""
 
-    id: str = spec("Rendez-vous ou parcours", pattern=r"^[AP]-")
+    id: str = spec("Rendez-vous ou parcours", pattern=id_pattern("AP"))
     event: Literal["anonymised"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")
@@ -362,7 +363,7 @@ class Anonymised:
 class PathOpened:
     """A usage learning path is opened: target skills and number of sessions."""
 
-    id: str = spec("Identifiant", pattern=r"^P-")
+    id: str = spec("Identifiant", pattern=id_pattern("P"))
     event: Literal["opened"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")
@@ -378,7 +379,7 @@ class PathOpened:
 class PathClosed:
     """A usage learning path is closed."""
 
-    id: str = spec("Parcours", pattern=r"^P-")
+    id: str = spec("Parcours", pattern=id_pattern("P"))
     event: Literal["closed"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")

@@ -38,6 +38,10 @@ LOCK_TIMEOUT_S = 15.0
 AUDIT_LOG = "audit.log"
 
 
+class AmbiguousId(InvalidInput):
+    """One id names two different records: refused, both listed (exit 2)."""
+
+
 def refuse_problems(problems: list[Problem]) -> None:
     """Stop a read that met unreadable records, listing each with its file:line."""
     if problems:
@@ -388,13 +392,35 @@ class Store:
         return self.read(kind, self.months(kind))
 
     def find(self, kind: str, record_id: str) -> tuple[Month, list[Record]]:
-        """The month file holding `record_id` and that id's events; newest months first."""
-        for month in reversed(self.months(kind)):
-            events = [r for r in self.read(kind, [month]) if r.event.id == record_id]
+        """The month file holding `record_id` and that id's events.
+
+        Every month is looked at (only the documents naming the id are
+        parsed): an id created twice — two copies of the folder drawing the
+        same id, a hand edit — is refused with both records listed, never
+        resolved by picking one.
+        """
+        creating = next(iter(RECORD_KINDS[kind][1]))
+        pattern = re.compile(r"\nid:[ \t]*['\"]?(" + re.escape(record_id) + r")['\"]?[ \t]*\r?\n")
+        found: dict[Month, list[Record]] = {}
+        for month in self.months(kind):
+            events = [r for r in self.read_matching(kind, [month], pattern, fallback=record_id)
+                      if r.event.id == record_id]
             if events:
-                return month, events
-        raise InvalidInput(f"identifiant inconnu : {record_id}",
-                           "vérifiez l'identifiant (ex. A-7K3QX2)")
+                found[month] = events
+        if not found:
+            raise InvalidInput(f"identifiant inconnu : {record_id}",
+                               "vérifiez l'identifiant (ex. A-7K3QX2MP9)")
+        created = [r for events in found.values() for r in events if r.event.event == creating]
+        if len(found) > 1 or len(created) > 1:
+            listed = created or [events[0] for events in found.values()]
+            raise AmbiguousId(
+                f"identifiant ambigu : {record_id} désigne {len(listed)} enregistrements "
+                "différents ; rien n'a été fait",
+                "corrigez à la main l'identifiant de l'un d'eux (voir « mediatool check »)",
+                [Problem(r.source, r.line, f"{record_id} enregistré le "
+                         f"{r.event.at:%d/%m/%Y %H:%M} par {r.event.by}") for r in listed])
+        month = next(iter(found))
+        return month, found[month]
 
     # -- privacy ---------------------------------------------------------------
     def anonymise(self, kind: str, month: Month, ids: Collection[str],
