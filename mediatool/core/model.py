@@ -11,8 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from mediatool.core.ids import id_pattern
 from mediatool.core.fields import SLUG_PATTERN, spec
+from mediatool.core.ids import id_pattern
 
 THEMES = (
     "papiers-elections-citoyennete", "famille-scolarite", "social-sante",
@@ -390,7 +390,7 @@ class PathClosed:
 class DropinTally:
     """One drop-in session's tally: people seen and people turned away."""
 
-    id: str = spec("Identifiant", pattern=r"^D-")
+    id: str = spec("Identifiant", pattern=id_pattern("D"))
     event: Literal["tally"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure d'enregistrement")
     by: str = spec("Qui")
