@@ -364,3 +364,36 @@ def test_a_formula_in_the_catalogue_is_text_in_report_csv(run, folder: Path, dia
              for c in row]
     assert not any(c.startswith(("=", "+", "@", "\t", "\r")) for c in cells)
     assert any(c == "'" + hostile for c in cells) or hostile not in result.output
+
+
+# ---- issue 20 #7: ICS property injection through a record id ----------------------------
+
+def test_an_injected_id_never_adds_calendar_properties(run, folder: Path, tmp_path: Path) -> None:
+    booked = run("book", "--mediator", "camille", "--kind", "demarche", "--procedure",
+                 "caf-prime-activite", "--person", "Alice A.", "--at", "2026-12-08 14:00",
+                 "--format", "json")
+    assert booked.exit_code == 0, booked.stderr
+    good = re.search(r'"id": "(A-[0-9A-Z]+)"', booked.output).group(1)
+    month = folder / "records" / "appointments" / "2026-12.yaml"
+    hostile = 'A-EVIL1\\r\\nX-INJECTED:yes\\r\\nSUMMARY:Rendez-vous annulé, ne venez pas'
+    month.write_text(month.read_text(encoding="utf-8").replace(f"id: {good}", f'id: "{hostile}"'),
+                     encoding="utf-8")
+    checked = run("check")
+    assert checked.exit_code != 0 and "invalide" in checked.output + checked.stderr
+    out = tmp_path / "ics"
+    exported = run("export-ics", "--out", str(out))
+    assert exported.exit_code != 0
+    for path in out.glob("*.ics") if out.exists() else []:
+        assert b"X-INJECTED" not in path.read_bytes()
+
+
+def test_a_slug_with_a_trailing_newline_is_refused() -> None:
+    from mediatool.core.fields import SLUG_PATTERN, _compiled
+    assert _compiled(SLUG_PATTERN).fullmatch("lea")
+    assert not _compiled(SLUG_PATTERN).fullmatch("lea\n")
+
+
+def test_a_line_break_inside_a_property_never_starts_another() -> None:
+    from mediatool.formats.ics import appointment_uid, fold
+    assert fold("SUMMARY:a\r\nX-INJECTED:yes").count(b"\r\n") == 1
+    assert b"\r\n" not in appointment_uid("A-X\r\nX-INJECTED:yes").encode()
