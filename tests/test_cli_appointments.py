@@ -36,7 +36,7 @@ def book(run, *extra: str, person: str = "Nadia B."):
 
 
 def booked_id(result) -> str:
-    match = re.search(r"A-[0-9A-Z]{6}", result.output)
+    match = re.search(r"A-[0-9A-Z]{6,9}", result.output)
     assert match, result.output + result.stderr
     return match.group(0)
 
@@ -324,7 +324,7 @@ def open_path(run, sessions: int = 2) -> str:
                  "--skills", "2.1,mail-creer", "--sessions", str(sessions), "--phone",
                  "06 39 98 00 02")
     assert result.exit_code == 0, result.stderr
-    return re.search(r"P-[0-9A-Z]{6}", result.output).group(0)
+    return re.search(r"P-[0-9A-Z]{6,9}", result.output).group(0)
 
 
 def test_path_lifecycle(run, folder, monkeypatch):

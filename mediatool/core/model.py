@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from mediatool.core.fields import SLUG_PATTERN, spec
+from mediatool.core.ids import id_pattern
 
 THEMES = (
     "papiers-elections-citoyennete", "famille-scolarite", "social-sante",
@@ -57,7 +58,7 @@ OUTCOMES: tuple[Outcome, ...] = ("dropin", "appointment", "redirect", "resolved"
 URL = r"^https?://[^\s]+$"
 SLUG_HINT = "un identifiant en minuscules, chiffres et tirets (ex. caf-prime-activite)"
 SKILL_ID = r"^([1-5]\.[1-4]|[a-z0-9][a-z0-9-]*)$"
-PERSON_ID = r"^[A-Z]-[0-9A-HJKMNP-TV-Z]{6}$"
+PERSON_ID = id_pattern("A-Z")
 
 
 # ---- catalogue -----------------------------------------------------------
@@ -337,7 +338,7 @@ class Record:
 class CallRecorded:
     """A phone call, anonymous: no name, no phone number."""
 
-    id: str = spec("Identifiant", pattern=r"^C-")
+    id: str = spec("Identifiant", pattern=id_pattern("C"))
     event: Literal["call"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure de l'appel")
     by: str = spec("Médiateur")
@@ -357,18 +358,18 @@ class CallRecorded:
 class CallLinked:
     """An appointment booked later from a call (`book --from-call`)."""
 
-    id: str = spec("Appel", pattern=r"^C-")
+    id: str = spec("Appel", pattern=id_pattern("C"))
     event: Literal["linked"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Médiateur")
-    appointment: str = spec("Rendez-vous", pattern=r"^A-")
+    appointment: str = spec("Rendez-vous", pattern=id_pattern("A"))
 
 
 @dataclass(frozen=True)
 class AppointmentBooked:
     """An appointment is booked."""
 
-    id: str = spec("Identifiant", pattern=r"^A-")
+    id: str = spec("Identifiant", pattern=id_pattern("A"))
     event: Literal["booked"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure d'enregistrement")
     by: str = spec("Qui a enregistré")
@@ -389,7 +390,7 @@ class AppointmentBooked:
 class AppointmentCancelled:
     """An appointment is cancelled: excused by the person, or revoked by the service."""
 
-    id: str = spec("Rendez-vous", pattern=r"^A-")
+    id: str = spec("Rendez-vous", pattern=id_pattern("A"))
     event: Literal["cancelled"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")
@@ -401,7 +402,7 @@ class AppointmentCancelled:
 class AppointmentAttended:
     """The person came; optionally the skills reached (usage)."""
 
-    id: str = spec("Rendez-vous", pattern=r"^A-")
+    id: str = spec("Rendez-vous", pattern=id_pattern("A"))
     event: Literal["attended"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")
@@ -416,7 +417,7 @@ class AppointmentAttended:
 class AppointmentNoShow:
     """The person did not come and did not warn."""
 
-    id: str = spec("Rendez-vous", pattern=r"^A-")
+    id: str = spec("Rendez-vous", pattern=id_pattern("A"))
     event: Literal["no_show"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")
@@ -426,7 +427,7 @@ class AppointmentNoShow:
 class Anonymised:
     """Personal data of an appointment or path was erased (retention)."""
 
-    id: str = spec("Rendez-vous ou parcours", pattern=r"^[AP]-")
+    id: str = spec("Rendez-vous ou parcours", pattern=id_pattern("AP"))
     event: Literal["anonymised"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")
@@ -436,7 +437,7 @@ class Anonymised:
 class PathOpened:
     """A usage learning path is opened: target skills and number of sessions."""
 
-    id: str = spec("Identifiant", pattern=r"^P-")
+    id: str = spec("Identifiant", pattern=id_pattern("P"))
     event: Literal["opened"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")
@@ -452,7 +453,7 @@ class PathOpened:
 class PathClosed:
     """A usage learning path is closed."""
 
-    id: str = spec("Parcours", pattern=r"^P-")
+    id: str = spec("Parcours", pattern=id_pattern("P"))
     event: Literal["closed"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")
@@ -463,7 +464,7 @@ class PathClosed:
 class DropinTally:
     """One drop-in session's tally: people seen and people turned away."""
 
-    id: str = spec("Identifiant", pattern=r"^D-")
+    id: str = spec("Identifiant", pattern=id_pattern("D"))
     event: Literal["tally"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure d'enregistrement")
     by: str = spec("Qui")

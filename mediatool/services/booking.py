@@ -18,7 +18,7 @@ from typing import Literal
 from mediatool.core.days import week_bounds
 from mediatool.core.errors import InvalidInput, RuleRefusal
 from mediatool.core.frenchdates import format_date, format_datetime
-from mediatool.core.ids import normalise_id
+from mediatool.core.ids import id_pattern, normalise_id
 from mediatool.core.labels import STATUS_LABELS
 from mediatool.core.learning import path_progress
 from mediatool.core.lookup import by_id, mediator_by_id, procedure_by_id
@@ -47,11 +47,11 @@ from mediatool.core.state import Appointment, fold_appointments
 from mediatool.formats.fiche import organisation_contact
 from mediatool.services import learning_paths
 from mediatool.store.folder import DataFolder
-from mediatool.store.records import Store
+from mediatool.store.records import AmbiguousId, Store
 
 KINDS = ("demarche", "usage")
-APPOINTMENT_ID = re.compile(r"^A-[0-9A-HJKMNP-TV-Z]{6}$")
-CALL_ID = re.compile(r"^C-[0-9A-HJKMNP-TV-Z]{6}$")
+APPOINTMENT_ID = re.compile(id_pattern("A"))
+CALL_ID = re.compile(id_pattern("C"))
 PHONE = re.compile(r"^\+?[0-9 .()-]{6,25}$")
 # A call linked by `book --from-call` is a recent one: looking further back would make
 # every booking from the phone flow (whose call is written after the booking) read
@@ -236,7 +236,7 @@ def _validate(data: DataFolder, request: BookingRequest, now: dt.datetime) -> _C
     from_call = None
     if request.from_call:
         from_call = normalise_id(request.from_call)
-        if not CALL_ID.match(from_call):
+        if not CALL_ID.fullmatch(from_call):
             raise InvalidInput(f"identifiant d'appel illisible : « {request.from_call} »",
                                "un appel s'écrit C- suivi de 6 caractères (ex. C-7K3QX2)")
     by = mediator_by_id(catalogue, request.by).id if request.by else mediator.id
@@ -319,14 +319,18 @@ def _book_at(data: DataFolder, checked: _Checked, start: dt.datetime, now: dt.da
     if path is not None:
         # The path's sessions may lie in any month of its life: lock them all so two
         # bookings cannot both take its last session.
+        # The span is listed again under the locks (a month file created meanwhile by
+        # another booking of this path is read, not missed).
         opened = Month.of(local(team, path.opened_at).date())
-        existing = [m for m in data.store.months("appointments") if m >= opened]
-        last = max([*existing, *months])
+        last = max(months)
         files |= {("appointments", m) for m in months_between(opened.first_day, last.first_day)}
         files.add(("paths", opened))
-    with data.store.transaction(files) as tx:
+        locking = data.store.transaction_spanning(files, "appointments", opened)
+    else:
+        locking = data.store.transaction(files)
+    with locking as tx:
         records: list[Record] = []
-        for kind, month in sorted(files):
+        for kind, month in sorted(tx.files):
             if kind == "appointments":
                 records.extend(tx.read(kind, month))
         appointments = _fold(records)
@@ -393,7 +397,7 @@ def find_call_month(data: DataFolder, call_id: str, now: dt.datetime) -> Month |
 def ensure_call(data: DataFolder, call_id: str, now: dt.datetime) -> str:
     """The normalised id of a recorded recent call, or InvalidInput (for `book --from-call`)."""
     wanted = normalise_id(call_id)
-    if CALL_ID.match(wanted) and find_call_month(data, wanted, now) is not None:
+    if CALL_ID.fullmatch(wanted) and find_call_month(data, wanted, now) is not None:
         return wanted
     known = _recent_ids(data, "calls", now)
     close = closest_ids(wanted, known)
@@ -414,9 +418,11 @@ def _recent_ids(data: DataFolder, kind: str, now: dt.datetime) -> set[str]:
 def find_appointment(data: DataFolder, text: str, now: dt.datetime) -> tuple[Month, Appointment]:
     """The appointment an id typed by a person names (InvalidInput with suggestions)."""
     wanted = normalise_id(text)
-    if APPOINTMENT_ID.match(wanted):
+    if APPOINTMENT_ID.fullmatch(wanted):
         try:
             month, records = data.store.find("appointments", wanted)
+        except AmbiguousId:
+            raise
         except InvalidInput:
             pass
         else:

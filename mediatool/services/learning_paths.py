@@ -20,7 +20,7 @@ from mediatool.core.scheduling import local
 from mediatool.core.search import closest_ids
 from mediatool.core.state import Appointment, LearningPath, fold_appointments, fold_paths
 from mediatool.store.folder import DataFolder
-from mediatool.store.records import Transaction
+from mediatool.store.records import AmbiguousId, Transaction
 
 __all__ = ["LearningPath", "PathProgress", "open_path", "find_path", "reread_path",
            "close_path", "path_status", "list_paths", "sessions_of"]
@@ -36,6 +36,8 @@ def find_path(data: DataFolder, text: str, now: dt.datetime) -> LearningPath:
     if wanted.startswith("P-"):
         try:
             _, records = data.store.find("paths", wanted)
+        except AmbiguousId:
+            raise
         except InvalidInput:
             pass
         else:
