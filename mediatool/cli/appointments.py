@@ -537,5 +537,122 @@ def path_close_command(path_id: str, reason: str | None, by: str | None, fmt: st
                    f"annulez-la si besoin : mediatool cancel {appointment.id}")
 
 
-COMMANDS = [slots_command, book_command, agenda_command, cancel_command, attended_command,
+# ---- reminders -----------------------------------------------------------------
+
+def _reminder_json(data: DataFolder, reminder: Any, now: dt.datetime) -> dict[str, Any]:
+    from mediatool.formats.sms import septets
+
+    item = appointment_json(data, reminder.appointment, now)
+    item.update(text=reminder.text, segments=reminder.segments,
+                characters=septets(reminder.text))
+    return item
+
+
+def _reminder_header(data: DataFolder, appointment: Appointment) -> str:
+    from mediatool.core.scheduling import local
+
+    team = data.catalogue.team
+    site = team.site(appointment.site)
+    parts = [appointment.id, f"{local(team, appointment.start):%H:%M}",
+             _mediator_name(data, appointment.mediator), site.name if site else "",
+             appointment.person, appointment.phone or ""]
+    return " · ".join(p for p in parts if p)
+
+
+@click.command("remind")
+@click.option("--date", "day", metavar="DATE", help="Le jour des rendez-vous à rappeler "
+              "(AAAA-MM-JJ, JJ/MM/AAAA, demain).")
+@click.option("--in-days", type=click.IntRange(0, 60), default=2, show_default=True,
+              metavar="N", help="Sinon : les rendez-vous dans N jours.")
+@click.option("--mark-sent", is_flag=True, help="Noter ces rappels comme envoyés.")
+@click.option("--send-with", metavar="COMMANDE", help="Envoyer chaque SMS avec ce programme "
+              "(numéro et texte dans MEDIATOOL_SMS_TO et MEDIATOOL_SMS_TEXT) ; seuls les "
+              "envois réussis sont notés.")
+@click.option("--timeout", type=click.FloatRange(1, 120), default=10, show_default=True,
+              metavar="S", help="Attente maximale par SMS avec --send-with, en secondes.")
+@click.option("--again", is_flag=True, help="Lister aussi les rendez-vous déjà rappelés.")
+@click.option("--by", metavar="ID", help="Qui envoie (par défaut : le médiateur du rendez-vous).")
+@format_option("table", "csv", "json")
+def remind_command(day: str | None, in_days: int, mark_sent: bool, send_with: str | None,
+                   timeout: float, again: bool, by: str | None, fmt: str) -> None:
+    """Rappels SMS des rendez-vous d'un jour (un SMS de 160 caractères au plus chacun).
+
+    \b
+    Exemple : mediatool remind --in-days 2
+    Envoi :   mediatool remind --send-with "mon-envoi-sms"
+    """
+    from mediatool.core.errors import OperationalError
+    from mediatool.core.frenchdates import format_date, parse_date
+    from mediatool.services import reminders
+
+    data = folder()
+    now = data.now()
+    target = parse_date(day, "--date", now.date()) if day else \
+        now.date() + dt.timedelta(days=in_days)
+    if send_with is not None:
+        outcomes = reminders.send_all(data, target, now, send_with, again=again, by=by,
+                                      timeout_s=timeout)
+        listed = reminders.day_reminders(data, target, now, again=True)
+        failed = [o for o in outcomes if not o.ok]
+        if fmt == "json":
+            print_json([{**_reminder_json(data, o.reminder, now), "sent": o.ok,
+                         "detail": o.detail} for o in outcomes])
+        else:
+            click.echo(f"Rappels du {format_date(target)} : {len(outcomes) - len(failed)} "
+                       f"envoyé(s), {len(failed)} en échec.")
+            for outcome in failed:
+                click.echo(f"Échec : {_reminder_header(data, outcome.reminder.appointment)} "
+                           f"— {outcome.detail}")
+            _echo_without_phone(data, listed.without_phone)
+        if failed:
+            raise OperationalError(f"{len(failed)} SMS non envoyé(s) : ils ne sont pas notés "
+                                   "comme rappelés", "relancez la même commande pour réessayer")
+        return
+    found = reminders.day_reminders(data, target, now, again=again)
+    items = list(found.reminders)
+    if mark_sent:
+        items = reminders.mark_sent(data, target, now, again=again, by=by)
+    if fmt == "json":
+        print_json([_reminder_json(data, r, now) for r in items]
+                   + [{**appointment_json(data, a, now), "text": None, "segments": 0}
+                      for a in found.without_phone])
+        return
+    if fmt == "csv":
+        import csv
+        import io
+
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["id", "debut", "mediateur", "lieu", "personne", "telephone",
+                         "segments", "texte"])
+        for r in items:
+            item = _reminder_json(data, r, now)
+            writer.writerow([item["id"], item["start"], item["mediator"], item["site"] or "",
+                             item["person"], item["phone"], r.segments, r.text])
+        click.echo(out.getvalue(), nl=False)
+        return
+    import textwrap
+
+    verb = "noté(s) comme envoyé(s)" if mark_sent else "à envoyer"
+    click.echo(f"Rappels du {format_date(target)} : {len(items)} SMS {verb}.")
+    for r in items:
+        click.echo(_reminder_header(data, r.appointment))
+        for line in textwrap.wrap(r.text, 76):
+            click.echo(f"  {line}")
+        click.echo(f"  ({r.segments} SMS, {len(r.text)} caractères)")
+    _echo_without_phone(data, found.without_phone)
+    if items and not mark_sent:
+        click.echo("Une fois envoyés : mediatool remind --mark-sent"
+                   + (f" --date {target.isoformat()}" if day else ""))
+
+
+def _echo_without_phone(data: DataFolder, appointments: Any) -> None:
+    if not appointments:
+        return
+    click.echo("Pas de téléphone : appeler ou rien")
+    for appointment in appointments:
+        click.echo(f"  {_reminder_header(data, appointment)}")
+
+
+COMMANDS = [remind_command, slots_command, book_command, agenda_command, cancel_command, attended_command,
             no_show_command, path_group]
