@@ -130,6 +130,11 @@ class AppointmentsSection:
     attended_duration_buckets: tuple[Count, ...]
     cap: int
     half_days: tuple[HalfDays, ...]
+    # No-show rate (absent / (venu + absent)) of appointments reminded before, and not.
+    reminded_outcomes: int = 0
+    reminded_no_show_rate: float | None = None
+    not_reminded_outcomes: int = 0
+    not_reminded_no_show_rate: float | None = None
 
 
 @dataclass(frozen=True)
@@ -373,7 +378,16 @@ def _appointments(catalogue: Catalogue, appointments: Mapping[str, Appointment],
         by_kind.setdefault(appointment.kind, Counter())[situation] += 1
         by_mediator.setdefault(appointment.mediator, Counter())[situation] += 1
     attended = [a.duration_min for a in in_period if a.status == "attended"]
+    settled = [a for a in in_period if a.status in ("attended", "no_show")]
+    reminded = [a for a in settled if a.reminded_at is not None and a.reminded_at <= a.start]
+    reminded_ids = {a.id for a in reminded}
+    not_reminded = [a for a in settled if a.id not in reminded_ids]
     return AppointmentsSection(
+        reminded_outcomes=len(reminded),
+        reminded_no_show_rate=rate(sum(a.status == "no_show" for a in reminded), len(reminded)),
+        not_reminded_outcomes=len(not_reminded),
+        not_reminded_no_show_rate=rate(sum(a.status == "no_show" for a in not_reminded),
+                                       len(not_reminded)),
         booked=len(in_period),
         situations=_fixed(situations, STATUS_LABELS, SITUATIONS),
         by_kind=tuple(_breakdown(k, KIND_LABELS.get(k, k), c) for k, c in by_kind.items()),

@@ -73,7 +73,7 @@ def reminder_text(team: Team, appointment: Appointment, procedure: Procedure | N
     line = team.phone_line
     cancel = to_gsm7(f". Pour annuler : {line.number}, réf. {appointment.id}" if line
                      else f". Pour annuler, prévenez-nous, réf. {appointment.id}")
-    greeting = (to_gsm7(f"Rappel {appointment.person.split()[0]} : ") if appointment.person
+    greeting = (to_gsm7(f"Rappel {appointment.person.split()[0].rstrip(',;:.')} : ") if appointment.person
                 else "")
     documents = tuple(to_gsm7(d) for d in procedure.documents) if procedure else ()
 

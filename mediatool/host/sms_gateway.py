@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import shlex
 import shutil
+import signal
 import subprocess
 from dataclasses import dataclass
 

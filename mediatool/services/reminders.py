@@ -9,10 +9,11 @@ run waiting for it finds the appointment already reminded and sends nothing.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 
 from mediatool.core.lookup import mediator_by_id
-from mediatool.core.model import AppointmentReminded
+from mediatool.core.model import AppointmentReminded, Record
 from mediatool.core.period import Month
 from mediatool.core.state import Appointment, fold_appointments
 from mediatool.formats.reminders import reminder_text
@@ -50,8 +51,9 @@ class SendOutcome:
 def _due(appointment: Appointment, now: dt.datetime, again: bool) -> bool:
     if appointment.status != "booked" or appointment.end <= now:
         return False
-    # With --again, a reminder recorded by this very run (same clock) is not sent twice.
-    return appointment.reminded_at is None or (again and appointment.reminded_at < now)
+    # --again is a person's explicit choice to send once more: two such runs at once
+    # would both send, which is what each of them asked for.
+    return appointment.reminded_at is None or again
 
 
 def _reminder(data: DataFolder, appointment: Appointment) -> Reminder:
@@ -75,7 +77,7 @@ def _event(data: DataFolder, appointment: Appointment, now: dt.datetime, by: str
     return AppointmentReminded(id=appointment.id, event="reminded", at=now, by=who, via=via)
 
 
-def _current(tx_records: list, ids: set[str]) -> dict[str, Appointment]:
+def _current(tx_records: list[Record], ids: set[str]) -> dict[str, Appointment]:
     return {k: v for k, v in fold_appointments(tx_records)[0].items() if k in ids}
 
 
@@ -111,7 +113,8 @@ def send_all(data: DataFolder, day: dt.date, now: dt.datetime, command: str, *,
         mediator_by_id(data.catalogue, by)
     listed = day_reminders(data, day, now, again=again).reminders
     month = Month.of(day)
-    via = command.split()[0][:60]
+    # The program's name only: a path or an argument may hold an account or a key.
+    via = os.path.basename(argv[0])[:60]
     outcomes: list[SendOutcome] = []
     for reminder in listed:
         appointment = reminder.appointment
