@@ -417,3 +417,33 @@ def test_check_reports_events_that_make_no_sense(run, folder):
     result = run("check")
     assert result.exit_code == 1
     assert "impossible" in result.output and "A-ZZZZZZ" in result.output
+
+
+# ---- corrections ---------------------------------------------------------------------
+
+def test_outcome_corrected_with_reason_and_counted_in_report(run, folder, monkeypatch):
+    booked = booked_id(book(run, "--at", "2026-12-08 14:00"))
+    monkeypatch.setenv("MEDIATOOL_NOW", "2026-12-08T16:00:00+01:00")
+    assert run("no-show", booked).exit_code == 0
+    wrong = run("attended", booked)
+    assert wrong.exit_code == 2 and "--correct --reason" in wrong.stderr
+    assert run("attended", booked, "--correct").exit_code == 2  # the reason is required
+    fixed = run("attended", booked, "--correct", "--reason", "venue en retard",
+                "--format", "json")
+    assert fixed.exit_code == 0, fixed.stderr
+    assert json.loads(fixed.output)["situation"] == "attended"
+    text = (folder / "records" / "appointments" / "2026-12.yaml").read_text()
+    assert "event: corrected" in text and "venue en retard" in text
+    assert run("attended", booked, "--correct", "--reason", "x").exit_code == 2
+    back = run("no-show", booked, "--correct", "--reason", "erreur de saisie")
+    assert back.exit_code == 0 and "absence notée" in back.output
+    assert run("check").exit_code == 0
+    report = json.loads(run("report", "--month", "2026-12", "--format", "json").output)
+    situations = {c["key"]: c["value"] for c in report["appointments"]["situations"]}
+    assert situations["no_show"] == 1 and situations["attended"] == 0
+
+
+def test_correct_needs_an_outcome_first(run, monkeypatch):
+    booked = booked_id(book(run, "--at", "2026-12-08 14:00"))
+    result = run("no-show", booked, "--correct", "--reason", "x")
+    assert result.exit_code == 2 and "rien à corriger" in result.stderr

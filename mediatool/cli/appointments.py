@@ -332,24 +332,35 @@ def cancel_command(appointment_id: str, reason: str | None, by_person: bool, by:
 @click.option("--skills", multiple=True, metavar="1.1,3.2",
               help="Compétences acquises pendant la séance (usage).")
 @click.option("--note", help="Note.")
+@click.option("--correct", is_flag=True, help="Corriger une absence notée par erreur "
+              "(avec --reason).")
+@click.option("--reason", help="Motif de la correction.")
 @click.option("--by", metavar="ID", help="Qui enregistre (par défaut : le médiateur).")
 @format_option()
 def attended_command(appointment_id: str, skills: tuple[str, ...], note: str | None,
-                     by: str | None, fmt: str) -> None:
+                     correct: bool, reason: str | None, by: str | None, fmt: str) -> None:
     """Noter que la personne est venue (et, pour une séance, les compétences acquises).
 
-    Exemple : mediatool attended A-7K3QX2 --skills 1.1,3.2
+    \b
+    Exemple :   mediatool attended A-7K3QX2 --skills 1.1,3.2
+    Correction : mediatool attended A-7K3QX2 --correct --reason "venue en retard"
     """
-    from mediatool.services.booking import mark_attended
+    from mediatool.services.booking import correct_outcome, mark_attended
 
     data = folder()
     now = data.now()
-    appointment = mark_attended(data, appointment_id, now, skills=_split_list(skills),
-                                note=note, by=by)
+    if correct:
+        appointment = correct_outcome(data, appointment_id, now, to="attended",
+                                      reason=reason or "", skills=_split_list(skills), by=by)
+    else:
+        _refuse_reason_without_correct(reason)
+        appointment = mark_attended(data, appointment_id, now, skills=_split_list(skills),
+                                    note=note, by=by)
     if fmt == "json":
         print_json(appointment_json(data, appointment, now))
         return
-    click.echo(f"Rendez-vous {appointment.id} : venue notée.")
+    click.echo(f"Rendez-vous {appointment.id} : venue notée"
+               + (" (correction)." if correct else "."))
     if appointment.skills:
         names = [data.catalogue.skills[s].title for s in appointment.skills]
         click.echo("Compétences acquises : " + " ; ".join(names))
@@ -357,24 +368,43 @@ def attended_command(appointment_id: str, skills: tuple[str, ...], note: str | N
         _echo_path_progress(data, appointment.path, now)
 
 
+def _refuse_reason_without_correct(reason: str | None) -> None:
+    from mediatool.core.errors import InvalidInput
+
+    if reason is not None:
+        raise InvalidInput("--reason accompagne une correction", "ajoutez --correct")
+
+
 @click.command("no-show")
 @click.argument("appointment_id", metavar="ID")
+@click.option("--correct", is_flag=True, help="Corriger une venue notée par erreur "
+              "(avec --reason).")
+@click.option("--reason", help="Motif de la correction.")
 @click.option("--by", metavar="ID", help="Qui enregistre (par défaut : le médiateur).")
 @format_option()
-def no_show_command(appointment_id: str, by: str | None, fmt: str) -> None:
+def no_show_command(appointment_id: str, correct: bool, reason: str | None, by: str | None,
+                    fmt: str) -> None:
     """Noter que la personne n'est pas venue sans prévenir.
 
-    Exemple : mediatool no-show A-7K3QX2
+    \b
+    Exemple :    mediatool no-show A-7K3QX2
+    Correction : mediatool no-show A-7K3QX2 --correct --reason "noté venu par erreur"
     """
-    from mediatool.services.booking import mark_no_show
+    from mediatool.services.booking import correct_outcome, mark_no_show
 
     data = folder()
     now = data.now()
-    appointment = mark_no_show(data, appointment_id, now, by=by)
+    if correct:
+        appointment = correct_outcome(data, appointment_id, now, to="no_show",
+                                      reason=reason or "", by=by)
+    else:
+        _refuse_reason_without_correct(reason)
+        appointment = mark_no_show(data, appointment_id, now, by=by)
     if fmt == "json":
         print_json(appointment_json(data, appointment, now))
         return
-    click.echo(f"Rendez-vous {appointment.id} : absence notée ({appointment.person}).")
+    click.echo(f"Rendez-vous {appointment.id} : absence notée ({appointment.person})"
+               + (" (correction)." if correct else "."))
 
 
 # ---- learning paths ----------------------------------------------------------------

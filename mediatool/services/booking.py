@@ -26,6 +26,7 @@ from mediatool.core.model import (
     AppointmentAttended,
     AppointmentBooked,
     AppointmentCancelled,
+    AppointmentCorrected,
     AppointmentNoShow,
     CallLinked,
     Procedure,
@@ -468,12 +469,20 @@ def cancel(data: DataFolder, appointment_id: str, now: dt.datetime, *, by_person
     return _change(data, appointment_id, now, make)
 
 
+def what_status(what: str) -> str:
+    return "attended" if what == "venu" else "no_show"
+
+
 def _require_started(current: Appointment, now: dt.datetime, what: str) -> None:
     if current.status == "cancelled":
         raise InvalidInput(f"le rendez-vous {current.id} est annulé : impossible de le noter "
                            f"{what}", "vérifiez l'identifiant (mediatool agenda)")
-    if current.status != "booked":
+    if current.status == what_status(what):
         raise InvalidInput(_already(current, now), "rien à faire")
+    if current.status != "booked":
+        command = "attended" if what == "venu" else "no-show"
+        raise InvalidInput(_already(current, now), f"pour corriger : mediatool {command} "
+                           f"{current.id} --correct --reason \"…\"")
     if current.start > now:
         raise InvalidInput(f"le rendez-vous {current.id} n'a pas encore eu lieu "
                            f"({format_datetime(current.start)})",
@@ -502,6 +511,29 @@ def mark_no_show(data: DataFolder, appointment_id: str, now: dt.datetime, *,
         _require_started(current, now, "absent")
         return AppointmentNoShow(id=current.id, event="no_show", at=now,
                                  by=_by(data, by, current))
+    return _change(data, appointment_id, now, make)
+
+
+def correct_outcome(data: DataFolder, appointment_id: str, now: dt.datetime, *,
+                    to: Literal["attended", "no_show"], reason: str,
+                    skills: Sequence[str] = (), by: str | None = None) -> Appointment:
+    """Turn a noted outcome into the other one (venu ↔ absent): an appended event."""
+    catalogue = data.catalogue
+    reached = tuple(dict.fromkeys(by_id(catalogue.skills, s, "compétence").id for s in skills))
+    why = " ".join((reason or "").split())
+    if not why:
+        raise InvalidInput("une correction demande son motif", "ajoutez --reason \"…\"")
+
+    def make(current: Appointment) -> AppointmentCorrected:
+        if current.status not in ("attended", "no_show"):
+            raise InvalidInput(f"le rendez-vous {current.id} est "
+                               f"{STATUS_LABELS[current.situation(now)]} : rien à corriger",
+                               "notez d'abord sa suite (mediatool attended ou no-show)")
+        if current.status == to:
+            raise InvalidInput(_already(current, now), "rien à corriger")
+        return AppointmentCorrected(id=current.id, event="corrected", at=now,
+                                    by=_by(data, by, current), to=to, reason=why,
+                                    skills=reached if to == "attended" else ())
     return _change(data, appointment_id, now, make)
 
 
