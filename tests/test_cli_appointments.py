@@ -447,3 +447,54 @@ def test_correct_needs_an_outcome_first(run, monkeypatch):
     booked = booked_id(book(run, "--at", "2026-12-08 14:00"))
     result = run("no-show", booked, "--correct", "--reason", "x")
     assert result.exit_code == 2 and "rien à corriger" in result.stderr
+
+
+# ---- reschedule ----------------------------------------------------------------------
+
+def test_reschedule_moves_in_one_step_and_links_both(run, folder):
+    old = booked_id(book(run, "--at", "2026-12-08 14:00"))
+    result = run("reschedule", old, "--at", "2026-12-10 09:00", "--reason", "empêchement",
+                 "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    moved = json.loads(result.output)
+    assert moved["old"]["situation"] == "rescheduled"
+    assert moved["old"]["situation_label"] == "reporté"
+    assert moved["new"]["start"].startswith("2026-12-10T09:00")
+    text = (folder / "records" / "appointments" / "2026-12.yaml").read_text()
+    assert f"rescheduled_from: {old}" in text and "rescheduled_to:" in text
+    report = json.loads(run("report", "--month", "2026-12", "--format", "json").output)
+    situations = {c["key"]: c["value"] for c in report["appointments"]["situations"]}
+    assert situations["rescheduled"] == 1 and situations["excused"] == 0
+    assert run("check").exit_code == 0
+
+
+def test_reschedule_onto_refused_slot_leaves_the_old_untouched(run, folder):
+    old = booked_id(book(run, "--at", "2026-12-08 14:00"))
+    before = records(folder)
+    result = run("reschedule", old, "--at", "2026-12-09 09:00")  # Wednesday: not open
+    assert result.exit_code == 3
+    assert "reste inchangé" in result.stderr
+    assert records(folder) == before
+    unknown = run("reschedule", old[:-1] + ("0" if old[-1] != "0" else "1"), "--first-free")
+    assert unknown.exit_code == 2 and "inconnu" in unknown.stderr
+
+
+def test_reschedule_within_its_own_half_day_is_allowed_at_the_cap(run, wide):
+    def take(at, person):
+        return booked_id(run("book", "--mediator", "camille", "--procedure",
+                             "caf-prime-activite", "--person", person, "--at", at, data=wide))
+
+    first = take("2026-12-08 14:00", "A")
+    take("2026-12-08 15:00", "B")
+    take("2026-12-10 09:00", "C")
+    # Tuesday afternoon and Thursday morning are used: Wednesday would be a third half-day.
+    refused = run("reschedule", first, "--at", "2026-12-09 09:00", data=wide)
+    assert refused.exit_code == 3 and "plafond" in refused.stderr
+    assert run("reschedule", first, "--at", "2026-12-08 16:00", data=wide).exit_code == 0
+
+
+def test_reschedule_first_free(run):
+    old = booked_id(book(run, "--at", "2026-12-08 14:00"))
+    result = run("reschedule", old, "--first-free", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.output)["new"]["start"] != json.loads(result.output)["old"]["start"]

@@ -407,6 +407,42 @@ def no_show_command(appointment_id: str, correct: bool, reason: str | None, by: 
                + (" (correction)." if correct else "."))
 
 
+@click.command("reschedule")
+@click.argument("appointment_id", metavar="ID")
+@click.option("--at", "at", metavar="DATE_HEURE", help="Nouveau début (2026-12-08 14:00).")
+@click.option("--first-free", is_flag=True, help="Le premier créneau libre.")
+@click.option("--reason", help="Motif du report.")
+@click.option("--by", metavar="ID", help="Qui enregistre (par défaut : le médiateur).")
+@format_option()
+def reschedule_command(appointment_id: str, at: str | None, first_free: bool,
+                       reason: str | None, by: str | None, fmt: str) -> None:
+    """Reporter un rendez-vous : annulé et repris d'un seul coup, sous toutes les règles.
+
+    Refusé (code 3), l'ancien rendez-vous reste tel quel.
+
+    Exemple : mediatool reschedule A-7K3QX2 --at "2026-12-10 09:30" --reason "demande de la personne"
+    """
+    from mediatool.core.errors import InvalidInput
+    from mediatool.core.frenchdates import parse_datetime
+    from mediatool.services.booking import reschedule
+
+    data = folder()
+    now = data.now()
+    if (at is None) == (not first_free):
+        raise InvalidInput("indiquez --at DATE_HEURE ou --first-free (l'un des deux)",
+                           "exemple : --at \"2026-12-08 14:00\"")
+    moment = parse_datetime(at, data.zone, "--at") if at else None
+    old, new = reschedule(data, appointment_id, now, at=moment, reason=reason, by=by)
+    if fmt == "json":
+        print_json({"old": appointment_json(data, old, now),
+                    "new": appointment_json(data, new, now)})
+        return
+    click.echo(f"Rendez-vous {old.id} reporté : nouveau rendez-vous {new.id}")
+    for line in _recap_lines(data, new):
+        click.echo(line)
+    click.echo(f"Pour annuler : mediatool cancel {new.id}")
+
+
 # ---- learning paths ----------------------------------------------------------------
 
 def _path_json(data: DataFolder, progress: PathProgress, now: dt.datetime) -> dict[str, Any]:
@@ -684,5 +720,5 @@ def _echo_without_phone(data: DataFolder, appointments: Any) -> None:
         click.echo(f"  {_reminder_header(data, appointment)}")
 
 
-COMMANDS = [remind_command, slots_command, book_command, agenda_command, cancel_command, attended_command,
+COMMANDS = [remind_command, reschedule_command, slots_command, book_command, agenda_command, cancel_command, attended_command,
             no_show_command, path_group]

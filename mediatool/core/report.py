@@ -33,7 +33,7 @@ from mediatool.core.state import Appointment, fold_appointments, fold_paths
 from mediatool.core.triage import phone_shift
 
 # Order of appointment situations in every breakdown (labels: labels.STATUS_LABELS).
-SITUATIONS = ("booked", "attended", "excused", "revoked", "no_show", "to_fill")
+SITUATIONS = ("booked", "attended", "excused", "revoked", "no_show", "to_fill", "rescheduled")
 # Duration buckets of the national activity reports (La Coop de la médiation numérique).
 DURATION_BUCKETS = (("lt_30", "moins de 30 min", 0, 30), ("30_60", "30 min à 1 h", 30, 60),
                     ("60_120", "1 h à 2 h", 60, 120), ("ge_120", "2 h ou plus", 120, None))

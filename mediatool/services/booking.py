@@ -514,6 +514,97 @@ def mark_no_show(data: DataFolder, appointment_id: str, now: dt.datetime, *,
     return _change(data, appointment_id, now, make)
 
 
+def reschedule(data: DataFolder, appointment_id: str, now: dt.datetime, *,
+               at: dt.datetime | None, reason: str | None = None,
+               by: str | None = None) -> tuple[Appointment, Appointment]:
+    """Move an appointment: cancel it and book its copy in one transaction, under every rule.
+
+    The new appointment names the old one (`rescheduled_from`), the old one its
+    replacement (`rescheduled_to`). Refused (RuleRefusal), nothing is written.
+    """
+    team = data.catalogue.team
+    _, current = find_appointment(data, appointment_id, now)
+    if current.status != "booked":
+        raise InvalidInput(f"{_already(current, now)} : il ne peut plus être reporté")
+    who = _by(data, by, current)
+    if at is not None:
+        start = _aware(team, at)
+        if start < now:
+            raise InvalidInput(f"le {format_datetime(start)} est déjà passé",
+                               "indiquez une date à venir, ou --first-free")
+        moved, refused = _move_at(data, current, start, now, reason, who)
+        if refused is not None:
+            slots = next_free_slots(data, current.mediator, current.kind, current.duration_min,
+                                    now, 3,
+                                    start_from=at_local(team, start.date(), dt.time(0, 0)))
+            raise RuleRefusal(f"report refusé ({refused.label}) : {refused.message} ; le "
+                              f"rendez-vous {current.id} reste inchangé",
+                              slots_hint(team, slots))
+        assert moved is not None
+        return moved
+    start_from = now
+    for _ in range(FIRST_FREE_ATTEMPTS):
+        slots = next_free_slots(data, current.mediator, current.kind, current.duration_min,
+                                now, 2, start_from=start_from)
+        slots = [s for s in slots if s.start != current.start]
+        if not slots:
+            break
+        moved, refused = _move_at(data, current, slots[0].start, now, reason, who)
+        if moved is not None:
+            return moved
+        start_from = slots[0].start + dt.timedelta(minutes=team.slot_step_min)
+    raise RuleRefusal(f"aucun créneau libre pour reporter {current.id} dans les "
+                      f"{DEFAULT_HORIZON_DAYS} prochains jours ; il reste inchangé",
+                      "essayez --at avec une autre date")
+
+
+def _move_at(data: DataFolder, old: Appointment, start: dt.datetime, now: dt.datetime,
+             reason: str | None, by: str
+             ) -> tuple[tuple[Appointment, Appointment] | None, Refusal | None]:
+    team = data.catalogue.team
+    refused = refusal(team, (), old.mediator, start, old.duration_min, now)
+    if refused is not None:
+        return None, refused
+    old_month = Month.of(local(team, old.start).date())
+    new_month = Month.of(local(team, start).date())
+    files = {("appointments", m) for m in (*week_months(team, start), old_month, new_month)}
+    with data.store.transaction(files) as tx:
+        records: list[Record] = []
+        for _, month in sorted(files):
+            records.extend(tx.read("appointments", month))
+        appointments = _fold(records)
+        current = appointments.get(old.id)
+        if current is None or current.status != "booked":
+            raise InvalidInput(f"le rendez-vous {old.id} a changé entre-temps",
+                               "relisez-le : mediatool agenda")
+        # Its own half-day is freed by the same step, so it does not count against the move.
+        refused = refusal(team, appointments.values(), old.mediator, start, old.duration_min,
+                          now, ignore_id=old.id)
+        if refused is not None:
+            return None, refused
+        new_id = data.store.new_id("appointments")
+        while new_id in appointments:
+            new_id = data.store.new_id("appointments")
+        cancelled = AppointmentCancelled(
+            id=old.id, event="cancelled", at=now, by=by, by_person=True,
+            reason=(reason or "").strip() or "reporté", rescheduled_to=new_id)
+        booked = AppointmentBooked(
+            id=new_id, event="booked", at=now, by=by, mediator=old.mediator, kind=old.kind,
+            start=start, duration_min=old.duration_min, person=old.person, phone=old.phone,
+            procedure=old.procedure, path=old.path, site=old.site, from_call=old.from_call,
+            note=old.note, rescheduled_from=old.id)
+        if old_month == new_month:
+            tx.append_many("appointments", new_month, [cancelled, booked])
+        else:
+            # The new one first: a crash in between leaves both active, which `check`
+            # shows, rather than a cancelled appointment with no replacement.
+            tx.append("appointments", new_month, booked)
+            tx.append("appointments", old_month, cancelled)
+    state = _fold([*(r for r in records if r.event.id == old.id),
+                   Record(cancelled, "", 0), Record(booked, "", 0)])
+    return (state[old.id], state[new_id]), None
+
+
 def correct_outcome(data: DataFolder, appointment_id: str, now: dt.datetime, *,
                     to: Literal["attended", "no_show"], reason: str,
                     skills: Sequence[str] = (), by: str | None = None) -> Appointment:
