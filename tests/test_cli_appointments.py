@@ -498,3 +498,17 @@ def test_reschedule_first_free(run):
     result = run("reschedule", old, "--first-free", "--format", "json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.output)["new"]["start"] != json.loads(result.output)["old"]["start"]
+
+
+def test_one_duration_rule_for_book_slots_and_call(run, folder):
+    from mediatool.core.triage import recommend
+    from mediatool.store.folder import DataFolder
+
+    data = DataFolder(folder)
+    procedure = data.catalogue.procedures["attestation-caf"]  # 10 min, slots of 15
+    expected = recommend(procedure, data.catalogue.team).appointment_duration_min
+    booked = run("book", "--mediator", "camille", "--procedure", "attestation-caf",
+                 "--first-free", "--person", "N.", "--format", "json")
+    assert json.loads(booked.output)["duration_min"] == expected == 15
+    slots = run("slots", "--procedure", "attestation-caf", "--format", "json", "--limit", "1")
+    assert json.loads(slots.output)[0]["duration_min"] == expected

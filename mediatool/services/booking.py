@@ -38,6 +38,7 @@ from mediatool.core.scheduling import (
     DEFAULT_HORIZON_DAYS,
     Refusal,
     Slot,
+    appointment_duration,
     at_local,
     free_slots,
     local,
@@ -123,10 +124,9 @@ def appointments_between(data: DataFolder, first: dt.date, last: dt.date,
 # ---- free slots ------------------------------------------------------------
 
 def default_duration(team: Team, kind: str, procedure: Procedure | None = None) -> int:
-    """The procedure's typical duration for a démarche, else the team's default for the kind."""
-    if kind == "demarche" and procedure is not None:
-        return procedure.typical_duration_min
-    return int(getattr(team.durations, kind))
+    """The procedure's typical duration for a démarche, else the team's default for the kind,
+    rounded up to the slot step: `scheduling.appointment_duration`, the one rule."""
+    return appointment_duration(team, kind, procedure)
 
 
 def next_free_slots(data: DataFolder, mediator: str | None, kind: str,
