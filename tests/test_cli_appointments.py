@@ -512,3 +512,19 @@ def test_one_duration_rule_for_book_slots_and_call(run, folder):
     assert json.loads(booked.output)["duration_min"] == expected == 15
     slots = run("slots", "--procedure", "attestation-caf", "--format", "json", "--limit", "1")
     assert json.loads(slots.output)[0]["duration_min"] == expected
+
+
+def test_agenda_to_fill_lists_past_without_outcome_oldest_first(run, folder, monkeypatch):
+    first = booked_id(book(run, "--at", "2026-12-08 14:00", person="A"))
+    second = booked_id(book(run, "--at", "2026-12-17 09:00", person="B"))
+    noted = booked_id(book(run, "--at", "2026-12-10 09:00", person="C"))
+    booked_id(book(run, "--at", "2027-01-05 14:00", person="D"))
+    monkeypatch.setenv("MEDIATOOL_NOW", "2026-12-18T16:00:00+01:00")
+    assert run("attended", noted).exit_code == 0
+    result = run("agenda", "--to-fill")
+    assert result.exit_code == 0, result.stderr
+    assert result.output.index(first) < result.output.index(second)
+    assert noted not in result.output and "D" not in result.output.split("\n", 2)[2][:0]
+    listed = json.loads(run("agenda", "--to-fill", "--format", "json").output)
+    assert [a["id"] for a in listed] == [first, second]
+    assert run("agenda", "--to-fill", "--week", "2026-12-08").exit_code == 2

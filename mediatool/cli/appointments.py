@@ -233,8 +233,11 @@ def book_command(mediator: str | None, kind: str | None, procedure: str | None,
 @click.option("--day", metavar="DATE", help="Un jour (AAAA-MM-JJ ou JJ/MM/AAAA).")
 @click.option("--week", metavar="DATE", help="La semaine (lundi-dimanche) de ce jour "
               "(par défaut : la semaine en cours ; le week-end, la suivante).")
+@click.option("--to-fill", is_flag=True, help="Tous les rendez-vous passés encore « à "
+              "renseigner », les plus anciens d'abord, toutes semaines confondues.")
 @format_option()
-def agenda_command(mediator: str | None, day: str | None, week: str | None, fmt: str) -> None:
+def agenda_command(mediator: str | None, day: str | None, week: str | None, to_fill: bool,
+                   fmt: str) -> None:
     """Rendez-vous d'un jour ou d'une semaine, avec les demi-journées utilisées.
 
     Les rendez-vous passés sans suite notée apparaissent « à renseigner ».
@@ -254,6 +257,12 @@ def agenda_command(mediator: str | None, day: str | None, week: str | None, fmt:
     team = data.catalogue.team
     if day and week:
         raise InvalidInput("--day et --week ne vont pas ensemble", "choisissez l'un des deux")
+    if to_fill:
+        if day or week:
+            raise InvalidInput("--to-fill ne va pas avec --day ou --week",
+                               "il liste toutes les semaines passées")
+        _echo_to_fill(data, mediator, now, fmt)
+        return
     if mediator:
         mediator = mediator_by_id(data.catalogue, mediator).id
     today = now.date()
@@ -296,6 +305,28 @@ def agenda_command(mediator: str | None, day: str | None, week: str | None, fmt:
         halves = ", ".join(f"{format_date(d)} {h}" for d, h in used) or "aucune"
         click.echo(f"{_mediator_name(data, mediator_id)} : {len(used)}/{cap} demi-journée(s) "
                    f"de rendez-vous — {halves}")
+
+
+def _echo_to_fill(data: DataFolder, mediator: str | None, now: dt.datetime, fmt: str) -> None:
+    from mediatool.core.frenchdates import format_date
+    from mediatool.core.scheduling import local
+    from mediatool.services.booking import appointments_to_fill
+
+    team = data.catalogue.team
+    found = appointments_to_fill(data, now, mediator)
+    if fmt == "json":
+        print_json([appointment_json(data, a, now) for a in found])
+        return
+    if not found:
+        click.echo("Rien à renseigner : toutes les suites des rendez-vous passés sont notées.")
+        return
+    click.echo(f"{len(found)} rendez-vous passé(s) à renseigner, les plus anciens d'abord :")
+    rows = [(format_date(local(team, a.start).date()), f"{local(team, a.start):%H:%M}",
+             _mediator_name(data, a.mediator), a.person, _subject(data, a)[:24], a.id)
+            for a in found]
+    print_table(rows, ["jour", "heure", "médiateur", "personne", "objet", "id"])
+    click.echo(f"Pour chacun : mediatool attended {found[0].id}  ou  "
+               f"mediatool no-show {found[0].id}")
 
 
 @click.command("cancel")

@@ -121,6 +121,26 @@ def appointments_between(data: DataFolder, first: dt.date, last: dt.date,
     return sorted(found, key=lambda a: (a.start, a.mediator, a.id))
 
 
+def appointments_to_fill(data: DataFolder, now: dt.datetime,
+                         mediator: str | None = None) -> list[Appointment]:
+    """Past appointments with no outcome yet (« à renseigner »), oldest first.
+
+    Looks back over the retention period: older records are anonymised anyway, and
+    reading ten years of month files for a Friday list would be wasted.
+    """
+    team = data.catalogue.team
+    if mediator:
+        mediator = mediator_by_id(data.catalogue, mediator).id
+    first = Month.of(now.date())
+    for _ in range(team.retention):
+        first = first.previous()
+    current = Month.of(now.date())
+    months = [m for m in data.store.months("appointments") if first <= m <= current]
+    found = [a for a in _fold(data.store.read("appointments", months)).values()
+             if a.situation(now) == "to_fill" and (mediator is None or a.mediator == mediator)]
+    return sorted(found, key=lambda a: (a.start, a.mediator, a.id))
+
+
 # ---- free slots ------------------------------------------------------------
 
 def default_duration(team: Team, kind: str, procedure: Procedure | None = None) -> int:
