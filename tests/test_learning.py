@@ -37,3 +37,21 @@ def test_progress_counts_sessions_by_status():
 def test_progress_of_a_new_path():
     progress = path_progress(PATH, [])
     assert progress.remaining == 4 and progress.skills_remaining == PATH.skills
+
+
+def test_path_close_cancel_planned_cancels_future_sessions_in_one_step(run, folder):
+    import json as _json
+
+    opened = run("path", "open", "--person", "Odette R.", "--mediator", "camille",
+                 "--skills", "2.1", "--sessions", "3", "--format", "json")
+    path = _json.loads(opened.output)["id"]
+    for at in ("2026-12-08 14:00", "2026-12-10 09:00"):
+        assert run("book", "--path", path, "--at", at).exit_code == 0
+    result = run("path", "close", path, "--cancel-planned", "--reason", "abandon")
+    assert result.exit_code == 0, result.stderr
+    assert result.output.count("Séance annulée") == 2
+    assert "Séance encore prévue" not in result.output
+    shown = _json.loads(run("path", "show", path, "--format", "json").output)
+    assert shown["cancelled"] == 2 and shown["booked"] == 0 and not shown["open"]
+    again = run("path", "close", path, "--cancel-planned")
+    assert again.exit_code == 2

@@ -608,26 +608,35 @@ def path_list_command(only_open: bool, fmt: str) -> None:
 @path_group.command("close")
 @click.argument("path_id", metavar="PID")
 @click.option("--reason", help="Motif (ex. « parcours terminé », « abandon »).")
+@click.option("--cancel-planned", is_flag=True, help="Annuler aussi ses séances à venir "
+              "(par le service), dans le même geste.")
 @click.option("--by", metavar="ID", help="Qui enregistre (par défaut : le référent).")
 @format_option()
-def path_close_command(path_id: str, reason: str | None, by: str | None, fmt: str) -> None:
+def path_close_command(path_id: str, reason: str | None, cancel_planned: bool, by: str | None,
+                       fmt: str) -> None:
     """Clore un parcours : plus aucune séance ne peut y être réservée.
 
     Exemple : mediatool path close P-7K3QX2 --reason "parcours terminé"
     """
     from mediatool.core.frenchdates import format_datetime
     from mediatool.core.scheduling import local
-    from mediatool.services.learning_paths import close_path, path_status
+    from mediatool.services.learning_paths import close_path_cancelling, path_status
 
     data = folder()
     now = data.now()
-    close_path(data, path_id, now, reason=reason, by=by)
+    _, cancelled = close_path_cancelling(data, path_id, now, reason=reason, by=by,
+                                         cancel_planned=cancel_planned)
     progress = path_status(data, path_id, now)
     if fmt == "json":
         print_json(_path_json(data, progress, now))
         return
     click.echo(f"Parcours {progress.path.id} clos : {progress.done} séance(s) faite(s) sur "
                f"{progress.path.sessions}.")
+    for appointment in cancelled:
+        click.echo(f"Séance annulée : {appointment.id} le "
+                   f"{format_datetime(local(data.catalogue.team, appointment.start))}"
+                   + (f" — prévenez {appointment.person} ({appointment.phone})"
+                      if appointment.phone else ""))
     for appointment in progress.upcoming(now):
         click.echo(f"Séance encore prévue : {appointment.id} le "
                    f"{format_datetime(local(data.catalogue.team, appointment.start))} — "
