@@ -543,6 +543,60 @@ def path_open_command(person: str, mediator: str, skills: tuple[str, ...], sessi
     click.echo(f"Réserver une séance : mediatool book --path {path.id} --first-free")
 
 
+@path_group.command("book")
+@click.argument("path_id", metavar="PID")
+@click.option("--every", type=click.IntRange(1, 90), default=7, show_default=True,
+              metavar="JOURS", help="Écart entre deux séances, en jours.")
+@click.option("--from", "start", metavar="DATE", help="Première séance à partir de ce jour "
+              "(par défaut : demain).")
+@click.option("--at", "at", metavar="HH:MM", help="Heure souhaitée (par défaut : le premier "
+              "créneau libre de chaque jour).")
+@click.option("--count", type=click.IntRange(1, 50), metavar="N",
+              help="Nombre de séances (par défaut : toutes celles qui restent).")
+@click.option("--by", metavar="ID", help="Qui enregistre (par défaut : le référent).")
+@format_option()
+def path_book_command(path_id: str, every: int, start: str | None, at: str | None,
+                      count: int | None, by: str | None, fmt: str) -> None:
+    """Réserver en série les séances restantes d'un parcours, espacées, même jour et heure.
+
+    Exemple : mediatool path book P-7K3QX2 --every 7 --from 2026-12-08 --at 14:00
+    """
+    from mediatool.core.errors import InvalidInput
+    from mediatool.core.frenchdates import format_date, format_datetime, parse_date
+    from mediatool.core.scheduling import local
+    from mediatool.services.booking import book_series
+
+    data = folder()
+    now = data.now()
+    wished = None
+    if at:
+        try:
+            wished = dt.time.fromisoformat(at.strip().replace("h", ":"))
+        except ValueError:
+            raise InvalidInput(f"heure illisible pour --at : « {at} »",
+                               "écrivez-la HH:MM, par exemple 14:00") from None
+    first = parse_date(start, "--from", now.date()) if start else None
+    items = book_series(data, path_id, now, every_days=every, first_day=first, at=wished,
+                        count=count, by=by)
+    team = data.catalogue.team
+    if fmt == "json":
+        print_json([{"wanted": i.wanted.isoformat(),
+                     "appointment": appointment_json(data, i.appointment, now)
+                     if i.appointment else None, "why": i.why} for i in items])
+    else:
+        for item in items:
+            if item.appointment:
+                click.echo(f"Séance réservée : {item.appointment.id} le "
+                           f"{format_datetime(local(team, item.appointment.start))}")
+            else:
+                click.echo(f"Non placée (à partir du {format_date(item.wanted)}) : {item.why}")
+    if not any(i.appointment for i in items):
+        from mediatool.core.errors import RuleRefusal
+
+        raise RuleRefusal("aucune séance de la série n'a pu être placée",
+                          "essayez une autre heure (--at), un autre écart (--every) ou --from")
+
+
 @path_group.command("show")
 @click.argument("path_id", metavar="PID")
 @format_option()

@@ -306,11 +306,18 @@ def _book_first_free(data: DataFolder, cache: _MonthCache, checked: _Checked,
                      now: dt.datetime) -> Appointment:
     request = checked.request
     start_from = now
-    for _ in range(FIRST_FREE_ATTEMPTS):
+    team = data.catalogue.team
+    # Two sessions of one path on one day teach less than two days apart: skip its days.
+    taken_days = _path_days(data, checked.path)
+    for _ in range(FIRST_FREE_ATTEMPTS + len(taken_days)):
         slots = _next_free_slots(data, cache, checked.mediator, request.kind, checked.duration,
                                  now, 1, start_from, DEFAULT_HORIZON_DAYS)
         if not slots:
             break
+        day = local(team, slots[0].start).date()
+        if day in taken_days:
+            start_from = at_local(team, day + dt.timedelta(days=1), dt.time(0, 0))
+            continue
         appointment, refused = _book_at(data, checked, slots[0].start, now)
         if appointment is not None:
             return appointment
@@ -322,6 +329,78 @@ def _book_first_free(data: DataFolder, cache: _MonthCache, checked: _Checked,
                       f"{mediator_by_id(data.catalogue, checked.mediator).name} dans les "
                       f"{DEFAULT_HORIZON_DAYS} prochains jours",
                       "essayez un autre médiateur (mediatool slots) ou une durée plus courte")
+
+
+def _path_days(data: DataFolder, path: learning_paths.LearningPath | None) -> set[dt.date]:
+    if path is None:
+        return set()
+    team = data.catalogue.team
+    return {local(team, a.start).date() for a in learning_paths.sessions_of(data, path)
+            if a.path == path.id and a.active}
+
+
+@dataclass(frozen=True)
+class SeriesItem:
+    """One session of a series: booked, or why it could not be placed."""
+
+    wanted: dt.date
+    appointment: Appointment | None
+    why: str | None
+
+
+def book_series(data: DataFolder, path_id: str, now: dt.datetime, *, every_days: int = 7,
+                first_day: dt.date | None = None, at: dt.time | None = None,
+                count: int | None = None, by: str | None = None) -> list[SeriesItem]:
+    """Book the path's remaining sessions every `every_days` days, same weekday and time.
+
+    Each session is booked on its own under every rule (the cap included); when the
+    wished time is refused, the first free slot of the following days up to the next
+    session is taken, never on a day that already holds a session of the path.
+    """
+    team = data.catalogue.team
+    if every_days < 1:
+        raise InvalidInput("--every doit valoir au moins 1 jour", "exemple : --every 7")
+    path = learning_paths.find_path(data, path_id, now)
+    _refuse_path(path, learning_paths.sessions_of(data, path))
+    remaining = path_progress(path, learning_paths.sessions_of(data, path)).remaining
+    wanted = remaining if count is None else count
+    if not 1 <= wanted <= remaining:
+        raise InvalidInput(f"série de {wanted} séance(s) impossible : le parcours {path.id} "
+                           f"n'en a plus que {remaining} à réserver",
+                           f"indiquez --count entre 1 et {remaining}, ou ouvrez un autre "
+                           "parcours")
+    today = local(team, now).date()
+    day = first_day or today + dt.timedelta(days=1)
+    if day < today:
+        raise InvalidInput(f"le {format_date(day)} est déjà passé", "indiquez --from à venir")
+    request = BookingRequest(mediator=path.mediator, kind="usage", person=path.person,
+                             path=path.id, by=by)
+    items: list[SeriesItem] = []
+    for index in range(wanted):
+        target = day + dt.timedelta(days=index * every_days)
+        checked = _validate(data, request, now)
+        taken = _path_days(data, checked.path)
+        appointment: Appointment | None = None
+        why: str | None = None
+        if at is not None and target not in taken:
+            appointment, refused = _book_at(data, checked, at_local(team, target, at), now)
+            why = f"{refused.label} : {refused.message}" if refused else None
+        if appointment is None:
+            window_end = target + dt.timedelta(days=max(every_days, 1) - 1)
+            for slot in next_free_slots(data, path.mediator, "usage", checked.duration, now,
+                                        20, start_from=at_local(team, target, dt.time(0, 0)),
+                                        days=max(every_days, 1)):
+                if local(team, slot.start).date() in taken or \
+                        local(team, slot.start).date() > window_end:
+                    continue
+                appointment, _ = _book_at(data, checked, slot.start, now)
+                if appointment is not None:
+                    break
+            if appointment is None:
+                why = why or (f"aucun créneau libre du {format_date(target)} au "
+                              f"{format_date(window_end)}")
+        items.append(SeriesItem(target, appointment, None if appointment else why))
+    return items
 
 
 def _book_at(data: DataFolder, checked: _Checked, start: dt.datetime, now: dt.datetime
