@@ -415,19 +415,19 @@ def test_appointments(report):
     # A-1, 2, 3, 4, 6, 7, 8, 9 start in November; do not.
     assert appts.booked == 8
     assert counts(appts.situations) == {"booked": 2, "attended": 2, "excused": 1, "revoked": 1,
-                                        "no_show": 1, "to_fill": 1}
+                                        "no_show": 1, "to_fill": 1, "rescheduled": 0}
     kinds = {b.key: (b.total, counts(b.situations)) for b in appts.by_kind}
     assert kinds == {
         "demarche": (6, {"booked": 2, "attended": 1, "excused": 1, "revoked": 1,
-                         "no_show": 1, "to_fill": 0}),
+                         "no_show": 1, "to_fill": 0, "rescheduled": 0}),
         "usage": (2, {"booked": 0, "attended": 1, "excused": 0, "revoked": 0,
-                      "no_show": 0, "to_fill": 1})}
+                      "no_show": 0, "to_fill": 1, "rescheduled": 0})}
     mediators = {b.key: (b.total, counts(b.situations)) for b in appts.by_mediator}
     assert mediators == {
         "camille": (4, {"booked": 0, "attended": 1, "excused": 1, "revoked": 1,
-                        "no_show": 1, "to_fill": 0}),
+                        "no_show": 1, "to_fill": 0, "rescheduled": 0}),
         "samir": (4, {"booked": 2, "attended": 1, "excused": 0, "revoked": 0,
-                      "no_show": 0, "to_fill": 1})}
+                      "no_show": 0, "to_fill": 1, "rescheduled": 0})}
     # Attended: A-1 (45 min) and A-4 (60 min).
     assert counts(appts.attended_duration_buckets) == {"lt_30": 0, "30_60": 1, "60_120": 1,
                                                        "ge_120": 0}

@@ -384,6 +384,8 @@ class AppointmentBooked:
     site: str | None = spec("Lieu", default=None)
     from_call: str | None = spec("Appel d'origine", default=None)
     note: str | None = spec("Note", default=None)
+    rescheduled_from: str | None = spec("Rendez-vous reporté que celui-ci remplace",
+                                        default=None, pattern=r"^A-")
 
 
 @dataclass(frozen=True)
@@ -396,6 +398,8 @@ class AppointmentCancelled:
     by: str = spec("Qui")
     by_person: bool = spec("true : excusé par la personne ; false : annulé par le service")
     reason: str | None = spec("Motif", default=None)
+    rescheduled_to: str | None = spec("Nouveau rendez-vous (report)", default=None,
+                                      pattern=r"^A-")
 
 
 @dataclass(frozen=True)
@@ -421,6 +425,30 @@ class AppointmentNoShow:
     event: Literal["no_show"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")
+
+
+@dataclass(frozen=True)
+class AppointmentReminded:
+    """A reminder was sent (or handed to the team to send) for an appointment."""
+
+    id: str = spec("Rendez-vous", pattern=r"^A-")
+    event: Literal["reminded"] = spec("Type d'évènement")
+    at: dt.datetime = spec("Heure")
+    by: str = spec("Qui")
+    via: str | None = spec("Programme d'envoi utilisé (--send-with)", default=None)
+
+
+@dataclass(frozen=True)
+class AppointmentCorrected:
+    """A wrong outcome is turned into the other one (venu ↔ absent), with its reason."""
+
+    id: str = spec("Rendez-vous", pattern=r"^A-")
+    event: Literal["corrected"] = spec("Type d'évènement")
+    at: dt.datetime = spec("Heure")
+    by: str = spec("Qui")
+    to: Literal["attended", "no_show"] = spec("Suite corrigée : attended ou no_show")
+    reason: str = spec("Motif de la correction")
+    skills: tuple[str, ...] = spec("Compétences acquises", default=(), pattern=SKILL_ID)
 
 
 @dataclass(frozen=True)
@@ -480,7 +508,8 @@ RECORD_KINDS: dict[str, tuple[str, dict[str, type]]] = {
     "calls": ("C", {"call": CallRecorded, "linked": CallLinked}),
     "appointments": ("A", {"booked": AppointmentBooked, "cancelled": AppointmentCancelled,
                            "attended": AppointmentAttended, "no_show": AppointmentNoShow,
-                           "anonymised": Anonymised}),
+                           "anonymised": Anonymised, "reminded": AppointmentReminded,
+                           "corrected": AppointmentCorrected}),
     "paths": ("P", {"opened": PathOpened, "closed": PathClosed, "anonymised": Anonymised}),
     "dropins": ("D", {"tally": DropinTally}),
 }

@@ -26,6 +26,7 @@ from mediatool.core.model import (
     AppointmentAttended,
     AppointmentBooked,
     AppointmentCancelled,
+    AppointmentCorrected,
     AppointmentNoShow,
     CallLinked,
     Procedure,
@@ -37,6 +38,7 @@ from mediatool.core.scheduling import (
     DEFAULT_HORIZON_DAYS,
     Refusal,
     Slot,
+    appointment_duration,
     at_local,
     free_slots,
     local,
@@ -119,13 +121,32 @@ def appointments_between(data: DataFolder, first: dt.date, last: dt.date,
     return sorted(found, key=lambda a: (a.start, a.mediator, a.id))
 
 
+def appointments_to_fill(data: DataFolder, now: dt.datetime,
+                         mediator: str | None = None) -> list[Appointment]:
+    """Past appointments with no outcome yet (« à renseigner »), oldest first.
+
+    Looks back over the retention period: older records are anonymised anyway, and
+    reading ten years of month files for a Friday list would be wasted.
+    """
+    team = data.catalogue.team
+    if mediator:
+        mediator = mediator_by_id(data.catalogue, mediator).id
+    first = Month.of(now.date())
+    for _ in range(team.retention):
+        first = first.previous()
+    current = Month.of(now.date())
+    months = [m for m in data.store.months("appointments") if first <= m <= current]
+    found = [a for a in _fold(data.store.read("appointments", months)).values()
+             if a.situation(now) == "to_fill" and (mediator is None or a.mediator == mediator)]
+    return sorted(found, key=lambda a: (a.start, a.mediator, a.id))
+
+
 # ---- free slots ------------------------------------------------------------
 
 def default_duration(team: Team, kind: str, procedure: Procedure | None = None) -> int:
-    """The procedure's typical duration for a démarche, else the team's default for the kind."""
-    if kind == "demarche" and procedure is not None:
-        return procedure.typical_duration_min
-    return int(getattr(team.durations, kind))
+    """The procedure's typical duration for a démarche, else the team's default for the kind,
+    rounded up to the slot step: `scheduling.appointment_duration`, the one rule."""
+    return appointment_duration(team, kind, procedure)
 
 
 def next_free_slots(data: DataFolder, mediator: str | None, kind: str,
@@ -285,11 +306,18 @@ def _book_first_free(data: DataFolder, cache: _MonthCache, checked: _Checked,
                      now: dt.datetime) -> Appointment:
     request = checked.request
     start_from = now
-    for _ in range(FIRST_FREE_ATTEMPTS):
+    team = data.catalogue.team
+    # Two sessions of one path on one day teach less than two days apart: skip its days.
+    taken_days = _path_days(data, checked.path)
+    for _ in range(FIRST_FREE_ATTEMPTS + len(taken_days)):
         slots = _next_free_slots(data, cache, checked.mediator, request.kind, checked.duration,
                                  now, 1, start_from, DEFAULT_HORIZON_DAYS)
         if not slots:
             break
+        day = local(team, slots[0].start).date()
+        if day in taken_days:
+            start_from = at_local(team, day + dt.timedelta(days=1), dt.time(0, 0))
+            continue
         appointment, refused = _book_at(data, checked, slots[0].start, now)
         if appointment is not None:
             return appointment
@@ -301,6 +329,78 @@ def _book_first_free(data: DataFolder, cache: _MonthCache, checked: _Checked,
                       f"{mediator_by_id(data.catalogue, checked.mediator).name} dans les "
                       f"{DEFAULT_HORIZON_DAYS} prochains jours",
                       "essayez un autre médiateur (mediatool slots) ou une durée plus courte")
+
+
+def _path_days(data: DataFolder, path: learning_paths.LearningPath | None) -> set[dt.date]:
+    if path is None:
+        return set()
+    team = data.catalogue.team
+    return {local(team, a.start).date() for a in learning_paths.sessions_of(data, path)
+            if a.path == path.id and a.active}
+
+
+@dataclass(frozen=True)
+class SeriesItem:
+    """One session of a series: booked, or why it could not be placed."""
+
+    wanted: dt.date
+    appointment: Appointment | None
+    why: str | None
+
+
+def book_series(data: DataFolder, path_id: str, now: dt.datetime, *, every_days: int = 7,
+                first_day: dt.date | None = None, at: dt.time | None = None,
+                count: int | None = None, by: str | None = None) -> list[SeriesItem]:
+    """Book the path's remaining sessions every `every_days` days, same weekday and time.
+
+    Each session is booked on its own under every rule (the cap included); when the
+    wished time is refused, the first free slot of the following days up to the next
+    session is taken, never on a day that already holds a session of the path.
+    """
+    team = data.catalogue.team
+    if every_days < 1:
+        raise InvalidInput("--every doit valoir au moins 1 jour", "exemple : --every 7")
+    path = learning_paths.find_path(data, path_id, now)
+    _refuse_path(path, learning_paths.sessions_of(data, path))
+    remaining = path_progress(path, learning_paths.sessions_of(data, path)).remaining
+    wanted = remaining if count is None else count
+    if not 1 <= wanted <= remaining:
+        raise InvalidInput(f"série de {wanted} séance(s) impossible : le parcours {path.id} "
+                           f"n'en a plus que {remaining} à réserver",
+                           f"indiquez --count entre 1 et {remaining}, ou ouvrez un autre "
+                           "parcours")
+    today = local(team, now).date()
+    day = first_day or today + dt.timedelta(days=1)
+    if day < today:
+        raise InvalidInput(f"le {format_date(day)} est déjà passé", "indiquez --from à venir")
+    request = BookingRequest(mediator=path.mediator, kind="usage", person=path.person,
+                             path=path.id, by=by)
+    items: list[SeriesItem] = []
+    for index in range(wanted):
+        target = day + dt.timedelta(days=index * every_days)
+        checked = _validate(data, request, now)
+        taken = _path_days(data, checked.path)
+        appointment: Appointment | None = None
+        why: str | None = None
+        if at is not None and target not in taken:
+            appointment, refused = _book_at(data, checked, at_local(team, target, at), now)
+            why = f"{refused.label} : {refused.message}" if refused else None
+        if appointment is None:
+            window_end = target + dt.timedelta(days=max(every_days, 1) - 1)
+            for slot in next_free_slots(data, path.mediator, "usage", checked.duration, now,
+                                        20, start_from=at_local(team, target, dt.time(0, 0)),
+                                        days=max(every_days, 1)):
+                if local(team, slot.start).date() in taken or \
+                        local(team, slot.start).date() > window_end:
+                    continue
+                appointment, _ = _book_at(data, checked, slot.start, now)
+                if appointment is not None:
+                    break
+            if appointment is None:
+                why = why or (f"aucun créneau libre du {format_date(target)} au "
+                              f"{format_date(window_end)}")
+        items.append(SeriesItem(target, appointment, None if appointment else why))
+    return items
 
 
 def _book_at(data: DataFolder, checked: _Checked, start: dt.datetime, now: dt.datetime
@@ -474,12 +574,20 @@ def cancel(data: DataFolder, appointment_id: str, now: dt.datetime, *, by_person
     return _change(data, appointment_id, now, make)
 
 
+def what_status(what: str) -> str:
+    return "attended" if what == "venu" else "no_show"
+
+
 def _require_started(current: Appointment, now: dt.datetime, what: str) -> None:
     if current.status == "cancelled":
         raise InvalidInput(f"le rendez-vous {current.id} est annulé : impossible de le noter "
                            f"{what}", "vérifiez l'identifiant (mediatool agenda)")
-    if current.status != "booked":
+    if current.status == what_status(what):
         raise InvalidInput(_already(current, now), "rien à faire")
+    if current.status != "booked":
+        command = "attended" if what == "venu" else "no-show"
+        raise InvalidInput(_already(current, now), f"pour corriger : mediatool {command} "
+                           f"{current.id} --correct --reason \"…\"")
     if current.start > now:
         raise InvalidInput(f"le rendez-vous {current.id} n'a pas encore eu lieu "
                            f"({format_datetime(current.start)})",
@@ -511,6 +619,120 @@ def mark_no_show(data: DataFolder, appointment_id: str, now: dt.datetime, *,
         _require_started(current, now, "absent")
         return AppointmentNoShow(id=current.id, event="no_show", at=now,
                                  by=_by(data, by, current))
+    return _change(data, appointment_id, now, make)
+
+
+def reschedule(data: DataFolder, appointment_id: str, now: dt.datetime, *,
+               at: dt.datetime | None, reason: str | None = None,
+               by: str | None = None) -> tuple[Appointment, Appointment]:
+    """Move an appointment: cancel it and book its copy in one transaction, under every rule.
+
+    The new appointment names the old one (`rescheduled_from`), the old one its
+    replacement (`rescheduled_to`). Refused (RuleRefusal), nothing is written.
+    """
+    team = data.catalogue.team
+    _, current = find_appointment(data, appointment_id, now)
+    if current.status != "booked":
+        raise InvalidInput(f"{_already(current, now)} : il ne peut plus être reporté")
+    who = _by(data, by, current)
+    if at is not None:
+        start = _aware(team, at)
+        if start < now:
+            raise InvalidInput(f"le {format_datetime(start)} est déjà passé",
+                               "indiquez une date à venir, ou --first-free")
+        moved, refused = _move_at(data, current, start, now, reason, who)
+        if refused is not None:
+            slots = next_free_slots(data, current.mediator, current.kind, current.duration_min,
+                                    now, 3,
+                                    start_from=at_local(team, start.date(), dt.time(0, 0)))
+            raise RuleRefusal(f"report refusé ({refused.label}) : {refused.message} ; le "
+                              f"rendez-vous {current.id} reste inchangé",
+                              slots_hint(team, slots))
+        assert moved is not None
+        return moved
+    start_from = now
+    for _ in range(FIRST_FREE_ATTEMPTS):
+        slots = next_free_slots(data, current.mediator, current.kind, current.duration_min,
+                                now, 2, start_from=start_from)
+        slots = [s for s in slots if s.start != current.start]
+        if not slots:
+            break
+        moved, refused = _move_at(data, current, slots[0].start, now, reason, who)
+        if moved is not None:
+            return moved
+        start_from = slots[0].start + dt.timedelta(minutes=team.slot_step_min)
+    raise RuleRefusal(f"aucun créneau libre pour reporter {current.id} dans les "
+                      f"{DEFAULT_HORIZON_DAYS} prochains jours ; il reste inchangé",
+                      "essayez --at avec une autre date")
+
+
+def _move_at(data: DataFolder, old: Appointment, start: dt.datetime, now: dt.datetime,
+             reason: str | None, by: str
+             ) -> tuple[tuple[Appointment, Appointment] | None, Refusal | None]:
+    team = data.catalogue.team
+    refused = refusal(team, (), old.mediator, start, old.duration_min, now)
+    if refused is not None:
+        return None, refused
+    old_month = Month.of(local(team, old.start).date())
+    new_month = Month.of(local(team, start).date())
+    files = {("appointments", m) for m in (*week_months(team, start), old_month, new_month)}
+    with data.store.transaction(files) as tx:
+        records: list[Record] = []
+        for _, month in sorted(files):
+            records.extend(tx.read("appointments", month))
+        appointments = _fold(records)
+        current = appointments.get(old.id)
+        if current is None or current.status != "booked":
+            raise InvalidInput(f"le rendez-vous {old.id} a changé entre-temps",
+                               "relisez-le : mediatool agenda")
+        # Its own half-day is freed by the same step, so it does not count against the move.
+        refused = refusal(team, appointments.values(), old.mediator, start, old.duration_min,
+                          now, ignore_id=old.id)
+        if refused is not None:
+            return None, refused
+        new_id = data.store.new_id("appointments")
+        while new_id in appointments:
+            new_id = data.store.new_id("appointments")
+        cancelled = AppointmentCancelled(
+            id=old.id, event="cancelled", at=now, by=by, by_person=True,
+            reason=(reason or "").strip() or "reporté", rescheduled_to=new_id)
+        booked = AppointmentBooked(
+            id=new_id, event="booked", at=now, by=by, mediator=old.mediator, kind=old.kind,
+            start=start, duration_min=old.duration_min, person=old.person, phone=old.phone,
+            procedure=old.procedure, path=old.path, site=old.site, from_call=old.from_call,
+            note=old.note, rescheduled_from=old.id)
+        if old_month == new_month:
+            tx.append_many("appointments", new_month, [cancelled, booked])
+        else:
+            # The new one first: a crash in between leaves both active, which `check`
+            # shows, rather than a cancelled appointment with no replacement.
+            tx.append("appointments", new_month, booked)
+            tx.append("appointments", old_month, cancelled)
+    state = _fold([*(r for r in records if r.event.id == old.id),
+                   Record(cancelled, "", 0), Record(booked, "", 0)])
+    return (state[old.id], state[new_id]), None
+
+
+def correct_outcome(data: DataFolder, appointment_id: str, now: dt.datetime, *,
+                    to: Literal["attended", "no_show"], reason: str,
+                    skills: Sequence[str] = (), by: str | None = None) -> Appointment:
+    """Turn a noted outcome into the other one (venu ↔ absent): an appended event."""
+    catalogue = data.catalogue
+    reached = tuple(dict.fromkeys(by_id(catalogue.skills, s, "compétence").id for s in skills))
+    why = " ".join((reason or "").split())
+    if not why:
+        raise InvalidInput("une correction demande son motif", "ajoutez --reason \"…\"")
+
+    def make(current: Appointment) -> AppointmentCorrected:
+        if current.status not in ("attended", "no_show"):
+            raise InvalidInput(f"le rendez-vous {current.id} est "
+                               f"{STATUS_LABELS[current.situation(now)]} : rien à corriger",
+                               "notez d'abord sa suite (mediatool attended ou no-show)")
+        if current.status == to:
+            raise InvalidInput(_already(current, now), "rien à corriger")
+        return AppointmentCorrected(id=current.id, event="corrected", at=now,
+                                    by=_by(data, by, current), to=to, reason=why,
+                                    skills=reached if to == "attended" else ())
     return _change(data, appointment_id, now, make)
 
 
