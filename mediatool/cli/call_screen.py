@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from mediatool.core.model import OUTCOMES as OUTCOME_ORDER
+
 if TYPE_CHECKING:
     from mediatool.core.model import Organisation, Procedure
     from mediatool.services.calls import CallResult
     from mediatool.store.folder import DataFolder
 
-OUTCOME_ORDER = ("dropin", "appointment", "redirect", "resolved", "other")
 MATCHES_SHOWN = 6
 
 
@@ -42,23 +43,44 @@ def heading(text: str) -> None:
 
 def print_saved(result: CallResult) -> None:
     """The confirmation and the caller's recap (shared with the scripted mode)."""
+    from mediatool.formats.sms import sms_segments
+
     event = result.event
     flag = "" if event.in_shift else " — HORS permanence téléphonique (signalé)"
-    click.echo(f"Appel enregistré : {event.id}{flag}")
+    if result.dry_run:
+        click.secho(f"ESSAI (--dry-run) : rien n'a été enregistré{flag}", bold=True)
+    else:
+        click.echo(f"Appel enregistré : {event.id}{flag}")
     if event.appointment:
         click.echo(f"Rendez-vous : {event.appointment}")
     heading(f"Récapitulatif pour la personne ({len(result.recap)} caractères, "
-            "à lire ou à envoyer par SMS) :")
-    click.echo(result.recap)
+            f"{sms_segments(result.recap).label()}, à lire ou à envoyer) :")
+    click.echo(wrapped(result.recap))
 
 
-def run_interactive(data: DataFolder, mediator_id: str | None) -> None:
-    """Drive one call from the first words to the recap."""
+def wrapped(text: str) -> str:
+    """`text` wrapped on words at the terminal's width (80 columns when unknown)."""
+    import shutil
+    import textwrap
+
+    width = max(40, shutil.get_terminal_size((80, 24)).columns - 1)
+    return "\n".join(textwrap.fill(line, width, break_long_words=False,
+                                   break_on_hyphens=False) if line else ""
+                     for line in text.splitlines())
+
+
+def run_interactive(data: DataFolder, mediator_id: str | None, dry_run: bool = False) -> None:
+    """Drive one call from the first words to the recap (`dry_run`: nothing is written)."""
     with contextlib.suppress(ImportError):  # not on every platform
         import readline  # noqa: F401  (line editing and history for input())
     from mediatool.core.errors import RuleRefusal
     from mediatool.core.labels import OUTCOME_LABELS
-    from mediatool.core.triage import next_dropins, phone_shift
+    from mediatool.core.triage import (
+        asks_prerequisites,
+        books_here,
+        next_dropins,
+        phone_shift,
+    )
     from mediatool.formats.fiche import fiche_lines
     from mediatool.services.calls import (
         CallDraft,
@@ -83,18 +105,20 @@ def run_interactive(data: DataFolder, mediator_id: str | None) -> None:
     else:
         click.echo("Hors permanence téléphonique : l'appel sera enregistré et signalé.")
     click.echo("Ctrl-C à tout moment : l'appel est abandonné, rien n'est enregistré.")
+    if dry_run:
+        click.secho("ESSAI (--dry-run) : ni l'appel ni un rendez-vous ne seront enregistrés.",
+                    bold=True)
 
     mediator = _pick_mediator(catalogue, mediator_id)
     procedure, query = _pick_procedure(index)
     theme = None
-    missing = False
+    missing: tuple[str, ...] = ()
     recommendation = None
     if procedure is not None:
         heading("Fiche")
         click.echo("\n".join(fiche_lines(procedure, catalogue.organisation_of(procedure))))
-        if procedure.in_scope and procedure.prerequisites:
-            answer = ask("\nLa personne a-t-elle ces prérequis ? [O/n] > ")
-            missing = answer.lower().startswith("n")
+        if asks_prerequisites(procedure):
+            missing = _ask_prerequisites(procedure.prerequisites)
         recommendation = recommendation_for(catalogue, procedure, missing)
         label = ("rendez-vous court, ou permanence" if recommendation.short
                  else OUTCOME_LABELS[recommendation.outcome])
@@ -111,7 +135,7 @@ def run_interactive(data: DataFolder, mediator_id: str | None) -> None:
                                          procedure.organisation if procedure else None)
     wish = None
     if outcome == "appointment":
-        if procedure is None or not procedure.in_scope:
+        if not books_here(procedure):
             click.echo("Sans démarche du catalogue (dans la mission), pas de réservation ici : "
                        "l'appel est noté « rendez-vous à proposer ».")
         else:
@@ -128,7 +152,7 @@ def run_interactive(data: DataFolder, mediator_id: str | None) -> None:
         started = now - dt.timedelta(seconds=time.monotonic() - began)
         try:
             with _no_interrupt():
-                result = take_call(data, draft, now, started, wish)
+                result = take_call(data, draft, now, started, wish, dry_run=dry_run)
         except RuleRefusal as refusal:
             click.echo(f"Réservation refusée : {refusal.message}"
                        + (f" — {refusal.hint}" if refusal.hint else ""))
@@ -151,6 +175,28 @@ def _no_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+YES = ("o", "oui")
+NO = ("n", "non")
+
+
+def ask_yes_no(prompt: str) -> bool:
+    """A strict o/n: anything else asks again, so « retour » never counts as yes."""
+    while True:
+        answer = ask(prompt).lower()
+        if answer in YES:
+            return True
+        if answer in NO:
+            return False
+        click.echo("Répondez o (oui) ou n (non).")
+
+
+def _ask_prerequisites(prerequisites: Sequence[str]) -> tuple[str, ...]:
+    """Each prerequisite asked on its own; the ones the caller lacks."""
+    heading("Prérequis")
+    return tuple(item for item in prerequisites
+                 if not ask_yes_no(f"La personne a-t-elle : {item} ? [o/n] > "))
 
 
 def _numbered(items: Sequence[str], start: int = 1) -> None:
@@ -302,10 +348,12 @@ def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
 
 
 def _ask_duration(measured: int) -> int:
+    from mediatool.services.calls import MAX_DURATION_MIN
+
     while True:
         answer = ask(f"Durée de l'appel en minutes (Entrée = {measured}) > ")
         if not answer:
             return measured
-        if answer.isdigit() and 0 <= int(answer) <= 240:
+        if answer.isdigit() and 0 <= int(answer) <= MAX_DURATION_MIN:
             return int(answer)
-        click.echo("Un nombre de minutes entre 0 et 240.")
+        click.echo(f"Un nombre de minutes entre 0 et {MAX_DURATION_MIN}.")
