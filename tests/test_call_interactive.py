@@ -264,3 +264,24 @@ def test_dry_run_records_nothing(folder):
     child.expect("Récapitulatif")
     assert finish(child) == 0
     assert calls(folder) == []
+
+
+def test_redirect_without_contact_warns_and_takes_one_for_the_recap_only(folder):
+    child = spawn(folder)
+    child.expect("Mots de la personne > ")
+    child.sendline("carte grise")
+    child.sendline(pick(child, "Faire sa carte grise"))
+    child.expect(r"N° \(Entrée = 1\) > ")
+    child.sendline("3")
+    child.expect("Entrée pour confirmer, ou une autre organisation > ")
+    child.sendline("point-justice")
+    child.expect("Point-justice — coordonnées à compléter dans le catalogue")
+    child.expect("pour ce récapitulatif seulement .*> ")
+    child.sendline("05 55 00 11 22\x07")  # a stray control character is dropped
+    no_note_measured_duration(child)
+    child.expect("Récapitulatif")
+    child.expect("contactez Point-justice : 05 55 00 11 22.")
+    assert finish(child) == 0
+    [saved] = calls(folder)
+    assert saved["redirect_to"] == "point-justice"
+    assert "05 55" not in str(saved)  # the typed contact is not in the record

@@ -28,12 +28,26 @@ if TYPE_CHECKING:
 MATCHES_SHOWN = 6
 
 
+MAX_ANSWER_CHARS = 1000
+
+
 def ask(prompt: str) -> str:
-    """One line from the mediator; end of input counts as giving up the call."""
-    try:
-        return input(prompt).strip()
-    except EOFError:
-        raise click.Abort() from None
+    """One line from the mediator; end of input counts as giving up the call.
+
+    Control characters (a stray arrow key, a paste from a terminal) are
+    dropped; a paste longer than any answer is refused and asked again.
+    """
+    while True:
+        try:
+            raw = input(prompt)
+        except EOFError:
+            raise click.Abort() from None
+        text = "".join(c if c.isprintable() else " " for c in raw)
+        text = " ".join(text.split())
+        if len(text) <= MAX_ANSWER_CHARS:
+            return text
+        click.echo(f"Réponse trop longue ({len(text)} caractères) : "
+                   "une ligne courte, s'il vous plaît.")
 
 
 def heading(text: str) -> None:
@@ -133,6 +147,9 @@ def run_interactive(data: DataFolder, mediator_id: str | None, dry_run: bool = F
     if outcome == "redirect":
         redirect_to = _pick_organisation(catalogue.organisations,
                                          procedure.organisation if procedure else None)
+    contact = None
+    if redirect_to is not None:
+        contact = _contact_if_missing(catalogue.organisations.get(redirect_to))
     wish = None
     if outcome == "appointment":
         if not books_here(procedure):
@@ -152,7 +169,8 @@ def run_interactive(data: DataFolder, mediator_id: str | None, dry_run: bool = F
         started = now - dt.timedelta(seconds=time.monotonic() - began)
         try:
             with _no_interrupt():
-                result = take_call(data, draft, now, started, wish, dry_run=dry_run)
+                result = take_call(data, draft, now, started, wish, dry_run=dry_run,
+                                   contact=contact)
         except RuleRefusal as refusal:
             click.echo(f"Réservation refusée : {refusal.message}"
                        + (f" — {refusal.hint}" if refusal.hint else ""))
@@ -304,6 +322,19 @@ def _pick_organisation(organisations: Mapping[str, Organisation], default: str |
         choice = ask("N° > ")
         if choice.isdigit() and 1 <= int(choice) <= len(candidates):
             return candidates[int(choice) - 1]
+
+
+def _contact_if_missing(organisation: Organisation | None) -> str | None:
+    """Said before the recap is read: the catalogue gives no way to reach this organisation."""
+    from mediatool.formats.recap import MISSING_CONTACT, organisation_has_contact
+
+    if organisation is None or organisation_has_contact(organisation):
+        return None
+    click.secho(f"Attention : {organisation.name} — {MISSING_CONTACT} "
+                f"(catalogue/organisations.yaml, id {organisation.id}).", bold=True)
+    typed = ask("Contact à donner à la personne, pour ce récapitulatif seulement "
+                "(Entrée pour passer) > ")
+    return typed or None
 
 
 def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
