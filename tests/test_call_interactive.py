@@ -104,7 +104,7 @@ def test_refining_missing_prerequisites_and_redirect(folder):
     child.expect("> ")
     child.sendline("prime activiter")
     child.sendline(pick(child, "Demander la prime d'activité"))
-    child.expect(r"ces prérequis \? \[O/n\] > ")
+    child.expect(r"Adresse e-mail \? \[o/n\] > ")
     child.sendline("n")
     child.expect("parcours d'apprentissage")
     child.expect(r"N° \(Entrée = 2\) > ")
@@ -141,6 +141,7 @@ def test_nothing_fits_records_the_words_and_theme(tmp_path):
     child.sendline("5")
     no_note_measured_duration(child)
     child.expect("Appel enregistré")
+    child.expect(r"\d SMS \(GSM-7, \d+/\d+\)")
     assert finish(child) == 0
     [saved] = calls(folder)
     assert saved["query"] == "voisin bruyant" and saved["theme"] == "logement"
@@ -170,8 +171,11 @@ def appointment_for_prime_activite(folder):
     child.expect("Mots de la personne > ")
     child.sendline("prime activite")
     child.sendline(pick(child, "Demander la prime d'activité"))
-    child.expect(r"ces prérequis \? \[O/n\] > ")
-    child.sendline("")
+    child.expect(r"Adresse e-mail \? \[o/n\] > ")
+    child.sendline("retour")  # anything but o/n asks again
+    child.expect("Répondez o")
+    child.expect(r"Adresse e-mail \? \[o/n\] > ")
+    child.sendline("o")
     child.expect(r"N° \(Entrée = 2\) > ")
     child.sendline("")
     child.expect("Prochains créneaux libres")
@@ -193,7 +197,7 @@ def test_booking_during_the_call(folder):
     no_note_measured_duration(child)
     child.expect(r"Rendez-vous : (A-[0-9A-Z]{6,9})")
     appointment = child.match.group(1)
-    child.expect("Rendez-vous le mardi 8 décembre 2026, 14 h 00")
+    child.expect("rendez-vous le mardi 8 décembre 2026, 14 h 00")
     assert finish(child) == 0
     [saved] = calls(folder)
     assert saved["appointment"] == appointment and "person" not in saved
@@ -231,3 +235,72 @@ def test_slot_taken_meanwhile_offers_the_slots_again(folder):
     assert saved["appointment"] == appointment
     booked = [a for a in documents(folder, "appointments") if a["id"] == appointment]
     assert booked[0]["person"] == "Nadia B." and booked[0]["start"].startswith("2026-12-08T14:30")
+
+
+def test_one_prerequisite_missing_of_three(tmp_path):
+    from conftest import PROCEDURES
+
+    three = PROCEDURES.replace("prerequisites: [Adresse e-mail]",
+                               "prerequisites: [Adresse e-mail, Compte Caf, Numéro fiscal]")
+    folder = write_folder(tmp_path / "three", procedures=three)
+    child = spawn(folder)
+    child.expect("Mots de la personne > ")
+    child.sendline("prime activite")
+    child.sendline(pick(child, "Demander la prime d'activité"))
+    child.expect(r"Adresse e-mail \? \[o/n\] > ")
+    child.sendline("oui")
+    child.expect(r"Compte Caf \? \[o/n\] > ")
+    child.sendline("n")
+    child.expect(r"Numéro fiscal \? \[o/n\] > ")
+    child.sendline("o")
+    child.expect(r"Prérequis manquants \(Compte Caf\)")
+    child.expect(r"N° \(Entrée = 2\) > ")
+    child.sendline("1")  # drop-in
+    no_note_measured_duration(child)
+    child.expect("Nous créerons ensemble : compte Caf.")
+    out = child.read()
+    assert finish(child) == 0
+    assert "Numéro fiscal" not in out and "Adresse e-mail" not in out
+    [saved] = calls(folder)
+    assert saved["outcome"] == "dropin"
+
+
+def test_dry_run_records_nothing(folder):
+    environment = {**os.environ, "MEDIATOOL_NOW": NOW, "PYTHONPATH": str(ROOT), "TERM": "dumb"}
+    environment.pop("MEDIATOOL_DATA", None)
+    environment.pop("MEDIATOOL_MEDIATOR", None)
+    child = pexpect.spawn(sys.executable, ["-m", "mediatool", "--data", str(folder), "call",
+                                           "--dry-run"], env=environment, encoding="utf-8",
+                          timeout=TIMEOUT, dimensions=(30, 80))
+    child.expect("ESSAI")
+    child.expect("Mots de la personne > ")
+    child.sendline("carte grise")
+    child.sendline(pick(child, "Faire sa carte grise"))
+    child.expect(r"N° \(Entrée = 1\) > ")
+    child.sendline("")
+    no_note_measured_duration(child)
+    child.expect("rien n'a été enregistré")
+    child.expect("Récapitulatif")
+    assert finish(child) == 0
+    assert calls(folder) == []
+
+
+def test_redirect_without_contact_warns_and_takes_one_for_the_recap_only(folder):
+    child = spawn(folder)
+    child.expect("Mots de la personne > ")
+    child.sendline("carte grise")
+    child.sendline(pick(child, "Faire sa carte grise"))
+    child.expect(r"N° \(Entrée = 1\) > ")
+    child.sendline("3")
+    child.expect("Entrée pour confirmer, ou une autre organisation > ")
+    child.sendline("point-justice")
+    child.expect("Point-justice — coordonnées à compléter dans le catalogue")
+    child.expect("pour ce récapitulatif seulement .*> ")
+    child.sendline("05 55 00 11 22\x07")  # a stray control character is dropped
+    no_note_measured_duration(child)
+    child.expect("Récapitulatif")
+    child.expect("contactez Point-justice : 05 55 00 11 22.")
+    assert finish(child) == 0
+    [saved] = calls(folder)
+    assert saved["redirect_to"] == "point-justice"
+    assert "05 55" not in str(saved)  # the typed contact is not in the record

@@ -18,21 +18,36 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from mediatool.core.model import OUTCOMES as OUTCOME_ORDER
+
 if TYPE_CHECKING:
     from mediatool.core.model import Organisation, Procedure
     from mediatool.services.calls import CallResult
     from mediatool.store.folder import DataFolder
 
-OUTCOME_ORDER = ("dropin", "appointment", "redirect", "resolved", "other")
 MATCHES_SHOWN = 6
 
 
+MAX_ANSWER_CHARS = 1000
+
+
 def ask(prompt: str) -> str:
-    """One line from the mediator; end of input counts as giving up the call."""
-    try:
-        return input(prompt).strip()
-    except EOFError:
-        raise click.Abort() from None
+    """One line from the mediator; end of input counts as giving up the call.
+
+    Control characters (a stray arrow key, a paste from a terminal) are
+    dropped; a paste longer than any answer is refused and asked again.
+    """
+    while True:
+        try:
+            raw = input(prompt)
+        except EOFError:
+            raise click.Abort() from None
+        text = "".join(c if c.isprintable() else " " for c in raw)
+        text = " ".join(text.split())
+        if len(text) <= MAX_ANSWER_CHARS:
+            return text
+        click.echo(f"Réponse trop longue ({len(text)} caractères) : "
+                   "une ligne courte, s'il vous plaît.")
 
 
 def heading(text: str) -> None:
@@ -42,26 +57,44 @@ def heading(text: str) -> None:
 
 def print_saved(result: CallResult) -> None:
     """The confirmation and the caller's recap (shared with the scripted mode)."""
+    from mediatool.formats.sms import sms_segments
+
     event = result.event
     flag = "" if event.in_shift else " — HORS permanence téléphonique (signalé)"
-    if not result.recorded:
-        click.echo("Simulation : rien n'a été enregistré." + flag)
+    if result.dry_run:
+        click.secho(f"ESSAI (--dry-run) : rien n'a été enregistré{flag}", bold=True)
     else:
         click.echo(f"Appel enregistré : {event.id}{flag}")
     if event.appointment:
         click.echo(f"Rendez-vous : {event.appointment}")
     heading(f"Récapitulatif pour la personne ({len(result.recap)} caractères, "
-            "à lire ou à envoyer par SMS) :")
-    click.echo(result.recap)
+            f"{sms_segments(result.recap).label()}, à lire ou à envoyer) :")
+    click.echo(wrapped(result.recap))
+
+
+def wrapped(text: str) -> str:
+    """`text` wrapped on words at the terminal's width (80 columns when unknown)."""
+    import shutil
+    import textwrap
+
+    width = max(40, shutil.get_terminal_size((80, 24)).columns - 1)
+    return "\n".join(textwrap.fill(line, width, break_long_words=False,
+                                   break_on_hyphens=False) if line else ""
+                     for line in text.splitlines())
 
 
 def run_interactive(data: DataFolder, mediator_id: str | None, dry_run: bool = False) -> None:
-    """Drive one call from the first words to the recap."""
+    """Drive one call from the first words to the recap (`dry_run`: nothing is written)."""
     with contextlib.suppress(ImportError):  # not on every platform
         import readline  # noqa: F401  (line editing and history for input())
     from mediatool.core.errors import RuleRefusal
     from mediatool.core.labels import OUTCOME_LABELS
-    from mediatool.core.triage import next_dropins, phone_shift
+    from mediatool.core.triage import (
+        asks_prerequisites,
+        books_here,
+        next_dropins,
+        phone_shift,
+    )
     from mediatool.formats.fiche import fiche_lines
     from mediatool.services.calls import (
         CallDraft,
@@ -78,8 +111,6 @@ def run_interactive(data: DataFolder, mediator_id: str | None, dry_run: bool = F
     index.search("caf")  # warms rapidfuzz so the first real search is as quick as the next
     next_dropins(team, opened)  # loads the public holidays now rather than mid-call
     import mediatool.services.booking  # noqa: F401  (imported now so the free slots show at once)
-    if dry_run:
-        click.secho("Simulation (--dry-run) : rien ne sera enregistré.", bold=True)
 
     shift = phone_shift(team, opened)
     click.secho(f"Appel — {team.service}", bold=True)
@@ -88,18 +119,20 @@ def run_interactive(data: DataFolder, mediator_id: str | None, dry_run: bool = F
     else:
         click.echo("Hors permanence téléphonique : l'appel sera enregistré et signalé.")
     click.echo("Ctrl-C à tout moment : l'appel est abandonné, rien n'est enregistré.")
+    if dry_run:
+        click.secho("ESSAI (--dry-run) : ni l'appel ni un rendez-vous ne seront enregistrés.",
+                    bold=True)
 
     mediator = _pick_mediator(catalogue, mediator_id)
     procedure, query = _pick_procedure(index)
     theme = None
-    missing = False
+    missing: tuple[str, ...] = ()
     recommendation = None
     if procedure is not None:
         heading("Fiche")
         click.echo("\n".join(fiche_lines(procedure, catalogue.organisation_of(procedure))))
-        if procedure.in_scope and procedure.prerequisites:
-            answer = ask("\nLa personne a-t-elle ces prérequis ? [O/n] > ")
-            missing = answer.lower().startswith("n")
+        if asks_prerequisites(procedure):
+            missing = _ask_prerequisites(procedure.prerequisites)
         recommendation = recommendation_for(catalogue, procedure, missing)
         label = ("rendez-vous court, ou permanence" if recommendation.short
                  else OUTCOME_LABELS[recommendation.outcome])
@@ -114,9 +147,12 @@ def run_interactive(data: DataFolder, mediator_id: str | None, dry_run: bool = F
     if outcome == "redirect":
         redirect_to = _pick_organisation(catalogue.organisations,
                                          procedure.organisation if procedure else None)
+    contact = None
+    if redirect_to is not None:
+        contact = _contact_if_missing(catalogue.organisations.get(redirect_to))
     wish = None
     if outcome == "appointment":
-        if procedure is None or not procedure.in_scope:
+        if not books_here(procedure):
             click.echo("Sans démarche du catalogue (dans la mission), pas de réservation ici : "
                        "l'appel est noté « rendez-vous à proposer ».")
         else:
@@ -133,7 +169,8 @@ def run_interactive(data: DataFolder, mediator_id: str | None, dry_run: bool = F
         started = now - dt.timedelta(seconds=time.monotonic() - began)
         try:
             with _no_interrupt():
-                result = take_call(data, draft, now, started, wish, dry_run)
+                result = take_call(data, draft, now, started, wish, dry_run=dry_run,
+                                   contact=contact)
         except RuleRefusal as refusal:
             click.echo(f"Réservation refusée : {refusal.message}"
                        + (f" — {refusal.hint}" if refusal.hint else ""))
@@ -156,6 +193,28 @@ def _no_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+YES = ("o", "oui")
+NO = ("n", "non")
+
+
+def ask_yes_no(prompt: str) -> bool:
+    """A strict o/n: anything else asks again, so « retour » never counts as yes."""
+    while True:
+        answer = ask(prompt).lower()
+        if answer in YES:
+            return True
+        if answer in NO:
+            return False
+        click.echo("Répondez o (oui) ou n (non).")
+
+
+def _ask_prerequisites(prerequisites: Sequence[str]) -> tuple[str, ...]:
+    """Each prerequisite asked on its own; the ones the caller lacks."""
+    heading("Prérequis")
+    return tuple(item for item in prerequisites
+                 if not ask_yes_no(f"La personne a-t-elle : {item} ? [o/n] > "))
 
 
 def _numbered(items: Sequence[str], start: int = 1) -> None:
@@ -268,6 +327,19 @@ def _pick_organisation(organisations: Mapping[str, Organisation], default: str |
             return candidates[int(choice) - 1]
 
 
+def _contact_if_missing(organisation: Organisation | None) -> str | None:
+    """Said before the recap is read: the catalogue gives no way to reach this organisation."""
+    from mediatool.formats.recap import MISSING_CONTACT, organisation_has_contact
+
+    if organisation is None or organisation_has_contact(organisation):
+        return None
+    click.secho(f"Attention : {organisation.name} — {MISSING_CONTACT} "
+                f"(catalogue/organisations.yaml, id {organisation.id}).", bold=True)
+    typed = ask("Contact à donner à la personne, pour ce récapitulatif seulement "
+                "(Entrée pour passer) > ")
+    return typed or None
+
+
 def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
                   previous: Any = None) -> Any:
     """The booking wish from the slots shown, or None to record the intent only.
@@ -310,10 +382,12 @@ def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
 
 
 def _ask_duration(measured: int) -> int:
+    from mediatool.services.calls import MAX_DURATION_MIN
+
     while True:
         answer = ask(f"Durée de l'appel en minutes (Entrée = {measured}) > ")
         if not answer:
             return measured
-        if answer.isdigit() and 0 <= int(answer) <= 240:
+        if answer.isdigit() and 0 <= int(answer) <= MAX_DURATION_MIN:
             return int(answer)
-        click.echo("Un nombre de minutes entre 0 et 240.")
+        click.echo(f"Un nombre de minutes entre 0 et {MAX_DURATION_MIN}.")

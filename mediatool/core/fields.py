@@ -40,6 +40,12 @@ def spec(description: str = "", *, default: Any = MISSING, default_factory: Any 
     return dataclasses.field(default=default, metadata=metadata)
 
 
+def field_bounds(cls: Any, name: str) -> tuple[float | None, float | None]:
+    """(minimum, maximum) declared by `spec` for one field: bounds are never re-typed."""
+    meta = next(f.metadata for f in dataclasses.fields(cls) if f.name == name)
+    return meta.get("minimum"), meta.get("maximum")
+
+
 @dataclass
 class Positioned:
     """A loaded value and the (line, column) of every path inside it."""
