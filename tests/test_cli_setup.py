@@ -136,7 +136,7 @@ def test_demo_runs_end_to_end(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Où est tout" in done.stdout
     assert "Traceback" not in done.stderr
-    assert "statistiques de 2026-11" in done.stdout
+    assert "statistiques de novembre 2026" in done.stdout
     assert (tmp_path / "demo" / "rapport.html").read_text().startswith("<!DOCTYPE html>")
 
 
