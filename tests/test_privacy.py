@@ -243,3 +243,19 @@ def test_personal_data_is_found(note):
 def test_anonymous_notes_pass(note):
     from mediatool.core.personal_data import find_personal_data
     assert find_personal_data(note, ["3230", "34 00", "01 99 00 00 00"]) is None, note
+
+
+@pytest.mark.parametrize("note", ["Mme Dupont, rappeler", "nadia(at)gmail.com",
+                                  "+32 470 12 34 56", "06 12  34 56 78"])
+def test_a_call_note_with_personal_data_is_refused_and_nothing_recorded(run, folder, note):
+    result = run("call", "--procedure", "ants-carte-grise", "--outcome", "dropin",
+                 "--note", note)
+    assert result.exit_code == 2, result.output
+    assert "anonymes" in result.stderr
+    assert not list((folder / "records").glob("calls/*.yaml"))
+
+
+def test_a_call_note_naming_a_public_number_is_recorded(run, folder):
+    result = run("call", "--procedure", "ants-carte-grise", "--outcome", "dropin",
+                 "--note", "orientée vers l'ANTS au 34 00")
+    assert result.exit_code == 0, result.stderr

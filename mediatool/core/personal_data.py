@@ -61,9 +61,30 @@ def find_personal_data(text: str, public_numbers: Collection[str] = ()) -> str |
         return "une adresse e-mail"
     if _NIR.search(text):
         return "un numéro de sécurité sociale"
-    match = _CIVILITY.search(text)
-    if match:
-        return f"un nom de personne (« {match.group()} »)"
+    civility = _CIVILITY.search(text)
+    if civility:
+        return f"un nom de personne (« {civility.group()} »)"
     if _BIRTH.search(text) or _ANY_DATE_WITH_YEAR.search(text):
         return "une date de naissance"
     return None
+
+
+def public_numbers(catalogue: object) -> list[str]:
+    """The numbers a note may name: the organisations' and the team's own line."""
+    numbers = [o.phone for o in getattr(catalogue, "organisations", {}).values()
+               if getattr(o, "phone", None)]
+    line = getattr(getattr(catalogue, "team", None), "phone_line", None)
+    if line is not None:
+        numbers.append(line.number)
+    return numbers
+
+
+def refuse_personal_data(text: str | None, what: str, catalogue: object) -> None:
+    """InvalidInput (exit 2, nothing recorded) when a note or reason holds personal data."""
+    from mediatool.core.errors import InvalidInput
+    if not text:
+        return
+    found = find_personal_data(text, public_numbers(catalogue))
+    if found:
+        raise InvalidInput(f"{what} semble contenir {found} : les appels et motifs restent "
+                           "anonymes", "retirez-la (nom, téléphone, e-mail…) et recommencez")
