@@ -23,13 +23,16 @@ CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 SUFFIX_LENGTH = 9
 OLD_SUFFIX_LENGTH = 6
 SUFFIX_LENGTHS = (OLD_SUFFIX_LENGTH, SUFFIX_LENGTH)
-_CHAR = "[0-9A-HJKMNP-TV-Z]"
 _READ_AS = {"O": "0", "I": "1", "L": "1"}
 
 
 def id_pattern(letters: str) -> str:
-    """The exact pattern of the ids of these type letters (for `re.fullmatch` and schemas)."""
-    return rf"^[{letters}]-(?:{_CHAR}{{{SUFFIX_LENGTH}}}|{_CHAR}{{{OLD_SUFFIX_LENGTH}}})$"
+    """The exact pattern of the ids of these type letters (for `re.fullmatch` and schemas).
+
+    Records may hold ids typed by hand or by older tools (`A-OLD001`): any upper-case
+    letters and digits are read, but nothing else — no space, quote or line break.
+    """
+    return rf"^[{letters}]-[0-9A-Z]{{1,16}}$"
 
 
 def new_id(letter: str, taken: Container[str] = ()) -> str:

@@ -34,6 +34,7 @@ from mediatool.core.model import (
     Team,
 )
 from mediatool.core.period import Month, months_between
+from mediatool.core.personal_data import refuse_personal_data
 from mediatool.core.scheduling import (
     DEFAULT_HORIZON_DAYS,
     Refusal,
@@ -562,6 +563,8 @@ def _by(data: DataFolder, by: str | None, appointment: Appointment) -> str:
 def cancel(data: DataFolder, appointment_id: str, now: dt.datetime, *, by_person: bool = True,
            reason: str | None = None, by: str | None = None) -> Appointment:
     """Cancel: excused by the person (`by_person`) or revoked by the service. Frees the slot."""
+    refuse_personal_data(reason, "le motif", data.catalogue)
+
     def make(current: Appointment) -> AppointmentCancelled:
         if current.status == "cancelled":
             raise InvalidInput(f"le rendez-vous {current.id} est déjà annulé",

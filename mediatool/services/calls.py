@@ -18,6 +18,7 @@ from mediatool.core.fields import field_bounds
 from mediatool.core.lookup import mediator_by_id, organisation_by_id, procedure_by_id
 from mediatool.core.model import OUTCOMES, THEMES, CallLinked, CallRecorded, Mediator, Procedure
 from mediatool.core.period import Month, months_between
+from mediatool.core.personal_data import refuse_personal_data
 from mediatool.core.triage import Recommendation, next_dropins, phone_shift, recommend
 from mediatool.formats.recap import BookedAppointment, RecapInput, caller_recap
 
@@ -140,6 +141,7 @@ def check_draft(catalogue: Catalogue, draft: CallDraft) -> CheckedCall:
     if note and len(note) > MAX_NOTE_CHARS:
         raise InvalidInput(f"note trop longue ({len(note)} caractères)",
                            f"gardez-la sous {MAX_NOTE_CHARS} caractères")
+    refuse_personal_data(note, "la note", catalogue)
     theme = procedure.theme if procedure else draft.theme
     return CheckedCall(mediator, outcome, procedure, query if procedure is None else None,
                        theme, redirect_to, draft.duration_min, note, recommendation)
