@@ -528,3 +528,16 @@ def test_agenda_to_fill_lists_past_without_outcome_oldest_first(run, folder, mon
     listed = json.loads(run("agenda", "--to-fill", "--format", "json").output)
     assert [a["id"] for a in listed] == [first, second]
     assert run("agenda", "--to-fill", "--week", "2026-12-08").exit_code == 2
+
+
+def test_cap_refusal_proposes_earlier_slots_in_used_half_days(run, wide):
+    def take(at, person):
+        return run("book", "--mediator", "camille", "--procedure", "caf-prime-activite",
+                   "--person", person, "--at", at, data=wide)
+
+    assert take("2026-12-08 16:00", "A").exit_code == 0   # Tuesday afternoon, late
+    assert take("2026-12-10 11:00", "B").exit_code == 0   # Thursday morning, late
+    refused = take("2026-12-09 10:00", "C")               # Wednesday: a third half-day
+    assert refused.exit_code == 3 and "plafond" in refused.stderr
+    # Tuesday 14:00 is earlier than the time asked, inside a half-day already used.
+    assert "mardi 8 décembre 2026, 14 h 00" in refused.stderr

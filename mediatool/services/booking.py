@@ -291,7 +291,7 @@ def book(data: DataFolder, request: BookingRequest, now: dt.datetime) -> Appoint
         if refused is not None:
             slots = _next_free_slots(data, cache, checked.mediator, request.kind,
                                      checked.duration, now, 3,
-                                     at_local(team, start.date(), dt.time(0, 0)),
+                                     proposals_from(team, refused, start),
                                      DEFAULT_HORIZON_DAYS)
             raise RuleRefusal(f"rendez-vous refusé ({refused.label}) : {refused.message}",
                               slots_hint(team, slots))
@@ -301,6 +301,20 @@ def book(data: DataFolder, request: BookingRequest, now: dt.datetime) -> Appoint
     if checked.from_call:
         link_call(data, checked.from_call, appointment.id, now, checked.by)
     return appointment
+
+
+def proposals_from(team: Team, refused: Refusal, start: dt.datetime) -> dt.datetime:
+    """Where the slots proposed after a refusal start.
+
+    A cap refusal starts from the week's Monday: with the cap reached, the only slots
+    the rule allows that week lie inside the half-days already used, earlier as well
+    as later than the time asked; the next weeks follow. Other refusals start from
+    the day asked.
+    """
+    day = local(team, start).date()
+    if refused.rule == "cap":
+        day = week_bounds(day)[0]
+    return at_local(team, day, dt.time(0, 0))
 
 
 def _book_first_free(data: DataFolder, cache: _MonthCache, checked: _Checked,
@@ -646,8 +660,7 @@ def reschedule(data: DataFolder, appointment_id: str, now: dt.datetime, *,
         moved, refused = _move_at(data, current, start, now, reason, who)
         if refused is not None:
             slots = next_free_slots(data, current.mediator, current.kind, current.duration_min,
-                                    now, 3,
-                                    start_from=at_local(team, start.date(), dt.time(0, 0)))
+                                    now, 3, start_from=proposals_from(team, refused, start))
             raise RuleRefusal(f"report refusé ({refused.label}) : {refused.message} ; le "
                               f"rendez-vous {current.id} reste inchangé",
                               slots_hint(team, slots))
