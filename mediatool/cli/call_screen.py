@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from mediatool.store.folder import DataFolder
 
 MATCHES_SHOWN = 6
+MORE_COUNTED = 20  # beyond, the words are too vague: better to refine than to page
 
 
 MAX_ANSWER_CHARS = 1000
@@ -263,7 +264,13 @@ def _ask_prerequisites(prerequisites: Sequence[str]) -> tuple[str, ...]:
 
 
 def _numbered(items: Sequence[str], start: int = 1) -> None:
+    """One line per choice, ellipsised to the terminal (the fiche shows the full title)."""
+    import shutil
+
+    room = max(30, shutil.get_terminal_size((80, 24)).columns - 7)
     for number, text in enumerate(items, start=start):
+        if len(text) > room:
+            text = text[: room - 1].rstrip() + "…"
         click.echo(f"  {number:>2}  {text}")
 
 
@@ -298,13 +305,14 @@ def _pick_procedure(index: Any, words: str | None = None
         text = ask("Mots de la personne > ")
     shown = MATCHES_SHOWN
     while True:
-        matches = index.search(text, limit=shown + 1)
-        more = len(matches) > shown
-        matches = matches[:shown]
+        found = index.search(text, limit=shown + MORE_COUNTED)
+        more = len(found) - shown
+        matches = found[:shown]
         if matches:
             _numbered([f"{m.procedure.title}  [{m.procedure.id}]" for m in matches])
-            if more:
-                click.echo("   +  d'autres démarches : + pour voir")
+            if more > 0:
+                others = f"{more} autre" + ("s" if more > 1 else "")
+                click.echo(f"   …  et {others} : + pour voir")
             click.echo("   0  aucune ne convient (noter les mots tels quels)")
             answer = ask(f"N°, ou d'autres mots ({BACK_HINT}) > ")
         else:
@@ -315,7 +323,7 @@ def _pick_procedure(index: Any, words: str | None = None
             while not text:
                 text = ask("Mots de la personne > ")
             continue
-        if answer == "+" and more:
+        if answer == "+" and more > 0:
             shown += MATCHES_SHOWN
             continue
         if answer == "0":
