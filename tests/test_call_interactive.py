@@ -33,7 +33,7 @@ def calls(folder):
 
 def pick(child, title):
     """Wait for the match list and return the number shown in front of `title`."""
-    child.expect("N°, ou d'autres mots > ")
+    child.expect(r"N°, ou d'autres mots \(r = retour\) > ")
     found = re.search(rf"(\d+)\s+{re.escape(title)}", child.before)
     assert found, child.before
     return found.group(1)
@@ -60,7 +60,7 @@ def test_typical_call_with_a_typo(folder):
     child.sendline(pick(child, "Faire sa carte grise"))
     child.expect("Durée d'accompagnement estimée : 30 min")
     child.expect("Recommandation : PERMANENCE SANS RENDEZ-VOUS")
-    child.expect(r"N° \(Entrée = 1\) > ")
+    child.expect(r"N° \(Entrée = 1 ; r = retour\) > ")
     child.sendline("")  # the recommended outcome
     child.expect("Note .*> ")
     child.sendline("rappelle si souci")
@@ -104,10 +104,10 @@ def test_refining_missing_prerequisites_and_redirect(folder):
     child.expect("> ")
     child.sendline("prime activiter")
     child.sendline(pick(child, "Demander la prime d'activité"))
-    child.expect(r"Adresse e-mail \? \[o/n\] > ")
+    child.expect(r"Adresse e-mail \? \[o/n, r = retour\] > ")
     child.sendline("n")
-    child.expect("parcours d'apprentissage")
-    child.expect(r"N° \(Entrée = 2\) > ")
+    child.expect(r"parcours\s+d'apprentissage")
+    child.expect(r"N° \(Entrée = 2 ; r = retour\) > ")
     child.sendline("3")  # redirect rather than the recommended appointment
     child.expect("Réorienter vers : Caisse d'allocations familiales")
     child.expect("Entrée pour confirmer")
@@ -137,7 +137,7 @@ def test_nothing_fits_records_the_words_and_theme(tmp_path):
     child.expect("N° .*> ")
     child.sendline("5")  # Logement
     child.expect(r"Suite donnée")
-    child.expect("N° > ")
+    child.expect(r"N° \(r = retour\) > ")
     child.sendline("5")
     no_note_measured_duration(child)
     child.expect("Appel enregistré")
@@ -154,7 +154,7 @@ def test_giving_up_records_nothing(folder, stop):
     child.expect("Mots de la personne > ")
     child.sendline("carte grise")
     child.sendline(pick(child, "Faire sa carte grise"))
-    child.expect(r"N° \(Entrée = 1\) > ")
+    child.expect(r"N° \(Entrée = 1 ; r = retour\) > ")
     if stop == "interrupt":
         child.sendintr()
     else:
@@ -171,12 +171,12 @@ def appointment_for_prime_activite(folder):
     child.expect("Mots de la personne > ")
     child.sendline("prime activite")
     child.sendline(pick(child, "Demander la prime d'activité"))
-    child.expect(r"Adresse e-mail \? \[o/n\] > ")
+    child.expect(r"Adresse e-mail \? \[o/n, r = retour\] > ")
     child.sendline("retour")  # anything but o/n asks again
     child.expect("Répondez o")
-    child.expect(r"Adresse e-mail \? \[o/n\] > ")
+    child.expect(r"Adresse e-mail \? \[o/n, r = retour\] > ")
     child.sendline("o")
-    child.expect(r"N° \(Entrée = 2\) > ")
+    child.expect(r"N° \(Entrée = 2 ; r = retour\) > ")
     child.sendline("")
     child.expect("Prochains créneaux libres")
     return child
@@ -247,14 +247,14 @@ def test_one_prerequisite_missing_of_three(tmp_path):
     child.expect("Mots de la personne > ")
     child.sendline("prime activite")
     child.sendline(pick(child, "Demander la prime d'activité"))
-    child.expect(r"Adresse e-mail \? \[o/n\] > ")
+    child.expect(r"Adresse e-mail \? \[o/n, r = retour\] > ")
     child.sendline("oui")
-    child.expect(r"Compte Caf \? \[o/n\] > ")
+    child.expect(r"Compte Caf \? \[o/n, r = retour\] > ")
     child.sendline("n")
-    child.expect(r"Numéro fiscal \? \[o/n\] > ")
+    child.expect(r"Numéro fiscal \? \[o/n, r = retour\] > ")
     child.sendline("o")
     child.expect(r"Prérequis manquants \(Compte Caf\)")
-    child.expect(r"N° \(Entrée = 2\) > ")
+    child.expect(r"N° \(Entrée = 2 ; r = retour\) > ")
     child.sendline("1")  # drop-in
     no_note_measured_duration(child)
     child.expect("Nous créerons ensemble : compte Caf.")
@@ -276,7 +276,7 @@ def test_dry_run_records_nothing(folder):
     child.expect("Mots de la personne > ")
     child.sendline("carte grise")
     child.sendline(pick(child, "Faire sa carte grise"))
-    child.expect(r"N° \(Entrée = 1\) > ")
+    child.expect(r"N° \(Entrée = 1 ; r = retour\) > ")
     child.sendline("")
     no_note_measured_duration(child)
     child.expect("rien n'a été enregistré")
@@ -290,7 +290,7 @@ def test_redirect_without_contact_warns_and_takes_one_for_the_recap_only(folder)
     child.expect("Mots de la personne > ")
     child.sendline("carte grise")
     child.sendline(pick(child, "Faire sa carte grise"))
-    child.expect(r"N° \(Entrée = 1\) > ")
+    child.expect(r"N° \(Entrée = 1 ; r = retour\) > ")
     child.sendline("3")
     child.expect("Entrée pour confirmer, ou une autre organisation > ")
     child.sendline("point-justice")
@@ -304,3 +304,34 @@ def test_redirect_without_contact_warns_and_takes_one_for_the_recap_only(folder)
     [saved] = calls(folder)
     assert saved["redirect_to"] == "point-justice"
     assert "05 55" not in str(saved)  # the typed contact is not in the record
+
+
+def test_going_back_from_a_wrong_pick(folder):
+    child = spawn(folder)
+    child.expect("Mots de la personne > ")
+    child.sendline("carte grise")
+    child.sendline(pick(child, "Faire sa carte grise"))  # the caller meant something else
+    child.expect(r"N° \(Entrée = 1 ; r = retour\) > ")
+    child.sendline("<")  # the fiche asks nothing here: back to the match list
+    pick(child, "Faire sa carte grise")  # the same words, listed again
+    child.sendline("prime activite")
+    child.sendline(pick(child, "Demander la prime d'activité"))
+    child.expect(r"Adresse e-mail \? \[o/n, r = retour\] > ")
+    child.sendline("o")
+    child.expect(r"N° \(Entrée = 2 ; r = retour\) > ")
+    child.sendline("r")  # outcome → the prerequisites again
+    child.expect(r"Adresse e-mail \? \[o/n, r = retour\] > ")
+    child.sendline("o")
+    child.expect(r"N° \(Entrée = 2 ; r = retour\) > ")
+    child.sendline("9")
+    child.expect("Un numéro entre 1 et 5")
+    child.sendline("1")
+    child.expect("Note .*> ")
+    child.sendline("r")  # note → outcome, answers before it kept
+    child.expect(r"N° \(Entrée = 2 ; r = retour\) > ")
+    child.sendline("1")
+    no_note_measured_duration(child)
+    child.expect("Appel enregistré")
+    assert finish(child) == 0
+    [saved] = calls(folder)
+    assert saved["procedure"] == "caf-prime-activite" and saved["outcome"] == "dropin"

@@ -23,6 +23,9 @@ from mediatool.formats.sms import SmsCount, sms_segments, to_gsm
 SMS_SEGMENTS = 2
 MONTH_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
                "oct.", "nov.", "déc.")
+# What the team sets up with the caller (an account, an address); anything else
+# (a bank card, a tax number) the caller must bring.
+CREATED_TOGETHER = ("compte", "e-mail", "mail", "franceconnect", "identifiant", "mot de passe")
 MISSING_CONTACT = "coordonnées à compléter dans le catalogue"
 
 
@@ -128,10 +131,12 @@ def _lower_first(text: str) -> str:
 
 def _missing(data: RecapInput) -> str:
     """What the team will set up with the caller: exactly the prerequisites they lack."""
-    if not data.missing:
-        return ""
-    return ("Nous créerons ensemble : " + " ; ".join(_lower_first(m) for m in data.missing)
-            + ".")
+    created = [m for m in data.missing if any(k in m.lower() for k in CREATED_TOGETHER)]
+    other = [m for m in data.missing if m not in created]
+    return _join(
+        "Nous créerons ensemble : " + " ; ".join(_lower_first(m) for m in created) + "."
+        if created else "",
+        "À prévoir : " + " ; ".join(_lower_first(m) for m in other) + "." if other else "")
 
 
 def _usage(data: RecapInput, level: _Detail) -> str:
