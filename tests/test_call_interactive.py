@@ -78,24 +78,6 @@ def test_typical_call_with_a_typo(folder):
     assert saved["by"] == "camille"
 
 
-def test_a_dry_run_call_goes_to_the_recap_and_records_nothing(folder):
-    child = spawn(folder, "--dry-run")
-    child.expect("Simulation \\(--dry-run\\) : rien ne sera enregistré")
-    child.expect("Mots de la personne > ")
-    child.sendline("carte grise")
-    child.sendline(pick(child, "Faire sa carte grise"))
-    child.expect(r"N° \(Entrée = 1\) > ")
-    child.sendline("")
-    child.expect("Note .*> ")
-    child.sendline("")
-    child.expect(r"Durée de l'appel en minutes \(Entrée = 1\) > ")
-    child.sendline("4")
-    child.expect("Simulation : rien n'a été enregistré")
-    child.expect("Récapitulatif pour la personne")
-    assert finish(child) == 0
-    assert calls(folder) == []
-
-
 def test_refining_missing_prerequisites_and_redirect(folder):
     child = spawn(folder)
     child.expect("Mots de la personne > ")

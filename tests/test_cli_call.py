@@ -303,24 +303,3 @@ def test_no_free_slot_is_refused_with_exit_3(tmp_path, run):
                  "--person", "N", data=data)
     assert result.exit_code == 3 and "créneau" in result.stderr
     assert recorded(data) == [] and appointments(data) == []
-
-
-def test_dry_run_shows_the_recommendation_and_records_nothing(run, folder):
-    result = run("call", "--procedure", "caf-prime-activite", "--mediator", "camille",
-                 "--dry-run", "--format", "json")
-    assert result.exit_code == 0, result.output
-    assert "rien n'est enregistré" in result.stderr
-    shown = json.loads(result.stdout)
-    assert shown["recommendation"]["outcome"] and shown["recap"]
-    assert not list((folder / "records").rglob("*.yaml"))
-
-
-def test_dry_run_with_a_booking_previews_the_slot_and_books_nothing(run, folder):
-    result = run("call", "--procedure", "caf-prime-activite", "--mediator", "camille",
-                 "--outcome", "appointment", "--book-first-free", "--person", "Gérard T.",
-                 "--dry-run")
-    assert result.exit_code == 0, result.output
-    assert "Simulation : rien n'a été enregistré" in result.stdout
-    assert "Camille" in result.stdout
-    assert not list((folder / "records").rglob("*.yaml"))
-    assert run("agenda", "--week", "2026-12-07").output.count("Gérard") == 0

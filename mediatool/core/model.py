@@ -385,7 +385,7 @@ class AppointmentBooked:
     from_call: str | None = spec("Appel d'origine", default=None)
     note: str | None = spec("Note", default=None)
     rescheduled_from: str | None = spec("Rendez-vous reporté que celui-ci remplace",
-                                        default=None, pattern=r"^A-")
+                                        default=None, pattern=id_pattern("A"))
 
 
 @dataclass(frozen=True)
@@ -399,7 +399,7 @@ class AppointmentCancelled:
     by_person: bool = spec("true : excusé par la personne ; false : annulé par le service")
     reason: str | None = spec("Motif", default=None)
     rescheduled_to: str | None = spec("Nouveau rendez-vous (report)", default=None,
-                                      pattern=r"^A-")
+                                      pattern=id_pattern("A"))
 
 
 @dataclass(frozen=True)
@@ -431,7 +431,7 @@ class AppointmentNoShow:
 class AppointmentReminded:
     """A reminder was sent (or handed to the team to send) for an appointment."""
 
-    id: str = spec("Rendez-vous", pattern=r"^A-")
+    id: str = spec("Rendez-vous", pattern=id_pattern("A"))
     event: Literal["reminded"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")
@@ -442,7 +442,7 @@ class AppointmentReminded:
 class AppointmentCorrected:
     """A wrong outcome is turned into the other one (venu ↔ absent), with its reason."""
 
-    id: str = spec("Rendez-vous", pattern=r"^A-")
+    id: str = spec("Rendez-vous", pattern=id_pattern("A"))
     event: Literal["corrected"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")
