@@ -186,3 +186,82 @@ def test_twenty_processes_booking_the_same_slot(tmp_path):
             data.store.read(kind, [month])  # raises on any torn or unreadable record
     stored = data.store.read("appointments", [Month(2026, 12)])
     assert len(stored) == 1
+
+
+# ---- twenty processes on one mediator's week: reschedule, book, cancel --------------
+
+_WIDE = TEAM.replace(
+    """      - {day: jeudi, start: "09:00", end: "12:30"}
+""",
+    """      - {day: mercredi, start: "09:00", end: "17:30"}
+      - {day: jeudi, start: "09:00", end: "12:30"}
+""")
+
+
+def _worker(barrier, queue, root: str, args: list[str]) -> None:  # runs in a forked process
+    from click.testing import CliRunner
+
+    from mediatool.cli import cli
+
+    os.environ["MEDIATOOL_NOW"] = "2026-12-07T10:00:00+01:00"
+    barrier.wait()
+    result = CliRunner().invoke(cli, ["--data", root, *args])
+    queue.put((args[0], result.exit_code))
+
+
+def test_twenty_processes_reschedule_book_cancel_hold_the_cap(tmp_path):
+    import multiprocessing
+
+    from mediatool.core.scheduling import cap_breaches, overlaps
+    from mediatool.core.state import fold_appointments
+
+    root = write_folder(tmp_path / "wide", team=_WIDE)
+    data = DataFolder(root)
+    zone = ZoneInfo("Europe/Paris")
+    now = dt.datetime(2026, 12, 7, 10, tzinfo=zone)
+
+    def request(day: int, hour: int) -> BookingRequest:
+        return BookingRequest(mediator="camille", kind="demarche", person="X",
+                              procedure="ants-carte-grise",
+                              at=dt.datetime(2026, 12, day, hour, tzinfo=zone))
+
+    moved = book(data, request(8, 14), now).id     # Tuesday afternoon
+    kept = book(data, request(10, 9), now).id      # Thursday morning: the cap (2) is reached
+    jobs: list[list[str]] = []
+    for minute in range(0, 7 * 30, 30):            # 7 reschedules of one appointment
+        jobs.append(["reschedule", moved, "--at", f"2026-12-09 {9 + minute // 60:02d}:"
+                                                  f"{minute % 60:02d}"])
+    for hour in range(13, 17):                     # 7 bookings on Wednesday
+        jobs.append(["book", "--mediator", "camille", "--procedure", "ants-carte-grise",
+                     "--person", "Y", "--at", f"2026-12-09 {hour}:00"])
+        if len(jobs) < 14:
+            jobs.append(["book", "--mediator", "camille", "--procedure", "ants-carte-grise",
+                         "--person", "Z", "--at", f"2026-12-09 {hour}:30"])
+    while len(jobs) < 20:                          # and 6 cancellations of the other one
+        jobs.append(["cancel", kept])
+    assert len(jobs) == 20
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(len(jobs), timeout=60)
+    queue = context.Queue()
+    workers = [context.Process(target=_worker, args=(barrier, queue, str(root), job))
+               for job in jobs]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+        assert worker.exitcode == 0
+    results = [queue.get(timeout=5) for _ in jobs]
+    assert all(code in (0, 2, 3) for _, code in results), results
+    assert sum(code == 0 for name, code in results if name == "reschedule") == 1
+    assert sum(code == 0 for name, code in results if name == "cancel") == 1
+
+    records = Store(root).read("appointments", [Month(2026, 12)])
+    state, problems = fold_appointments(records)
+    assert problems == []
+    team = data.catalogue.team
+    assert cap_breaches(team, state.values()) == []
+    assert overlaps(team, state.values()) == []
+    # No record lost: one booked event per successful book or reschedule, plus the two first.
+    successes = sum(code == 0 for name, code in results if name in ("book", "reschedule"))
+    assert sum(r.event.event == "booked" for r in records) == 2 + successes
+    assert state[moved].situation(now) == "rescheduled"

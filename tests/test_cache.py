@@ -34,6 +34,8 @@ def test_written_data_reads_back_and_the_folder_is_private(tmp_path: Path) -> No
     assert (tmp_path / CACHE).stat().st_mode & 0o777 == 0o700
     assert (tmp_path / CACHE / "x.json").stat().st_mode & 0o777 == 0o600
     assert records_cache.read(tmp_path, "x.json", "other-kind") is None
+    # Never committed, even in a folder whose .gitignore predates the cache.
+    assert (tmp_path / ".mediatool" / ".gitignore").read_text() == "*\n"
 
 
 @pytest.mark.parametrize("damage", ["truncated", "corrupt", "other version", "bad checksum",
@@ -152,3 +154,35 @@ def test_a_tampered_holidays_cache_gives_no_wrong_answer(run: Callable[..., Resu
     assert days.holidays_of_year("FR", None, 2026)[dt.date(2026, 11, 11)] == "Armistice"
     fixed = json.loads(path.read_text())["data"]["years"]["FR||2026"]
     assert fixed["2026-11-11"] == "Armistice"
+
+
+# -- check --------------------------------------------------------------------------------
+
+def test_check_no_cache_neither_reads_nor_writes_it(run: Callable[..., Result],
+                                                    folder: Path) -> None:
+    result = run("check", "--no-cache")
+    assert result.exit_code == 0, result.output
+    assert not (folder / ".mediatool").exists()
+    assert run("check").exit_code == 0
+    assert (folder / CACHE / "holidays.json").is_file()
+
+
+def test_check_on_a_read_only_folder_works_and_says_so_once(
+        run: Callable[..., Result], folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_mkdir = Path.mkdir
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> None:
+        if ".mediatool" in self.parts:
+            raise PermissionError(13, "Permission denied")
+        real_mkdir(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    result = run("check")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("cache non enregistré") == 1
+    assert "OK : 0 enregistrement(s) lus" in result.output
+
+
+def test_init_keeps_the_cache_out_of_git(run: Callable[..., Result], tmp_path: Path) -> None:
+    assert run("init", str(tmp_path / "new")).exit_code == 0
+    assert ".mediatool/" in (tmp_path / "new" / ".gitignore").read_text().splitlines()

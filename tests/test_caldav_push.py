@@ -253,3 +253,36 @@ def test_a_web_server_that_is_not_caldav_is_named(run, tmp_path, password_file):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "ne répond pas comme un serveur CalDAV" in lines[0]
     assert (tmp_path / "cal" / "equipe.ics").is_file()
+
+
+# ---- issue 20 #11: credentials never echoed, empty URL, huge password files ------------
+
+def test_credentials_in_the_url_are_never_printed() -> None:
+    import pytest as _pytest
+
+    from mediatool.core.errors import OperationalError
+    from mediatool.host.caldav import push
+    url = "http://alice:Sup3rS3cret@127.0.0.1:1/dav/?token=T0K3N"
+    with _pytest.raises(OperationalError) as caught:
+        push(url, None, "Passw0rd", [], None)
+    text = caught.value.message + (caught.value.hint or "")
+    assert "Sup3rS3cret" not in text and "T0K3N" not in text and "Passw0rd" not in text
+    assert "alice:***@127.0.0.1" in text
+
+
+def test_an_empty_caldav_url_is_refused() -> None:
+    import pytest as _pytest
+
+    from mediatool.core.errors import InvalidInput
+    from mediatool.host.caldav import push
+    with _pytest.raises(InvalidInput, match="vide"):
+        push("  ", None, None, [], None)
+
+
+def test_an_endless_password_file_is_refused_without_reading_it_all() -> None:
+    import pytest as _pytest
+
+    from mediatool.core.errors import InvalidInput
+    from mediatool.host.caldav import read_password
+    with _pytest.raises(InvalidInput, match="trop grand"):
+        read_password(Path("/dev/zero"), "alice")

@@ -33,7 +33,7 @@ def calls(folder):
 
 def pick(child, title):
     """Wait for the match list and return the number shown in front of `title`."""
-    child.expect("N°, ou d'autres mots > ")
+    child.expect(r"N°, ou d'autres mots \(r = retour\) > ")
     found = re.search(rf"(\d+)\s+{re.escape(title)}", child.before)
     assert found, child.before
     return found.group(1)
@@ -60,13 +60,13 @@ def test_typical_call_with_a_typo(folder):
     child.sendline(pick(child, "Faire sa carte grise"))
     child.expect("Durée d'accompagnement estimée : 30 min")
     child.expect("Recommandation : PERMANENCE SANS RENDEZ-VOUS")
-    child.expect(r"N° \(Entrée = 1\) > ")
+    child.expect(r"N° \(Entrée = 1 ; r = retour\) > ")
     child.sendline("")  # the recommended outcome
     child.expect("Note .*> ")
     child.sendline("rappelle si souci")
     child.expect(r"Durée de l'appel en minutes \(Entrée = 1\) > ")
     child.sendline("6")
-    child.expect(r"Appel enregistré : (C-[0-9A-Z]{6}) — HORS permanence")
+    child.expect(r"Appel enregistré : (C-[0-9A-Z]{6,9}) — HORS permanence")
     call_id = child.match.group(1)
     child.expect("Récapitulatif pour la personne")
     child.expect("lundi 7 déc. 14h-17h, Centre")
@@ -78,24 +78,6 @@ def test_typical_call_with_a_typo(folder):
     assert saved["by"] == "camille"
 
 
-def test_a_dry_run_call_goes_to_the_recap_and_records_nothing(folder):
-    child = spawn(folder, "--dry-run")
-    child.expect("Simulation \\(--dry-run\\) : rien ne sera enregistré")
-    child.expect("Mots de la personne > ")
-    child.sendline("carte grise")
-    child.sendline(pick(child, "Faire sa carte grise"))
-    child.expect(r"N° \(Entrée = 1\) > ")
-    child.sendline("")
-    child.expect("Note .*> ")
-    child.sendline("")
-    child.expect(r"Durée de l'appel en minutes \(Entrée = 1\) > ")
-    child.sendline("4")
-    child.expect("Simulation : rien n'a été enregistré")
-    child.expect("Récapitulatif pour la personne")
-    assert finish(child) == 0
-    assert calls(folder) == []
-
-
 def test_refining_missing_prerequisites_and_redirect(folder):
     child = spawn(folder)
     child.expect("Mots de la personne > ")
@@ -104,10 +86,10 @@ def test_refining_missing_prerequisites_and_redirect(folder):
     child.expect("> ")
     child.sendline("prime activiter")
     child.sendline(pick(child, "Demander la prime d'activité"))
-    child.expect(r"ces prérequis \? \[O/n\] > ")
+    child.expect(r"Adresse e-mail \? \[o/n, r = retour\] > ")
     child.sendline("n")
-    child.expect("parcours d'apprentissage")
-    child.expect(r"N° \(Entrée = 2\) > ")
+    child.expect(r"parcours\s+d'apprentissage")
+    child.expect(r"N° \(Entrée = 2 ; r = retour\) > ")
     child.sendline("3")  # redirect rather than the recommended appointment
     child.expect("Réorienter vers : Caisse d'allocations familiales")
     child.expect("Entrée pour confirmer")
@@ -137,10 +119,11 @@ def test_nothing_fits_records_the_words_and_theme(tmp_path):
     child.expect("N° .*> ")
     child.sendline("5")  # Logement
     child.expect(r"Suite donnée")
-    child.expect("N° > ")
+    child.expect(r"N° \(r = retour\) > ")
     child.sendline("5")
     no_note_measured_duration(child)
     child.expect("Appel enregistré")
+    child.expect(r"\d SMS \(GSM-7, \d+/\d+\)")
     assert finish(child) == 0
     [saved] = calls(folder)
     assert saved["query"] == "voisin bruyant" and saved["theme"] == "logement"
@@ -153,7 +136,7 @@ def test_giving_up_records_nothing(folder, stop):
     child.expect("Mots de la personne > ")
     child.sendline("carte grise")
     child.sendline(pick(child, "Faire sa carte grise"))
-    child.expect(r"N° \(Entrée = 1\) > ")
+    child.expect(r"N° \(Entrée = 1 ; r = retour\) > ")
     if stop == "interrupt":
         child.sendintr()
     else:
@@ -170,9 +153,12 @@ def appointment_for_prime_activite(folder):
     child.expect("Mots de la personne > ")
     child.sendline("prime activite")
     child.sendline(pick(child, "Demander la prime d'activité"))
-    child.expect(r"ces prérequis \? \[O/n\] > ")
-    child.sendline("")
-    child.expect(r"N° \(Entrée = 2\) > ")
+    child.expect(r"Adresse e-mail \? \[o/n, r = retour\] > ")
+    child.sendline("retour")  # anything but o/n asks again
+    child.expect("Répondez o")
+    child.expect(r"Adresse e-mail \? \[o/n, r = retour\] > ")
+    child.sendline("o")
+    child.expect(r"N° \(Entrée = 2 ; r = retour\) > ")
     child.sendline("")
     child.expect("Prochains créneaux libres")
     return child
@@ -191,9 +177,9 @@ def test_booking_during_the_call(folder):
     child.expect("Téléphone .*> ")
     child.sendline("06 39 98 00 42")
     no_note_measured_duration(child)
-    child.expect(r"Rendez-vous : (A-[0-9A-Z]{6})")
+    child.expect(r"Rendez-vous : (A-[0-9A-Z]{6,9})")
     appointment = child.match.group(1)
-    child.expect("Rendez-vous le mardi 8 décembre 2026, 14 h 00")
+    child.expect("rendez-vous le mardi 8 décembre 2026, 14 h 00")
     assert finish(child) == 0
     [saved] = calls(folder)
     assert saved["appointment"] == appointment and "person" not in saved
@@ -224,10 +210,110 @@ def test_slot_taken_meanwhile_offers_the_slots_again(folder):
     child.expect(r"1  mardi 8 décembre 2026, 14 h 30")
     child.expect("N° > ")
     child.sendline("1")  # name and phone are not asked again
-    child.expect(r"Rendez-vous : (A-[0-9A-Z]{6})")
+    child.expect(r"Rendez-vous : (A-[0-9A-Z]{6,9})")
     appointment = child.match.group(1)
     assert finish(child) == 0
     [saved] = calls(folder)
     assert saved["appointment"] == appointment
     booked = [a for a in documents(folder, "appointments") if a["id"] == appointment]
     assert booked[0]["person"] == "Nadia B." and booked[0]["start"].startswith("2026-12-08T14:30")
+
+
+def test_one_prerequisite_missing_of_three(tmp_path):
+    from conftest import PROCEDURES
+
+    three = PROCEDURES.replace("prerequisites: [Adresse e-mail]",
+                               "prerequisites: [Adresse e-mail, Compte Caf, Numéro fiscal]")
+    folder = write_folder(tmp_path / "three", procedures=three)
+    child = spawn(folder)
+    child.expect("Mots de la personne > ")
+    child.sendline("prime activite")
+    child.sendline(pick(child, "Demander la prime d'activité"))
+    child.expect(r"Adresse e-mail \? \[o/n, r = retour\] > ")
+    child.sendline("oui")
+    child.expect(r"Compte Caf \? \[o/n, r = retour\] > ")
+    child.sendline("n")
+    child.expect(r"Numéro fiscal \? \[o/n, r = retour\] > ")
+    child.sendline("o")
+    child.expect(r"Prérequis manquants \(Compte Caf\)")
+    child.expect(r"N° \(Entrée = 2 ; r = retour\) > ")
+    child.sendline("1")  # drop-in
+    no_note_measured_duration(child)
+    child.expect("Nous créerons ensemble : compte Caf.")
+    out = child.read()
+    assert finish(child) == 0
+    assert "Numéro fiscal" not in out and "Adresse e-mail" not in out
+    [saved] = calls(folder)
+    assert saved["outcome"] == "dropin"
+
+
+def test_dry_run_records_nothing(folder):
+    environment = {**os.environ, "MEDIATOOL_NOW": NOW, "PYTHONPATH": str(ROOT), "TERM": "dumb"}
+    environment.pop("MEDIATOOL_DATA", None)
+    environment.pop("MEDIATOOL_MEDIATOR", None)
+    child = pexpect.spawn(sys.executable, ["-m", "mediatool", "--data", str(folder), "call",
+                                           "--dry-run"], env=environment, encoding="utf-8",
+                          timeout=TIMEOUT, dimensions=(30, 80))
+    child.expect("ESSAI")
+    child.expect("Mots de la personne > ")
+    child.sendline("carte grise")
+    child.sendline(pick(child, "Faire sa carte grise"))
+    child.expect(r"N° \(Entrée = 1 ; r = retour\) > ")
+    child.sendline("")
+    no_note_measured_duration(child)
+    child.expect("rien n'a été enregistré")
+    child.expect("Récapitulatif")
+    assert finish(child) == 0
+    assert calls(folder) == []
+
+
+def test_redirect_without_contact_warns_and_takes_one_for_the_recap_only(folder):
+    child = spawn(folder)
+    child.expect("Mots de la personne > ")
+    child.sendline("carte grise")
+    child.sendline(pick(child, "Faire sa carte grise"))
+    child.expect(r"N° \(Entrée = 1 ; r = retour\) > ")
+    child.sendline("3")
+    child.expect("Entrée pour confirmer, ou une autre organisation > ")
+    child.sendline("point-justice")
+    child.expect("Point-justice — coordonnées à compléter dans le catalogue")
+    child.expect("pour ce récapitulatif seulement .*> ")
+    child.sendline("05 55 00 11 22\x07")  # a stray control character is dropped
+    no_note_measured_duration(child)
+    child.expect("Récapitulatif")
+    child.expect("contactez Point-justice : 05 55 00 11 22.")
+    assert finish(child) == 0
+    [saved] = calls(folder)
+    assert saved["redirect_to"] == "point-justice"
+    assert "05 55" not in str(saved)  # the typed contact is not in the record
+
+
+def test_going_back_from_a_wrong_pick(folder):
+    child = spawn(folder)
+    child.expect("Mots de la personne > ")
+    child.sendline("carte grise")
+    child.sendline(pick(child, "Faire sa carte grise"))  # the caller meant something else
+    child.expect(r"N° \(Entrée = 1 ; r = retour\) > ")
+    child.sendline("<")  # the fiche asks nothing here: back to the match list
+    pick(child, "Faire sa carte grise")  # the same words, listed again
+    child.sendline("prime activite")
+    child.sendline(pick(child, "Demander la prime d'activité"))
+    child.expect(r"Adresse e-mail \? \[o/n, r = retour\] > ")
+    child.sendline("o")
+    child.expect(r"N° \(Entrée = 2 ; r = retour\) > ")
+    child.sendline("r")  # outcome → the prerequisites again
+    child.expect(r"Adresse e-mail \? \[o/n, r = retour\] > ")
+    child.sendline("o")
+    child.expect(r"N° \(Entrée = 2 ; r = retour\) > ")
+    child.sendline("9")
+    child.expect("Un numéro entre 1 et 5")
+    child.sendline("1")
+    child.expect("Note .*> ")
+    child.sendline("r")  # note → outcome, answers before it kept
+    child.expect(r"N° \(Entrée = 2 ; r = retour\) > ")
+    child.sendline("1")
+    no_note_measured_duration(child)
+    child.expect("Appel enregistré")
+    assert finish(child) == 0
+    [saved] = calls(folder)
+    assert saved["procedure"] == "caf-prime-activite" and saved["outcome"] == "dropin"

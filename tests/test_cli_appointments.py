@@ -36,7 +36,7 @@ def book(run, *extra: str, person: str = "Nadia B."):
 
 
 def booked_id(result) -> str:
-    match = re.search(r"A-[0-9A-Z]{6}", result.output)
+    match = re.search(r"A-[0-9A-Z]{6,9}", result.output)
     assert match, result.output + result.stderr
     return match.group(0)
 
@@ -324,7 +324,7 @@ def open_path(run, sessions: int = 2) -> str:
                  "--skills", "2.1,mail-creer", "--sessions", str(sessions), "--phone",
                  "06 39 98 00 02")
     assert result.exit_code == 0, result.stderr
-    return re.search(r"P-[0-9A-Z]{6}", result.output).group(0)
+    return re.search(r"P-[0-9A-Z]{6,9}", result.output).group(0)
 
 
 def test_path_lifecycle(run, folder, monkeypatch):
@@ -417,3 +417,127 @@ def test_check_reports_events_that_make_no_sense(run, folder):
     result = run("check")
     assert result.exit_code == 1
     assert "impossible" in result.output and "A-ZZZZZZ" in result.output
+
+
+# ---- corrections ---------------------------------------------------------------------
+
+def test_outcome_corrected_with_reason_and_counted_in_report(run, folder, monkeypatch):
+    booked = booked_id(book(run, "--at", "2026-12-08 14:00"))
+    monkeypatch.setenv("MEDIATOOL_NOW", "2026-12-08T16:00:00+01:00")
+    assert run("no-show", booked).exit_code == 0
+    wrong = run("attended", booked)
+    assert wrong.exit_code == 2 and "--correct --reason" in wrong.stderr
+    assert run("attended", booked, "--correct").exit_code == 2  # the reason is required
+    fixed = run("attended", booked, "--correct", "--reason", "venue en retard",
+                "--format", "json")
+    assert fixed.exit_code == 0, fixed.stderr
+    assert json.loads(fixed.output)["situation"] == "attended"
+    text = (folder / "records" / "appointments" / "2026-12.yaml").read_text()
+    assert "event: corrected" in text and "venue en retard" in text
+    assert run("attended", booked, "--correct", "--reason", "x").exit_code == 2
+    back = run("no-show", booked, "--correct", "--reason", "erreur de saisie")
+    assert back.exit_code == 0 and "absence notée" in back.output
+    assert run("check").exit_code == 0
+    report = json.loads(run("report", "--month", "2026-12", "--format", "json").output)
+    situations = {c["key"]: c["value"] for c in report["appointments"]["situations"]}
+    assert situations["no_show"] == 1 and situations["attended"] == 0
+
+
+def test_correct_needs_an_outcome_first(run, monkeypatch):
+    booked = booked_id(book(run, "--at", "2026-12-08 14:00"))
+    result = run("no-show", booked, "--correct", "--reason", "x")
+    assert result.exit_code == 2 and "rien à corriger" in result.stderr
+
+
+# ---- reschedule ----------------------------------------------------------------------
+
+def test_reschedule_moves_in_one_step_and_links_both(run, folder):
+    old = booked_id(book(run, "--at", "2026-12-08 14:00"))
+    result = run("reschedule", old, "--at", "2026-12-10 09:00", "--reason", "empêchement",
+                 "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    moved = json.loads(result.output)
+    assert moved["old"]["situation"] == "rescheduled"
+    assert moved["old"]["situation_label"] == "reporté"
+    assert moved["new"]["start"].startswith("2026-12-10T09:00")
+    text = (folder / "records" / "appointments" / "2026-12.yaml").read_text()
+    assert f"rescheduled_from: {old}" in text and "rescheduled_to:" in text
+    report = json.loads(run("report", "--month", "2026-12", "--format", "json").output)
+    situations = {c["key"]: c["value"] for c in report["appointments"]["situations"]}
+    assert situations["rescheduled"] == 1 and situations["excused"] == 0
+    assert run("check").exit_code == 0
+
+
+def test_reschedule_onto_refused_slot_leaves_the_old_untouched(run, folder):
+    old = booked_id(book(run, "--at", "2026-12-08 14:00"))
+    before = records(folder)
+    result = run("reschedule", old, "--at", "2026-12-09 09:00")  # Wednesday: not open
+    assert result.exit_code == 3
+    assert "reste inchangé" in result.stderr
+    assert records(folder) == before
+    unknown = run("reschedule", old[:-1] + ("0" if old[-1] != "0" else "1"), "--first-free")
+    assert unknown.exit_code == 2 and "inconnu" in unknown.stderr
+
+
+def test_reschedule_within_its_own_half_day_is_allowed_at_the_cap(run, wide):
+    def take(at, person):
+        return booked_id(run("book", "--mediator", "camille", "--procedure",
+                             "caf-prime-activite", "--person", person, "--at", at, data=wide))
+
+    first = take("2026-12-08 14:00", "A")
+    take("2026-12-08 15:00", "B")
+    take("2026-12-10 09:00", "C")
+    # Tuesday afternoon and Thursday morning are used: Wednesday would be a third half-day.
+    refused = run("reschedule", first, "--at", "2026-12-09 09:00", data=wide)
+    assert refused.exit_code == 3 and "plafond" in refused.stderr
+    assert run("reschedule", first, "--at", "2026-12-08 16:00", data=wide).exit_code == 0
+
+
+def test_reschedule_first_free(run):
+    old = booked_id(book(run, "--at", "2026-12-08 14:00"))
+    result = run("reschedule", old, "--first-free", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.output)["new"]["start"] != json.loads(result.output)["old"]["start"]
+
+
+def test_one_duration_rule_for_book_slots_and_call(run, folder):
+    from mediatool.core.triage import recommend
+    from mediatool.store.folder import DataFolder
+
+    data = DataFolder(folder)
+    procedure = data.catalogue.procedures["attestation-caf"]  # 10 min, slots of 15
+    expected = recommend(procedure, data.catalogue.team).appointment_duration_min
+    booked = run("book", "--mediator", "camille", "--procedure", "attestation-caf",
+                 "--first-free", "--person", "N.", "--format", "json")
+    assert json.loads(booked.output)["duration_min"] == expected == 15
+    slots = run("slots", "--procedure", "attestation-caf", "--format", "json", "--limit", "1")
+    assert json.loads(slots.output)[0]["duration_min"] == expected
+
+
+def test_agenda_to_fill_lists_past_without_outcome_oldest_first(run, folder, monkeypatch):
+    first = booked_id(book(run, "--at", "2026-12-08 14:00", person="A"))
+    second = booked_id(book(run, "--at", "2026-12-17 09:00", person="B"))
+    noted = booked_id(book(run, "--at", "2026-12-10 09:00", person="C"))
+    booked_id(book(run, "--at", "2027-01-05 14:00", person="D"))
+    monkeypatch.setenv("MEDIATOOL_NOW", "2026-12-18T16:00:00+01:00")
+    assert run("attended", noted).exit_code == 0
+    result = run("agenda", "--to-fill")
+    assert result.exit_code == 0, result.stderr
+    assert result.output.index(first) < result.output.index(second)
+    assert noted not in result.output
+    listed = json.loads(run("agenda", "--to-fill", "--format", "json").output)
+    assert [a["id"] for a in listed] == [first, second]
+    assert run("agenda", "--to-fill", "--week", "2026-12-08").exit_code == 2
+
+
+def test_cap_refusal_proposes_earlier_slots_in_used_half_days(run, wide):
+    def take(at, person):
+        return run("book", "--mediator", "camille", "--procedure", "caf-prime-activite",
+                   "--person", person, "--at", at, data=wide)
+
+    assert take("2026-12-08 16:00", "A").exit_code == 0   # Tuesday afternoon, late
+    assert take("2026-12-10 11:00", "B").exit_code == 0   # Thursday morning, late
+    refused = take("2026-12-09 10:00", "C")               # Wednesday: a third half-day
+    assert refused.exit_code == 3 and "plafond" in refused.stderr
+    # Tuesday 14:00 is earlier than the time asked, inside a half-day already used.
+    assert "mardi 8 décembre 2026, 14 h 00" in refused.stderr

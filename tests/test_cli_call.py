@@ -77,7 +77,7 @@ def test_redirect_to_another_organisation(run, folder):
 
 def test_resolved_and_other(run, folder):
     resolved = call_json(run, "--procedure", "attestation-caf", "--outcome", "resolved")
-    assert "Réglé au téléphone" in resolved["recap"]
+    assert "réglé au téléphone" in resolved["recap"]
     other = call_json(run, "--outcome", "other", "--note", "faux numéro")
     assert other["call"]["outcome"] == "other" and "procedure" not in other["call"]
     assert [c["outcome"] for c in recorded(folder)] == ["resolved", "other"]
@@ -87,7 +87,30 @@ def test_missing_prerequisites_bring_the_usage_path(run):
     out = call_json(run, "--procedure", "caf-prime-activite", "--outcome", "dropin",
                     "--missing-prerequisites")
     assert out["recommendation"]["usage_skills"] == ["mail-creer"]
-    assert "créer une adresse e-mail" in out["recap"]
+    assert out["recommendation"]["missing"] == ["Adresse e-mail"]
+    assert "Nous créerons ensemble : adresse e-mail." in out["recap"]
+    assert out["sms"]["encoding"] == "GSM-7" and out["sms"]["segments"] <= 2
+
+
+def test_dry_run_records_nothing_and_says_so(run, folder):
+    result = run("call", "--procedure", "caf-prime-activite", "--outcome", "appointment",
+                 "--mediator", "camille", "--book-first-free", "--person", "Nadia B.",
+                 "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "ESSAI (--dry-run) : rien n'a été enregistré" in result.output
+    assert "A-ESSAI" in result.output and "mardi 8 décembre 2026" in result.output
+    assert recorded(folder) == [] and documents(folder, "appointments") == []
+    as_json = json.loads(run("call", "--procedure", "caf-prime-activite", "--mediator",
+                             "camille", "--dry-run", "--format", "json").output)
+    assert as_json["dry_run"] is True and recorded(folder) == []
+
+
+def test_sms_prints_only_the_gsm7_recap(run):
+    result = run("call", "--procedure", "ants-carte-grise", "--outcome", "redirect",
+                 "--mediator", "camille", "--sms")
+    assert result.exit_code == 0, result.output
+    assert "Appel enregistré" not in result.output
+    assert result.output.startswith('Pour "Faire sa carte grise", contactez')
 
 
 def test_call_in_a_phone_shift_names_it(run, monkeypatch):
@@ -116,7 +139,7 @@ def test_recap_only_prints_just_the_recap(run, folder):
     result = run("call", "--procedure", "ants-carte-grise", "--outcome", "dropin",
                  "--recap-only")
     assert result.exit_code == 0
-    assert result.output.startswith("Votre démarche : Faire sa carte grise.")
+    assert result.output.startswith("Faire sa carte grise : venez sans rendez-vous")
     assert result.output.count("\n") == 1 and len(result.output) <= 481
     assert len(recorded(folder)) == 1
 
@@ -239,7 +262,7 @@ def test_book_first_free_links_call_and_appointment(run, folder):
     assert booked["id"] == call["appointment"] and booked["from_call"] == call["id"]
     assert booked["person"] == "Nadia B." and booked["phone"] == "06 39 98 00 42"
     assert booked["start"].startswith("2026-12-08T14:00") and booked["duration_min"] == 45
-    assert "Rendez-vous le mardi 8 décembre 2026, 14 h 00 (45 min) avec Camille" in out["recap"]
+    assert "rendez-vous le mardi 8 décembre 2026, 14 h 00 (45 min) avec Camille" in out["recap"]
     assert call["appointment"] in out["recap"]
     assert [c["id"] for c in recorded(folder)] == [call["id"]]
 
@@ -280,24 +303,3 @@ def test_no_free_slot_is_refused_with_exit_3(tmp_path, run):
                  "--person", "N", data=data)
     assert result.exit_code == 3 and "créneau" in result.stderr
     assert recorded(data) == [] and appointments(data) == []
-
-
-def test_dry_run_shows_the_recommendation_and_records_nothing(run, folder):
-    result = run("call", "--procedure", "caf-prime-activite", "--mediator", "camille",
-                 "--dry-run", "--format", "json")
-    assert result.exit_code == 0, result.output
-    assert "rien n'est enregistré" in result.stderr
-    shown = json.loads(result.stdout)
-    assert shown["recommendation"]["outcome"] and shown["recap"]
-    assert not list((folder / "records").rglob("*.yaml"))
-
-
-def test_dry_run_with_a_booking_previews_the_slot_and_books_nothing(run, folder):
-    result = run("call", "--procedure", "caf-prime-activite", "--mediator", "camille",
-                 "--outcome", "appointment", "--book-first-free", "--person", "Gérard T.",
-                 "--dry-run")
-    assert result.exit_code == 0, result.output
-    assert "Simulation : rien n'a été enregistré" in result.stdout
-    assert "Camille" in result.stdout
-    assert not list((folder / "records").rglob("*.yaml"))
-    assert run("agenda", "--week", "2026-12-07").output.count("Gérard") == 0

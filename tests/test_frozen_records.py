@@ -61,6 +61,17 @@ def test_check_reads_every_frozen_record_without_error(frozen: Path) -> None:
     assert "468 enregistrement(s) lus" in result.output
 
 
+def test_check_gives_the_same_answer_with_and_without_the_cache(frozen: Path) -> None:
+    def check(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(cli, ["--data", str(frozen), "check", *args],
+                                    catch_exceptions=False)
+        return result.exit_code, result.output
+
+    first, again, bypass = check(), check(), check("--no-cache")
+    assert first == again == bypass
+    assert _record_lines(first[1]) == _record_lines(expected("check.txt"))
+
+
 @pytest.mark.parametrize("week", WEEKS)
 def test_agenda_of_a_frozen_week(frozen: Path, week: str) -> None:
     assert mediatool(frozen, "agenda", "--week", week) == expected(f"agenda-{week}.txt")
@@ -75,6 +86,13 @@ def _kept(old: object, new: object, where: str = "") -> list[str]:
         return [f for key, value in old.items()
                 for f in (_kept(value, new[key], f"{where}.{key}") if key in new
                           else [f"{where}.{key} missing"])]
+    if (isinstance(old, list) and isinstance(new, list) and old
+            and all(isinstance(item, dict) and "key" in item for item in old + new)):
+        # a breakdown may gain a row (a new situation), matched by its key
+        by_key = {item["key"]: item for item in new}
+        return [f for item in old
+                for f in (_kept(item, by_key[item["key"]], f"{where}[{item['key']}]")
+                          if item["key"] in by_key else [f"{where}[{item['key']}] missing"])]
     if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
         return [f for i, (a, b) in enumerate(zip(old, new, strict=True))
                 for f in _kept(a, b, f"{where}[{i}]")]

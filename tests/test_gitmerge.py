@@ -53,3 +53,34 @@ def test_a_purge_on_our_side_is_kept():
 def test_a_torn_version_is_left_to_a_person():
     base = doc("A-BASE01")
     assert merge_record_streams(base, base + "---\nid: A-", base) is None
+
+
+# ---- issue 20 #3: deletions, garbage and two documents with one key --------------------
+
+def test_a_side_that_emptied_or_truncated_the_file_is_a_conflict():
+    base = "".join(doc(f"A-BASE{n:02d}") for n in range(10))
+    ours = base + doc("A-OURS01")
+    assert merge_record_streams(base, ours, "") is None
+    assert merge_record_streams(base, ours, doc("A-BASE00")) is None  # cut at a boundary
+    assert merge_record_streams(base, "", ours) is None
+
+
+def test_a_document_changed_other_than_by_a_purge_is_a_conflict():
+    base = doc("A-OLD001", person="Jeanne Martin")
+    edited = doc("A-OLD001", person="Quelqu'un d'autre")
+    assert merge_record_streams(base, base + doc("A-NEW001"), edited) is None
+
+
+def test_garbage_after_the_last_record_is_a_conflict():
+    base = doc("A-BASE01")
+    theirs = base + doc("A-THEM01") + "]]] {{ pas: du: yaml\n...\n"
+    assert merge_record_streams(base, base, theirs) is None
+
+
+def test_two_different_documents_with_one_key_are_both_kept():
+    base = doc("A-BASE01")
+    ours = base + doc("A-SAME01", person="Alice")
+    theirs = base + doc("A-SAME01", person="Bob")
+    merged = merge_record_streams(base, ours, theirs)
+    assert merged is not None and "Alice" in merged and "Bob" in merged
+    assert ids(merged).count(("A-SAME01", "booked")) == 2

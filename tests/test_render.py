@@ -105,3 +105,48 @@ def test_html_renders_in_headless_chromium(report, tmp_path):
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (1100, 1500)
     assert len(data) > 30_000  # a drawn page (a blank one is a few kilobytes)
+
+
+def test_html_says_what_it_means(report):
+    page = render.render_html(report)
+    assert "novembre 2026" in page and "statistiques de 2026-11" not in page
+    assert "semaine du 9 novembre" in page and "2026-S46" not in page
+    situations = {c.key: c.value for c in report.appointments.situations}
+    cancelled = situations["excused"] + situations["revoked"]
+    expected = f"{situations['attended']} / {report.appointments.booked - cancelled}"
+    assert f'<div class="value">{expected}</div><div class="label">Rendez-vous (venus / ' \
+           "prévus, hors annulés)" in page
+    assert f'<div class="value">{cancelled}</div><div class="label">Rendez-vous annulés' in page
+    assert "… dont encore à venir" in page and "<h2>Définitions</h2>" in page
+    assert "refusées / (personnes reçues + personnes refusées)" in page
+    chart = page[page.index("Taux de refus par mois"):]
+    chart = chart[:chart.index("</svg>")]
+    assert ">100 %</text>" in chart and ">Taux de refus</text>" in chart  # a labelled axis
+    assert ">75 %</text>" in chart and "sans bilan" in chart  # September has no tally
+    assert "15 refusée(s), 5 reçue(s)" in chart  # counts stay in the tooltip
+
+
+def test_experiment_html_has_the_before_after_chart():
+    from mediatool.core.experiment import (
+        Estimate,
+        ExperimentSection,
+        MonthFigures,
+        PhoneContribution,
+        Side,
+    )
+    from mediatool.formats import experiment as render_experiment
+
+    nothing = Estimate(None, None, None)
+
+    def side(key, months):
+        return Side(key, key, NOVEMBER.first, NOVEMBER.last, len(months), len(months), (),
+                    1, 1, 1, nothing, nothing, nothing,
+                    tuple(MonthFigures(m, 1, 1, 1, 0.5) for m in months))
+
+    exp = ExperimentSection(
+        NOVEMBER.first, ("phone_line",), side("before", ["2026-09"]),
+        side("since", ["2026-11"]), nothing, "méthode", "Trop peu de données.", None,
+        PhoneContribution(0, 0, nothing, 0, nothing, 0, 0, 0), 0, 0, nothing)
+    page = render_experiment.render("Service", exp, "html", NOW)
+    assert "ouverture" in page and "Taux de refus par mois, avant et depuis" in page
+    assert "Trop peu de données." in page and "<h2>Définitions</h2>" in page

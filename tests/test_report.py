@@ -415,19 +415,19 @@ def test_appointments(report):
     # A-1, 2, 3, 4, 6, 7, 8, 9 start in November; do not.
     assert appts.booked == 8
     assert counts(appts.situations) == {"booked": 2, "attended": 2, "excused": 1, "revoked": 1,
-                                        "no_show": 1, "to_fill": 1}
+                                        "no_show": 1, "to_fill": 1, "rescheduled": 0}
     kinds = {b.key: (b.total, counts(b.situations)) for b in appts.by_kind}
     assert kinds == {
         "demarche": (6, {"booked": 2, "attended": 1, "excused": 1, "revoked": 1,
-                         "no_show": 1, "to_fill": 0}),
+                         "no_show": 1, "to_fill": 0, "rescheduled": 0}),
         "usage": (2, {"booked": 0, "attended": 1, "excused": 0, "revoked": 0,
-                      "no_show": 0, "to_fill": 1})}
+                      "no_show": 0, "to_fill": 1, "rescheduled": 0})}
     mediators = {b.key: (b.total, counts(b.situations)) for b in appts.by_mediator}
     assert mediators == {
         "camille": (4, {"booked": 0, "attended": 1, "excused": 1, "revoked": 1,
-                        "no_show": 1, "to_fill": 0}),
+                        "no_show": 1, "to_fill": 0, "rescheduled": 0}),
         "samir": (4, {"booked": 2, "attended": 1, "excused": 0, "revoked": 0,
-                      "no_show": 0, "to_fill": 1})}
+                      "no_show": 0, "to_fill": 1, "rescheduled": 0})}
     # Attended: A-1 (45 min) and A-4 (60 min).
     assert counts(appts.attended_duration_buckets) == {"lt_30": 0, "30_60": 1, "60_120": 1,
                                                        "ge_120": 0}
@@ -527,3 +527,34 @@ def test_detail_has_no_personal_data():
                                                                    "A-000001")
     a3 = next(r for r in rows if r.id == "A-000003")
     assert (a3.status, a3.link, a3.theme) == ("no_show", "C-000006", "")
+
+
+def test_wilson_and_newcombe_match_published_values():
+    from mediatool.core.experiment import Estimate, mean_interval, newcombe, wilson
+
+    # Newcombe (1998), table II example: 81/263 gives 0.2553–0.3662 (Wilson)
+    w = wilson(81, 263)
+    assert (round(w.low, 4), round(w.high, 4)) == (0.2553, 0.3662)
+    # Newcombe (1998), example (a): 56/70 − 48/80, hybrid score 0.0524 to 0.3339
+    d = newcombe(wilson(56, 70), wilson(48, 80))
+    assert (round(d.low, 4), round(d.high, 4)) == (0.0524, 0.3339)
+    assert wilson(0, 0) == Estimate(None, None, None)
+    assert mean_interval([5]).low is None and mean_interval([]).value is None
+    m = mean_interval([4, 6])  # t(1) = 12.706, sd = 1.414, n = 2
+    assert m.value == 5 and m.high == pytest.approx(5 + 12.706 * 2 ** 0.5 / 2 ** 0.5)
+
+
+def test_verdict_never_says_more_than_the_figures():
+    from mediatool.core.experiment import Estimate, Side, verdict
+
+    def side(months):
+        return Side("k", "k", NOVEMBER.first, NOVEMBER.last, months, months, (), 10, 90, 10,
+                    Estimate(0.1, 0.05, 0.15), Estimate(None, None, None),
+                    Estimate(None, None, None), ())
+
+    assert verdict(side(2), side(5), Estimate(-0.2, -0.3, -0.1)).startswith("Trop peu")
+    assert verdict(side(3), side(4), Estimate(-0.2, -0.3, -0.1)).startswith(
+        "Baisse significative")
+    assert verdict(side(3), side(4), Estimate(-0.02, -0.1, 0.05)).startswith(
+        "Pas de différence mesurable avec 4 mois de recul")
+    assert verdict(side(3), side(4), Estimate(0.2, 0.1, 0.3)).startswith("Hausse significative")

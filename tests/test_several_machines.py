@@ -46,7 +46,7 @@ def book(folder: Path, at: str, person: str) -> str:
                              "caf-prime-activite", "--at", at, "--person", person,
                              "--format", "json")
     assert code == 0, output
-    return re.search(r'"id": "(A-[0-9A-Z]{6})"', output).group(1)  # type: ignore[union-attr]
+    return re.search(r'"id": "(A-[0-9A-Z]{6,9})"', output).group(1)  # type: ignore[union-attr]
 
 
 def two_sites(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

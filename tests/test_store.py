@@ -174,3 +174,108 @@ def test_unlocked_reads_leave_out_a_record_still_being_appended(tmp_path):
     assert [r.event.id for r in found] == ["P-000001"]
     with pytest.raises(DataProblems):  # a locked read reports the torn tail
         store.read_matching("paths", [month], regex.compile(r"\nid: (P-\w+)"))
+
+
+# ---- issue 20: full disk, audit after action, links and special files ---------------
+
+def _full_disk_after(monkeypatch, allowed: int) -> None:
+    """os.write takes `allowed` bytes, then the disk is full (ENOSPC)."""
+    import errno
+
+    from mediatool.store import records as module
+    real = os.write
+
+    def write(fd, data):
+        if len(data) > allowed:
+            real(fd, bytes(data[:allowed]))
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(fd, data)
+
+    monkeypatch.setattr(module.os, "write", write)
+
+
+def test_a_full_disk_mid_append_leaves_the_file_as_it_was(tmp_path, monkeypatch):
+    from mediatool.core.errors import OperationalError
+    store = Store(tmp_path)
+    store.append("dropins", NOV, tally(1))
+    before = store.file("dropins", NOV).read_bytes()
+    _full_disk_after(monkeypatch, 20)
+    with pytest.raises(OperationalError) as caught:
+        store.append("dropins", NOV, tally(2))
+    assert "disque plein" in caught.value.message and "No space" not in caught.value.message
+    assert "check --repair" not in (caught.value.hint or "")
+    monkeypatch.undo()
+    assert store.file("dropins", NOV).read_bytes() == before
+    store.append("dropins", NOV, tally(3))  # the next command works
+    assert [r.event for r in store.read("dropins", [NOV])] == [tally(1), tally(3)]
+
+
+def test_repair_on_a_full_disk_loses_nothing(tmp_path, monkeypatch):
+    from mediatool.core.errors import OperationalError
+    from mediatool.store import records as module
+    store = Store(tmp_path)
+    store.append("dropins", NOV, tally(1))
+    path = store.file("dropins", NOV)
+    with open(path, "a") as handle:
+        handle.write("---\nid: D-000002\nevent: tal")
+    before = path.read_bytes()
+
+    def full(*args, **kwargs):
+        import errno
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(module.os, "fdopen", full)
+    with pytest.raises(OperationalError, match="rien n'a été perdu|rien n'a été changé"):
+        store.repair_tail("dropins", NOV, "20261201")
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert not list(path.parent.glob("*.broken-*"))
+
+
+def test_a_failed_purge_writes_no_audit_line(tmp_path, monkeypatch):
+    import errno
+
+    from mediatool.core.errors import OperationalError
+    from mediatool.store import records as module
+    store = Store(tmp_path)
+    store.append("dropins", NOV, tally(1))
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(module, "write_atomic", read_only)
+    with pytest.raises(OperationalError, match="rien n'a été anonymisé"):
+        store.anonymise("dropins", NOV, ["D-000001"], lambda doc: {**doc, "seen": 0}, [],
+                        "purge")
+    assert not (tmp_path / "records" / "audit.log").exists()
+    monkeypatch.undo()
+    store.anonymise("dropins", NOV, ["D-000001"], lambda doc: {**doc, "seen": 0}, [], "purge")
+    assert "1 dossier(s) anonymisé(s)" in (tmp_path / "records" / "audit.log").read_text()
+
+
+def test_a_symlinked_record_file_is_neither_read_nor_written(tmp_path):
+    from mediatool.core.errors import OperationalError
+    outside = tmp_path / "secret.txt"
+    outside.write_text("root:$6$hash\n")
+    store = Store(tmp_path / "data")
+    path = store.file("dropins", NOV)
+    path.parent.mkdir(parents=True)
+    path.symlink_to(outside)
+    records, problems = store.scan("dropins", NOV)
+    assert not records and "lien symbolique" in problems[0].message
+    assert "root" not in problems[0].format()
+    with pytest.raises(OperationalError):
+        store.append("dropins", NOV, tally(1))
+    assert outside.read_text() == "root:$6$hash\n"
+
+
+def test_a_fifo_as_record_file_is_refused_without_hanging(tmp_path):
+    from mediatool.core.errors import OperationalError
+    store = Store(tmp_path)
+    path = store.file("dropins", NOV)
+    path.parent.mkdir(parents=True)
+    os.mkfifo(path)
+    _, problems = store.scan("dropins", NOV)
+    assert "pas un fichier ordinaire" in problems[0].message
+    with pytest.raises(OperationalError, match="pas un fichier ordinaire"):
+        store.append("dropins", NOV, tally(1))

@@ -287,3 +287,52 @@ def test_concurrent_appenders_never_interleave_bytes(tmp_path: Path) -> None:
             per_writer.setdefault(record.event.id[2], []).append(record.event.id)
         for sequence in per_writer.values():
             assert sequence == sorted(sequence)
+
+
+# ---- a rule spanning months, read under the locks (issue 20 #1) ----------------------
+
+def test_a_path_session_booked_in_a_new_month_meanwhile_is_seen(tmp_path, monkeypatch):
+    """Attack: many `book --path P` at once, each in another month; the last session twice.
+
+    The window is made deterministic: the other booking runs exactly between the
+    first listing of the month files and the taking of the locks.
+    """
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from mediatool.core.errors import RuleRefusal
+    from mediatool.services.booking import BookingRequest, book
+    from mediatool.services.learning_paths import open_path
+    from mediatool.store.folder import DataFolder
+    from mediatool.store.records import Store
+    from tests.conftest import write_folder
+
+    paris = ZoneInfo("Europe/Paris")
+    now = dt.datetime(2026, 12, 7, 10, 0, tzinfo=paris)
+    data = DataFolder(write_folder(tmp_path / "data"))
+    path = open_path(data, now, person="Odette R.", mediator="camille", skills=["2.1"],
+                     sessions=1)
+
+    def session(at: str) -> BookingRequest:
+        return BookingRequest(mediator="camille", kind="usage", person="Odette R.",
+                              path=path.id, at=dt.datetime.fromisoformat(at).replace(tzinfo=paris))
+
+    original = Store.months
+    raced: list[object] = []
+
+    def months_then_race(self, kind):
+        listed = original(self, kind)
+        # The listing that decides what the booking locks: the window of the attack.
+        deciding = sys._getframe(1).f_code.co_name in {"_book_at", "_span"}
+        if kind == "appointments" and deciding and not raced:
+            raced.append("running")
+            raced.append(book(data, session("2027-04-20T14:00"), now))  # 2027-04.yaml, new
+        return listed
+
+    monkeypatch.setattr(Store, "months", months_then_race)
+    with pytest.raises(RuleRefusal, match="déjà réservées"):
+        book(data, session("2026-12-08T14:00"), now)
+    assert raced, "the other booking ran inside the window"
+    monkeypatch.setattr(Store, "months", original)
+    booked = [r for r in data.store.read_all("appointments") if r.event.event == "booked"]
+    assert len(booked) == 1

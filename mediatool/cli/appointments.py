@@ -233,8 +233,11 @@ def book_command(mediator: str | None, kind: str | None, procedure: str | None,
 @click.option("--day", metavar="DATE", help="Un jour (AAAA-MM-JJ ou JJ/MM/AAAA).")
 @click.option("--week", metavar="DATE", help="La semaine (lundi-dimanche) de ce jour "
               "(par défaut : la semaine en cours ; le week-end, la suivante).")
+@click.option("--to-fill", is_flag=True, help="Tous les rendez-vous passés encore « à "
+              "renseigner », les plus anciens d'abord, toutes semaines confondues.")
 @format_option()
-def agenda_command(mediator: str | None, day: str | None, week: str | None, fmt: str) -> None:
+def agenda_command(mediator: str | None, day: str | None, week: str | None, to_fill: bool,
+                   fmt: str) -> None:
     """Rendez-vous d'un jour ou d'une semaine, avec les demi-journées utilisées.
 
     Les rendez-vous passés sans suite notée apparaissent « à renseigner ».
@@ -254,6 +257,12 @@ def agenda_command(mediator: str | None, day: str | None, week: str | None, fmt:
     team = data.catalogue.team
     if day and week:
         raise InvalidInput("--day et --week ne vont pas ensemble", "choisissez l'un des deux")
+    if to_fill:
+        if day or week:
+            raise InvalidInput("--to-fill ne va pas avec --day ou --week",
+                               "il liste toutes les semaines passées")
+        _echo_to_fill(data, mediator, now, fmt)
+        return
     if mediator:
         mediator = mediator_by_id(data.catalogue, mediator).id
     today = now.date()
@@ -298,6 +307,28 @@ def agenda_command(mediator: str | None, day: str | None, week: str | None, fmt:
                    f"de rendez-vous — {halves}")
 
 
+def _echo_to_fill(data: DataFolder, mediator: str | None, now: dt.datetime, fmt: str) -> None:
+    from mediatool.core.frenchdates import format_date
+    from mediatool.core.scheduling import local
+    from mediatool.services.booking import appointments_to_fill
+
+    team = data.catalogue.team
+    found = appointments_to_fill(data, now, mediator)
+    if fmt == "json":
+        print_json([appointment_json(data, a, now) for a in found])
+        return
+    if not found:
+        click.echo("Rien à renseigner : toutes les suites des rendez-vous passés sont notées.")
+        return
+    click.echo(f"{len(found)} rendez-vous passé(s) à renseigner, les plus anciens d'abord :")
+    rows = [(format_date(local(team, a.start).date()), f"{local(team, a.start):%H:%M}",
+             _mediator_name(data, a.mediator), a.person, _subject(data, a)[:24], a.id)
+            for a in found]
+    print_table(rows, ["jour", "heure", "médiateur", "personne", "objet", "id"])
+    click.echo(f"Pour chacun : mediatool attended {found[0].id}  ou  "
+               f"mediatool no-show {found[0].id}")
+
+
 @click.command("cancel")
 @click.argument("appointment_id", metavar="ID")
 @click.option("--reason", help="Motif.")
@@ -335,24 +366,36 @@ def cancel_command(appointment_id: str, reason: str | None, by_person: bool, by:
 @click.option("--autonomy", type=int, metavar="1|2|3",
               help="Niveau d'autonomie (La Coop) : 1 avec guidage, 2 autonome avec guidage "
                    "si besoin, 3 autonome.")
+@click.option("--correct", is_flag=True, help="Corriger une absence notée par erreur "
+              "(avec --reason).")
+@click.option("--reason", help="Motif de la correction.")
 @click.option("--by", metavar="ID", help="Qui enregistre (par défaut : le médiateur).")
 @format_option()
 def attended_command(appointment_id: str, skills: tuple[str, ...], note: str | None,
-                     autonomy: int | None, by: str | None, fmt: str) -> None:
+                     autonomy: int | None, correct: bool, reason: str | None, by: str | None,
+                     fmt: str) -> None:
     """Noter que la personne est venue (et, pour une séance, les compétences acquises).
 
-    Exemple : mediatool attended A-7K3QX2 --skills 1.1,3.2
+    \b
+    Exemple :   mediatool attended A-7K3QX2 --skills 1.1,3.2
+    Correction : mediatool attended A-7K3QX2 --correct --reason "venue en retard"
     """
-    from mediatool.services.booking import mark_attended
+    from mediatool.services.booking import correct_outcome, mark_attended
 
     data = folder()
     now = data.now()
-    appointment = mark_attended(data, appointment_id, now, skills=_split_list(skills),
-                                note=note, by=by, autonomy=autonomy)
+    if correct:
+        appointment = correct_outcome(data, appointment_id, now, to="attended",
+                                      reason=reason or "", skills=_split_list(skills), by=by)
+    else:
+        _refuse_reason_without_correct(reason)
+        appointment = mark_attended(data, appointment_id, now, skills=_split_list(skills),
+                                    note=note, by=by, autonomy=autonomy)
     if fmt == "json":
         print_json(appointment_json(data, appointment, now))
         return
-    click.echo(f"Rendez-vous {appointment.id} : venue notée.")
+    click.echo(f"Rendez-vous {appointment.id} : venue notée"
+               + (" (correction)." if correct else "."))
     if appointment.skills:
         names = [data.catalogue.skills[s].title for s in appointment.skills]
         click.echo("Compétences acquises : " + " ; ".join(names))
@@ -360,24 +403,79 @@ def attended_command(appointment_id: str, skills: tuple[str, ...], note: str | N
         _echo_path_progress(data, appointment.path, now)
 
 
+def _refuse_reason_without_correct(reason: str | None) -> None:
+    from mediatool.core.errors import InvalidInput
+
+    if reason is not None:
+        raise InvalidInput("--reason accompagne une correction", "ajoutez --correct")
+
+
 @click.command("no-show")
 @click.argument("appointment_id", metavar="ID")
+@click.option("--correct", is_flag=True, help="Corriger une venue notée par erreur "
+              "(avec --reason).")
+@click.option("--reason", help="Motif de la correction.")
 @click.option("--by", metavar="ID", help="Qui enregistre (par défaut : le médiateur).")
 @format_option()
-def no_show_command(appointment_id: str, by: str | None, fmt: str) -> None:
+def no_show_command(appointment_id: str, correct: bool, reason: str | None, by: str | None,
+                    fmt: str) -> None:
     """Noter que la personne n'est pas venue sans prévenir.
 
-    Exemple : mediatool no-show A-7K3QX2
+    \b
+    Exemple :    mediatool no-show A-7K3QX2
+    Correction : mediatool no-show A-7K3QX2 --correct --reason "noté venu par erreur"
     """
-    from mediatool.services.booking import mark_no_show
+    from mediatool.services.booking import correct_outcome, mark_no_show
 
     data = folder()
     now = data.now()
-    appointment = mark_no_show(data, appointment_id, now, by=by)
+    if correct:
+        appointment = correct_outcome(data, appointment_id, now, to="no_show",
+                                      reason=reason or "", by=by)
+    else:
+        _refuse_reason_without_correct(reason)
+        appointment = mark_no_show(data, appointment_id, now, by=by)
     if fmt == "json":
         print_json(appointment_json(data, appointment, now))
         return
-    click.echo(f"Rendez-vous {appointment.id} : absence notée ({appointment.person}).")
+    click.echo(f"Rendez-vous {appointment.id} : absence notée ({appointment.person})"
+               + (" (correction)." if correct else "."))
+
+
+@click.command("reschedule")
+@click.argument("appointment_id", metavar="ID")
+@click.option("--at", "at", metavar="DATE_HEURE", help="Nouveau début (2026-12-08 14:00).")
+@click.option("--first-free", is_flag=True, help="Le premier créneau libre.")
+@click.option("--reason", help="Motif du report.")
+@click.option("--by", metavar="ID", help="Qui enregistre (par défaut : le médiateur).")
+@format_option()
+def reschedule_command(appointment_id: str, at: str | None, first_free: bool,
+                       reason: str | None, by: str | None, fmt: str) -> None:
+    """Reporter un rendez-vous : annulé et repris d'un seul coup, sous toutes les règles.
+
+    Refusé (code 3), l'ancien rendez-vous reste tel quel.
+
+    Exemple : mediatool reschedule A-7K3QX2 --at "2026-12-10 09:30" --reason "demande de la personne"
+    """
+    from mediatool.core.errors import InvalidInput
+    from mediatool.core.frenchdates import parse_datetime
+    from mediatool.services.booking import reschedule
+
+    data = folder()
+    now = data.now()
+    if (at is None) == (not first_free):
+        raise InvalidInput("indiquez --at DATE_HEURE ou --first-free (l'un des deux)",
+                           "exemple : --at \"2026-12-08 14:00\"")
+    moment = parse_datetime(at, data.zone, "--at") if at else None
+    old, new = reschedule(data, appointment_id, now, at=moment, reason=reason, by=by)
+    if fmt == "json":
+        print_json({"old": appointment_json(data, old, now),
+                    "new": appointment_json(data, new, now)})
+        return
+    click.echo(f"Rendez-vous {old.id} reporté : nouveau rendez-vous {new.id}")
+    for line in _recap_lines(data, new):
+        click.echo(line)
+    click.echo(f"Pour annuler : mediatool cancel {new.id}")
 
 
 # ---- learning paths ----------------------------------------------------------------
@@ -449,6 +547,60 @@ def path_open_command(person: str, mediator: str, skills: tuple[str, ...], sessi
     click.echo(f"Réserver une séance : mediatool book --path {path.id} --first-free")
 
 
+@path_group.command("book")
+@click.argument("path_id", metavar="PID")
+@click.option("--every", type=click.IntRange(1, 90), default=7, show_default=True,
+              metavar="JOURS", help="Écart entre deux séances, en jours.")
+@click.option("--from", "start", metavar="DATE", help="Première séance à partir de ce jour "
+              "(par défaut : demain).")
+@click.option("--at", "at", metavar="HH:MM", help="Heure souhaitée (par défaut : le premier "
+              "créneau libre de chaque jour).")
+@click.option("--count", type=click.IntRange(1, 50), metavar="N",
+              help="Nombre de séances (par défaut : toutes celles qui restent).")
+@click.option("--by", metavar="ID", help="Qui enregistre (par défaut : le référent).")
+@format_option()
+def path_book_command(path_id: str, every: int, start: str | None, at: str | None,
+                      count: int | None, by: str | None, fmt: str) -> None:
+    """Réserver en série les séances restantes d'un parcours, espacées, même jour et heure.
+
+    Exemple : mediatool path book P-7K3QX2 --every 7 --from 2026-12-08 --at 14:00
+    """
+    from mediatool.core.errors import InvalidInput
+    from mediatool.core.frenchdates import format_date, format_datetime, parse_date
+    from mediatool.core.scheduling import local
+    from mediatool.services.booking import book_series
+
+    data = folder()
+    now = data.now()
+    wished = None
+    if at:
+        try:
+            wished = dt.time.fromisoformat(at.strip().replace("h", ":"))
+        except ValueError:
+            raise InvalidInput(f"heure illisible pour --at : « {at} »",
+                               "écrivez-la HH:MM, par exemple 14:00") from None
+    first = parse_date(start, "--from", now.date()) if start else None
+    items = book_series(data, path_id, now, every_days=every, first_day=first, at=wished,
+                        count=count, by=by)
+    team = data.catalogue.team
+    if fmt == "json":
+        print_json([{"wanted": i.wanted.isoformat(),
+                     "appointment": appointment_json(data, i.appointment, now)
+                     if i.appointment else None, "why": i.why} for i in items])
+    else:
+        for item in items:
+            if item.appointment:
+                click.echo(f"Séance réservée : {item.appointment.id} le "
+                           f"{format_datetime(local(team, item.appointment.start))}")
+            else:
+                click.echo(f"Non placée (à partir du {format_date(item.wanted)}) : {item.why}")
+    if not any(i.appointment for i in items):
+        from mediatool.core.errors import RuleRefusal
+
+        raise RuleRefusal("aucune séance de la série n'a pu être placée",
+                          "essayez une autre heure (--at), un autre écart (--every) ou --from")
+
+
 @path_group.command("show")
 @click.argument("path_id", metavar="PID")
 @format_option()
@@ -514,31 +666,157 @@ def path_list_command(only_open: bool, fmt: str) -> None:
 @path_group.command("close")
 @click.argument("path_id", metavar="PID")
 @click.option("--reason", help="Motif (ex. « parcours terminé », « abandon »).")
+@click.option("--cancel-planned", is_flag=True, help="Annuler aussi ses séances à venir "
+              "(par le service), dans le même geste.")
 @click.option("--by", metavar="ID", help="Qui enregistre (par défaut : le référent).")
 @format_option()
-def path_close_command(path_id: str, reason: str | None, by: str | None, fmt: str) -> None:
+def path_close_command(path_id: str, reason: str | None, cancel_planned: bool, by: str | None,
+                       fmt: str) -> None:
     """Clore un parcours : plus aucune séance ne peut y être réservée.
 
     Exemple : mediatool path close P-7K3QX2 --reason "parcours terminé"
     """
     from mediatool.core.frenchdates import format_datetime
     from mediatool.core.scheduling import local
-    from mediatool.services.learning_paths import close_path, path_status
+    from mediatool.services.learning_paths import close_path_cancelling, path_status
 
     data = folder()
     now = data.now()
-    close_path(data, path_id, now, reason=reason, by=by)
+    _, cancelled = close_path_cancelling(data, path_id, now, reason=reason, by=by,
+                                         cancel_planned=cancel_planned)
     progress = path_status(data, path_id, now)
     if fmt == "json":
         print_json(_path_json(data, progress, now))
         return
     click.echo(f"Parcours {progress.path.id} clos : {progress.done} séance(s) faite(s) sur "
                f"{progress.path.sessions}.")
+    for appointment in cancelled:
+        click.echo(f"Séance annulée : {appointment.id} le "
+                   f"{format_datetime(local(data.catalogue.team, appointment.start))}"
+                   + (f" — prévenez {appointment.person} ({appointment.phone})"
+                      if appointment.phone else ""))
     for appointment in progress.upcoming(now):
         click.echo(f"Séance encore prévue : {appointment.id} le "
                    f"{format_datetime(local(data.catalogue.team, appointment.start))} — "
                    f"annulez-la si besoin : mediatool cancel {appointment.id}")
 
 
-COMMANDS = [slots_command, book_command, agenda_command, cancel_command, attended_command,
+# ---- reminders -----------------------------------------------------------------
+
+def _reminder_json(data: DataFolder, reminder: Any, now: dt.datetime) -> dict[str, Any]:
+    from mediatool.formats.sms import septets
+
+    item = appointment_json(data, reminder.appointment, now)
+    item.update(text=reminder.text, segments=reminder.segments,
+                characters=septets(reminder.text))
+    return item
+
+
+def _reminder_header(data: DataFolder, appointment: Appointment) -> str:
+    from mediatool.core.scheduling import local
+
+    team = data.catalogue.team
+    site = team.site(appointment.site)
+    parts = [appointment.id, f"{local(team, appointment.start):%H:%M}",
+             _mediator_name(data, appointment.mediator), site.name if site else "",
+             appointment.person, appointment.phone or ""]
+    return " · ".join(p for p in parts if p)
+
+
+@click.command("remind")
+@click.option("--date", "day", metavar="DATE", help="Le jour des rendez-vous à rappeler "
+              "(AAAA-MM-JJ, JJ/MM/AAAA, demain).")
+@click.option("--in-days", type=click.IntRange(0, 60), default=2, show_default=True,
+              metavar="N", help="Sinon : les rendez-vous dans N jours.")
+@click.option("--mark-sent", is_flag=True, help="Noter ces rappels comme envoyés.")
+@click.option("--send-with", metavar="COMMANDE", help="Envoyer chaque SMS avec ce programme "
+              "(numéro et texte dans MEDIATOOL_SMS_TO et MEDIATOOL_SMS_TEXT) ; seuls les "
+              "envois réussis sont notés.")
+@click.option("--timeout", type=click.FloatRange(1, 120), default=10, show_default=True,
+              metavar="S", help="Attente maximale par SMS avec --send-with, en secondes.")
+@click.option("--again", is_flag=True, help="Lister aussi les rendez-vous déjà rappelés.")
+@click.option("--by", metavar="ID", help="Qui envoie (par défaut : le médiateur du rendez-vous).")
+@format_option("table", "csv", "json")
+def remind_command(day: str | None, in_days: int, mark_sent: bool, send_with: str | None,
+                   timeout: float, again: bool, by: str | None, fmt: str) -> None:
+    """Rappels SMS des rendez-vous d'un jour (un SMS de 160 caractères au plus chacun).
+
+    \b
+    Exemple : mediatool remind --in-days 2
+    Envoi :   mediatool remind --send-with "mon-envoi-sms"
+    """
+    from mediatool.core.errors import OperationalError
+    from mediatool.core.frenchdates import format_date, parse_date
+    from mediatool.services import reminders
+
+    data = folder()
+    now = data.now()
+    target = parse_date(day, "--date", now.date()) if day else \
+        now.date() + dt.timedelta(days=in_days)
+    if send_with is not None:
+        outcomes = reminders.send_all(data, target, now, send_with, again=again, by=by,
+                                      timeout_s=timeout)
+        listed = reminders.day_reminders(data, target, now, again=True)
+        failed = [o for o in outcomes if not o.ok]
+        if fmt == "json":
+            print_json([{**_reminder_json(data, o.reminder, now), "sent": o.ok,
+                         "detail": o.detail} for o in outcomes])
+        else:
+            click.echo(f"Rappels du {format_date(target)} : {len(outcomes) - len(failed)} "
+                       f"envoyé(s), {len(failed)} en échec.")
+            for outcome in failed:
+                click.echo(f"Échec : {_reminder_header(data, outcome.reminder.appointment)} "
+                           f"— {outcome.detail}")
+            _echo_without_phone(data, listed.without_phone)
+        if failed:
+            raise OperationalError(f"{len(failed)} SMS non envoyé(s) : ils ne sont pas notés "
+                                   "comme rappelés", "relancez la même commande pour réessayer")
+        return
+    found = reminders.day_reminders(data, target, now, again=again)
+    items = list(found.reminders)
+    if mark_sent:
+        items = reminders.mark_sent(data, target, now, again=again, by=by)
+    if fmt == "json":
+        print_json([_reminder_json(data, r, now) for r in items]
+                   + [{**appointment_json(data, a, now), "text": None, "segments": 0}
+                      for a in found.without_phone])
+        return
+    if fmt == "csv":
+        import csv
+        import io
+
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["id", "debut", "mediateur", "lieu", "personne", "telephone",
+                         "segments", "texte"])
+        for r in items:
+            item = _reminder_json(data, r, now)
+            writer.writerow([item["id"], item["start"], item["mediator"], item["site"] or "",
+                             item["person"], item["phone"], r.segments, r.text])
+        click.echo(out.getvalue(), nl=False)
+        return
+    import textwrap
+
+    verb = "noté(s) comme envoyé(s)" if mark_sent else "à envoyer"
+    click.echo(f"Rappels du {format_date(target)} : {len(items)} SMS {verb}.")
+    for r in items:
+        click.echo(_reminder_header(data, r.appointment))
+        for line in textwrap.wrap(r.text, 76):
+            click.echo(f"  {line}")
+        click.echo(f"  ({r.segments} SMS, {len(r.text)} caractères)")
+    _echo_without_phone(data, found.without_phone)
+    if items and not mark_sent:
+        click.echo("Une fois envoyés : mediatool remind --mark-sent"
+                   + (f" --date {target.isoformat()}" if day else ""))
+
+
+def _echo_without_phone(data: DataFolder, appointments: Any) -> None:
+    if not appointments:
+        return
+    click.echo("Pas de téléphone : appeler ou rien")
+    for appointment in appointments:
+        click.echo(f"  {_reminder_header(data, appointment)}")
+
+
+COMMANDS = [remind_command, reschedule_command, slots_command, book_command, agenda_command, cancel_command, attended_command,
             no_show_command, path_group]

@@ -37,17 +37,17 @@ INTERACTIVE_OPTIONS = {"mediator", "dry_run"}
               help="Avec --book-first-free : chez ce médiateur plutôt que le premier libre.")
 @click.option("--person", metavar="NOM", help="Nom de la personne, pour le rendez-vous.")
 @click.option("--phone", metavar="TÉL", help="Téléphone de la personne, pour le rendez-vous.")
+@click.option("--sms", "--recap-only", "recap_only", is_flag=True,
+              help="N'afficher que le récapitulatif (à coller dans l'outil SMS de l'équipe).")
 @click.option("--dry-run", is_flag=True,
-              help="Tout vérifier et afficher, sans rien enregistrer (ni appel ni rendez-vous).")
-@click.option("--recap-only", is_flag=True,
-              help="N'afficher que le récapitulatif (à coller dans un outil SMS).")
+              help="Essai : tout sauf l'enregistrement (aucun appel ni rendez-vous écrit).")
 @format_option()
 @click.pass_context
 def call_command(ctx: click.Context, procedure_id: str | None, query: str | None,
                  theme: str | None, outcome: str | None, redirect_to: str | None,
                  duration: int | None, mediator: str | None, note: str | None,
                  missing_prerequisites: bool, book_first_free: bool, book_with: str | None,
-                 person: str | None, phone: str | None, dry_run: bool, recap_only: bool,
+                 person: str | None, phone: str | None, recap_only: bool, dry_run: bool,
                  fmt: str) -> None:
     """Prendre un appel : démarche, recommandation, suite, récapitulatif.
 
@@ -71,7 +71,7 @@ def call_command(ctx: click.Context, procedure_id: str | None, query: str | None
                                SCRIPTED_USAGE)
         from mediatool.cli.call_screen import run_interactive
 
-        run_interactive(folder(), mediator, dry_run)
+        run_interactive(folder(), mediator, dry_run=dry_run)
         return
     from mediatool.services.calls import BookingWish, CallDraft, take_call
 
@@ -88,8 +88,6 @@ def call_command(ctx: click.Context, procedure_id: str | None, query: str | None
     draft = CallDraft(mediator, outcome, procedure_id, query, theme, redirect_to, duration,
                       note, missing_prerequisites)
     result = take_call(data, draft, data.now(), wish=wish, dry_run=dry_run)
-    if dry_run:
-        click.echo("Simulation : rien n'est enregistré (ni appel ni rendez-vous).", err=True)
     if recap_only:
         click.echo(result.recap)
     elif fmt == "json":
@@ -98,13 +96,21 @@ def call_command(ctx: click.Context, procedure_id: str | None, query: str | None
         print_json({"call": event_to_document(result.event),
                     "recommendation": result.recommendation.to_plain()
                     if result.recommendation else None,
-                    "recap": result.recap})
+                    "recap": result.recap, "sms": _sms_plain(result.recap),
+                    "dry_run": dry_run})
     else:
         from mediatool.cli.call_screen import print_saved
 
         if result.recommendation:
             click.echo(f"Recommandation : {result.recommendation.reason}")
         print_saved(result)
+
+
+def _sms_plain(text: str) -> dict[str, object]:
+    from mediatool.formats.sms import sms_segments
+
+    count = sms_segments(text)
+    return {"encoding": count.encoding, "units": count.units, "segments": count.segments}
 
 
 @click.command("calls")

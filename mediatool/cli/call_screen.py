@@ -18,21 +18,37 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from mediatool.core.model import OUTCOMES as OUTCOME_ORDER
+
 if TYPE_CHECKING:
     from mediatool.core.model import Organisation, Procedure
     from mediatool.services.calls import CallResult
     from mediatool.store.folder import DataFolder
 
-OUTCOME_ORDER = ("dropin", "appointment", "redirect", "resolved", "other")
 MATCHES_SHOWN = 6
+MORE_COUNTED = 20  # beyond, the words are too vague: better to refine than to page
+
+
+MAX_ANSWER_CHARS = 1000
 
 
 def ask(prompt: str) -> str:
-    """One line from the mediator; end of input counts as giving up the call."""
-    try:
-        return input(prompt).strip()
-    except EOFError:
-        raise click.Abort() from None
+    """One line from the mediator; end of input counts as giving up the call.
+
+    Control characters (a stray arrow key, a paste from a terminal) are
+    dropped; a paste longer than any answer is refused and asked again.
+    """
+    while True:
+        try:
+            raw = input(prompt)
+        except EOFError:
+            raise click.Abort() from None
+        text = "".join(c if c.isprintable() else " " for c in raw)
+        text = " ".join(text.split())
+        if len(text) <= MAX_ANSWER_CHARS:
+            return text
+        click.echo(f"Réponse trop longue ({len(text)} caractères) : "
+                   "une ligne courte, s'il vous plaît.")
 
 
 def heading(text: str) -> None:
@@ -42,33 +58,39 @@ def heading(text: str) -> None:
 
 def print_saved(result: CallResult) -> None:
     """The confirmation and the caller's recap (shared with the scripted mode)."""
+    from mediatool.formats.sms import sms_segments
+
     event = result.event
     flag = "" if event.in_shift else " — HORS permanence téléphonique (signalé)"
-    if not result.recorded:
-        click.echo("Simulation : rien n'a été enregistré." + flag)
+    if result.dry_run:
+        click.secho(f"ESSAI (--dry-run) : rien n'a été enregistré{flag}", bold=True)
     else:
         click.echo(f"Appel enregistré : {event.id}{flag}")
     if event.appointment:
         click.echo(f"Rendez-vous : {event.appointment}")
     heading(f"Récapitulatif pour la personne ({len(result.recap)} caractères, "
-            "à lire ou à envoyer par SMS) :")
-    click.echo(result.recap)
+            f"{sms_segments(result.recap).label()}, à lire ou à envoyer) :")
+    click.echo(wrapped(result.recap))
+
+
+def wrapped(text: str) -> str:
+    """`text` wrapped on words at the terminal's width (80 columns when unknown)."""
+    import shutil
+    import textwrap
+
+    width = max(40, shutil.get_terminal_size((80, 24)).columns - 1)
+    return "\n".join(textwrap.fill(line, width, break_long_words=False,
+                                   break_on_hyphens=False) if line else ""
+                     for line in text.splitlines())
 
 
 def run_interactive(data: DataFolder, mediator_id: str | None, dry_run: bool = False) -> None:
-    """Drive one call from the first words to the recap."""
+    """Drive one call from the first words to the recap (`dry_run`: nothing is written)."""
     with contextlib.suppress(ImportError):  # not on every platform
         import readline  # noqa: F401  (line editing and history for input())
-    from mediatool.core.errors import RuleRefusal
-    from mediatool.core.labels import OUTCOME_LABELS
+    from mediatool.core.errors import InvalidInput, RuleRefusal
     from mediatool.core.triage import next_dropins, phone_shift
-    from mediatool.formats.fiche import fiche_lines
-    from mediatool.services.calls import (
-        CallDraft,
-        check_draft,
-        recommendation_for,
-        take_call,
-    )
+    from mediatool.services.calls import CallDraft, check_draft, take_call
 
     began = time.monotonic()
     catalogue = data.catalogue
@@ -78,8 +100,6 @@ def run_interactive(data: DataFolder, mediator_id: str | None, dry_run: bool = F
     index.search("caf")  # warms rapidfuzz so the first real search is as quick as the next
     next_dropins(team, opened)  # loads the public holidays now rather than mid-call
     import mediatool.services.booking  # noqa: F401  (imported now so the free slots show at once)
-    if dry_run:
-        click.secho("Simulation (--dry-run) : rien ne sera enregistré.", bold=True)
 
     shift = phone_shift(team, opened)
     click.secho(f"Appel — {team.service}", bold=True)
@@ -88,52 +108,37 @@ def run_interactive(data: DataFolder, mediator_id: str | None, dry_run: bool = F
     else:
         click.echo("Hors permanence téléphonique : l'appel sera enregistré et signalé.")
     click.echo("Ctrl-C à tout moment : l'appel est abandonné, rien n'est enregistré.")
+    if dry_run:
+        click.secho("ESSAI (--dry-run) : ni l'appel ni un rendez-vous ne seront enregistrés.",
+                    bold=True)
 
     mediator = _pick_mediator(catalogue, mediator_id)
-    procedure, query = _pick_procedure(index)
-    theme = None
-    missing = False
-    recommendation = None
-    if procedure is not None:
-        heading("Fiche")
-        click.echo("\n".join(fiche_lines(procedure, catalogue.organisation_of(procedure))))
-        if procedure.in_scope and procedure.prerequisites:
-            answer = ask("\nLa personne a-t-elle ces prérequis ? [O/n] > ")
-            missing = answer.lower().startswith("n")
-        recommendation = recommendation_for(catalogue, procedure, missing)
-        label = ("rendez-vous court, ou permanence" if recommendation.short
-                 else OUTCOME_LABELS[recommendation.outcome])
-        heading(f"Recommandation : {label.upper()}")
-        click.echo(recommendation.reason)
-    elif query is not None:
-        theme = _pick_theme()
-
-    outcome = _pick_outcome(recommendation.outcome if recommendation else None,
-                            OUTCOME_LABELS)
-    redirect_to = None
-    if outcome == "redirect":
-        redirect_to = _pick_organisation(catalogue.organisations,
-                                         procedure.organisation if procedure else None)
-    wish = None
-    if outcome == "appointment":
-        if procedure is None or not procedure.in_scope:
-            click.echo("Sans démarche du catalogue (dans la mission), pas de réservation ici : "
-                       "l'appel est noté « rendez-vous à proposer ».")
-        else:
-            wish = _pick_booking(data, recommendation, opened)
-    note = ask("Note (Entrée pour passer ; ni nom ni téléphone) > ") or None
-    measured = max(1, math.ceil((time.monotonic() - began) / 60))
-    duration = _ask_duration(measured)
-
-    draft = CallDraft(mediator, outcome, procedure.id if procedure else None, query, theme,
-                      redirect_to, duration, note, missing)
-    check_draft(catalogue, draft)  # a wrong answer is caught before anything is booked
+    words: str | None = None
+    while True:  # each `Back` returns one step, the answers before it kept
+        procedure, query, words = _pick_procedure(index, words)
+        try:
+            steps = _after_pick(data, catalogue, procedure, query, opened, began)
+        except Back:
+            continue
+        break
+    outcome, theme, missing, recommendation, redirect_to, contact, wish, note, duration = steps
+    while True:
+        draft = CallDraft(mediator, outcome, procedure.id if procedure else None, query, theme,
+                          redirect_to, duration, note, missing)
+        try:
+            check_draft(catalogue, draft)  # a wrong answer is caught before anything is booked
+        except InvalidInput as exc:  # the note is the one free text left to check
+            click.echo(f"{exc.message}" + (f" — {exc.hint}" if exc.hint else ""))
+            note = _ask_note()
+            continue
+        break
     while True:
         now = data.now()
         started = now - dt.timedelta(seconds=time.monotonic() - began)
         try:
             with _no_interrupt():
-                result = take_call(data, draft, now, started, wish, dry_run)
+                result = take_call(data, draft, now, started, wish, dry_run=dry_run,
+                                   contact=contact)
         except RuleRefusal as refusal:
             click.echo(f"Réservation refusée : {refusal.message}"
                        + (f" — {refusal.hint}" if refusal.hint else ""))
@@ -142,6 +147,84 @@ def run_interactive(data: DataFolder, mediator_id: str | None, dry_run: bool = F
         break
     click.echo()
     print_saved(result)
+
+
+class Back(Exception):
+    """The mediator typed r or < : return to the previous question."""
+
+
+BACK_KEYS = ("r", "<")
+BACK_HINT = "r = retour"
+
+
+def ask_step(prompt: str) -> str:
+    """`ask`, where r or < goes back one question (raises Back)."""
+    answer = ask(prompt)
+    if answer.lower() in BACK_KEYS:
+        raise Back()
+    return answer
+
+
+def _after_pick(data: DataFolder, catalogue: Any, procedure: Procedure | None,
+                query: str | None, opened: dt.datetime, began: float) -> tuple[Any, ...]:
+    """From the fiche to the duration; Back from the fiche returns to the match list."""
+    from mediatool.core.labels import OUTCOME_LABELS
+    from mediatool.core.triage import asks_prerequisites, books_here
+    from mediatool.formats.fiche import fiche_lines
+    from mediatool.services.calls import recommendation_for
+
+    while True:  # the fiche: Back from the outcome comes here
+        theme = None
+        missing: tuple[str, ...] = ()
+        recommendation = None
+        if procedure is not None:
+            heading("Fiche")
+            click.echo(wrapped("\n".join(
+                fiche_lines(procedure, catalogue.organisation_of(procedure)))))
+            if asks_prerequisites(procedure):
+                missing = _ask_prerequisites(procedure.prerequisites)
+            recommendation = recommendation_for(catalogue, procedure, missing)
+            label = ("rendez-vous court, ou permanence" if recommendation.short
+                     else OUTCOME_LABELS[recommendation.outcome])
+            heading(f"Recommandation : {label.upper()}")
+            click.echo(wrapped(recommendation.reason))
+        elif query is not None:
+            theme = _pick_theme()
+        while True:  # the outcome: Back from any later question comes here
+            try:
+                outcome = _pick_outcome(recommendation.outcome if recommendation else None,
+                                        OUTCOME_LABELS)
+            except Back:
+                if procedure is None or not asks_prerequisites(procedure):
+                    raise  # the fiche asks nothing: straight back to the match list
+                break
+            try:
+                redirect_to = None
+                if outcome == "redirect":
+                    redirect_to = _pick_organisation(
+                        catalogue.organisations, procedure.organisation if procedure else None)
+                contact = None
+                if redirect_to is not None:
+                    contact = _contact_if_missing(catalogue.organisations.get(redirect_to))
+                wish = None
+                if outcome == "appointment":
+                    if not books_here(procedure):
+                        click.echo("Sans démarche du catalogue (dans la mission), pas de "
+                                   "réservation ici : l'appel est noté « rendez-vous à "
+                                   "proposer ».")
+                    else:
+                        wish = _pick_booking(data, recommendation, opened)
+                note = _ask_note()
+                measured = max(1, math.ceil((time.monotonic() - began) / 60))
+                duration = _ask_duration(measured)
+            except Back:
+                continue
+            return (outcome, theme, missing, recommendation, redirect_to, contact, wish, note,
+                    duration)
+
+
+def _ask_note() -> str | None:
+    return ask_step(f"Note (Entrée pour passer ; ni nom ni téléphone ; {BACK_HINT}) > ") or None
 
 
 @contextlib.contextmanager
@@ -158,8 +241,36 @@ def _no_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
+YES = ("o", "oui")
+NO = ("n", "non")
+
+
+def ask_yes_no(prompt: str) -> bool:
+    """A strict o/n: anything else asks again, so « retour » never counts as yes."""
+    while True:
+        answer = ask_step(prompt).lower()
+        if answer in YES:
+            return True
+        if answer in NO:
+            return False
+        click.echo("Répondez o (oui) ou n (non).")
+
+
+def _ask_prerequisites(prerequisites: Sequence[str]) -> tuple[str, ...]:
+    """Each prerequisite asked on its own; the ones the caller lacks."""
+    heading("Prérequis")
+    return tuple(item for item in prerequisites
+                 if not ask_yes_no(f"La personne a-t-elle : {item} ? [o/n, {BACK_HINT}] > "))
+
+
 def _numbered(items: Sequence[str], start: int = 1) -> None:
+    """One line per choice, ellipsised to the terminal (the fiche shows the full title)."""
+    import shutil
+
+    room = max(30, shutil.get_terminal_size((80, 24)).columns - 7)
     for number, text in enumerate(items, start=start):
+        if len(text) > room:
+            text = text[: room - 1].rstrip() + "…"
         click.echo(f"  {number:>2}  {text}")
 
 
@@ -182,30 +293,50 @@ def _pick_mediator(catalogue: Any, wanted: str | None) -> str:
             click.echo(f"{exc.message} — {exc.hint}")
 
 
-def _pick_procedure(index: Any) -> tuple[Procedure | None, str | None]:
-    """(procedure, None) when one is picked, (None, words) for « aucune ne convient »."""
+def _pick_procedure(index: Any, words: str | None = None
+                    ) -> tuple[Procedure | None, str | None, str]:
+    """(procedure, None, words) when one is picked, (None, words, words) for « aucune ».
+
+    Given `words` (coming back from the fiche), the match list shows again at once.
+    """
     heading("Démarche")
-    text = ""
+    text = words or ""
     while not text:
         text = ask("Mots de la personne > ")
+    shown = MATCHES_SHOWN
     while True:
-        matches = index.search(text, limit=MATCHES_SHOWN)
+        found = index.search(text, limit=shown + MORE_COUNTED)
+        more = len(found) - shown
+        matches = found[:shown]
         if matches:
             _numbered([f"{m.procedure.title}  [{m.procedure.id}]"
                        + ("" if m.strong else "  (correspondance faible)") for m in matches])
             if not matches[0].strong:
                 click.echo("   Attention : aucune correspondance sûre, vérifiez avec la personne.")
+            if more > 0:
+                others = f"{more} autre" + ("s" if more > 1 else "")
+                click.echo(f"   …  et {others} : + pour voir")
             click.echo("   0  aucune ne convient (noter les mots tels quels)")
-            answer = ask("N°, ou d'autres mots > ")
+            answer = ask(f"N°, ou d'autres mots ({BACK_HINT}) > ")
         else:
             click.echo(f"Aucune démarche trouvée pour « {text} ».")
-            answer = ask("D'autres mots, ou 0 pour noter les mots tels quels > ")
+            answer = ask(f"D'autres mots, ou 0 pour noter les mots tels quels ({BACK_HINT}) > ")
+        if answer.lower() in BACK_KEYS:
+            text, shown = "", MATCHES_SHOWN
+            while not text:
+                text = ask("Mots de la personne > ")
+            continue
+        if answer == "+" and more > 0:
+            shown += MATCHES_SHOWN
+            continue
         if answer == "0":
-            return None, text
+            return None, text, text
         if answer.isdigit() and 1 <= int(answer) <= len(matches):
-            return matches[int(answer) - 1].procedure, None
-        if answer:
-            text = answer
+            return matches[int(answer) - 1].procedure, None, text
+        if answer.isdigit() or answer == "+":
+            click.echo(f"Un numéro entre 0 et {len(matches)}, ou d'autres mots.")
+        elif answer:
+            text, shown = answer, MATCHES_SHOWN
 
 
 def _pick_theme() -> str | None:
@@ -227,15 +358,17 @@ def _pick_outcome(recommended: str | None, labels: dict[str, str]) -> str:
     _numbered([labels[o] + ("  (recommandée)" if o == recommended else "")
                for o in OUTCOME_ORDER])
     default = OUTCOME_ORDER.index(recommended) + 1 if recommended else None
-    prompt = f"N° (Entrée = {default}) > " if default else "N° > "
+    prompt = (f"N° (Entrée = {default} ; {BACK_HINT}) > " if default
+              else f"N° ({BACK_HINT}) > ")
     while True:
-        answer = ask(prompt)
+        answer = ask_step(prompt)
         if not answer and default:
             return OUTCOME_ORDER[default - 1]
         if answer.isdigit() and 1 <= int(answer) <= len(OUTCOME_ORDER):
             return OUTCOME_ORDER[int(answer) - 1]
         if answer in OUTCOME_ORDER:
             return answer
+        click.echo(f"Un numéro entre 1 et {len(OUTCOME_ORDER)}.")
 
 
 def _pick_organisation(organisations: Mapping[str, Organisation], default: str | None) -> str:
@@ -266,6 +399,19 @@ def _pick_organisation(organisations: Mapping[str, Organisation], default: str |
         choice = ask("N° > ")
         if choice.isdigit() and 1 <= int(choice) <= len(candidates):
             return candidates[int(choice) - 1]
+
+
+def _contact_if_missing(organisation: Organisation | None) -> str | None:
+    """Said before the recap is read: the catalogue gives no way to reach this organisation."""
+    from mediatool.formats.recap import MISSING_CONTACT, organisation_has_contact
+
+    if organisation is None or organisation_has_contact(organisation):
+        return None
+    click.secho(f"Attention : {organisation.name} — {MISSING_CONTACT} "
+                f"(catalogue/organisations.yaml, id {organisation.id}).", bold=True)
+    typed = ask("Contact à donner à la personne, pour ce récapitulatif seulement "
+                "(Entrée pour passer) > ")
+    return typed or None
 
 
 def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
@@ -310,10 +456,12 @@ def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
 
 
 def _ask_duration(measured: int) -> int:
+    from mediatool.services.calls import MAX_DURATION_MIN
+
     while True:
         answer = ask(f"Durée de l'appel en minutes (Entrée = {measured}) > ")
         if not answer:
             return measured
-        if answer.isdigit() and 0 <= int(answer) <= 240:
+        if answer.isdigit() and 0 <= int(answer) <= MAX_DURATION_MIN:
             return int(answer)
-        click.echo("Un nombre de minutes entre 0 et 240.")
+        click.echo(f"Un nombre de minutes entre 0 et {MAX_DURATION_MIN}.")

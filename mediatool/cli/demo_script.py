@@ -20,6 +20,8 @@ DEMO_STEPS: list[tuple[str, list[str]]] = [
     ("Exporter les calendriers (.ics, pour cron)",
      ["export-ics", "--out", "{data}/calendriers", "--verbose"]),
     ("Statistiques du dernier mois complet", ["report"]),
+    ("L'expérimentation a-t-elle soulagé les permanences ? Avant / depuis l'ouverture",
+     ["report", "--experiment"]),
     ("Rapport HTML imprimable (graphiques compris)",
      ["report", "--format", "html", "--out", "{data}/rapport.html"]),
     ("Données personnelles : ce que la durée de conservation ferait anonymiser",

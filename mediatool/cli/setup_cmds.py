@@ -34,8 +34,11 @@ def init_command(directory: Path, demo: bool) -> None:
                    "fichier ; rien n'est jamais supprimé.")
 @click.option("--quiet", "-q", is_flag=True,
               help="N'afficher que les erreurs et le bilan (pas les avertissements).")
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="Tout relire sans utiliser ni écrire le cache (.mediatool/cache), en cas "
+                   "de doute.")
 @format_option()
-def check_command(repair: bool, quiet: bool, fmt: str) -> None:
+def check_command(repair: bool, quiet: bool, no_cache: bool, fmt: str) -> None:
     """Vérifier tout le dossier : catalogue, équipe, enregistrements, règles.
 
     Sort avec le code 1 s'il y a au moins une erreur.
@@ -45,7 +48,9 @@ def check_command(repair: bool, quiet: bool, fmt: str) -> None:
     from mediatool.core.fields import to_plain
     from mediatool.services.setup import check_folder
 
-    result = check_folder(folder(), repair=repair)
+    result = check_folder(folder(), repair=repair, use_cache=not no_cache)
+    for notice in result.notices:
+        click.echo(notice, err=True)
     if fmt == "json":
         print_json({"problems": [{**to_plain(p), "text": p.format()} for p in result.problems],
                     "repaired": [str(p) for p in result.repaired],

@@ -40,6 +40,12 @@ def spec(description: str = "", *, default: Any = MISSING, default_factory: Any 
     return dataclasses.field(default=default, metadata=metadata)
 
 
+def field_bounds(cls: Any, name: str) -> tuple[float | None, float | None]:
+    """(minimum, maximum) declared by `spec` for one field: bounds are never re-typed."""
+    meta = next(f.metadata for f in dataclasses.fields(cls) if f.name == name)
+    return meta.get("minimum"), meta.get("maximum")
+
+
 @dataclass
 class Positioned:
     """A loaded value and the (line, column) of every path inside it."""
@@ -330,19 +336,20 @@ def _dataclass_converter(cls: Any) -> Converter:
 
 @functools.cache
 def _compiled(pattern: str) -> re.Pattern[str]:
+    # Used with fullmatch: a trailing newline (which `$` lets through) is refused.
     return re.compile(pattern)
 
 
 def _check_constraints(value: Any, path: Pointer, meta: typing.Mapping[str, Any],
                        ctx: Context) -> bool:
     pattern = meta.get("pattern")
-    if pattern and isinstance(value, str) and not _compiled(pattern).search(value):
+    if pattern and isinstance(value, str) and not _compiled(pattern).fullmatch(value):
         ctx.problem(path, f"valeur {show_value(value)} invalide pour « {_label(path)} »",
                     meta.get("pattern_hint") or meta.get("description") or None)
         return False
     if pattern and isinstance(value, tuple):
         for i, item in enumerate(value):
-            if isinstance(item, str) and not _compiled(pattern).search(item):
+            if isinstance(item, str) and not _compiled(pattern).fullmatch(item):
                 ctx.problem((*path, i), f"valeur {show_value(item)} invalide dans « {_label(path)} »",
                             meta.get("pattern_hint") or None)
                 return False

@@ -40,6 +40,7 @@ STATUS_LABELS = {
     "revoked": "annulé (par le service)",
     "no_show": "absent",
     "to_fill": "à renseigner",
+    "rescheduled": "reporté",
 }
 
 RECORD_KIND_LABELS = {"appointments": "rendez-vous", "paths": "parcours"}

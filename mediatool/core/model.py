@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from mediatool.core.fields import SLUG_PATTERN, spec
+from mediatool.core.ids import id_pattern
 
 THEMES = (
     "papiers-elections-citoyennete", "famille-scolarite", "social-sante",
@@ -57,7 +58,7 @@ OUTCOMES: tuple[Outcome, ...] = ("dropin", "appointment", "redirect", "resolved"
 URL = r"^https?://[^\s]+$"
 SLUG_HINT = "un identifiant en minuscules, chiffres et tirets (ex. caf-prime-activite)"
 SKILL_ID = r"^([1-5]\.[1-4]|[a-z0-9][a-z0-9-]*)$"
-PERSON_ID = r"^[A-Z]-[0-9A-HJKMNP-TV-Z]{6}$"
+PERSON_ID = id_pattern("A-Z")
 
 
 # ---- catalogue -----------------------------------------------------------
@@ -337,7 +338,7 @@ class Record:
 class CallRecorded:
     """A phone call, anonymous: no name, no phone number."""
 
-    id: str = spec("Identifiant", pattern=r"^C-")
+    id: str = spec("Identifiant", pattern=id_pattern("C"))
     event: Literal["call"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure de l'appel")
     by: str = spec("Médiateur")
@@ -357,18 +358,18 @@ class CallRecorded:
 class CallLinked:
     """An appointment booked later from a call (`book --from-call`)."""
 
-    id: str = spec("Appel", pattern=r"^C-")
+    id: str = spec("Appel", pattern=id_pattern("C"))
     event: Literal["linked"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Médiateur")
-    appointment: str = spec("Rendez-vous", pattern=r"^A-")
+    appointment: str = spec("Rendez-vous", pattern=id_pattern("A"))
 
 
 @dataclass(frozen=True)
 class AppointmentBooked:
     """An appointment is booked."""
 
-    id: str = spec("Identifiant", pattern=r"^A-")
+    id: str = spec("Identifiant", pattern=id_pattern("A"))
     event: Literal["booked"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure d'enregistrement")
     by: str = spec("Qui a enregistré")
@@ -383,25 +384,29 @@ class AppointmentBooked:
     site: str | None = spec("Lieu", default=None)
     from_call: str | None = spec("Appel d'origine", default=None)
     note: str | None = spec("Note", default=None)
+    rescheduled_from: str | None = spec("Rendez-vous reporté que celui-ci remplace",
+                                        default=None, pattern=id_pattern("A"))
 
 
 @dataclass(frozen=True)
 class AppointmentCancelled:
     """An appointment is cancelled: excused by the person, or revoked by the service."""
 
-    id: str = spec("Rendez-vous", pattern=r"^A-")
+    id: str = spec("Rendez-vous", pattern=id_pattern("A"))
     event: Literal["cancelled"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")
     by_person: bool = spec("true : excusé par la personne ; false : annulé par le service")
     reason: str | None = spec("Motif", default=None)
+    rescheduled_to: str | None = spec("Nouveau rendez-vous (report)", default=None,
+                                      pattern=id_pattern("A"))
 
 
 @dataclass(frozen=True)
 class AppointmentAttended:
     """The person came; optionally the skills reached (usage)."""
 
-    id: str = spec("Rendez-vous", pattern=r"^A-")
+    id: str = spec("Rendez-vous", pattern=id_pattern("A"))
     event: Literal["attended"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")
@@ -416,17 +421,41 @@ class AppointmentAttended:
 class AppointmentNoShow:
     """The person did not come and did not warn."""
 
-    id: str = spec("Rendez-vous", pattern=r"^A-")
+    id: str = spec("Rendez-vous", pattern=id_pattern("A"))
     event: Literal["no_show"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")
 
 
 @dataclass(frozen=True)
+class AppointmentReminded:
+    """A reminder was sent (or handed to the team to send) for an appointment."""
+
+    id: str = spec("Rendez-vous", pattern=id_pattern("A"))
+    event: Literal["reminded"] = spec("Type d'évènement")
+    at: dt.datetime = spec("Heure")
+    by: str = spec("Qui")
+    via: str | None = spec("Programme d'envoi utilisé (--send-with)", default=None)
+
+
+@dataclass(frozen=True)
+class AppointmentCorrected:
+    """A wrong outcome is turned into the other one (venu ↔ absent), with its reason."""
+
+    id: str = spec("Rendez-vous", pattern=id_pattern("A"))
+    event: Literal["corrected"] = spec("Type d'évènement")
+    at: dt.datetime = spec("Heure")
+    by: str = spec("Qui")
+    to: Literal["attended", "no_show"] = spec("Suite corrigée : attended ou no_show")
+    reason: str = spec("Motif de la correction")
+    skills: tuple[str, ...] = spec("Compétences acquises", default=(), pattern=SKILL_ID)
+
+
+@dataclass(frozen=True)
 class Anonymised:
     """Personal data of an appointment or path was erased (retention)."""
 
-    id: str = spec("Rendez-vous ou parcours", pattern=r"^[AP]-")
+    id: str = spec("Rendez-vous ou parcours", pattern=id_pattern("AP"))
     event: Literal["anonymised"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")
@@ -436,7 +465,7 @@ class Anonymised:
 class PathOpened:
     """A usage learning path is opened: target skills and number of sessions."""
 
-    id: str = spec("Identifiant", pattern=r"^P-")
+    id: str = spec("Identifiant", pattern=id_pattern("P"))
     event: Literal["opened"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")
@@ -452,7 +481,7 @@ class PathOpened:
 class PathClosed:
     """A usage learning path is closed."""
 
-    id: str = spec("Parcours", pattern=r"^P-")
+    id: str = spec("Parcours", pattern=id_pattern("P"))
     event: Literal["closed"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")
@@ -463,7 +492,7 @@ class PathClosed:
 class DropinTally:
     """One drop-in session's tally: people seen and people turned away."""
 
-    id: str = spec("Identifiant", pattern=r"^D-")
+    id: str = spec("Identifiant", pattern=id_pattern("D"))
     event: Literal["tally"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure d'enregistrement")
     by: str = spec("Qui")
@@ -479,7 +508,8 @@ RECORD_KINDS: dict[str, tuple[str, dict[str, type]]] = {
     "calls": ("C", {"call": CallRecorded, "linked": CallLinked}),
     "appointments": ("A", {"booked": AppointmentBooked, "cancelled": AppointmentCancelled,
                            "attended": AppointmentAttended, "no_show": AppointmentNoShow,
-                           "anonymised": Anonymised}),
+                           "anonymised": Anonymised, "reminded": AppointmentReminded,
+                           "corrected": AppointmentCorrected}),
     "paths": ("P", {"opened": PathOpened, "closed": PathClosed, "anonymised": Anonymised}),
     "dropins": ("D", {"tally": DropinTally}),
 }

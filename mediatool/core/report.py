@@ -33,7 +33,7 @@ from mediatool.core.state import Appointment, fold_appointments, fold_paths
 from mediatool.core.triage import phone_shift
 
 # Order of appointment situations in every breakdown (labels: labels.STATUS_LABELS).
-SITUATIONS = ("booked", "attended", "excused", "revoked", "no_show", "to_fill")
+SITUATIONS = ("booked", "attended", "excused", "revoked", "no_show", "to_fill", "rescheduled")
 # Duration buckets of the national activity reports (La Coop de la médiation numérique).
 DURATION_BUCKETS = (("lt_30", "moins de 30 min", 0, 30), ("30_60", "30 min à 1 h", 30, 60),
                     ("60_120", "1 h à 2 h", 60, 120), ("ge_120", "2 h ou plus", 120, None))
@@ -131,6 +131,11 @@ class AppointmentsSection:
     attended_duration_buckets: tuple[Count, ...]
     cap: int
     half_days: tuple[HalfDays, ...]
+    # No-show rate (absent / (venu + absent)) of appointments reminded before, and not.
+    reminded_outcomes: int = 0
+    reminded_no_show_rate: float | None = None
+    not_reminded_outcomes: int = 0
+    not_reminded_no_show_rate: float | None = None
 
 
 @dataclass(frozen=True)
@@ -377,7 +382,16 @@ def _appointments(catalogue: Catalogue, appointments: Mapping[str, Appointment],
         by_kind.setdefault(appointment.kind, Counter())[situation] += 1
         by_mediator.setdefault(appointment.mediator, Counter())[situation] += 1
     attended = [a.duration_min for a in in_period if a.status == "attended"]
+    settled = [a for a in in_period if a.status in ("attended", "no_show")]
+    reminded = [a for a in settled if a.reminded_at is not None and a.reminded_at <= a.start]
+    reminded_ids = {a.id for a in reminded}
+    not_reminded = [a for a in settled if a.id not in reminded_ids]
     return AppointmentsSection(
+        reminded_outcomes=len(reminded),
+        reminded_no_show_rate=rate(sum(a.status == "no_show" for a in reminded), len(reminded)),
+        not_reminded_outcomes=len(not_reminded),
+        not_reminded_no_show_rate=rate(sum(a.status == "no_show" for a in not_reminded),
+                                       len(not_reminded)),
         booked=len(in_period),
         situations=_fixed(situations, STATUS_LABELS, SITUATIONS),
         by_kind=tuple(_breakdown(k, KIND_LABELS.get(k, k), c) for k, c in by_kind.items()),

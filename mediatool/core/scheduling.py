@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from mediatool.core.days import absence, closure, days_between, half_day, iso_week, public_holiday
 from mediatool.core.frenchdates import format_date, format_datetime, format_time
 from mediatool.core.labels import RULE_LABELS
-from mediatool.core.model import Mediator, Team
+from mediatool.core.model import Mediator, Procedure, Team
 from mediatool.core.state import Appointment
 
 HalfDay = tuple[dt.date, str]
@@ -83,6 +83,21 @@ def plus_minutes(team: Team, moment: dt.datetime, minutes: int) -> dt.datetime:
 def at_local(team: Team, day: dt.date, time: dt.time) -> dt.datetime:
     """The local date-time of a wall-clock time on a day."""
     return dt.datetime.combine(day, time, zone_of(team.timezone))
+
+
+def appointment_duration(team: Team, kind: str, procedure: Procedure | None = None) -> int:
+    """The one duration rule of `book`, `slots` and bookings from `call`.
+
+    A démarche takes its procedure's typical duration, else the team's default for
+    the kind; rounded up to the team's slot step (`slot_step_min`), as the call's
+    recommendation does, so that a slot found for a caller is the slot booked.
+    """
+    if kind == "demarche" and procedure is not None:
+        minutes = procedure.typical_duration_min
+    else:
+        minutes = int(getattr(team.durations, kind))
+    step = team.slot_step_min
+    return max(-(-minutes // step) * step, 5)
 
 
 def half_days_between(team: Team, start: dt.datetime, end: dt.datetime) -> tuple[HalfDay, ...]:

@@ -15,7 +15,9 @@ from mediatool.core.model import (
     AppointmentAttended,
     AppointmentBooked,
     AppointmentCancelled,
+    AppointmentCorrected,
     AppointmentNoShow,
+    AppointmentReminded,
     Kind,
     PathClosed,
     PathOpened,
@@ -25,7 +27,8 @@ from mediatool.core.model import (
 Status = Literal["booked", "cancelled", "attended", "no_show"]
 # RDV Service Public's names for the same statuses, so figures compare.
 RDV_SERVICE_PUBLIC_STATUS = {"booked": "unknown", "attended": "seen", "no_show": "noshow",
-                             "excused": "excused", "revoked": "revoked", "to_fill": "unknown"}
+                             "excused": "excused", "revoked": "revoked", "to_fill": "unknown",
+                             "rescheduled": "excused"}
 ANONYMOUS = "(anonymisé)"
 
 
@@ -55,6 +58,10 @@ class Appointment:
     anonymised: bool = False
     source: str = ""
     line: int = 0
+    reminded_at: dt.datetime | None = None
+    rescheduled_from: str | None = None
+    rescheduled_to: str | None = None
+    corrections: int = 0
 
     @property
     def end(self) -> dt.datetime:
@@ -68,6 +75,8 @@ class Appointment:
     def situation(self, now: dt.datetime) -> str:
         """booked/attended/no_show/excused/revoked, or to_fill: past with no outcome yet."""
         if self.status == "cancelled":
+            if self.rescheduled_to:
+                return "rescheduled"
             return "excused" if self.cancelled_by_person else "revoked"
         if self.status == "booked" and self.end <= now:
             return "to_fill"
@@ -123,7 +132,8 @@ def fold_appointments(records: Iterable[Record]) -> tuple[dict[str, Appointment]
                 duration_min=event.duration_min, person=event.person, phone=event.phone,
                 procedure=event.procedure, path=event.path, site=event.site,
                 from_call=event.from_call, note=event.note, booked_at=event.at,
-                last_change=event.at, source=record.source, line=record.line)
+                last_change=event.at, source=record.source, line=record.line,
+                rescheduled_from=event.rescheduled_from)
             continue
         current = state.get(event.id)
         if current is None:
@@ -132,12 +142,25 @@ def fold_appointments(records: Iterable[Record]) -> tuple[dict[str, Appointment]
         changes: dict[str, object] = {"revisions": current.revisions + 1, "last_change": event.at}
         if isinstance(event, Anonymised):
             changes.update(person=ANONYMOUS, phone=None, note=None, anonymised=True)
+        elif isinstance(event, AppointmentReminded):
+            # A reminder changes no status: it may follow any of them (sent late, or
+            # recorded after a cancellation crossed it).
+            changes.update(reminded_at=event.at)
+        elif isinstance(event, AppointmentCorrected):
+            if current.status not in ("attended", "no_show") or current.status == event.to:
+                problem(f"{event.id} : correction en « {STATUS_LABELS[event.to]} » impossible, "
+                        f"le rendez-vous est "
+                        f"{STATUS_LABELS[current.situation(event.at)]}")
+                continue
+            changes.update(status=event.to, corrections=current.corrections + 1,
+                           skills=event.skills if event.to == "attended" else ())
         elif current.status != "booked":
             problem(f"{event.id} : « {event.event} » impossible, le rendez-vous est déjà "
                     f"{STATUS_LABELS[current.situation(event.at)]}")
             continue
         elif isinstance(event, AppointmentCancelled):
-            changes.update(status="cancelled", cancelled_by_person=event.by_person)
+            changes.update(status="cancelled", cancelled_by_person=event.by_person,
+                           rescheduled_to=event.rescheduled_to)
         elif isinstance(event, AppointmentAttended):
             changes.update(status="attended", skills=event.skills, autonomy=event.autonomy)
         elif isinstance(event, AppointmentNoShow):

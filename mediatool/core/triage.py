@@ -11,7 +11,7 @@ procedure's practical skills.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from mediatool.core.days import service_open, weekly_occurrences
@@ -42,6 +42,7 @@ class Recommendation:
     redirect_to: str | None = None
     usage_path: bool = False
     usage_skills: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()  # the prerequisites the caller lacks
 
     def to_plain(self) -> dict[str, object]:
         """JSON-friendly form (for `call --format json`)."""
@@ -49,20 +50,40 @@ class Recommendation:
                 "duration_min": self.duration_min, "alternatives": list(self.alternatives),
                 "short": self.short, "appointment_duration_min": self.appointment_duration_min,
                 "redirect_to": self.redirect_to, "usage_path": self.usage_path,
-                "usage_skills": list(self.usage_skills)}
+                "usage_skills": list(self.usage_skills), "missing": list(self.missing)}
 
 
 def _round_up(minutes: int, step: int) -> int:
     return -(-minutes // step) * step
 
 
-def recommend(procedure: Procedure, team: Team, missing_prerequisites: bool = False,
+def asks_prerequisites(procedure: Procedure) -> bool:
+    """Prerequisites matter only for a procedure the service helps with."""
+    return procedure.in_scope and bool(procedure.prerequisites)
+
+
+def books_here(procedure: Procedure | None) -> bool:
+    """An appointment can be booked during the call only for an in-scope procedure."""
+    return procedure is not None and procedure.in_scope
+
+
+def missing_of(procedure: Procedure, missing: bool | Sequence[str]) -> tuple[str, ...]:
+    """The procedure's prerequisites the caller lacks: all of them (True), or those named."""
+    if missing is True:
+        return procedure.prerequisites
+    if not missing:
+        return ()
+    return tuple(p for p in procedure.prerequisites if p in set(missing))
+
+
+def recommend(procedure: Procedure, team: Team,
+              missing_prerequisites: bool | Sequence[str] = False,
               organisation: Organisation | None = None,
               skills: Mapping[str, Skill] | None = None) -> Recommendation:
     """The suggested outcome for `procedure`, with its reason in French.
 
-    `missing_prerequisites`: the caller lacks what the procedure needs first
-    (e-mail, account…); a usage path is then suggested with the procedure's
+    `missing_prerequisites`: what the caller lacks of what the procedure needs
+    first (e-mail, account…): True for all, or the prerequisites named; a usage path is then suggested with the procedure's
     `prerequisite_skills`. Out-of-scope procedures always redirect.
     """
     duration = procedure.typical_duration_min
@@ -106,15 +127,16 @@ def recommend(procedure: Procedure, team: Team, missing_prerequisites: bool = Fa
         appointment = None
     usage = False
     usage_skills: tuple[str, ...] = ()
-    if missing_prerequisites:
+    missing = missing_of(procedure, missing_prerequisites)
+    if missing or (missing_prerequisites is True):
         usage = True
         usage_skills = procedure.prerequisite_skills
-        needed = ", ".join(procedure.prerequisites) or "les prérequis de la démarche"
+        needed = ", ".join(missing) or "les prérequis de la démarche"
         titles = [skills[s].title if skills and s in skills else s for s in usage_skills]
         reason += f" Prérequis manquants ({needed}) : proposer un parcours d'apprentissage"
         reason += f" (usage) : {', '.join(titles)}." if titles else " (usage)."
     return Recommendation(outcome, reason, duration, alternatives, short, appointment,
-                          usage_path=usage, usage_skills=usage_skills)
+                          usage_path=usage, usage_skills=usage_skills, missing=missing)
 
 
 # ---- drop-ins and phone shifts ---------------------------------------------

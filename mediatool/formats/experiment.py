@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import textwrap
 
 from mediatool.core.experiment import (
     SERVICE_LABELS,
@@ -148,7 +149,7 @@ def _notes(exp: ExperimentSection) -> list[str]:
 def render_table(service: str, exp: ExperimentSection, now: dt.datetime) -> str:
     title = heading(service, exp)
     out = [title, "=" * min(len(title), 80), ""]
-    out += _notes(exp)
+    out += [textwrap.fill(note, 80) for note in _notes(exp)]
     for section in sections(exp):
         out += ["", section.title.upper()]
         for block in section.blocks:

@@ -77,6 +77,9 @@ def escape_text(value: str) -> str:
 
 def fold(line: str) -> bytes:
     """One content line in UTF-8, folded at 75 octets without splitting a character."""
+    if "\n" in line or "\r" in line:
+        # One property per line: a line break inside a value would start a new property.
+        line = line.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
     data = line.encode("utf-8")
     if len(data) <= 75:
         return data + b"\r\n"
@@ -331,7 +334,7 @@ def build_calendars(catalogue: Catalogue, appointments: Iterable[Appointment],
 
 def appointment_uid(appointment_id: str) -> str:
     """The UID of an appointment: the same for every export, as long as the id lives."""
-    return f"{appointment_id}@{UID_DOMAIN}"
+    return f"{escape_text(appointment_id)}@{UID_DOMAIN}"
 
 
 def _appointment(ctx: Context, a: Appointment) -> tuple[Event, Event]:

@@ -1,9 +1,13 @@
 """The recap given to a caller: read aloud or sent by SMS (pure).
 
-Plain French, under `SMS_LIMIT` characters when possible (three SMS): the
-details that matter least (addresses, a third drop-in date, the phone
-line's hours, prerequisites) are dropped first; the documents to bring are
-always listed in full, since forgetting one costs the person a trip.
+Built in priority order — what, when and where (date, site name and
+address), what to bring (always in full: forgetting one document costs
+the person a trip), what the team will do with them (the prerequisites
+they lack), whom to contact — then the learning-path offer if there is
+room. It is written in the GSM 03.38 alphabet (`formats.sms.to_gsm`) so
+that it goes as GSM-7, and the most detailed version that fits
+`SMS_SEGMENTS` segments is kept; when even the most compact does not fit
+(a very long documents list), it still goes in full and its count says so.
 """
 
 from __future__ import annotations
@@ -14,10 +18,15 @@ from dataclasses import dataclass, replace
 
 from mediatool.core.model import WEEKDAYS, Organisation, Procedure, Site, Team
 from mediatool.core.triage import DropinOccurrence
+from mediatool.formats.sms import SmsCount, sms_segments, to_gsm
 
-SMS_LIMIT = 480
+SMS_SEGMENTS = 2
 MONTH_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
                "oct.", "nov.", "déc.")
+# What the team sets up with the caller (an account, an address); anything else
+# (a bank card, a tax number) the caller must bring.
+CREATED_TOGETHER = ("compte", "e-mail", "mail", "franceconnect", "identifiant", "mot de passe")
+MISSING_CONTACT = "coordonnées à compléter dans le catalogue"
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,7 @@ class BookedAppointment:
     duration_min: int
     mediator_name: str
     site: Site | None
+    start: dt.datetime | None = None  # for the compact form « mar. 8/12 14h »
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,8 @@ class RecapInput:
     appointment: BookedAppointment | None = None
     usage_skill_titles: Sequence[str] = ()
     short: bool = False
+    missing: Sequence[str] = ()  # the prerequisites the caller said they lack
+    contact: str | None = None  # typed by the mediator when the catalogue has none
 
 
 def hour(moment: dt.time | dt.datetime) -> str:
@@ -57,15 +69,10 @@ def day_label(day: dt.date, compact: bool = False) -> str:
     return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTH_SHORT[day.month - 1]}"
 
 
-def _line_text(team: Team, with_hours: bool) -> str:
-    line = team.phone_line
-    if line is None:
-        return ""
-    text = f"Infos : {line.number}"
-    if with_hours and line.shifts:
-        text += " (" + ", ".join(f"{s.day[:3]}. {hour(s.start)}-{hour(s.end)}"
-                                 for s in line.shifts) + ")"
-    return text + "."
+def organisation_has_contact(organisation: Organisation | None) -> bool:
+    """Whether the recap can tell the caller how to reach `organisation`."""
+    return bool(organisation and (organisation.phone or organisation.website
+                                  or organisation.address))
 
 
 @dataclass(frozen=True)
@@ -73,19 +80,16 @@ class _Detail:
     """How much to say; the recap tries each level until it fits."""
 
     dropins: int = 3
-    addresses: bool = True
     line_hours: bool = True
+    usage: bool = True
     org_extra: bool = True
     compact_days: bool = False
-    prerequisites: bool = True
-    subject: bool = True
 
 
 def _levels() -> tuple[_Detail, ...]:
     """Each level drops one more detail, least useful to the caller first."""
-    steps = ({"dropins": 2}, {"addresses": False}, {"line_hours": False, "org_extra": False},
-             {"compact_days": True}, {"prerequisites": False}, {"dropins": 1},
-             {"subject": False})
+    steps = ({"dropins": 2}, {"usage": False}, {"line_hours": False}, {"org_extra": False},
+             {"dropins": 1}, {"compact_days": True})
     levels = [_Detail()]
     for step in steps:
         levels.append(replace(levels[-1], **step))  # type: ignore[arg-type]
@@ -95,15 +99,20 @@ def _levels() -> tuple[_Detail, ...]:
 LEVELS = _levels()
 
 
-def caller_recap(data: RecapInput, limit: int = SMS_LIMIT) -> str:
-    """The recap: the most detailed version that fits `limit`, else the most compact."""
+def caller_recap(data: RecapInput, segments: int = SMS_SEGMENTS) -> str:
+    """The recap in GSM-7: the most detailed version within `segments` SMS, else the shortest."""
     compose = _COMPOSERS.get(data.outcome, _other)
     text = ""
     for level in LEVELS:
-        text = compose(data, level)
-        if len(text) <= limit:
+        text = to_gsm(compose(data, level))
+        if sms_segments(text).segments <= segments:
             return text
     return text
+
+
+def recap_count(text: str) -> SmsCount:
+    """The recap's SMS count, shown to the mediator."""
+    return sms_segments(text)
 
 
 def _join(*parts: str) -> str:
@@ -116,79 +125,109 @@ def _documents(procedure: Procedure | None) -> str:
     return "À apporter : " + " ; ".join(procedure.documents) + "."
 
 
-def _prerequisites(data: RecapInput, level: _Detail) -> str:
-    procedure = data.procedure
-    if procedure is None or not level.prerequisites or not procedure.prerequisites:
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def _missing(data: RecapInput) -> str:
+    """What the team will set up with the caller: exactly the prerequisites they lack."""
+    created = [m for m in data.missing if any(k in m.lower() for k in CREATED_TOGETHER)]
+    other = [m for m in data.missing if m not in created]
+    return _join(
+        "Nous créerons ensemble : " + " ; ".join(_lower_first(m) for m in created) + "."
+        if created else "",
+        "À prévoir : " + " ; ".join(_lower_first(m) for m in other) + "." if other else "")
+
+
+def _usage(data: RecapInput, level: _Detail) -> str:
+    if not data.usage_skill_titles or not level.usage:
         return ""
-    return "À prévoir : " + " ; ".join(procedure.prerequisites) + "."
+    return ("Nous pouvons aussi vous apprendre à : " + ", ".join(
+        _lower_first(t) for t in data.usage_skill_titles) + " (sur rendez-vous).")
 
 
-def _usage(data: RecapInput) -> str:
-    if not data.usage_skill_titles:
+def _line_text(team: Team, with_hours: bool) -> str:
+    line = team.phone_line
+    if line is None:
         return ""
-    return ("Nous pouvons vous apprendre à : " + ", ".join(
-        t[:1].lower() + t[1:] for t in data.usage_skill_titles)
-        + " (rendez-vous d'apprentissage, à demander).")
+    text = f"Questions : {line.number}"
+    if with_hours and line.shifts:
+        text += " (" + ", ".join(f"{s.day[:3]}. {hour(s.start)}-{hour(s.end)}"
+                                 for s in line.shifts) + ")"
+    return text + "."
 
 
-def _subject(data: RecapInput, level: _Detail) -> str:
-    if data.procedure is None or not level.subject:
-        return ""
-    return f"Votre démarche : {data.procedure.title}."
+def _title(data: RecapInput) -> str:
+    return data.procedure.title if data.procedure else ""
 
 
 def _dropin_list(data: RecapInput, level: _Detail) -> str:
+    """The sessions, each site's address given once (at its first mention)."""
     items = []
+    said: set[str] = set()
     for occurrence in data.dropins[: level.dropins]:
         when = (f"{day_label(occurrence.start.date(), level.compact_days)} "
                 f"{hour(occurrence.start)}-{hour(occurrence.end)}")
-        where = occurrence.site.label(level.addresses) if occurrence.site else ""
+        site = occurrence.site
+        where = ""
+        if site is not None:
+            where = site.name if site.id in said else site.label(True)
+            said.add(site.id)
         items.append(f"{when}, {where}" if where else when)
-    return " ; ".join(items)
+    return " ; ou ".join(items)
 
 
 def _dropin(data: RecapInput, level: _Detail) -> str:
     sessions = _dropin_list(data, level)
-    come = (f"Venez sans rendez-vous à une permanence : {sessions}." if sessions else
-            "Venez sans rendez-vous à une permanence (dates à confirmer au téléphone).")
-    return _join(_subject(data, level), come, _documents(data.procedure),
-                 _prerequisites(data, level), _usage(data), _line_text(data.team, level.line_hours))
+    title = _title(data)
+    invite = "permanence sans RDV " if level.compact_days else \
+        "venez sans rendez-vous à la permanence "
+    come = (invite + sessions if sessions else
+            "venez sans rendez-vous à une permanence (dates au téléphone)")
+    main = f"{title} : {come}." if title else come[:1].upper() + come[1:] + "."
+    return _join(main, _documents(data.procedure), _missing(data),
+                 _line_text(data.team, level.line_hours), _usage(data, level))
 
 
 def _appointment(data: RecapInput, level: _Detail) -> str:
     booked = data.appointment
+    title = _title(data)
     if booked is None:
-        what = "Un rendez-vous court vous sera proposé" if data.short else \
-            "Un rendez-vous vous sera proposé"
-        return _join(_subject(data, level), f"{what} par l'équipe.", _documents(data.procedure),
-                     _prerequisites(data, level), _usage(data),
-                     _line_text(data.team, level.line_hours))
-    where = booked.site.label(level.addresses) if booked.site else ""
-    main = f"Rendez-vous le {booked.when} ({booked.duration_min} min)"
-    main += f" avec {booked.mediator_name}"
+        what = ("un rendez-vous court vous sera proposé" if data.short else
+                "un rendez-vous vous sera proposé") + " par l'équipe"
+        main = f"{title} : {what}." if title else what[:1].upper() + what[1:] + "."
+        return _join(main, _documents(data.procedure), _missing(data),
+                     _line_text(data.team, level.line_hours), _usage(data, level))
+    when = booked.when
+    if level.compact_days and booked.start is not None:
+        when = f"{day_label(booked.start.date(), True)} {hour(booked.start)}"
+    where = booked.site.label(True) if booked.site else ""
+    main = f"rendez-vous le {when} ({booked.duration_min} min) avec {booked.mediator_name}"
     main += f", {where}." if where else "."
+    main = f"{title} : {main}" if title else main[:1].upper() + main[1:]
     line = data.team.phone_line
     cancel = (f"Empêché(e) ? Prévenez au {line.number}, réf. {booked.id}." if line else
               f"Réf. {booked.id}.")
-    return _join(_subject(data, level), main, _documents(data.procedure), _prerequisites(data, level),
-                 _usage(data), cancel)
+    return _join(main, _documents(data.procedure), _missing(data), cancel, _usage(data, level))
 
 
 def _redirect(data: RecapInput, level: _Detail) -> str:
     org = data.organisation
-    about = (f"Pour « {data.procedure.title} »" if data.procedure and level.subject
-             else "Pour votre demande")
+    about = f"Pour « {data.procedure.title} »" if data.procedure else "Pour votre demande"
+    documents = _documents(data.procedure)
     if org is None:
         return _join(f"{about}, adressez-vous à l'organisme compétent.",
+                     f"Contact : {data.contact}." if data.contact else "", documents,
                      _line_text(data.team, level.line_hours))
     contact = [f"tél. {org.phone}" if org.phone else "", org.website or "",
-               org.address if org.address and level.org_extra else ""]
+               org.address or ""]
+    if data.contact:
+        contact.append(data.contact)
     said = ", ".join(c for c in contact if c)
     text = f"{about}, contactez {org.name}" + (f" : {said}." if said else ".")
     extra = f"Horaires : {org.hours}." if org.hours and level.org_extra else ""
-    documents = _documents(data.procedure)
     if not said:  # a local structure the team has not filled in yet
-        return _join(text, extra, "Le service peut vous donner ses coordonnées.", documents,
+        return _join(text, "Le service peut vous donner ses coordonnées.", documents,
                      _line_text(data.team, level.line_hours))
     return _join(text, extra, documents)
 
@@ -196,15 +235,18 @@ def _redirect(data: RecapInput, level: _Detail) -> str:
 def _resolved(data: RecapInput, level: _Detail) -> str:
     online = (f"En ligne : {data.procedure.online_service}."
               if data.procedure and data.procedure.online_service else "")
-    return _join(_subject(data, level), "Réglé au téléphone.", online, _usage(data),
+    title = _title(data)
+    return _join(f"{title} : réglé au téléphone." if title else "Réglé au téléphone.", online,
                  f"Besoin d'aide ? {_line_text(data.team, level.line_hours)}"
-                 if data.team.phone_line else "")
+                 if data.team.phone_line else "", _usage(data, level))
 
 
 def _other(data: RecapInput, level: _Detail) -> str:
     sessions = _dropin_list(data, level)
     dropins = f"Permanences sans rendez-vous : {sessions}." if sessions else ""
-    return _join(_subject(data, level), dropins, _usage(data), _line_text(data.team, level.line_hours))
+    title = _title(data)
+    return _join(f"Votre démarche : {title}." if title else "", dropins,
+                 _line_text(data.team, level.line_hours), _usage(data, level))
 
 
 _COMPOSERS: dict[str, Callable[[RecapInput, _Detail], str]] = {

@@ -300,10 +300,23 @@ def _csv_text(header: Sequence[str], data: Sequence[Sequence[Value]], dialect: s
     french = dialect == "excel-fr"
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if french else ",", lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([neutralise_cell(h) for h in header])
     for row in data:
         writer.writerow([_csv_value(v, french) for v in row])
     return ("\ufeff" if french else "") + buffer.getvalue()
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(text: str) -> str:
+    """A text cell a spreadsheet will not run as a formula (OWASP CSV injection).
+
+    A cell starting with = + - @, a tab or a carriage return gets a leading
+    apostrophe: Excel and LibreOffice then show it as text. Numbers are not
+    texts here and are never touched.
+    """
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _csv_value(value: Value, french: bool) -> str:
@@ -314,7 +327,9 @@ def _csv_value(value: Value, french: bool) -> str:
     if isinstance(value, float):
         text = repr(value)
         return text.replace(".", ",") if french else text
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    return neutralise_cell(str(value))
 
 
 def metric_label(metric: str) -> str:

@@ -19,11 +19,12 @@ exported text (the library's high-level save would bump SEQUENCE itself).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from mediatool.core.errors import InvalidInput, OperationalError
 from mediatool.formats import ics
@@ -53,6 +54,29 @@ class PushResult:
         return out
 
 
+MAX_PASSWORD_FILE_BYTES = 4096
+_SECRET_QUERY = re.compile(r"([?&;][^=&;#]*(?:token|key|pass|secret|auth|sig)[^=&;#]*=)[^&;#]*",
+                           re.IGNORECASE)
+
+
+def redact(url: str) -> str:
+    """`url` without what must never be printed (cron mails it): password, tokens."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        credentials, host = netloc.rsplit("@", 1)
+        user = credentials.split(":", 1)[0]
+        netloc = f"{user}:***@{host}" if ":" in credentials else f"{user}@{host}"
+    query = _SECRET_QUERY.sub(r"\1***", "?" + parts.query)[1:] if parts.query else ""
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+def refuse_empty_url(url: str) -> None:
+    if not url.strip():
+        raise InvalidInput("adresse CalDAV vide", "exemple : --caldav "
+                           "https://cloud.exemple.fr/remote.php/dav")
+
+
 def read_password(path: Path | None, user: str | None) -> str | None:
     """The password from the first line of `path` (never from the command line)."""
     if path is None:
@@ -61,7 +85,15 @@ def read_password(path: Path | None, user: str | None) -> str | None:
         raise InvalidInput("--password-file demande aussi --user",
                            "exemple : --user equipe --password-file ~/.config/caldav.txt")
     try:
-        text = path.read_text(encoding="utf-8")
+        # A password is short: never read more (a wrong path such as /dev/zero must
+        # not fill the memory).
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_PASSWORD_FILE_BYTES + 1)
+        if len(raw) > MAX_PASSWORD_FILE_BYTES:
+            raise InvalidInput(f"{path} est trop grand pour un fichier de mot de passe "
+                               f"(plus de {MAX_PASSWORD_FILE_BYTES} octets)",
+                               "mettez le mot de passe seul sur la première ligne")
+        text = raw.decode("utf-8")
     except OSError as exc:
         raise InvalidInput(f"lecture impossible du fichier de mot de passe {path} : "
                            f"{exc.strerror or exc}",
@@ -87,6 +119,7 @@ def push(url: str, user: str | None, password: str | None,
          calendars: Sequence[ics.CalendarFile], window_start: dt.datetime | None
          ) -> PushResult:
     """Make the server's calendars match `calendars`; OperationalError with one reason."""
+    refuse_empty_url(url)
     caldav = _library()
     client = None
     try:
@@ -96,7 +129,11 @@ def push(url: str, user: str | None, password: str | None,
     except OperationalError:
         raise
     except Exception as exc:  # network, HTTP and DAV errors all become one line
-        raise OperationalError(_reason(url, exc), _LOCAL_FILES_OK) from exc
+        message = _reason(redact(url), exc)
+        for secret in (password, url):
+            if secret and secret != redact(url):
+                message = message.replace(secret, "***")
+        raise OperationalError(message, _LOCAL_FILES_OK) from exc
     finally:
         close = getattr(client, "close", None)
         if close is not None:
@@ -107,8 +144,11 @@ def _reason(url: str, exc: Exception) -> str:
     from caldav.lib import error
 
     name = type(exc).__name__
+    status = getattr(exc, "status", None) or getattr(getattr(exc, "response", None), "status", None)
+    if isinstance(exc, error.AuthorizationError) and str(status) == "403":
+        return f"serveur CalDAV {url} : accès interdit (403) — l'identifiant est reconnu mais n'a pas le droit d'écrire ici"
     if isinstance(exc, error.AuthorizationError):
-        return f"serveur CalDAV {url} : identifiant ou mot de passe refusé"
+        return f"serveur CalDAV {url} : identifiant ou mot de passe refusé (401)"
     if isinstance(exc, error.NotFoundError):
         return f"serveur CalDAV {url} : adresse introuvable (404)"
     if isinstance(exc, error.DAVError):
@@ -213,5 +253,8 @@ def _check(response: Any, url: str) -> None:
     status = int(getattr(response, "status", 0) or 0)
     if status not in (200, 201, 204):
         reason = getattr(response, "reason", "") or ""
-        raise OperationalError(f"serveur CalDAV : écriture refusée pour {url} "
+        what = {401: "identifiant ou mot de passe refusé", 403: "accès interdit",
+                404: "adresse introuvable", 412: "l'objet a changé sur le serveur entre-temps",
+                507: "plus de place sur le serveur"}.get(status, "écriture refusée")
+        raise OperationalError(f"serveur CalDAV : {what} pour {redact(str(url))} "
                                f"({status} {reason})".rstrip(), _LOCAL_FILES_OK)

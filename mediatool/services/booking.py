@@ -18,7 +18,7 @@ from typing import Literal
 from mediatool.core.days import week_bounds
 from mediatool.core.errors import InvalidInput, RuleRefusal
 from mediatool.core.frenchdates import format_date, format_datetime
-from mediatool.core.ids import normalise_id
+from mediatool.core.ids import id_pattern, normalise_id
 from mediatool.core.labels import STATUS_LABELS
 from mediatool.core.learning import path_progress
 from mediatool.core.lookup import by_id, mediator_by_id, procedure_by_id
@@ -26,6 +26,7 @@ from mediatool.core.model import (
     AppointmentAttended,
     AppointmentBooked,
     AppointmentCancelled,
+    AppointmentCorrected,
     AppointmentNoShow,
     CallLinked,
     Procedure,
@@ -33,10 +34,12 @@ from mediatool.core.model import (
     Team,
 )
 from mediatool.core.period import Month, months_between
+from mediatool.core.personal_data import refuse_personal_data
 from mediatool.core.scheduling import (
     DEFAULT_HORIZON_DAYS,
     Refusal,
     Slot,
+    appointment_duration,
     at_local,
     free_slots,
     local,
@@ -47,11 +50,11 @@ from mediatool.core.state import Appointment, fold_appointments
 from mediatool.formats.fiche import organisation_contact
 from mediatool.services import learning_paths
 from mediatool.store.folder import DataFolder
-from mediatool.store.records import Store
+from mediatool.store.records import AmbiguousId, Store
 
 KINDS = ("demarche", "usage")
-APPOINTMENT_ID = re.compile(r"^A-[0-9A-HJKMNP-TV-Z]{6}$")
-CALL_ID = re.compile(r"^C-[0-9A-HJKMNP-TV-Z]{6}$")
+APPOINTMENT_ID = re.compile(id_pattern("A"))
+CALL_ID = re.compile(id_pattern("C"))
 PHONE = re.compile(r"^\+?[0-9 .()-]{6,25}$")
 # A call linked by `book --from-call` is a recent one: looking further back would make
 # every booking from the phone flow (whose call is written after the booking) read
@@ -119,13 +122,32 @@ def appointments_between(data: DataFolder, first: dt.date, last: dt.date,
     return sorted(found, key=lambda a: (a.start, a.mediator, a.id))
 
 
+def appointments_to_fill(data: DataFolder, now: dt.datetime,
+                         mediator: str | None = None) -> list[Appointment]:
+    """Past appointments with no outcome yet (« à renseigner »), oldest first.
+
+    Looks back over the retention period: older records are anonymised anyway, and
+    reading ten years of month files for a Friday list would be wasted.
+    """
+    team = data.catalogue.team
+    if mediator:
+        mediator = mediator_by_id(data.catalogue, mediator).id
+    first = Month.of(now.date())
+    for _ in range(team.retention):
+        first = first.previous()
+    current = Month.of(now.date())
+    months = [m for m in data.store.months("appointments") if first <= m <= current]
+    found = [a for a in _fold(data.store.read("appointments", months)).values()
+             if a.situation(now) == "to_fill" and (mediator is None or a.mediator == mediator)]
+    return sorted(found, key=lambda a: (a.start, a.mediator, a.id))
+
+
 # ---- free slots ------------------------------------------------------------
 
 def default_duration(team: Team, kind: str, procedure: Procedure | None = None) -> int:
-    """The procedure's typical duration for a démarche, else the team's default for the kind."""
-    if kind == "demarche" and procedure is not None:
-        return procedure.typical_duration_min
-    return int(getattr(team.durations, kind))
+    """The procedure's typical duration for a démarche, else the team's default for the kind,
+    rounded up to the slot step: `scheduling.appointment_duration`, the one rule."""
+    return appointment_duration(team, kind, procedure)
 
 
 def next_free_slots(data: DataFolder, mediator: str | None, kind: str,
@@ -236,7 +258,7 @@ def _validate(data: DataFolder, request: BookingRequest, now: dt.datetime) -> _C
     from_call = None
     if request.from_call:
         from_call = normalise_id(request.from_call)
-        if not CALL_ID.match(from_call):
+        if not CALL_ID.fullmatch(from_call):
             raise InvalidInput(f"identifiant d'appel illisible : « {request.from_call} »",
                                "un appel s'écrit C- suivi de 6 caractères (ex. C-7K3QX2)")
     by = mediator_by_id(catalogue, request.by).id if request.by else mediator.id
@@ -269,7 +291,7 @@ def book(data: DataFolder, request: BookingRequest, now: dt.datetime) -> Appoint
         if refused is not None:
             slots = _next_free_slots(data, cache, checked.mediator, request.kind,
                                      checked.duration, now, 3,
-                                     at_local(team, start.date(), dt.time(0, 0)),
+                                     proposals_from(team, refused, start),
                                      DEFAULT_HORIZON_DAYS)
             raise RuleRefusal(f"rendez-vous refusé ({refused.label}) : {refused.message}",
                               slots_hint(team, slots))
@@ -281,15 +303,36 @@ def book(data: DataFolder, request: BookingRequest, now: dt.datetime) -> Appoint
     return appointment
 
 
+def proposals_from(team: Team, refused: Refusal, start: dt.datetime) -> dt.datetime:
+    """Where the slots proposed after a refusal start.
+
+    A cap refusal starts from the week's Monday: with the cap reached, the only slots
+    the rule allows that week lie inside the half-days already used, earlier as well
+    as later than the time asked; the next weeks follow. Other refusals start from
+    the day asked.
+    """
+    day = local(team, start).date()
+    if refused.rule == "cap":
+        day = week_bounds(day)[0]
+    return at_local(team, day, dt.time(0, 0))
+
+
 def _book_first_free(data: DataFolder, cache: _MonthCache, checked: _Checked,
                      now: dt.datetime) -> Appointment:
     request = checked.request
     start_from = now
-    for _ in range(FIRST_FREE_ATTEMPTS):
+    team = data.catalogue.team
+    # Two sessions of one path on one day teach less than two days apart: skip its days.
+    taken_days = _path_days(data, checked.path)
+    for _ in range(FIRST_FREE_ATTEMPTS + len(taken_days)):
         slots = _next_free_slots(data, cache, checked.mediator, request.kind, checked.duration,
                                  now, 1, start_from, DEFAULT_HORIZON_DAYS)
         if not slots:
             break
+        day = local(team, slots[0].start).date()
+        if day in taken_days:
+            start_from = at_local(team, day + dt.timedelta(days=1), dt.time(0, 0))
+            continue
         appointment, refused = _book_at(data, checked, slots[0].start, now)
         if appointment is not None:
             return appointment
@@ -301,6 +344,78 @@ def _book_first_free(data: DataFolder, cache: _MonthCache, checked: _Checked,
                       f"{mediator_by_id(data.catalogue, checked.mediator).name} dans les "
                       f"{DEFAULT_HORIZON_DAYS} prochains jours",
                       "essayez un autre médiateur (mediatool slots) ou une durée plus courte")
+
+
+def _path_days(data: DataFolder, path: learning_paths.LearningPath | None) -> set[dt.date]:
+    if path is None:
+        return set()
+    team = data.catalogue.team
+    return {local(team, a.start).date() for a in learning_paths.sessions_of(data, path)
+            if a.path == path.id and a.active}
+
+
+@dataclass(frozen=True)
+class SeriesItem:
+    """One session of a series: booked, or why it could not be placed."""
+
+    wanted: dt.date
+    appointment: Appointment | None
+    why: str | None
+
+
+def book_series(data: DataFolder, path_id: str, now: dt.datetime, *, every_days: int = 7,
+                first_day: dt.date | None = None, at: dt.time | None = None,
+                count: int | None = None, by: str | None = None) -> list[SeriesItem]:
+    """Book the path's remaining sessions every `every_days` days, same weekday and time.
+
+    Each session is booked on its own under every rule (the cap included); when the
+    wished time is refused, the first free slot of the following days up to the next
+    session is taken, never on a day that already holds a session of the path.
+    """
+    team = data.catalogue.team
+    if every_days < 1:
+        raise InvalidInput("--every doit valoir au moins 1 jour", "exemple : --every 7")
+    path = learning_paths.find_path(data, path_id, now)
+    _refuse_path(path, learning_paths.sessions_of(data, path))
+    remaining = path_progress(path, learning_paths.sessions_of(data, path)).remaining
+    wanted = remaining if count is None else count
+    if not 1 <= wanted <= remaining:
+        raise InvalidInput(f"série de {wanted} séance(s) impossible : le parcours {path.id} "
+                           f"n'en a plus que {remaining} à réserver",
+                           f"indiquez --count entre 1 et {remaining}, ou ouvrez un autre "
+                           "parcours")
+    today = local(team, now).date()
+    day = first_day or today + dt.timedelta(days=1)
+    if day < today:
+        raise InvalidInput(f"le {format_date(day)} est déjà passé", "indiquez --from à venir")
+    request = BookingRequest(mediator=path.mediator, kind="usage", person=path.person,
+                             path=path.id, by=by)
+    items: list[SeriesItem] = []
+    for index in range(wanted):
+        target = day + dt.timedelta(days=index * every_days)
+        checked = _validate(data, request, now)
+        taken = _path_days(data, checked.path)
+        appointment: Appointment | None = None
+        why: str | None = None
+        if at is not None and target not in taken:
+            appointment, refused = _book_at(data, checked, at_local(team, target, at), now)
+            why = f"{refused.label} : {refused.message}" if refused else None
+        if appointment is None:
+            window_end = target + dt.timedelta(days=max(every_days, 1) - 1)
+            for slot in next_free_slots(data, path.mediator, "usage", checked.duration, now,
+                                        20, start_from=at_local(team, target, dt.time(0, 0)),
+                                        days=max(every_days, 1)):
+                if local(team, slot.start).date() in taken or \
+                        local(team, slot.start).date() > window_end:
+                    continue
+                appointment, _ = _book_at(data, checked, slot.start, now)
+                if appointment is not None:
+                    break
+            if appointment is None:
+                why = why or (f"aucun créneau libre du {format_date(target)} au "
+                              f"{format_date(window_end)}")
+        items.append(SeriesItem(target, appointment, None if appointment else why))
+    return items
 
 
 def _book_at(data: DataFolder, checked: _Checked, start: dt.datetime, now: dt.datetime
@@ -319,14 +434,18 @@ def _book_at(data: DataFolder, checked: _Checked, start: dt.datetime, now: dt.da
     if path is not None:
         # The path's sessions may lie in any month of its life: lock them all so two
         # bookings cannot both take its last session.
+        # The span is listed again under the locks (a month file created meanwhile by
+        # another booking of this path is read, not missed).
         opened = Month.of(local(team, path.opened_at).date())
-        existing = [m for m in data.store.months("appointments") if m >= opened]
-        last = max([*existing, *months])
+        last = max(months)
         files |= {("appointments", m) for m in months_between(opened.first_day, last.first_day)}
         files.add(("paths", opened))
-    with data.store.transaction(files) as tx:
+        locking = data.store.transaction_spanning(files, "appointments", opened)
+    else:
+        locking = data.store.transaction(files)
+    with locking as tx:
         records: list[Record] = []
-        for kind, month in sorted(files):
+        for kind, month in sorted(tx.files):
             if kind == "appointments":
                 records.extend(tx.read(kind, month))
         appointments = _fold(records)
@@ -393,7 +512,7 @@ def find_call_month(data: DataFolder, call_id: str, now: dt.datetime) -> Month |
 def ensure_call(data: DataFolder, call_id: str, now: dt.datetime) -> str:
     """The normalised id of a recorded recent call, or InvalidInput (for `book --from-call`)."""
     wanted = normalise_id(call_id)
-    if CALL_ID.match(wanted) and find_call_month(data, wanted, now) is not None:
+    if CALL_ID.fullmatch(wanted) and find_call_month(data, wanted, now) is not None:
         return wanted
     known = _recent_ids(data, "calls", now)
     close = closest_ids(wanted, known)
@@ -414,9 +533,11 @@ def _recent_ids(data: DataFolder, kind: str, now: dt.datetime) -> set[str]:
 def find_appointment(data: DataFolder, text: str, now: dt.datetime) -> tuple[Month, Appointment]:
     """The appointment an id typed by a person names (InvalidInput with suggestions)."""
     wanted = normalise_id(text)
-    if APPOINTMENT_ID.match(wanted):
+    if APPOINTMENT_ID.fullmatch(wanted):
         try:
             month, records = data.store.find("appointments", wanted)
+        except AmbiguousId:
+            raise
         except InvalidInput:
             pass
         else:
@@ -456,6 +577,8 @@ def _by(data: DataFolder, by: str | None, appointment: Appointment) -> str:
 def cancel(data: DataFolder, appointment_id: str, now: dt.datetime, *, by_person: bool = True,
            reason: str | None = None, by: str | None = None) -> Appointment:
     """Cancel: excused by the person (`by_person`) or revoked by the service. Frees the slot."""
+    refuse_personal_data(reason, "le motif", data.catalogue)
+
     def make(current: Appointment) -> AppointmentCancelled:
         if current.status == "cancelled":
             raise InvalidInput(f"le rendez-vous {current.id} est déjà annulé",
@@ -468,12 +591,20 @@ def cancel(data: DataFolder, appointment_id: str, now: dt.datetime, *, by_person
     return _change(data, appointment_id, now, make)
 
 
+def what_status(what: str) -> str:
+    return "attended" if what == "venu" else "no_show"
+
+
 def _require_started(current: Appointment, now: dt.datetime, what: str) -> None:
     if current.status == "cancelled":
         raise InvalidInput(f"le rendez-vous {current.id} est annulé : impossible de le noter "
                            f"{what}", "vérifiez l'identifiant (mediatool agenda)")
-    if current.status != "booked":
+    if current.status == what_status(what):
         raise InvalidInput(_already(current, now), "rien à faire")
+    if current.status != "booked":
+        command = "attended" if what == "venu" else "no-show"
+        raise InvalidInput(_already(current, now), f"pour corriger : mediatool {command} "
+                           f"{current.id} --correct --reason \"…\"")
     if current.start > now:
         raise InvalidInput(f"le rendez-vous {current.id} n'a pas encore eu lieu "
                            f"({format_datetime(current.start)})",
@@ -505,6 +636,119 @@ def mark_no_show(data: DataFolder, appointment_id: str, now: dt.datetime, *,
         _require_started(current, now, "absent")
         return AppointmentNoShow(id=current.id, event="no_show", at=now,
                                  by=_by(data, by, current))
+    return _change(data, appointment_id, now, make)
+
+
+def reschedule(data: DataFolder, appointment_id: str, now: dt.datetime, *,
+               at: dt.datetime | None, reason: str | None = None,
+               by: str | None = None) -> tuple[Appointment, Appointment]:
+    """Move an appointment: cancel it and book its copy in one transaction, under every rule.
+
+    The new appointment names the old one (`rescheduled_from`), the old one its
+    replacement (`rescheduled_to`). Refused (RuleRefusal), nothing is written.
+    """
+    team = data.catalogue.team
+    _, current = find_appointment(data, appointment_id, now)
+    if current.status != "booked":
+        raise InvalidInput(f"{_already(current, now)} : il ne peut plus être reporté")
+    who = _by(data, by, current)
+    if at is not None:
+        start = _aware(team, at)
+        if start < now:
+            raise InvalidInput(f"le {format_datetime(start)} est déjà passé",
+                               "indiquez une date à venir, ou --first-free")
+        moved, refused = _move_at(data, current, start, now, reason, who)
+        if refused is not None:
+            slots = next_free_slots(data, current.mediator, current.kind, current.duration_min,
+                                    now, 3, start_from=proposals_from(team, refused, start))
+            raise RuleRefusal(f"report refusé ({refused.label}) : {refused.message} ; le "
+                              f"rendez-vous {current.id} reste inchangé",
+                              slots_hint(team, slots))
+        assert moved is not None
+        return moved
+    start_from = now
+    for _ in range(FIRST_FREE_ATTEMPTS):
+        slots = next_free_slots(data, current.mediator, current.kind, current.duration_min,
+                                now, 2, start_from=start_from)
+        slots = [s for s in slots if s.start != current.start]
+        if not slots:
+            break
+        moved, refused = _move_at(data, current, slots[0].start, now, reason, who)
+        if moved is not None:
+            return moved
+        start_from = slots[0].start + dt.timedelta(minutes=team.slot_step_min)
+    raise RuleRefusal(f"aucun créneau libre pour reporter {current.id} dans les "
+                      f"{DEFAULT_HORIZON_DAYS} prochains jours ; il reste inchangé",
+                      "essayez --at avec une autre date")
+
+
+def _move_at(data: DataFolder, old: Appointment, start: dt.datetime, now: dt.datetime,
+             reason: str | None, by: str
+             ) -> tuple[tuple[Appointment, Appointment] | None, Refusal | None]:
+    team = data.catalogue.team
+    refused = refusal(team, (), old.mediator, start, old.duration_min, now)
+    if refused is not None:
+        return None, refused
+    old_month = Month.of(local(team, old.start).date())
+    new_month = Month.of(local(team, start).date())
+    files = {("appointments", m) for m in (*week_months(team, start), old_month, new_month)}
+    with data.store.transaction(files) as tx:
+        records: list[Record] = []
+        for _, month in sorted(files):
+            records.extend(tx.read("appointments", month))
+        appointments = _fold(records)
+        current = appointments.get(old.id)
+        if current is None or current.status != "booked":
+            raise InvalidInput(f"le rendez-vous {old.id} a changé entre-temps",
+                               "relisez-le : mediatool agenda")
+        # Its own half-day is freed by the same step, so it does not count against the move.
+        refused = refusal(team, appointments.values(), old.mediator, start, old.duration_min,
+                          now, ignore_id=old.id)
+        if refused is not None:
+            return None, refused
+        new_id = data.store.new_id("appointments")
+        while new_id in appointments:
+            new_id = data.store.new_id("appointments")
+        cancelled = AppointmentCancelled(
+            id=old.id, event="cancelled", at=now, by=by, by_person=True,
+            reason=(reason or "").strip() or "reporté", rescheduled_to=new_id)
+        booked = AppointmentBooked(
+            id=new_id, event="booked", at=now, by=by, mediator=old.mediator, kind=old.kind,
+            start=start, duration_min=old.duration_min, person=old.person, phone=old.phone,
+            procedure=old.procedure, path=old.path, site=old.site, from_call=old.from_call,
+            note=old.note, rescheduled_from=old.id)
+        if old_month == new_month:
+            tx.append_many("appointments", new_month, [cancelled, booked])
+        else:
+            # The new one first: a crash in between leaves both active, which `check`
+            # shows, rather than a cancelled appointment with no replacement.
+            tx.append("appointments", new_month, booked)
+            tx.append("appointments", old_month, cancelled)
+    state = _fold([*(r for r in records if r.event.id == old.id),
+                   Record(cancelled, "", 0), Record(booked, "", 0)])
+    return (state[old.id], state[new_id]), None
+
+
+def correct_outcome(data: DataFolder, appointment_id: str, now: dt.datetime, *,
+                    to: Literal["attended", "no_show"], reason: str,
+                    skills: Sequence[str] = (), by: str | None = None) -> Appointment:
+    """Turn a noted outcome into the other one (venu ↔ absent): an appended event."""
+    catalogue = data.catalogue
+    reached = tuple(dict.fromkeys(by_id(catalogue.skills, s, "compétence").id for s in skills))
+    why = " ".join((reason or "").split())
+    if not why:
+        raise InvalidInput("une correction demande son motif", "ajoutez --reason \"…\"")
+
+    def make(current: Appointment) -> AppointmentCorrected:
+        if current.status not in ("attended", "no_show"):
+            raise InvalidInput(f"le rendez-vous {current.id} est "
+                               f"{STATUS_LABELS[current.situation(now)]} : rien à corriger",
+                               "notez d'abord sa suite (mediatool attended ou no-show)")
+        if current.status == to:
+            raise InvalidInput(_already(current, now), "rien à corriger")
+        return AppointmentCorrected(id=current.id, event="corrected", at=now,
+                                    by=_by(data, by, current), to=to, reason=why,
+                                    skills=reached if to == "attended" else ())
     return _change(data, appointment_id, now, make)
 
 

@@ -14,16 +14,18 @@ from typing import TYPE_CHECKING, Any
 from mediatool.core.catalogue import Catalogue
 from mediatool.core.days import half_day
 from mediatool.core.errors import InvalidInput
+from mediatool.core.fields import field_bounds
 from mediatool.core.lookup import mediator_by_id, organisation_by_id, procedure_by_id
 from mediatool.core.model import OUTCOMES, THEMES, CallLinked, CallRecorded, Mediator, Procedure
 from mediatool.core.period import Month, months_between
+from mediatool.core.personal_data import refuse_personal_data
 from mediatool.core.triage import Recommendation, next_dropins, phone_shift, recommend
 from mediatool.formats.recap import BookedAppointment, RecapInput, caller_recap
 
 if TYPE_CHECKING:
     from mediatool.store.folder import DataFolder
 
-MAX_DURATION_MIN = 240
+MAX_DURATION_MIN = int(field_bounds(CallRecorded, "duration_min")[1] or 240)
 MAX_NOTE_CHARS = 1000
 SLOTS_SCANNED_PER_CHOICE = 15  # a half-day holds about a dozen quarter-hour starts
 
@@ -40,7 +42,7 @@ class CallDraft:
     redirect_to: str | None = None
     duration_min: int | None = None
     note: str | None = None
-    missing_prerequisites: bool = False
+    missing_prerequisites: bool | tuple[str, ...] = False  # True: all; or those lacking
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ class CallResult:
     recommendation: Recommendation | None
     recap: str
     appointment: Any = None  # booking.Appointment when one was booked
-    recorded: bool = True  # False for a dry run: nothing was written
+    dry_run: bool = False  # nothing was written
 
 
 def choose_mediator(catalogue: Catalogue, wanted: str | None) -> Mediator:
@@ -90,7 +92,8 @@ def choose_mediator(catalogue: Catalogue, wanted: str | None) -> Mediator:
 
 
 def recommendation_for(catalogue: Catalogue, procedure: Procedure,
-                       missing_prerequisites: bool = False) -> Recommendation:
+                       missing_prerequisites: bool | tuple[str, ...] = False
+                       ) -> Recommendation:
     """`triage.recommend` with the catalogue's organisation and skill names."""
     return recommend(procedure, catalogue.team, missing_prerequisites,
                      catalogue.organisation_of(procedure), catalogue.skills)
@@ -138,6 +141,7 @@ def check_draft(catalogue: Catalogue, draft: CallDraft) -> CheckedCall:
     if note and len(note) > MAX_NOTE_CHARS:
         raise InvalidInput(f"note trop longue ({len(note)} caractères)",
                            f"gardez-la sous {MAX_NOTE_CHARS} caractères")
+    refuse_personal_data(note, "la note", catalogue)
     theme = procedure.theme if procedure else draft.theme
     return CheckedCall(mediator, outcome, procedure, query if procedure is None else None,
                        theme, redirect_to, draft.duration_min, note, recommendation)
@@ -161,7 +165,7 @@ def build_call(catalogue: Catalogue, call: CheckedCall, call_id: str, at: dt.dat
 
 
 def recap_for(catalogue: Catalogue, call: CheckedCall, now: dt.datetime,
-              booked: BookedAppointment | None = None) -> str:
+              booked: BookedAppointment | None = None, contact: str | None = None) -> str:
     """The caller's recap for a checked call (pure)."""
     team = catalogue.team
     procedure = call.procedure
@@ -177,21 +181,24 @@ def recap_for(catalogue: Catalogue, call: CheckedCall, now: dt.datetime,
     dropins = next_dropins(team, now) if call.outcome in ("dropin", "other") else []
     return caller_recap(RecapInput(
         call.outcome, team, procedure, organisation, dropins, booked, titles,
-        short=bool(recommendation and recommendation.short)))
+        short=bool(recommendation and recommendation.short),
+        missing=recommendation.missing if recommendation else (), contact=contact))
 
 
 # ---- service: the store ------------------------------------------------------
 
 def take_call(data: DataFolder, draft: CallDraft, now: dt.datetime,
-              started: dt.datetime | None = None, wish: BookingWish | None = None,
-              dry_run: bool = False) -> CallResult:
+              started: dt.datetime | None = None, wish: BookingWish | None = None, *,
+              dry_run: bool = False, contact: str | None = None) -> CallResult:
     """Check, book if wished, record the call, and return it with its recap.
+
+    `dry_run`: everything but the writes — the slot that would be booked is
+    shown, nothing is appended. `contact`: typed by the mediator for a
+    redirect whose organisation has none; it goes into the recap only.
 
     The call id is made first so the appointment can point to its call;
     the call is appended only once the booking succeeded, so a refused
-    booking (exit 3) or a bad input (exit 2) records nothing. A dry run
-    checks everything and finds the slot, but writes nothing: previewing a
-    recommendation must not count as a call in the month's figures.
+    booking (exit 3) or a bad input (exit 2) records nothing.
     """
     catalogue = data.catalogue
     if wish is not None and draft.outcome is None:
@@ -200,49 +207,44 @@ def take_call(data: DataFolder, draft: CallDraft, now: dt.datetime,
     if wish is not None and call.outcome != "appointment":
         raise InvalidInput("une réservation demande --outcome appointment",
                            "ajoutez --outcome appointment ou retirez --book-first-free")
-    if dry_run:
-        booked = preview_booking(data, call, wish, now) if wish is not None else None
-        event = build_call(catalogue, call, DRY_RUN_ID, now, started, None)
-        return CallResult(event, call.recommendation, recap_for(catalogue, call, now, booked),
-                          recorded=False)
-    call_id = data.store.new_id("calls")
+    call_id = DRY_RUN_CALL_ID if dry_run else data.store.new_id("calls")
     appointment = None
     booked = None
-    if wish is not None:
+    if wish is not None and dry_run:
+        booked = _would_book(data, call, wish, now)
+    elif wish is not None:
         appointment, booked = book_for_call(data, call, wish, call_id, now)
     event = build_call(catalogue, call, call_id, now, started,
                        appointment.id if appointment is not None else None)
-    data.store.append("calls", Month.of(event.at.date()), event)
-    return CallResult(event, call.recommendation, recap_for(catalogue, call, now, booked),
-                      appointment)
+    if not dry_run:
+        data.store.append("calls", Month.of(event.at.date()), event)
+    return CallResult(event, call.recommendation,
+                      recap_for(catalogue, call, now, booked, contact), appointment,
+                      dry_run=dry_run)
 
 
-DRY_RUN_ID = "C-SIMULE"  # the shape of a call id; never written
+DRY_RUN_CALL_ID = "C-ESSAI"
+DRY_RUN_APPOINTMENT_ID = "A-ESSAI"
 
 
-def preview_booking(data: DataFolder, call: CheckedCall, wish: BookingWish,
-                    now: dt.datetime) -> BookedAppointment:
-    """The slot a booking would take, for a dry run's recap (nothing reserved)."""
+def _would_book(data: DataFolder, call: CheckedCall, wish: BookingWish, now: dt.datetime
+                ) -> BookedAppointment:
+    """The appointment a real call would book, without booking it (for --dry-run)."""
     from mediatool.core.frenchdates import format_datetime
 
     catalogue = data.catalogue
-    duration = call.recommendation.appointment_duration_min if call.recommendation else None
-    if wish.at is None:
-        from mediatool.core.errors import RuleRefusal
-        from mediatool.services import booking
-
-        slots = booking.next_free_slots(data, wish.mediator, "demarche", duration, now, count=1)
-        if not slots:
-            raise RuleRefusal("aucun créneau libre pour un rendez-vous",
-                              "enregistrez l'appel sans réservation et rappelez la personne")
-        mediator, start = slots[0].mediator, slots[0].start
+    duration = (call.recommendation.appointment_duration_min if call.recommendation else None)
+    if wish.at is None or wish.mediator is None:
+        slot = first_free_slot(data, duration, now)
+        mediator, at = slot.mediator, slot.start
+        duration = int((slot.end - slot.start).total_seconds() // 60)
     else:
-        mediator, start = wish.mediator or "", wish.at
+        mediator, at = wish.mediator, wish.at
     who = catalogue.team.mediator(mediator)
-    return BookedAppointment("(simulation)", format_datetime(start.astimezone(now.tzinfo)),
-                             duration or catalogue.team.durations.demarche,
-                             who.name if who else mediator,
-                             catalogue.team.site(who.site) if who and who.site else None)
+    return BookedAppointment(
+        DRY_RUN_APPOINTMENT_ID, format_datetime(at.astimezone(now.tzinfo)),
+        duration or catalogue.team.durations.demarche, who.name if who else mediator,
+        catalogue.team.site(who.site if who else None), at.astimezone(now.tzinfo))
 
 
 def book_for_call(data: DataFolder, call: CheckedCall, wish: BookingWish, call_id: str,
@@ -267,7 +269,7 @@ def book_for_call(data: DataFolder, call: CheckedCall, wish: BookingWish, call_i
     return appointment, BookedAppointment(
         appointment.id, format_datetime(appointment.start.astimezone(now.tzinfo)),
         appointment.duration_min, who.name if who else appointment.mediator,
-        catalogue.team.site(appointment.site))
+        catalogue.team.site(appointment.site), appointment.start.astimezone(now.tzinfo))
 
 
 def free_slots(data: DataFolder, duration_min: int | None, now: dt.datetime,

@@ -14,13 +14,13 @@ from mediatool.core.errors import InvalidInput
 from mediatool.core.ids import normalise_id
 from mediatool.core.learning import PathProgress, path_progress
 from mediatool.core.lookup import by_id, mediator_by_id
-from mediatool.core.model import PathClosed, PathOpened, Record, Team
+from mediatool.core.model import AppointmentCancelled, PathClosed, PathOpened, Record, Team
 from mediatool.core.period import Month
 from mediatool.core.scheduling import local
 from mediatool.core.search import closest_ids
 from mediatool.core.state import Appointment, LearningPath, fold_appointments, fold_paths
 from mediatool.store.folder import DataFolder
-from mediatool.store.records import Transaction
+from mediatool.store.records import AmbiguousId, Transaction
 
 __all__ = ["LearningPath", "PathProgress", "open_path", "find_path", "reread_path",
            "close_path", "path_status", "list_paths", "sessions_of"]
@@ -36,6 +36,8 @@ def find_path(data: DataFolder, text: str, now: dt.datetime) -> LearningPath:
     if wanted.startswith("P-"):
         try:
             _, records = data.store.find("paths", wanted)
+        except AmbiguousId:
+            raise
         except InvalidInput:
             pass
         else:
@@ -86,12 +88,43 @@ def open_path(data: DataFolder, now: dt.datetime, *, person: str, mediator: str,
 def close_path(data: DataFolder, text: str, now: dt.datetime, *, reason: str | None = None,
                by: str | None = None) -> LearningPath:
     """Close a path; closing twice is refused (exit 2)."""
+    return close_path_cancelling(data, text, now, reason=reason, by=by,
+                                 cancel_planned=False)[0]
+
+
+def close_path_cancelling(data: DataFolder, text: str, now: dt.datetime, *,
+                          reason: str | None = None, by: str | None = None,
+                          cancel_planned: bool = True
+                          ) -> tuple[LearningPath, list[Appointment]]:
+    """Close a path and, with `cancel_planned`, cancel its future sessions in the same step.
+
+    The path's file and every appointment month of its life are locked together, so a
+    session booked meanwhile is either cancelled here or refused as the path is closed.
+    """
     team = data.catalogue.team
     path = find_path(data, text, now)
     author = mediator_by_id(data.catalogue, by).id if by else path.mediator
     month = _opening_month(team, path)
-    with data.store.transaction([("paths", month)]) as tx:
+    files: set[tuple[str, Month]] = {("paths", month)}
+    if cancel_planned:
+        files |= {("appointments", m) for m in data.store.months("appointments") if m >= month}
+    cancelled: list[Appointment] = []
+    pending: list[tuple[Month, list[AppointmentCancelled]]] = []
+    with data.store.transaction(files) as tx:
         path = reread_path(tx, team, path)
+        if path.is_open and cancel_planned:
+            for kind, file_month in sorted(files):
+                if kind != "appointments":
+                    continue
+                state = fold_appointments(tx.read(kind, file_month))[0]
+                planned = [a for a in state.values() if a.path == path.id
+                           and a.status == "booked" and a.start >= now]
+                events = [AppointmentCancelled(id=a.id, event="cancelled", at=now, by=author,
+                                               by_person=False, reason="parcours clos")
+                          for a in planned]
+                if events:
+                    cancelled.extend(planned)
+                    pending.append((file_month, events))
         if not path.is_open:
             raise InvalidInput(f"le parcours {path.id} est déjà clos "
                                f"(le {local(team, path.closed_at):%d/%m/%Y})",  # type: ignore[arg-type]
@@ -99,7 +132,9 @@ def close_path(data: DataFolder, text: str, now: dt.datetime, *, reason: str | N
         event = PathClosed(id=path.id, event="closed", at=now, by=author,
                            reason=(reason or "").strip() or None)
         tx.append("paths", month, event)
-    return dataclasses.replace(path, closed_at=event.at, close_reason=event.reason)
+        for file_month, events in pending:
+            tx.append_many("appointments", file_month, events)
+    return dataclasses.replace(path, closed_at=event.at, close_reason=event.reason), cancelled
 
 
 def _sessions_since(data: DataFolder, first: Month) -> list[Appointment]:

@@ -11,6 +11,7 @@ from mediatool.core.errors import Problem
 from mediatool.core.model import RECORD_KINDS, Record
 from mediatool.core.period import Month
 from mediatool.host import environment
+from mediatool.store import records_cache
 from mediatool.store.folder import DataFolder, collector_paused
 from mediatool.store.scaffold import create_data_folder
 
@@ -45,10 +46,22 @@ class CheckResult:
     record_count: int
     repaired: list[Path] = field(default_factory=list)
     restricted: list[str] = field(default_factory=list)  # made owner-only by --repair
+    notices: list[str] = field(default_factory=list)  # e.g. the cache could not be written
 
 
-def check_folder(data: DataFolder, repair: bool = False) -> CheckResult:
-    """Validate everything; with `repair`, set torn file tails aside first."""
+def check_folder(data: DataFolder, repair: bool = False, use_cache: bool = True
+                 ) -> CheckResult:
+    """Validate everything; with `repair`, set torn file tails aside first; without
+    `use_cache`, neither read nor write .mediatool/cache (for doubts and tests)."""
+    if not use_cache:
+        records_cache.disable(data.root)
+    try:
+        return _check_folder(data, repair)
+    finally:
+        records_cache.enable(data.root)
+
+
+def _check_folder(data: DataFolder, repair: bool) -> CheckResult:
     now = environment.now("UTC")
     repaired: list[Path] = []
     restricted: list[str] = []
@@ -77,7 +90,7 @@ def check_folder(data: DataFolder, repair: bool = False) -> CheckResult:
                  "git_driver_missing": driver_missing(data.root),
                  "git_union_records": records_merged_by_union(data.root)}
         problems.extend(run_checks(FolderSnapshot(catalogue, records, zone_now, extra)))
-    return CheckResult(problems, count, repaired, restricted)
+    return CheckResult(problems, count, repaired, restricted, records_cache.notices())
 
 
 __all__ = ["initialise", "check_folder", "CheckResult"]

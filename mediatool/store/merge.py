@@ -12,7 +12,12 @@ from __future__ import annotations
 
 import re
 
-from mediatool.store.yamltext import split_documents, split_torn_tail
+from mediatool.store.yamltext import (
+    YamlSyntaxError,
+    load_documents,
+    split_documents,
+    split_torn_tail,
+)
 
 _KEY_LINE = re.compile(r"^(id|event|at):[ \t]*(.*?)[ \t]*$", re.MULTILINE)
 
@@ -30,9 +35,13 @@ def _key(chunk: str) -> str:
 
 
 def _documents(text: str) -> list[tuple[str, str]] | None:
-    """(key, text) of each document; None when a torn tail makes the file unsure."""
+    """(key, text) of each document; None when a torn tail or bad YAML makes the file unsure."""
     whole, fragment, _ = split_torn_tail(text)
     if fragment:
+        return None
+    try:
+        load_documents(whole)
+    except YamlSyntaxError:
         return None
     documents = []
     for _, chunk in split_documents(whole):
@@ -41,33 +50,64 @@ def _documents(text: str) -> list[tuple[str, str]] | None:
     return documents
 
 
-def merge_record_streams(base: str, ours: str, theirs: str) -> str | None:
-    """Ours, with their new events appended and their rewrites applied; None if unsure.
+def _anonymised_ids(documents: list[tuple[str, str]]) -> set[str]:
+    """Ids a purge anonymised on this side: its documented rewrite, recognisable."""
+    found = set()
+    for _, text in documents:
+        fields = dict(_KEY_LINE.findall(text))
+        if fields.get("event", "").strip("'\"") == "anonymised" and "id" in fields:
+            found.add(fields["id"])
+    return found
 
+
+def _id_of(key: str) -> str:
+    return key.split("\x00", 1)[0]
+
+
+def merge_record_streams(base: str, ours: str, theirs: str) -> str | None:
+    """Ours, with their new events appended and their purges applied; None if unsure.
+
+    Records are append-only, so git is left to ask a person (None) when:
+    a side removed a complete document; a side changed a document other
+    than by a purge (recognised by its `anonymised` event for that id);
+    a version is torn or is not readable YAML. Otherwise:
     - an event on both sides is kept once (where ours has it);
-    - an event only they added comes after ours, in their order;
-    - an event they rewrote (purge) while ours kept the base text takes their text,
-      in place; one they removed while ours kept it unchanged is dropped.
+    - an event only they added comes after ours, in their order; two
+      different documents with one key are both kept (`check` flags them);
+    - an event they anonymised while ours kept the base text takes their text, in place.
     """
     base_docs, our_docs, their_docs = _documents(base), _documents(ours), _documents(theirs)
     if base_docs is None or our_docs is None or their_docs is None:
         return None
     base_text = {key: _normalise(text) for key, text in base_docs}
+    our_text = {key: _normalise(text) for key, text in our_docs}
+    their_norm = {key: _normalise(text) for key, text in their_docs}
+    for side, texts in ((our_docs, our_text), (their_docs, their_norm)):
+        if any(key not in texts for key in base_text):
+            return None  # a complete document removed: never merged silently
+        purged = _anonymised_ids(side)
+        for key, text in base_text.items():
+            if texts[key] != text and _id_of(key) not in purged:
+                return None  # changed without being a purge
     their_text = dict(their_docs)
     out: list[str] = []
-    kept: set[str] = set()
+    kept: dict[str, str] = {}
     for key, text in our_docs:
-        if key in kept:
+        if key in kept and _normalise(text) == kept[key]:
             continue
-        unchanged_here = base_text.get(key) == _normalise(text)
-        if key in base_text and key not in their_text and unchanged_here:
-            continue  # they removed it
-        if unchanged_here and key in their_text:
-            text = their_text[key]  # they rewrote it, or it is the same
+        if key in base_text and our_text[key] == base_text[key]:
+            text = their_text[key]  # they anonymised it, or it is the same
         out.append(text)
-        kept.add(key)
+        kept.setdefault(key, _normalise(text))
     for key, text in their_docs:
-        if key not in kept and key not in base_text:
+        if key in base_text:
+            continue
+        if key not in kept or (kept[key] != _normalise(text)
+                               and _normalise(text) not in _all_texts(our_docs, key)):
             out.append(text)
-            kept.add(key)
+            kept.setdefault(key, _normalise(text))
     return "".join(out)
+
+
+def _all_texts(documents: list[tuple[str, str]], key: str) -> set[str]:
+    return {_normalise(text) for k, text in documents if k == key}

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import errno
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -20,7 +22,7 @@ from mediatool.core import ids
 from mediatool.core.errors import DataProblems, InvalidInput, OperationalError, Problem
 from mediatool.core.fields import INVALID, Context, build, show_value
 from mediatool.core.model import RECORD_KINDS, Record, event_to_document
-from mediatool.core.period import Month
+from mediatool.core.period import Month, months_between
 from mediatool.store.yamltext import (
     Document,
     YamlSyntaxError,
@@ -37,6 +39,78 @@ FILE_MODE = 0o600
 DIR_MODE = 0o700
 LOCK_TIMEOUT_S = 15.0
 AUDIT_LOG = "audit.log"
+
+
+_OS_ERRORS = {
+    errno.ENOSPC: "disque plein",
+    errno.EDQUOT: "quota disque dépassé",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+    errno.EROFS: "système de fichiers en lecture seule",
+    errno.EISDIR: "c'est un dossier",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.ENOENT: "fichier ou dossier introuvable",
+    errno.ELOOP: "lien symbolique refusé",
+    errno.EIO: "erreur d'entrée-sortie du disque",
+    errno.EMFILE: "trop de fichiers ouverts",
+    errno.ENAMETOOLONG: "nom de fichier trop long",
+}
+
+
+def french_os_error(exc: OSError) -> str:
+    """The operating system's error in French (never its English text)."""
+    if exc.errno in _OS_ERRORS:
+        return _OS_ERRORS[exc.errno]
+    return f"erreur système n° {exc.errno}" if exc.errno else "erreur système"
+
+
+def _os_hint(exc: OSError) -> str | None:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "libérez de la place sur le disque, puis recommencez"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "vérifiez les droits sur le dossier de données (« check --repair » n'y peut rien)"
+    return None
+
+
+def _refuse_special(fd: int, source: str) -> None:
+    """Record files are regular files, never devices, FIFOs or (via O_NOFOLLOW) links."""
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        raise OperationalError(f"{source} n'est pas un fichier ordinaire : refusé",
+                               "remplacez-le par un vrai fichier (voir « mediatool check »)")
+
+
+def read_record_file(path: Path, source: str) -> bytes:
+    """A record file's bytes: links and special files refused, never more than its size.
+
+    O_NOFOLLOW: a symlink pushed by a teammate must not make mediatool read
+    (and later copy or rewrite) a file outside the data folder; O_NONBLOCK:
+    a FIFO does not hang the command before it is refused.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise OperationalError(f"{source} est un lien symbolique : refusé",
+                                   "remplacez-le par un vrai fichier (voir « mediatool check »)"
+                                   ) from None
+        raise
+    try:
+        _refuse_special(fd, source)
+        size = os.fstat(fd).st_size
+        chunks, left = [], size
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+class AmbiguousId(InvalidInput):
+    """One id names two different records: refused, both listed (exit 2)."""
 
 
 def refuse_problems(problems: list[Problem]) -> None:
@@ -234,17 +308,44 @@ class Store:
                         "commande", "réessayez dans quelques secondes") from None
             yield Transaction(self, set(wanted))
 
+    @contextlib.contextmanager
+    def transaction_spanning(self, files: Iterable[tuple[str, Month]], kind: str,
+                             since: Month) -> Iterator[Transaction]:
+        """A transaction that also holds every `kind` month file from `since` on.
+
+        For a rule that reads a span of months (a path's sessions): the month
+        files are listed again once the locks are held, and the locks taken
+        again when another command created a later month meanwhile, so the
+        rule never misses a file written between the listing and the lock.
+        """
+        base = set(files)
+        while True:
+            wanted = base | self._span(kind, since)
+            with self.transaction(wanted) as tx:
+                if self._span(kind, since) <= wanted:
+                    yield tx
+                    return
+
+    def _span(self, kind: str, since: Month) -> set[tuple[str, Month]]:
+        present = [m for m in self.months(kind) if m >= since]
+        if not present:
+            return set()
+        return {(kind, m) for m in months_between(since.first_day, max(present).first_day)}
+
     # -- reading -------------------------------------------------------------
     def scan(self, kind: str, month: Month) -> tuple[list[Record], list[Problem]]:
         """Read one month file without raising: (records, problems). Caller holds the lock."""
         path = self.file(kind, month)
         source = self.relative(path)
         try:
-            data = path.read_bytes()
+            data = read_record_file(path, source)
         except FileNotFoundError:
             return [], []
+        except OperationalError as exc:
+            return [], [Problem(source, None, exc.message, exc.hint)]
         except OSError as exc:
-            return [], [Problem(source, None, f"lecture impossible : {exc.strerror}")]
+            return [], [Problem(source, None, f"lecture impossible : {french_os_error(exc)}",
+                                _os_hint(exc))]
         try:
             documents = load_documents(data)
         except YamlSyntaxError as exc:
@@ -284,14 +385,14 @@ class Store:
                     if not path.exists():
                         continue
                     with self.transaction([(kind, month)]):
-                        data = path.read_bytes()
+                        data = read_record_file(path, self.relative(path))
                 else:
-                    data = path.read_bytes()
+                    data = read_record_file(path, self.relative(path))
             except FileNotFoundError:
                 continue
             except OSError as exc:
                 raise OperationalError(f"lecture impossible de {self.relative(path)} : "
-                                       f"{exc.strerror}") from None
+                                       f"{french_os_error(exc)}", _os_hint(exc)) from None
             text = data.decode("utf-8-sig", errors="replace")
             texts.append((month, text if locked else complete_prefix(text)))
         return texts
@@ -348,34 +449,73 @@ class Store:
         file is atomically replaced by its complete prefix.
         """
         path = self.file(kind, month)
+        source = self.relative(path)
         with self.transaction([(kind, month)]):
             try:
-                data = path.read_bytes()
+                data = read_record_file(path, source)
             except FileNotFoundError:
                 return None
             text = data.decode("utf-8", errors="surrogateescape")
             keep, fragment, _ = split_torn_tail(text)
             if not fragment:
                 return None
-            broken, fd = _create_exclusive(path.with_name(f"{path.name}.broken-{stamp}"))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(fragment.encode("utf-8", errors="surrogateescape"))
-                handle.flush()
-                os.fsync(handle.fileno())
-            write_atomic(path, keep.encode("utf-8", errors="surrogateescape"), FILE_MODE)
+            try:
+                broken, fd = _create_exclusive(path.with_name(f"{path.name}.broken-{stamp}"))
+            except OSError as exc:
+                raise OperationalError(f"{source} n'a pas pu être réparé : "
+                                       f"{french_os_error(exc)} ; rien n'a été changé",
+                                       _os_hint(exc)) from None
+            try:
+                try:
+                    with os.fdopen(fd, "wb") as handle:
+                        handle.write(fragment.encode("utf-8", errors="surrogateescape"))
+                        handle.flush()
+                        os.fsync(handle.fileno())
+                except OSError:
+                    # The fragment is not safely aside: keep the file as it is.
+                    with contextlib.suppress(OSError):
+                        os.unlink(broken)
+                    raise
+                write_atomic(path, keep.encode("utf-8", errors="surrogateescape"), FILE_MODE)
+            except OSError as exc:
+                raise OperationalError(f"{source} n'a pas pu être réparé : "
+                                       f"{french_os_error(exc)} ; rien n'a été perdu, le "
+                                       "fichier est inchangé", _os_hint(exc)) from None
             return broken
 
     def read_all(self, kind: str) -> list[Record]:
         return self.read(kind, self.months(kind))
 
     def find(self, kind: str, record_id: str) -> tuple[Month, list[Record]]:
-        """The month file holding `record_id` and that id's events; newest months first."""
-        for month in reversed(self.months(kind)):
-            events = [r for r in self.read(kind, [month]) if r.event.id == record_id]
+        """The month file holding `record_id` and that id's events.
+
+        Every month is looked at (only the documents naming the id are
+        parsed): an id created twice — two copies of the folder drawing the
+        same id, a hand edit — is refused with both records listed, never
+        resolved by picking one.
+        """
+        creating = next(iter(RECORD_KINDS[kind][1]))
+        pattern = re.compile(r"\nid:[ \t]*['\"]?(" + re.escape(record_id) + r")['\"]?[ \t]*\r?\n")
+        found: dict[Month, list[Record]] = {}
+        for month in self.months(kind):
+            events = [r for r in self.read_matching(kind, [month], pattern, fallback=record_id)
+                      if r.event.id == record_id]
             if events:
-                return month, events
-        raise InvalidInput(f"identifiant inconnu : {record_id}",
-                           "vérifiez l'identifiant (ex. A-7K3QX2)")
+                found[month] = events
+        if not found:
+            raise InvalidInput(f"identifiant inconnu : {record_id}",
+                               "vérifiez l'identifiant (ex. A-7K3QX2MP9)")
+        created = [r for events in found.values() for r in events if r.event.event == creating]
+        if len(found) > 1 or len(created) > 1:
+            listed = created or [events[0] for events in found.values()]
+            raise AmbiguousId(
+                f"identifiant ambigu : {record_id} désigne {len(listed)} enregistrements "
+                "différents ; rien n'a été fait",
+                "corrigez à la main l'identifiant de l'un d'eux (voir « mediatool check »)",
+                [Problem(r.source, r.line, f"{record_id} enregistré le "
+                         f"{r.event.at:%d/%m/%Y %H:%M} par {r.event.by}") for r in listed])
+        month = next(iter(found))
+        return month, found[month]
 
     # -- privacy ---------------------------------------------------------------
     def anonymise(self, kind: str, month: Month, ids: Collection[str],
@@ -388,8 +528,7 @@ class Store:
         replaced atomically, owner-only: the erased text is really gone from
         disk, not merely hidden by a later event. Other documents are kept
         byte for byte. The audit line (`audit`, the file, the counts) goes to
-        records/audit.log before the rewrite, so an interrupted purge is still
-        logged. Returns (ids erased, documents rewritten); (0, 0) and no write
+        records/audit.log after the rewrite, so it records only what happened. Returns (ids erased, documents rewritten); (0, 0) and no write
         when there is nothing to erase.
         """
         path = self.file(kind, month)
@@ -397,7 +536,7 @@ class Store:
         wanted = set(ids)
         with self.transaction([(kind, month)]):
             try:
-                data = path.read_bytes()
+                data = read_record_file(path, source)
             except FileNotFoundError:
                 return 0, 0
             try:
@@ -428,9 +567,14 @@ class Store:
             if not rewritten and not events:
                 return 0, 0
             parts.extend(dump_document(event_to_document(e)) for e in events)
+            try:
+                write_atomic(path, "".join(parts).encode("utf-8"), FILE_MODE)
+            except OSError as exc:
+                raise OperationalError(f"{source} n'a pas pu être réécrit ({french_os_error(exc)}) "
+                                       ": rien n'a été anonymisé") from None
+            # Logged once done: the audit never claims an anonymisation that did not happen.
             self.audit(f"{audit}\t{source}\t{len(erased)} dossier(s) anonymisé(s), "
                        f"{rewritten} enregistrement(s) réécrit(s)")
-            write_atomic(path, "".join(parts).encode("utf-8"), FILE_MODE)
             return len(erased), rewritten
 
     def audit(self, line: str) -> None:
@@ -563,23 +707,42 @@ class Transaction:
         else:
             self._refuse_torn_tail(path)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, FILE_MODE)
+        except OSError as exc:
+            raise OperationalError(f"écriture impossible dans {self.store.relative(path)} : "
+                                   f"{french_os_error(exc)}", _os_hint(exc)) from None
+        try:
+            _refuse_special(fd, self.store.relative(path))
+            previous = os.fstat(fd).st_size
             try:
                 view = memoryview(data)
                 while view:
                     written = os.write(fd, view)
                     view = view[written:]
                 os.fsync(fd)
-            finally:
-                os.close(fd)
-        except OSError as exc:
-            raise OperationalError(f"écriture impossible dans {self.store.relative(path)} : "
-                                   f"{exc.strerror}") from None
+            except OSError as exc:
+                # A full disk may take part of the record: cut it back (we hold the lock),
+                # so the file stays whole and the next command works.
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, previous)
+                    os.fsync(fd)
+                raise OperationalError(f"écriture impossible dans {self.store.relative(path)} : "
+                                       f"{french_os_error(exc)} ; rien n'a été enregistré",
+                                       _os_hint(exc)) from None
+        finally:
+            os.close(fd)
         if created:
             _fsync_dir(path.parent)
 
     def _refuse_torn_tail(self, path: Path) -> None:
-        with open(path, "rb") as handle:
+        source = self.store.relative(path)
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError as exc:
+            raise OperationalError(f"{source} illisible : {french_os_error(exc)}",
+                                   _os_hint(exc)) from None
+        with os.fdopen(fd, "rb") as handle:
+            _refuse_special(fd, source)
             handle.seek(0, os.SEEK_END)
             size = handle.tell()
             handle.seek(max(0, size - 256))

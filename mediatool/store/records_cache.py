@@ -45,6 +45,10 @@ def disable(root: Path) -> None:
     _disabled.add(root.resolve())
 
 
+def enable(root: Path) -> None:
+    _disabled.discard(root.resolve())
+
+
 def enabled(root: Path) -> bool:
     return root.resolve() not in _disabled and not os.environ.get("MEDIATOOL_NO_CACHE")
 
@@ -101,6 +105,11 @@ def _make_folder(root: Path) -> Path | None:
         if folder.stat().st_uid != os.getuid():
             raise PermissionError
         os.chmod(folder, 0o700)
+        ignore = folder.parent / ".gitignore"
+        if not ignore.exists():
+            # Folders made before `init` listed .mediatool/ in .gitignore: the cache is per
+            # machine and must never be committed with the records.
+            ignore.write_text("*\n", encoding="utf-8")
     except OSError:
         _notices.append("cache non enregistré : le dossier de données n'est pas modifiable "
                         "par vous (la commande marche, sans accélération)")
