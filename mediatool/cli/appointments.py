@@ -180,13 +180,15 @@ def slots_command(mediator: str | None, kind: str, procedure: str | None,
 @click.option("--duration", type=click.IntRange(5, 480), metavar="MIN",
               help="Durée (par défaut : durée habituelle de la démarche, ou de l'équipe).")
 @click.option("--from-call", metavar="CID", help="Appel d'origine (les deux sont liés).")
+@click.option("--from-wait", metavar="WID", help="Pour une entrée de la liste d'attente "
+              "(personne, téléphone, démarche repris d'elle) ; l'entrée est close.")
 @click.option("--note", help="Note.")
 @click.option("--by", metavar="ID", help="Qui enregistre (par défaut : le médiateur).")
 @format_option()
 def book_command(mediator: str | None, kind: str | None, procedure: str | None,
                  path_id: str | None, at: str | None, first_free: bool, person: str | None,
                  phone: str | None, duration: int | None, from_call: str | None,
-                 note: str | None, by: str | None, fmt: str) -> None:
+                 from_wait: str | None, note: str | None, by: str | None, fmt: str) -> None:
     """Prendre un rendez-vous, si toutes les règles le permettent (sinon : code 3 et créneaux).
 
     Exemple : mediatool book --mediator camille --procedure caf-prime-activite --first-free --person "Nadia B."
@@ -200,6 +202,18 @@ def book_command(mediator: str | None, kind: str | None, procedure: str | None,
     if (at is None) == (not first_free):
         raise InvalidInput("indiquez --at DATE_HEURE ou --first-free (l'un des deux)",
                            "exemple : --at \"2026-12-08 14:00\"")
+    if from_wait:
+        from mediatool.cli.waitlist_cmds import book_from_wait
+
+        appointment, entry = book_from_wait(
+            data, from_wait, now, conflicting={"--person": person, "--phone": phone,
+                                               "--procedure": procedure, "--kind": kind,
+                                               "--from-call": from_call},
+            mediator=mediator, at=parse_datetime(at, data.zone, "--at") if at else None,
+            duration_min=duration, path=path_id, note=note, by=by)
+        _echo_booked(data, appointment, appointment.from_call, now, fmt,
+                     f"Entrée d'attente {entry.id} close.")
+        return
     if kind is None:
         kind = "usage" if path_id and not procedure else "demarche"
     if kind == "demarche" and not procedure and not path_id:
@@ -217,6 +231,11 @@ def book_command(mediator: str | None, kind: str | None, procedure: str | None,
         mediator=mediator, kind=kind, person=person or "", procedure=procedure, path=path_id,  # type: ignore[arg-type]
         at=moment, duration_min=duration, phone=phone, from_call=call_id, note=note, by=by),
         now)
+    _echo_booked(data, appointment, call_id, now, fmt)
+
+
+def _echo_booked(data: DataFolder, appointment: Appointment, call_id: str | None,
+                 now: dt.datetime, fmt: str, *extra: str) -> None:
     if fmt == "json":
         print_json(appointment_json(data, appointment, now))
         return
@@ -225,6 +244,8 @@ def book_command(mediator: str | None, kind: str | None, procedure: str | None,
         click.echo(line)
     if call_id:
         click.echo(f"Lié à l'appel {call_id}.")
+    for line in extra:
+        click.echo(line)
     click.echo(f"Pour annuler : mediatool cancel {appointment.id}")
 
 
@@ -342,20 +363,24 @@ def cancel_command(appointment_id: str, reason: str | None, by_person: bool, by:
 
     Exemple : mediatool cancel A-7K3QX2 --reason "empêchement" --by-person
     """
+    from mediatool.cli.waitlist_cmds import echo_suggestions, entry_json
     from mediatool.core.frenchdates import format_datetime
     from mediatool.core.scheduling import local
-    from mediatool.services.booking import cancel
+    from mediatool.services import waitlist
 
     data = folder()
     now = data.now()
-    appointment = cancel(data, appointment_id, now, by_person=by_person, reason=reason, by=by)
+    appointment, waiting = waitlist.cancel(data, appointment_id, now, by_person=by_person,
+                                           reason=reason, by=by)
     if fmt == "json":
-        print_json(appointment_json(data, appointment, now))
+        print_json({**appointment_json(data, appointment, now),
+                    "waiting": [entry_json(data, e, now) for e in waiting]})
         return
     who = "excusé par la personne" if by_person else "annulé par le service"
     click.echo(f"Rendez-vous {appointment.id} annulé ({who}) : le créneau du "
                f"{format_datetime(local(data.catalogue.team, appointment.start))} avec "
                f"{_mediator_name(data, appointment.mediator)} est libéré.")
+    echo_suggestions(data, appointment, waiting, now)
 
 
 @click.command("attended")
