@@ -34,9 +34,18 @@ INTERACTIVE_OPTIONS = {"mediator", "dry_run"}
 @click.option("--book-first-free", is_flag=True,
               help="Réserver tout de suite le premier créneau libre (avec --person).")
 @click.option("--book-with", metavar="ID",
-              help="Avec --book-first-free : chez ce médiateur plutôt que le premier libre.")
-@click.option("--person", metavar="NOM", help="Nom de la personne, pour le rendez-vous.")
-@click.option("--phone", metavar="TÉL", help="Téléphone de la personne, pour le rendez-vous.")
+              help="Avec --book-first-free : chez ce médiateur plutôt que le premier libre ; "
+                   "avec --wait : le médiateur souhaité.")
+@click.option("--wait", "wait", is_flag=True,
+              help="Aucun créneau ne convient : inscrire la personne sur la liste d'attente "
+                   "(avec --person ; son nom et son téléphone restent dans l'entrée, pas dans "
+                   "l'appel).")
+@click.option("--before", metavar="DATE",
+              help="Avec --wait : échéance, rendez-vous au plus tard ce jour.")
+@click.option("--person", metavar="NOM", help="Nom de la personne, pour le rendez-vous "
+              "ou la liste d'attente.")
+@click.option("--phone", metavar="TÉL", help="Téléphone de la personne, pour le rendez-vous "
+              "ou la liste d'attente.")
 @click.option("--sms", "--recap-only", "recap_only", is_flag=True,
               help="N'afficher que le récapitulatif (à coller dans l'outil SMS de l'équipe).")
 @click.option("--dry-run", is_flag=True,
@@ -47,8 +56,8 @@ def call_command(ctx: click.Context, procedure_id: str | None, query: str | None
                  theme: str | None, outcome: str | None, redirect_to: str | None,
                  duration: int | None, mediator: str | None, note: str | None,
                  missing_prerequisites: bool, book_first_free: bool, book_with: str | None,
-                 person: str | None, phone: str | None, recap_only: bool, dry_run: bool,
-                 fmt: str) -> None:
+                 wait: bool, before: str | None, person: str | None, phone: str | None,
+                 recap_only: bool, dry_run: bool, fmt: str) -> None:
     """Prendre un appel : démarche, recommandation, suite, récapitulatif.
 
     Sans option dans un terminal : mode interactif (tapez les mots de la
@@ -73,21 +82,36 @@ def call_command(ctx: click.Context, procedure_id: str | None, query: str | None
 
         run_interactive(folder(), mediator, dry_run=dry_run)
         return
-    from mediatool.services.calls import BookingWish, CallDraft, take_call
+    from mediatool.services.calls import BookingWish, CallDraft, WaitWish, take_call
 
     wish = None
-    if book_first_free or book_with:
+    waiting = None
+    data = folder()
+    now = data.now()
+    if before and not wait:
+        raise InvalidInput("--before sert à la liste d'attente", "ajoutez --wait")
+    if wait:
+        if book_first_free:
+            raise InvalidInput("--wait et --book-first-free ne vont pas ensemble",
+                               "réservez maintenant, ou inscrivez sur la liste d'attente")
+        if not person or not person.strip():
+            raise InvalidInput("nom de la personne manquant pour la liste d'attente",
+                               "ajoutez --person \"Prénom Nom\"")
+        from mediatool.core.frenchdates import parse_date
+
+        waiting = WaitWish(person.strip(), (phone or "").strip() or None, book_with,
+                           parse_date(before, "--before", now.date()) if before else None)
+    elif book_first_free or book_with:
         if not person or not person.strip():
             raise InvalidInput("nom de la personne manquant pour le rendez-vous",
                                "ajoutez --person \"Prénom Nom\"")
         wish = BookingWish(person.strip(), (phone or "").strip() or None, book_with)
     elif person or phone:
         raise InvalidInput("--person et --phone servent à réserver pendant l'appel",
-                           "ajoutez --book-first-free (les appels restent anonymes)")
-    data = folder()
+                           "ajoutez --book-first-free ou --wait (les appels restent anonymes)")
     draft = CallDraft(mediator, outcome, procedure_id, query, theme, redirect_to, duration,
                       note, missing_prerequisites)
-    result = take_call(data, draft, data.now(), wish=wish, dry_run=dry_run)
+    result = take_call(data, draft, now, wish=wish, dry_run=dry_run, wait=waiting)
     if recap_only:
         click.echo(result.recap)
     elif fmt == "json":

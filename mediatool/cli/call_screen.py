@@ -68,6 +68,9 @@ def print_saved(result: CallResult) -> None:
         click.echo(f"Appel enregistré : {event.id}{flag}")
     if event.appointment:
         click.echo(f"Rendez-vous : {event.appointment}")
+    if event.wait:
+        click.echo(f"Liste d'attente : {event.wait} (nom et téléphone dans l'entrée ; "
+                   "« mediatool wait list »)")
     heading(f"Récapitulatif pour la personne ({len(result.recap)} caractères, "
             f"{sms_segments(result.recap).label()}, à lire ou à envoyer) :")
     click.echo(wrapped(result.recap))

@@ -165,7 +165,7 @@ def wait_add_command(person: str, phone: str | None, procedure: str | None, kind
     if fmt == "json":
         print_json(entry_json(data, entry, now))
         return
-    click.echo(f"Inscrite sur la liste d'attente : {entry.id}")
+    click.echo(f"Entrée d'attente inscrite : {entry.id}")
     for line in entry_lines(data, entry, 1, now)[1:]:
         click.echo(line)
     click.echo("Un créneau libéré par « mediatool cancel » lui sera proposé s'il convient.")

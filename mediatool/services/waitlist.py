@@ -8,6 +8,7 @@ it or both make its fourth offer.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -26,7 +27,7 @@ from mediatool.services import booking, learning_paths
 from mediatool.store.folder import DataFolder
 from mediatool.store.records import AmbiguousId, Transaction
 
-__all__ = ["WaitRequest", "add", "list_entries", "find_entry", "remove", "offer",
+__all__ = ["WaitRequest", "add", "prepare", "list_entries", "find_entry", "remove", "offer",
            "suggestions", "cancel", "book_from_wait", "MAX_OFFERS"]
 
 KIND = "waitlist"
@@ -120,6 +121,19 @@ def _refuse_closed(data: DataFolder, entry: WaitEntry) -> None:
 
 def add(data: DataFolder, request: WaitRequest, now: dt.datetime) -> WaitEntry:
     """Put a person on the waiting list; InvalidInput (exit 2) and nothing written if wrong."""
+    event = prepare(data, request, now)
+    month = Month.of(local(data.catalogue.team, now).date())
+    with data.store.transaction([(KIND, month)]) as tx:
+        taken = {r.event.id for r in tx.read(KIND, month)}
+        event = dataclasses.replace(event, id=_new_id(data, taken))
+        tx.append(KIND, month, event)
+    source = data.store.relative(data.store.file(KIND, month))
+    return fold_waitlist([Record(event, source, 0)])[0][event.id]
+
+
+def prepare(data: DataFolder, request: WaitRequest, now: dt.datetime,
+            entry_id: str = "W-ESSAI") -> WaitAdded:
+    """The checked `added` event for a request (nothing written; `call --dry-run` shows it)."""
     catalogue = data.catalogue
     team = catalogue.team
     kind = request.kind
@@ -158,19 +172,12 @@ def add(data: DataFolder, request: WaitRequest, now: dt.datetime) -> WaitEntry:
                            "indiquez une date à venir (--before AAAA-MM-JJ), ou aucune")
     note = _text(request.note)
     refuse_personal_data(note, "la note", catalogue)
-    by = _author(data, request.by, mediator)
-    month = Month.of(today)
-    with data.store.transaction([(KIND, month)]) as tx:
-        taken = {r.event.id for r in tx.read(KIND, month)}
-        event = WaitAdded(
-            id=_new_id(data, taken), event="added", at=now, by=by, person=person,
-            kind=kind,  # type: ignore[arg-type]
-            phone=phone, procedure=procedure.id if procedure else None,
-            path=path.id if path else None, mediator=mediator, before=request.before,
-            from_call=request.from_call, note=note)
-        tx.append(KIND, month, event)
-    source = data.store.relative(data.store.file(KIND, month))
-    return fold_waitlist([Record(event, source, 0)])[0][event.id]
+    return WaitAdded(
+        id=entry_id, event="added", at=now, by=_author(data, request.by, mediator),
+        person=person, kind=kind,  # type: ignore[arg-type]
+        phone=phone, procedure=procedure.id if procedure else None,
+        path=path.id if path else None, mediator=mediator, before=request.before,
+        from_call=request.from_call, note=note)
 
 
 def _new_id(data: DataFolder, taken: set[str]) -> str:
