@@ -19,6 +19,7 @@ from mediatool.core.model import (
     AppointmentCorrected,
     AppointmentNoShow,
     AppointmentReminded,
+    DropinTally,
     Kind,
     PathClosed,
     PathOpened,
@@ -208,6 +209,17 @@ def fold_paths(records: Iterable[Record]) -> tuple[dict[str, LearningPath], list
     return state, problems
 
 
+def current_tallies(tallies: Iterable[DropinTally]) -> list[DropinTally]:
+    """The tallies no later tally replaces (`dropin --replace`): what the figures count.
+
+    A tally typed twice stays in the file (history is never rewritten); the one that
+    replaces it names it, and only the latest counts.
+    """
+    tallies = list(tallies)
+    replaced = {old for t in tallies for old in t.replaces}
+    return [t for t in tallies if t.id not in replaced]
+
+
 # After this many offers by phone an entry is flagged: never proposed again automatically.
 MAX_OFFERS = 3
 
@@ -273,9 +285,9 @@ def fold_waitlist(records: Iterable[Record]) -> tuple[dict[str, WaitEntry], list
             problem(f"évènement « {event.event} » pour une entrée d'attente inconnue {event.id}")
             continue
         if isinstance(event, Anonymised):
+            # last_change stays the last real activity: retention is judged on it.
             state[event.id] = dataclasses.replace(current, person=ANONYMOUS, phone=None,
-                                                  note=None, anonymised=True,
-                                                  last_change=event.at)
+                                                  note=None, anonymised=True)
         elif current.closed_at is not None:
             problem(f"{event.id} : « {event.event} » impossible, l'entrée d'attente est déjà "
                     f"close")
