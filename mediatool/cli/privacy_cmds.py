@@ -49,9 +49,11 @@ def purge_command(before: dt.date | None, retention: bool, dry_run: bool, fmt: s
         return
     print_table([(f.source, f.ids, RECORD_KIND_LABELS.get(f.kind, f.kind)) for f in result.files],
                 ["fichier", "dossiers", "type"])
-    click.echo(f"Avant le {cutoff:%d/%m/%Y} : {result.count('appointments')} rendez-vous, "
-               f"{result.count('paths')} parcours et {result.count('waitlist')} entrée(s) "
-               f"d'attente {verb}.")
+    counted = [f"{result.count('appointments')} rendez-vous", f"{result.count('paths')} parcours"]
+    if result.count("waitlist"):
+        counted.append(f"{result.count('waitlist')} entrée(s) d'attente")
+    click.echo(f"Avant le {cutoff:%d/%m/%Y} : {', '.join(counted[:-1])} et {counted[-1]} "
+               f"{verb}.")
     if not dry_run:
         click.echo("Réécriture notée dans records/audit.log. Si le dossier est partagé avec "
                    "git, validez (commit) puis partagez ce changement.")
