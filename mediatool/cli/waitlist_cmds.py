@@ -104,9 +104,9 @@ def echo_suggestions(data: DataFolder, freed: Appointment, entries: list[WaitEnt
         for line in entry_lines(data, entry, rank, now):
             click.echo(line)
     best = entries[0]
-    click.echo(f"Proposer :  mediatool wait offer {best.id} --slot {at}")
-    click.echo(f"Réserver :  mediatool book --from-wait {best.id} --mediator {freed.mediator} "
-               f"--at {at}")
+    click.echo(f"Proposer : mediatool wait offer {best.id} --slot {at}")
+    click.echo("Si elle accepte :")
+    click.echo(f"mediatool book --from-wait {best.id} --mediator {freed.mediator} --at {at}")
 
 
 def book_from_wait(data: DataFolder, wait_id: str, now: dt.datetime, *,
