@@ -302,3 +302,35 @@ def test_purge_anonymises_old_entries_and_the_list_shows_it(run, folder, monkeyp
     assert closed.exit_code == 2 and "anonymisée" in closed.stderr
     assert "Rien à anonymiser" in run("purge", "--retention").output
     assert run("check").exit_code == 0
+
+
+def test_a_usage_entry_books_a_session_of_its_path(run, folder):
+    opened = run("path", "open", "--person", "Odette R.", "--mediator", "camille",
+                 "--skills", "2.1", "--sessions", "2", "--phone", "06 11 22 33 44")
+    path = re.search(r"P-[0-9A-Z]{6,9}", opened.output).group(0)
+    entry = wait_add(run, "--kind", "usage", "--path", path, person="")
+    without = wait_add(run, "--kind", "usage", person="Sans Parcours")
+    result = run("book", "--from-wait", entry, "--first-free", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    booked = json.loads(result.output)
+    assert (booked["kind"], booked["path"], booked["person"], booked["phone"],
+            booked["mediator"]) == ("usage", path, "Odette R.", "06 11 22 33 44", "camille")
+    # A usage entry with no path: the booking asks for one, and the entry stays open.
+    refused = run("book", "--from-wait", without, "--mediator", "camille", "--first-free")
+    assert refused.exit_code == 2 and "--path PID" in refused.stderr
+    assert [e["id"] for e in json.loads(run("wait", "list", "--format", "json").output)] == [
+        without]
+
+
+def test_check_warns_of_a_tally_replacing_another_day(run, folder):
+    assert run("dropin", "--site", "centre", "--date", "2026-11-30", "--seen", "3",
+               "--refused", "0").exit_code == 0
+    path = folder / "records" / "dropins" / "2026-11.yaml"
+    first = re.search(r"id: (D-[0-9A-Z]+)", path.read_text(encoding="utf-8")).group(1)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"---\nid: D-HAND01\nevent: tally\nat: '2026-12-01T10:00:00+01:00'\n"
+                     f"by: accueil\nsite: centre\ndate: '2026-11-23'\nseen: 1\nrefused: 0\n"
+                     f"replaces:\n- {first}\n...\n")
+    result = run("check")
+    assert f"le bilan D-HAND01 remplace {first}, qui n'est pas un bilan du même lieu" \
+        in result.output

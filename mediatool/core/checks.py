@@ -72,10 +72,18 @@ def check_references(snapshot: FolderSnapshot) -> list[Problem]:
             for skill in event.skills:
                 if skill not in catalogue.skills:
                     problems.append(_warn(record, f"compétence inconnue « {skill} »"))
+    tallies = {r.event.id: r.event for r in snapshot.records.get("dropins", [])
+               if isinstance(r.event, DropinTally)}
     for record in snapshot.records.get("dropins", []):
         event = record.event
         if isinstance(event, DropinTally) and event.site not in sites:
             problems.append(_warn(record, f"lieu inconnu « {event.site} »"))
+        for old in getattr(event, "replaces", ()):
+            replaced = tallies.get(old)
+            if replaced is None or (replaced.site, replaced.date) != (event.site, event.date):
+                problems.append(_warn(record, f"le bilan {event.id} remplace {old}, "
+                                      "qui n'est pas un bilan du même lieu et du même jour",
+                                      "vérifiez le champ « replaces » (dropin --replace)"))
     for record in snapshot.records.get("waitlist", []):
         event = record.event
         if isinstance(event, WaitAdded):
