@@ -334,3 +334,16 @@ def test_check_warns_of_a_tally_replacing_another_day(run, folder):
     result = run("check")
     assert f"le bilan D-HAND01 remplace {first}, qui n'est pas un bilan du même lieu" \
         in result.output
+
+
+def test_reschedule_proposes_the_slot_it_leaves_only_when_it_is_free(run):
+    entry = wait_add(run, "--procedure", "caf-prime-activite")
+    moved_away = book(run, "2026-12-08 14:00")
+    result = run("reschedule", moved_away, "--at", "2026-12-10 09:00")
+    assert result.exit_code == 0, result.stderr
+    assert "ce créneau convient à 1 personne(s)" in result.output and entry in result.output
+    assert "--at 2026-12-08T14:00" in result.output
+    # Moved by a quarter of an hour, the new appointment still covers the old slot.
+    shifted = book(run, "2026-12-15 14:00", person="Autre")
+    nudged = run("reschedule", shifted, "--at", "2026-12-15 14:15", "--format", "json")
+    assert nudged.exit_code == 0 and json.loads(nudged.output)["waiting"] == []

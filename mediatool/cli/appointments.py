@@ -482,9 +482,10 @@ def reschedule_command(appointment_id: str, at: str | None, first_free: bool,
 
     Exemple : mediatool reschedule A-7K3QX2 --at "2026-12-10 09:30" --reason "demande de la personne"
     """
+    from mediatool.cli.waitlist_cmds import echo_suggestions, entry_json
     from mediatool.core.errors import InvalidInput
     from mediatool.core.frenchdates import parse_datetime
-    from mediatool.services.booking import reschedule
+    from mediatool.services import waitlist
 
     data = folder()
     now = data.now()
@@ -492,15 +493,18 @@ def reschedule_command(appointment_id: str, at: str | None, first_free: bool,
         raise InvalidInput("indiquez --at DATE_HEURE ou --first-free (l'un des deux)",
                            "exemple : --at \"2026-12-08 14:00\"")
     moment = parse_datetime(at, data.zone, "--at") if at else None
-    old, new = reschedule(data, appointment_id, now, at=moment, reason=reason, by=by)
+    old, new, waiting = waitlist.reschedule(data, appointment_id, now, at=moment,
+                                            reason=reason, by=by)
     if fmt == "json":
         print_json({"old": appointment_json(data, old, now),
-                    "new": appointment_json(data, new, now)})
+                    "new": appointment_json(data, new, now),
+                    "waiting": [entry_json(data, e, now) for e in waiting]})
         return
     click.echo(f"Rendez-vous {old.id} reporté : nouveau rendez-vous {new.id}")
     for line in _recap_lines(data, new):
         click.echo(line)
     click.echo(f"Pour annuler : mediatool cancel {new.id}")
+    echo_suggestions(data, old, waiting, now)
 
 
 # ---- learning paths ----------------------------------------------------------------

@@ -175,7 +175,7 @@ def calls_command(day: str | None, month: str | None, fmt: str) -> None:
     rows = []
     for c in found:
         subject = c.procedure or (f"« {c.query} »" if c.query else "")
-        follow = c.redirect_to or c.appointment or ""
+        follow = c.redirect_to or c.appointment or c.wait or ""
         rows.append((c.id, c.at.astimezone(data.zone).strftime("%d/%m %H:%M"), c.by, subject,
                      OUTCOME_LABELS.get(c.outcome, c.outcome), follow,
                      "" if c.duration_min is None else f"{c.duration_min} min",

@@ -141,7 +141,7 @@ def wait_group() -> None:
               "lequel).")
 @click.option("--before", metavar="DATE", help="Échéance : rendez-vous au plus tard ce jour "
               "(ex. expiration d'un titre de séjour).")
-@click.option("--note", help="Note (sans date de naissance ni numéro).")
+@click.option("--note", metavar="TEXTE", help="Note (sans date de naissance ni numéro).")
 @click.option("--by", metavar="ID", help="Qui inscrit (par défaut : le médiateur souhaité, "
               "sinon « accueil »).")
 @format_option()

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
+from mediatool.core.days import week_bounds
 from mediatool.core.errors import InvalidInput
 from mediatool.core.frenchdates import format_date, format_datetime
 from mediatool.core.ids import normalise_id
@@ -19,7 +20,7 @@ from mediatool.core.lookup import mediator_by_id, procedure_by_id
 from mediatool.core.model import Record, WaitAdded, WaitClosed, WaitOffered
 from mediatool.core.period import Month
 from mediatool.core.personal_data import refuse_personal_data
-from mediatool.core.scheduling import local
+from mediatool.core.scheduling import local, refusal
 from mediatool.core.search import closest_ids
 from mediatool.core.state import MAX_OFFERS, Appointment, WaitEntry, fold_waitlist
 from mediatool.core.waitlist import ordered, suited_to
@@ -234,7 +235,14 @@ def suggestions(data: DataFolder, freed: Appointment, now: dt.datetime) -> list[
     their deadline)."""
     if not data.store.months(KIND):
         return []
-    return suited_to(data.catalogue.team, _entries(data).values(), data.catalogue.procedures,
+    team = data.catalogue.team
+    # The slot must really be free now (a reschedule may move onto part of it, another
+    # booking may have taken it): the booking rules judge it against the week as it is.
+    monday, sunday = week_bounds(local(team, freed.start).date())
+    week = [a for a in booking.appointments_between(data, monday, sunday) if a.id != freed.id]
+    if refusal(team, week, freed.mediator, freed.start, freed.duration_min, now) is not None:
+        return []
+    return suited_to(team, _entries(data).values(), data.catalogue.procedures,
                      freed.mediator, freed.start, freed.duration_min, now)
 
 
@@ -245,6 +253,14 @@ def cancel(data: DataFolder, appointment_id: str, now: dt.datetime, *, by_person
     appointment = booking.cancel(data, appointment_id, now, by_person=by_person, reason=reason,
                                  by=by)
     return appointment, suggestions(data, appointment, now)
+
+
+def reschedule(data: DataFolder, appointment_id: str, now: dt.datetime, *,
+               at: dt.datetime | None, reason: str | None = None, by: str | None = None
+               ) -> tuple[Appointment, Appointment, list[WaitEntry]]:
+    """`booking.reschedule`, then who on the waiting list could take the slot it left."""
+    old, new = booking.reschedule(data, appointment_id, now, at=at, reason=reason, by=by)
+    return old, new, suggestions(data, old, now)
 
 
 def book_from_wait(data: DataFolder, text: str, now: dt.datetime, *,
