@@ -347,3 +347,9 @@ def test_reschedule_proposes_the_slot_it_leaves_only_when_it_is_free(run):
     shifted = book(run, "2026-12-15 14:00", person="Autre")
     nudged = run("reschedule", shifted, "--at", "2026-12-15 14:15", "--format", "json")
     assert nudged.exit_code == 0 and json.loads(nudged.output)["waiting"] == []
+
+
+def test_add_without_a_name_is_refused_unless_the_path_gives_it(run, folder):
+    result = run("wait", "add", "--procedure", "caf-prime-activite")
+    assert result.exit_code == 2 and "le nom de la personne manque" in result.stderr
+    assert records(folder) == {}

@@ -131,7 +131,8 @@ def wait_group() -> None:
 
 
 @wait_group.command("add")
-@click.option("--person", required=True, metavar="NOM", help="Nom de la personne.")
+@click.option("--person", metavar="NOM", help="Nom de la personne (pour un parcours : celui "
+              "du parcours par défaut).")
 @click.option("--phone", metavar="TEL", help="Téléphone, pour la rappeler.")
 @click.option("--procedure", metavar="ID", help="Démarche (rendez-vous démarche).")
 @click.option("--kind", type=click.Choice(["demarche", "usage"]),
@@ -145,7 +146,7 @@ def wait_group() -> None:
 @click.option("--by", metavar="ID", help="Qui inscrit (par défaut : le médiateur souhaité, "
               "sinon « accueil »).")
 @format_option()
-def wait_add_command(person: str, phone: str | None, procedure: str | None, kind: str | None,
+def wait_add_command(person: str | None, phone: str | None, procedure: str | None, kind: str | None,
                      path_id: str | None, mediator: str | None, before: str | None,
                      note: str | None, by: str | None, fmt: str) -> None:
     """Inscrire une personne sur la liste d'attente, faute de créneau qui convienne.
@@ -160,7 +161,7 @@ def wait_add_command(person: str, phone: str | None, procedure: str | None, kind
     deadline = parse_date(before, "--before", now.date()) if before else None
     chosen = kind or ("usage" if path_id and not procedure else "demarche")
     entry = waitlist.add(data, waitlist.WaitRequest(
-        person=person, kind=chosen, procedure=procedure, path=path_id, phone=phone,
+        person=person or "", kind=chosen, procedure=procedure, path=path_id, phone=phone,
         mediator=mediator, before=deadline, note=note, by=by), now)
     if fmt == "json":
         print_json(entry_json(data, entry, now))
