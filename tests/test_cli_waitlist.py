@@ -298,6 +298,7 @@ def test_purge_anonymises_old_entries_and_the_list_shows_it(run, folder, monkeyp
     assert "Nadia" not in text and "06 12" not in text and "matin" not in text
     assert "event: anonymised" in text
     assert run("wait", "list").output.strip() == "Liste d'attente vide."
+    assert "anonymisée (conservation dépassée)" in run("wait", "list", "--all").output
     closed = run("book", "--from-wait", entry, "--mediator", "camille", "--first-free")
     assert closed.exit_code == 2 and "anonymisée" in closed.stderr
     assert "Rien à anonymiser" in run("purge", "--retention").output

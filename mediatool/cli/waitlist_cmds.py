@@ -77,6 +77,8 @@ def entry_lines(data: DataFolder, entry: WaitEntry, rank: int, now: dt.datetime)
     parts.append(f"{len(entry.offers)}/{MAX_OFFERS} proposition(s)")
     if entry.flagged:
         parts.append("SIGNALÉE : ne plus relancer")
+    if entry.anonymised:
+        parts.append("anonymisée (conservation dépassée)")
     if entry.closed_at is not None:
         parts.append(f"close le {local(team, entry.closed_at):%d/%m/%Y} ("
                      + (f"rendez-vous {entry.appointment}" if entry.appointment
