@@ -5,20 +5,18 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+from conftest import CLOCK, PARIS, TEAM, paris, write_folder
 
 from mediatool.core.errors import InvalidInput, RuleRefusal
 from mediatool.core.period import Month
 from mediatool.services.booking import BookingRequest, book, cancel, link_call, next_free_slots
 from mediatool.store.folder import DataFolder
 from mediatool.store.records import Store
-from tests.conftest import TEAM, write_folder
 
-PARIS = ZoneInfo("Europe/Paris")
-NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=PARIS)  # Monday
+NOW = paris(2026, 11, 23, 9)  # the Monday before the weeks these bookings fill
 
 # Ana works every weekday, so the cap (not the hours) is what limits her.
 ANA_TEAM = TEAM.replace("""mediators:
@@ -217,8 +215,8 @@ def test_twenty_processes_reschedule_book_cancel_hold_the_cap(tmp_path):
 
     root = write_folder(tmp_path / "wide", team=_WIDE)
     data = DataFolder(root)
-    zone = ZoneInfo("Europe/Paris")
-    now = dt.datetime(2026, 12, 7, 10, tzinfo=zone)
+    zone = PARIS
+    now = CLOCK
 
     def request(day: int, hour: int) -> BookingRequest:
         return BookingRequest(mediator="camille", kind="demarche", person="X",

@@ -6,17 +6,16 @@ import datetime as dt
 import os
 import stat
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 import recurring_ical_events
+from conftest import PARIS
 
 from mediatool.core.model import AppointmentBooked, AppointmentCancelled
 from mediatool.core.period import Month
 from mediatool.store.records import Store
 
-PARIS = ZoneInfo("Europe/Paris")
 DECEMBER = Month(2026, 12)
 FILES = ("camille.ics", "equipe.ics", "permanences-telephoniques.ics")
 
