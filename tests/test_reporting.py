@@ -81,9 +81,7 @@ def test_read_matching_reports_a_broken_document_with_its_line(tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    ({"month": "2026-13"}, "mois invalide"),
-    ({"month": "nov"}, "mois invalide"),
-    ({"month": "2026-11", "year": 2026}, "incompatibles"),
+    ({"month": Month(2026, 11), "year": 2026}, "incompatibles"),
     ({"year": 20}, "année invalide"),
 ])
 def test_bad_periods(args, message):

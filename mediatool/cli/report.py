@@ -4,22 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from mediatool.cli.common import folder, format_option, iso_date, print_json, print_table
+from mediatool.cli.common import (
+    by_option,
+    folder,
+    format_option,
+    iso_date,
+    month_option,
+    note_option,
+    period_options,
+    print_json,
+    print_table,
+)
 from mediatool.core.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from mediatool.core.period import Month
 
 REPORT_FORMATS = ("table", "markdown", "csv", "json", "html", "xlsx")
 
 
 @click.command("report")
-@click.option("--month", metavar="AAAA-MM", help="Mois (par défaut : le mois dernier).")
-@click.option("--from", "first", metavar="AAAA-MM-JJ", callback=iso_date,
-              help="Premier jour d'un intervalle.")
-@click.option("--to", "last", metavar="AAAA-MM-JJ", callback=iso_date,
-              help="Dernier jour (inclus) de l'intervalle (par défaut : aujourd'hui).")
-@click.option("--year", type=int, metavar="AAAA", help="Année entière.")
+@period_options
 @format_option(*REPORT_FORMATS)
 @click.option("--csv-dialect", type=click.Choice(("excel", "excel-fr")), default="excel",
               show_default=True,
@@ -38,7 +47,7 @@ REPORT_FORMATS = ("table", "markdown", "csv", "json", "html", "xlsx")
               help="Écrire dans ce fichier (remplacé d'un coup) au lieu de l'afficher ; le "
                    "format se déduit de l'extension (.html .md .csv .json .xlsx .txt).")
 @click.pass_context
-def report_command(ctx: click.Context, month: str | None, first: dt.date | None,
+def report_command(ctx: click.Context, month: Month | None, first: dt.date | None,
                    last: dt.date | None, year: int | None, fmt: str, csv_dialect: str,
                    keys: bool, detail: bool, experiment: bool, out: Path | None) -> None:
     """Statistiques d'une période : ligne téléphonique, rendez-vous, parcours, permanences.
@@ -108,8 +117,8 @@ def report_command(ctx: click.Context, month: str | None, first: dt.date | None,
 @click.option("--seen", type=int, required=True, metavar="N", help="Personnes reçues.")
 @click.option("--refused", type=int, required=True, metavar="N",
               help="Personnes refusées faute de place.")
-@click.option("--note", help="Remarque (sans nom ni téléphone).")
-@click.option("--by", metavar="MÉDIATEUR", help="Qui saisit (par défaut : accueil).")
+@note_option("Remarque (sans nom ni téléphone).")
+@by_option("accueil")
 @format_option()
 def dropin_command(site: str, day: dt.date | None, seen: int, refused: int, note: str | None,
                    by: str | None, fmt: str) -> None:
@@ -134,9 +143,9 @@ def dropin_command(site: str, day: dt.date | None, seen: int, refused: int, note
 
 
 @click.command("dropins")
-@click.option("--month", metavar="AAAA-MM", help="Mois (par défaut : le mois en cours).")
+@month_option("le mois en cours")
 @format_option()
-def dropins_command(month: str | None, fmt: str) -> None:
+def dropins_command(month: Month | None, fmt: str) -> None:
     """Lister les bilans de permanences d'un mois, avec les totaux.
 
     Exemple : mediatool dropins --month 2026-11
@@ -148,14 +157,7 @@ def dropins_command(month: str | None, fmt: str) -> None:
     from mediatool.services.report import list_dropins
 
     data = folder()
-    if month is None:
-        chosen = Month.of(data.now().date())
-    else:
-        try:
-            chosen = Month.parse(month)
-        except ValueError:
-            raise InvalidInput(f"mois invalide : « {month} »",
-                               "écrivez-le AAAA-MM, par exemple 2026-11") from None
+    chosen = month or Month.of(data.now().date())
     tallies = list_dropins(data, [chosen])
     seen = sum(t.seen for t in tallies)
     refused = sum(t.refused for t in tallies)

@@ -263,7 +263,7 @@ def book_for_call(data: DataFolder, call: CheckedCall, wish: BookingWish, call_i
         mediator=mediator, kind="demarche", person=wish.person,
         procedure=call.procedure.id if call.procedure else None, at=at,
         duration_min=duration, phone=wish.phone, from_call=call_id, note=call.note,
-        by=call.mediator.id)
+        by=call.mediator.id, outside_catalogue=call.procedure is None)
     appointment = booking.book(data, request, now)
     who = catalogue.team.mediator(appointment.mediator)
     return appointment, BookedAppointment(

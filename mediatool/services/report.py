@@ -185,7 +185,7 @@ def make_report(data: DataFolder, period: Period, now: dt.datetime) -> tuple[Rep
             gc.enable()
 
 
-def resolve_period(now: dt.datetime, month: str | None = None, first: dt.date | None = None,
+def resolve_period(now: dt.datetime, month: Month | None = None, first: dt.date | None = None,
                    last: dt.date | None = None, year: int | None = None) -> Period:
     """The period asked for on the command line (default: the previous month)."""
     chosen = [name for name, value in (("--month", month), ("--from/--to", first or last),
@@ -194,11 +194,7 @@ def resolve_period(now: dt.datetime, month: str | None = None, first: dt.date | 
         raise InvalidInput(f"options incompatibles : {' et '.join(chosen)}",
                            "choisissez un mois, une année, ou un intervalle --from/--to")
     if month:
-        try:
-            return Period.month(Month.parse(month))
-        except ValueError:
-            raise InvalidInput(f"mois invalide : « {month} »",
-                               "écrivez-le AAAA-MM, par exemple 2026-11") from None
+        return Period.month(month)
     if year:
         if not 1900 <= year <= 9999:
             raise InvalidInput(f"année invalide : {year}", "par exemple --year 2026")
