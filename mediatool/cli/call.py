@@ -18,6 +18,7 @@ from mediatool.cli.common import (
     print_json,
     print_table,
 )
+from mediatool.core.localtime import in_zone
 
 if TYPE_CHECKING:
     from mediatool.core.period import Month
@@ -162,7 +163,7 @@ def calls_command(day: str | None, month: Month | None, fmt: str) -> None:
     for c in found:
         subject = c.procedure or (f"« {c.query} »" if c.query else "")
         follow = c.redirect_to or c.appointment or ""
-        rows.append((c.id, c.at.astimezone(data.zone).strftime("%d/%m %H:%M"), c.by, subject,
+        rows.append((c.id, in_zone(c.at, data.zone).strftime("%d/%m %H:%M"), c.by, subject,
                      OUTCOME_LABELS.get(c.outcome, c.outcome), follow,
                      "" if c.duration_min is None else f"{c.duration_min} min",
                      "oui" if c.in_shift else "HORS"))

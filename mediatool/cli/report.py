@@ -152,26 +152,25 @@ def dropins_command(month: Month | None, fmt: str) -> None:
     """
     from mediatool.core.fields import to_plain
     from mediatool.core.period import Month
-    from mediatool.core.report import rate
+    from mediatool.core.report import dropin_figures
     from mediatool.formats.report import percent
     from mediatool.services.report import list_dropins
 
     data = folder()
     chosen = month or Month.of(data.now().date())
     tallies = list_dropins(data, [chosen])
-    seen = sum(t.seen for t in tallies)
-    refused = sum(t.refused for t in tallies)
+    total = dropin_figures(str(chosen), str(chosen), tallies)
     if fmt == "json":
-        print_json({"month": str(chosen), "sessions": len(tallies), "seen": seen,
-                    "refused": refused, "refusal_rate": rate(refused, seen + refused),
+        print_json({"month": str(chosen), "sessions": total.sessions, "seen": total.seen,
+                    "refused": total.refused, "refusal_rate": total.refusal_rate,
                     "tallies": [to_plain(t) for t in tallies]})
         return
     rows = [(f"{t.date:%Y-%m-%d}", t.site, str(t.seen), str(t.refused),
-             percent(rate(t.refused, t.seen + t.refused)), t.note or "", t.id) for t in tallies]
+             percent(dropin_figures(t.id, t.site, [t]).refusal_rate), t.note or "", t.id)
+            for t in tallies]
     print_table(rows, ("Date", "Lieu", "Reçues", "Refusées", "Taux de refus", "Note", "Id"))
     if tallies:
-        click.echo(f"\nTotal {chosen} : {len(tallies)} permanence(s), {seen} reçue(s), "
-                   f"{refused} refusée(s), taux de refus {percent(rate(refused, seen + refused))}.")
-
+        click.echo(f"\nTotal {chosen} : {total.sessions} permanence(s), {total.seen} reçue(s), "
+                   f"{total.refused} refusée(s), taux de refus {percent(total.refusal_rate)}.")
 
 COMMANDS = [report_command, dropin_command, dropins_command]
