@@ -332,7 +332,13 @@ def render_report(data: DataFolder, fmt: str, now: dt.datetime, dialect: str = "
         return xlsx.report_workbook(report, detail, data.catalogue)
     if detail is not None:
         return render.render_detail(detail, dialect, keys, data.catalogue)
-    return render.render(report, fmt, dialect, keys)
+    section: ExperimentSection | str | None = None
+    if fmt == "html" and data.catalogue.team.experiment is not None:
+        try:
+            section = make_experiment(data, now)
+        except InvalidInput as why:  # not measurable yet: the monthly page says why
+            section = f"{why.message} — {why.hint}" if why.hint else why.message
+    return render.render(report, fmt, dialect, keys, section)
 
 
 def write_report(out: Path, content: str | bytes) -> None:
