@@ -1,7 +1,6 @@
 """The waiting list's rules (core/waitlist.py) and its fold (core/state.fold_waitlist)."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from mediatool.core.model import (
     Durations,
@@ -16,9 +15,9 @@ from mediatool.core.model import (
 from mediatool.core.retention import old_waits, plan_purge, scrub_document
 from mediatool.core.state import MAX_OFFERS, fold_waitlist
 from mediatool.core.waitlist import deadline_passed, ordered, suited_to
+from tests.conftest import CLOCK as NOW
+from tests.conftest import PARIS
 
-PARIS = ZoneInfo("Europe/Paris")
-NOW = dt.datetime(2026, 12, 7, 10, 0, tzinfo=PARIS)
 TEAM = Team(service="test", mediators=(Mediator(id="camille", name="Camille"),
                                        Mediator(id="lea", name="Léa")),
             durations=Durations(demarche=45, usage=60))

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from mediatool.cli.common import folder, format_option, print_json
+from mediatool.cli.common import (
+    by_option,
+    folder,
+    format_option,
+    mediator_option,
+    note_option,
+    phone_option,
+    print_json,
+)
 
 if TYPE_CHECKING:
     from mediatool.core.state import Appointment, WaitEntry
@@ -135,18 +143,16 @@ def wait_group() -> None:
 @wait_group.command("add")
 @click.option("--person", metavar="NOM", help="Nom de la personne (pour un parcours : celui "
               "du parcours par défaut).")
-@click.option("--phone", metavar="TEL", help="Téléphone, pour la rappeler.")
+@phone_option("Téléphone, pour la rappeler.")
 @click.option("--procedure", metavar="ID", help="Démarche (rendez-vous démarche).")
 @click.option("--kind", type=click.Choice(["demarche", "usage"]),
               help="usage : une séance d'apprentissage (sans --procedure).")
 @click.option("--path", "path_id", metavar="PID", help="Avec --kind usage : le parcours.")
-@click.option("--mediator", metavar="ID", help="Médiateur souhaité (par défaut : n'importe "
-              "lequel).")
+@mediator_option("Médiateur souhaité (par défaut : n'importe lequel).")
 @click.option("--before", metavar="DATE", help="Échéance : rendez-vous au plus tard ce jour "
               "(ex. expiration d'un titre de séjour).")
-@click.option("--note", metavar="TEXTE", help="Note (sans date de naissance ni numéro).")
-@click.option("--by", metavar="ID", help="Qui inscrit (par défaut : le médiateur souhaité, "
-              "sinon « accueil »).")
+@note_option("Note (sans date de naissance ni numéro).")
+@by_option("le médiateur souhaité, sinon « accueil »", "Qui inscrit")
 @format_option()
 def wait_add_command(person: str | None, phone: str | None, procedure: str | None, kind: str | None,
                      path_id: str | None, mediator: str | None, before: str | None,
@@ -202,7 +208,7 @@ def wait_list_command(everything: bool, fmt: str) -> None:
 @wait_group.command("remove")
 @click.argument("wait_id", metavar="WID")
 @click.option("--reason", required=True, help="Motif (ex. « rendez-vous trouvé ailleurs »).")
-@click.option("--by", metavar="ID", help="Qui retire (par défaut : le médiateur souhaité).")
+@by_option("le médiateur souhaité, sinon « accueil »", "Qui retire")
 @format_option()
 def wait_remove_command(wait_id: str, reason: str, by: str | None, fmt: str) -> None:
     """Retirer une personne de la liste d'attente, avec le motif.
@@ -224,7 +230,7 @@ def wait_remove_command(wait_id: str, reason: str, by: str | None, fmt: str) -> 
 @click.argument("wait_id", metavar="WID")
 @click.option("--slot", required=True, metavar="DATE_HEURE",
               help="Créneau proposé par téléphone (2026-12-08 14:00).")
-@click.option("--by", metavar="ID", help="Qui a proposé (par défaut : le médiateur souhaité).")
+@by_option("le médiateur souhaité, sinon « accueil »", "Qui a proposé")
 @format_option()
 def wait_offer_command(wait_id: str, slot: str, by: str | None, fmt: str) -> None:
     """Noter un créneau proposé par téléphone (3 propositions au plus par entrée).

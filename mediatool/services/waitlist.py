@@ -291,7 +291,7 @@ def book_from_wait(data: DataFolder, text: str, now: dt.datetime, *,
             mediator=who, kind=entry.kind,  # type: ignore[arg-type]
             person=entry.person, procedure=entry.procedure, path=path_id, at=at,
             duration_min=duration_min, phone=entry.phone, from_call=entry.from_call,
-            note=note, by=by), now)
+            note=note, by=by, outside_catalogue=entry.procedure is None), now)
         event = WaitClosed(id=entry.id, event="closed", at=now, by=appointment.mediator
                            if by is None else mediator_by_id(catalogue, by).id,
                            reason=BOOKED_REASON, appointment=appointment.id)
