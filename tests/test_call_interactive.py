@@ -316,3 +316,31 @@ def test_going_back_from_a_wrong_pick(folder):
     assert finish(child) == 0
     [saved] = calls(folder)
     assert saved["procedure"] == "caf-prime-activite" and saved["outcome"] == "dropin"
+
+
+def test_no_slot_suits_the_caller_goes_on_the_waiting_list(folder):
+    child = appointment_for_prime_activite(folder)
+    child.expect("a  aucun ne convient : liste d'attente")
+    child.expect("N° > ")
+    child.sendline("a")
+    child.expect(r"Nom de la personne \(pour la liste d'attente\) > ")
+    child.sendline("Nadia B.")
+    child.expect("Téléphone, pour la rappeler .*> ")
+    child.sendline("06 39 98 00 42")
+    child.expect("Échéance .*> ")
+    child.sendline("01/12/2026")  # past: asked again
+    child.expect("Cette date est passée")
+    child.expect("Échéance .*> ")
+    child.sendline("15/01/2027")
+    no_note_measured_duration(child)
+    child.expect(r"Liste d'attente : (W-[0-9A-Z]{6,9})")
+    entry = child.match.group(1)
+    child.expect("liste d'attente")
+    assert finish(child) == 0
+    [saved] = calls(folder)
+    assert saved["outcome"] == "appointment" and saved["wait"] == entry
+    assert "person" not in saved and "06 39" not in str(saved)
+    [added] = documents(folder, "waitlist")
+    assert (added["id"], added["person"], added["phone"], added["from_call"],
+            str(added["before"])) == (entry, "Nadia B.", "06 39 98 00 42", saved["id"],
+                                      "2027-01-15")

@@ -13,9 +13,16 @@ def test_dropin_then_report_counts_it(run, folder):
     assert result.exit_code == 0, result.output
     assert "D-" in result.output and "9 reçue(s), 3 refusée(s)" in result.output
     assert (folder / "records" / "dropins" / "2026-11.yaml").exists()
-    again = run("dropin", "--site", "centre", "--date", "2026-11-30", "--seen", "1",
-                "--refused", "0")
-    assert again.exit_code == 0 and "déjà saisi" in again.stderr
+    first_id = re.search(r"D-[0-9A-Z]+", result.output).group(0)
+    written = (folder / "records" / "dropins" / "2026-11.yaml").read_bytes()
+    again = run("dropin", "--site", "centre", "--date", "2026-11-30", "--seen", "10",
+                "--refused", "3")
+    assert again.exit_code == 2 and f"un bilan existe déjà pour Centre le 30/11/2026 : " \
+        f"{first_id} (9 reçue(s), 3 refusée(s)" in again.stderr and "--replace" in again.stderr
+    assert (folder / "records" / "dropins" / "2026-11.yaml").read_bytes() == written
+    replaced = run("dropin", "--site", "centre", "--date", "2026-11-30", "--seen", "10",
+                   "--refused", "3", "--replace")
+    assert replaced.exit_code == 0 and f"remplace {first_id}" in replaced.output
     tuesday = run("dropin", "--site", "centre", "--date", "2026-12-01", "--seen", "1",
                   "--refused", "0")
     assert tuesday.exit_code == 0 and "aucune permanence n'est prévue" in tuesday.stderr
@@ -23,8 +30,29 @@ def test_dropin_then_report_counts_it(run, folder):
     data = json.loads(run("report", "--format", "json").output)
     assert data["period"]["label"] == "2026-11"
     assert (data["dropins"]["sessions"], data["dropins"]["seen"],
-            data["dropins"]["refused"]) == (2, 10, 3)
+            data["dropins"]["refused"]) == (1, 10, 3)  # the replaced tally no longer counts
     assert data["dropins"]["refusal_rate"] == round(3 / 13, 4)
+    # History is never rewritten: both tallies stay in the file, the second names the first.
+    text = (folder / "records" / "dropins" / "2026-11.yaml").read_text(encoding="utf-8")
+    assert text.startswith(written.decode("utf-8")) and f"replaces:\n- {first_id}" in text
+    listed = json.loads(run("dropins", "--month", "2026-11", "--format", "json").output)
+    assert [t["seen"] for t in listed["tallies"]] == [10]
+
+
+def test_dropin_replace_without_a_tally_is_refused(run, folder):
+    result = run("dropin", "--site", "centre", "--date", "2026-11-30", "--seen", "9",
+                 "--refused", "3", "--replace")
+    assert result.exit_code == 2 and "aucun bilan à remplacer" in result.stderr
+    assert not (folder / "records" / "dropins" / "2026-11.yaml").exists()
+
+
+def test_replacing_twice_counts_the_latest_in_the_trend(run):
+    for seen, extra in ((5, ()), (6, ("--replace",)), (7, ("--replace",))):
+        assert run("dropin", "--site", "centre", "--date", "2026-10-26", "--seen", str(seen),
+                   "--refused", "1", *extra).exit_code == 0
+    data = json.loads(run("report", "--format", "json").output)
+    october = next(t for t in data["dropins"]["trend"] if t["key"] == "2026-10")
+    assert (october["sessions"], october["seen"]) == (1, 7)
 
 
 def test_dropins_lists_the_month(run):

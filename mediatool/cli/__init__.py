@@ -63,10 +63,11 @@ def _register() -> None:
         report,
         setup_cmds,
         sharing_cmds,
+        waitlist_cmds,
     )
 
     for module in (setup_cmds, catalogue_cmds, opendata_cmds, call, appointments, report,
-                   export, export_coop, privacy_cmds, sharing_cmds):
+                   export, export_coop, privacy_cmds, sharing_cmds, waitlist_cmds):
         for command in module.COMMANDS:
             cli.add_command(command)
 

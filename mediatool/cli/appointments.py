@@ -134,20 +134,21 @@ def slots_command(mediator: str | None, kind: str, procedure: str | None,
 @appointment_duration_option("Durée (par défaut : durée habituelle de la démarche, ou de "
                              "l'équipe).")
 @click.option("--from-call", metavar="CID", help="Appel d'origine (les deux sont liés).")
+@click.option("--from-wait", metavar="WID", help="Pour une entrée de la liste d'attente "
+              "(personne, téléphone, démarche repris d'elle) ; l'entrée est close.")
 @note_option()
 @by_option()
 @format_option()
 def book_command(mediator: str | None, kind: str | None, procedure: str | None,
                  path_id: str | None, at: str | None, first_free: bool, person: str | None,
                  phone: str | None, duration: int | None, from_call: str | None,
-                 note: str | None, by: str | None, fmt: str) -> None:
+                 from_wait: str | None, note: str | None, by: str | None, fmt: str) -> None:
     """Prendre un rendez-vous, si toutes les règles le permettent (sinon : code 3 et créneaux).
 
     Exemple : mediatool book --mediator camille --procedure caf-prime-activite --first-free --person "Nadia B."
     """
     from mediatool.core.errors import InvalidInput
     from mediatool.core.frenchdates import parse_datetime
-    from mediatool.formats.appointments import recap_lines
     from mediatool.services import booking
 
     data = folder()
@@ -155,11 +156,29 @@ def book_command(mediator: str | None, kind: str | None, procedure: str | None,
     if (at is None) == (not first_free):
         raise InvalidInput("indiquez --at DATE_HEURE ou --first-free (l'un des deux)",
                            "exemple : --at \"2026-12-08 14:00\"")
+    if from_wait:
+        from mediatool.cli.waitlist_cmds import book_from_wait
+
+        appointment, entry = book_from_wait(
+            data, from_wait, now, conflicting={"--person": person, "--phone": phone,
+                                               "--procedure": procedure, "--kind": kind,
+                                               "--from-call": from_call},
+            mediator=mediator, at=parse_datetime(at, data.zone, "--at") if at else None,
+            duration_min=duration, path=path_id, note=note, by=by)
+        _echo_booked(data, appointment, now, fmt, f"Entrée d'attente {entry.id} close.")
+        return
     appointment = booking.book(data, booking.BookingRequest(
         mediator=mediator, kind=kind, person=person or "", procedure=procedure,  # type: ignore[arg-type]
         path=path_id, at=parse_datetime(at, data.zone, "--at") if at else None,
         duration_min=duration, phone=phone, from_call=from_call, call_recorded=True,
         note=note, by=by), now)
+    _echo_booked(data, appointment, now, fmt)
+
+
+def _echo_booked(data: DataFolder, appointment: Appointment, now: dt.datetime, fmt: str,
+                 *extra: str) -> None:
+    from mediatool.formats.appointments import recap_lines
+
     if fmt == "json":
         print_json(appointment_json(data, appointment, now))
         return
@@ -168,6 +187,8 @@ def book_command(mediator: str | None, kind: str | None, procedure: str | None,
         click.echo(line)
     if appointment.from_call:
         click.echo(f"Lié à l'appel {appointment.from_call}.")
+    for line in extra:
+        click.echo(line)
     click.echo(f"Pour annuler : mediatool cancel {appointment.id}")
 
 
@@ -285,20 +306,24 @@ def cancel_command(appointment_id: str, reason: str | None, by_person: bool, by:
 
     Exemple : mediatool cancel A-7K3QX2 --reason "empêchement" --by-person
     """
+    from mediatool.cli.waitlist_cmds import echo_suggestions, entry_json
     from mediatool.core.frenchdates import format_datetime
     from mediatool.core.scheduling import local
-    from mediatool.services.booking import cancel
+    from mediatool.services import waitlist
 
     data = folder()
     now = data.now()
-    appointment = cancel(data, appointment_id, now, by_person=by_person, reason=reason, by=by)
+    appointment, waiting = waitlist.cancel(data, appointment_id, now, by_person=by_person,
+                                           reason=reason, by=by)
     if fmt == "json":
-        print_json(appointment_json(data, appointment, now))
+        print_json({**appointment_json(data, appointment, now),
+                    "waiting": [entry_json(data, e, now) for e in waiting]})
         return
     who = "excusé par la personne" if by_person else "annulé par le service"
     click.echo(f"Rendez-vous {appointment.id} annulé ({who}) : le créneau du "
                f"{format_datetime(local(data.catalogue.team, appointment.start))} avec "
                f"{_mediator_name(data, appointment.mediator)} est libéré.")
+    echo_suggestions(data, appointment, waiting, now)
 
 
 @click.command("attended")
@@ -400,9 +425,10 @@ def reschedule_command(appointment_id: str, at: str | None, first_free: bool,
 
     Exemple : mediatool reschedule A-7K3QX2 --at "2026-12-10 09:30" --reason "demande de la personne"
     """
+    from mediatool.cli.waitlist_cmds import echo_suggestions, entry_json
     from mediatool.core.errors import InvalidInput
     from mediatool.core.frenchdates import parse_datetime
-    from mediatool.services.booking import reschedule
+    from mediatool.services import waitlist
 
     data = folder()
     now = data.now()
@@ -410,10 +436,12 @@ def reschedule_command(appointment_id: str, at: str | None, first_free: bool,
         raise InvalidInput("indiquez --at DATE_HEURE ou --first-free (l'un des deux)",
                            "exemple : --at \"2026-12-08 14:00\"")
     moment = parse_datetime(at, data.zone, "--at") if at else None
-    old, new = reschedule(data, appointment_id, now, at=moment, reason=reason, by=by)
+    old, new, waiting = waitlist.reschedule(data, appointment_id, now, at=moment,
+                                            reason=reason, by=by)
     if fmt == "json":
         print_json({"old": appointment_json(data, old, now),
-                    "new": appointment_json(data, new, now)})
+                    "new": appointment_json(data, new, now),
+                    "waiting": [entry_json(data, e, now) for e in waiting]})
         return
     click.echo(f"Rendez-vous {old.id} reporté : nouveau rendez-vous {new.id}")
     from mediatool.formats.appointments import recap_lines
@@ -421,6 +449,7 @@ def reschedule_command(appointment_id: str, at: str | None, first_free: bool,
     for line in recap_lines(data.catalogue, new):
         click.echo(line)
     click.echo(f"Pour annuler : mediatool cancel {new.id}")
+    echo_suggestions(data, old, waiting, now)
 
 
 # ---- learning paths ----------------------------------------------------------------

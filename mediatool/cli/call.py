@@ -49,9 +49,17 @@ INTERACTIVE_OPTIONS = {"mediator", "dry_run"}
 @click.option("--book-first-free", is_flag=True,
               help="Réserver tout de suite le premier créneau libre (avec --person).")
 @click.option("--book-with", metavar="ID",
-              help="Avec --book-first-free : chez ce médiateur plutôt que le premier libre.")
-@click.option("--person", metavar="NOM", help="Nom de la personne, pour le rendez-vous.")
-@phone_option("Téléphone de la personne, pour le rendez-vous.")
+              help="Avec --book-first-free : chez ce médiateur plutôt que le premier libre ; "
+                   "avec --wait : le médiateur souhaité.")
+@click.option("--wait", "wait", is_flag=True,
+              help="Aucun créneau ne convient : inscrire la personne sur la liste d'attente "
+                   "(avec --person ; son nom et son téléphone restent dans l'entrée, pas dans "
+                   "l'appel).")
+@click.option("--before", metavar="DATE",
+              help="Avec --wait : échéance, rendez-vous au plus tard ce jour.")
+@click.option("--person", metavar="NOM", help="Nom de la personne, pour le rendez-vous "
+              "ou la liste d'attente.")
+@phone_option("Téléphone de la personne, pour le rendez-vous ou la liste d'attente.")
 @click.option("--sms", "--recap-only", "recap_only", is_flag=True,
               help="N'afficher que le récapitulatif (à coller dans l'outil SMS de l'équipe).")
 @click.option("--dry-run", is_flag=True,
@@ -62,8 +70,8 @@ def call_command(ctx: click.Context, procedure_id: str | None, query: str | None
                  theme: str | None, outcome: str | None, redirect_to: str | None,
                  duration: int | None, mediator: str | None, note: str | None,
                  missing_prerequisites: bool, book_first_free: bool, book_with: str | None,
-                 person: str | None, phone: str | None, recap_only: bool, dry_run: bool,
-                 fmt: str) -> None:
+                 wait: bool, before: str | None, person: str | None, phone: str | None,
+                 recap_only: bool, dry_run: bool, fmt: str) -> None:
     """Prendre un appel : démarche, recommandation, suite, récapitulatif.
 
     Sans option dans un terminal : mode interactif (tapez les mots de la
@@ -88,21 +96,36 @@ def call_command(ctx: click.Context, procedure_id: str | None, query: str | None
 
         run_interactive(folder(), mediator, dry_run=dry_run)
         return
-    from mediatool.services.calls import BookingWish, CallDraft, take_call
+    from mediatool.services.calls import BookingWish, CallDraft, WaitWish, take_call
 
     wish = None
-    if book_first_free or book_with:
+    waiting = None
+    data = folder()
+    now = data.now()
+    if before and not wait:
+        raise InvalidInput("--before sert à la liste d'attente", "ajoutez --wait")
+    if wait:
+        if book_first_free:
+            raise InvalidInput("--wait et --book-first-free ne vont pas ensemble",
+                               "réservez maintenant, ou inscrivez sur la liste d'attente")
+        if not person or not person.strip():
+            raise InvalidInput("nom de la personne manquant pour la liste d'attente",
+                               "ajoutez --person \"Prénom Nom\"")
+        from mediatool.core.frenchdates import parse_date
+
+        waiting = WaitWish(person.strip(), (phone or "").strip() or None, book_with,
+                           parse_date(before, "--before", now.date()) if before else None)
+    elif book_first_free or book_with:
         if not person or not person.strip():
             raise InvalidInput("nom de la personne manquant pour le rendez-vous",
                                "ajoutez --person \"Prénom Nom\"")
         wish = BookingWish(person.strip(), (phone or "").strip() or None, book_with)
     elif person or phone:
         raise InvalidInput("--person et --phone servent à réserver pendant l'appel",
-                           "ajoutez --book-first-free (les appels restent anonymes)")
-    data = folder()
+                           "ajoutez --book-first-free ou --wait (les appels restent anonymes)")
     draft = CallDraft(mediator, outcome, procedure_id, query, theme, redirect_to, duration,
                       note, missing_prerequisites)
-    result = take_call(data, draft, data.now(), wish=wish, dry_run=dry_run)
+    result = take_call(data, draft, now, wish=wish, dry_run=dry_run, wait=waiting)
     if recap_only:
         click.echo(result.recap)
     elif fmt == "json":
@@ -162,7 +185,7 @@ def calls_command(day: str | None, month: Month | None, fmt: str) -> None:
     rows = []
     for c in found:
         subject = c.procedure or (f"« {c.query} »" if c.query else "")
-        follow = c.redirect_to or c.appointment or ""
+        follow = c.redirect_to or c.appointment or c.wait or ""
         rows.append((c.id, in_zone(c.at, data.zone).strftime("%d/%m %H:%M"), c.by, subject,
                      OUTCOME_LABELS.get(c.outcome, c.outcome), follow,
                      "" if c.duration_min is None else f"{c.duration_min} min",

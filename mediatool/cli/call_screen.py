@@ -69,6 +69,9 @@ def print_saved(result: CallResult) -> None:
         click.echo(f"Appel enregistré : {event.id}{flag}")
     if event.appointment:
         click.echo(f"Rendez-vous : {event.appointment}")
+    if event.wait:
+        click.echo(f"Liste d'attente : {event.wait} (nom et téléphone dans l'entrée ; "
+                   "« mediatool wait list »)")
     heading(f"Récapitulatif pour la personne ({len(result.recap)} caractères, "
             f"{sms_segments(result.recap).label()}, à lire ou à envoyer) :")
     click.echo(wrapped(result.recap))
@@ -91,7 +94,7 @@ def run_interactive(data: DataFolder, mediator_id: str | None, dry_run: bool = F
         import readline  # noqa: F401  (line editing and history for input())
     from mediatool.core.errors import InvalidInput, RuleRefusal
     from mediatool.core.triage import next_dropins, phone_shift
-    from mediatool.services.calls import CallDraft, check_draft, take_call
+    from mediatool.services.calls import CallDraft, WaitWish, check_draft, take_call
 
     began = time.monotonic()
     catalogue = data.catalogue
@@ -137,9 +140,10 @@ def run_interactive(data: DataFolder, mediator_id: str | None, dry_run: bool = F
         now = data.now()
         started = now - dt.timedelta(seconds=time.monotonic() - began)
         try:
+            waiting = wish if isinstance(wish, WaitWish) else None
             with _no_interrupt():
-                result = take_call(data, draft, now, started, wish, dry_run=dry_run,
-                                   contact=contact)
+                result = take_call(data, draft, now, started, None if waiting else wish,
+                                   dry_run=dry_run, contact=contact, wait=waiting)
         except RuleRefusal as refusal:
             click.echo(f"Réservation refusée : {refusal.message}"
                        + (f" — {refusal.hint}" if refusal.hint else ""))
@@ -429,8 +433,15 @@ def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
     slots = free_slots(data, duration, now)
     heading("Prochains créneaux libres")
     if not slots:
-        click.echo("Aucun créneau libre : l'appel est noté « rendez-vous à proposer ».")
-        return None
+        click.echo("Aucun créneau libre.")
+        click.echo("   a  liste d'attente : l'équipe rappelle la personne")
+        click.echo("   0  rien maintenant (rendez-vous à proposer)")
+        while True:
+            answer = ask("a ou 0 > ").lower()
+            if answer == "0":
+                return None
+            if answer == "a":
+                return _ask_wait(now, previous)
     team = data.catalogue.team
     labels = []
     for slot in slots:
@@ -439,11 +450,14 @@ def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
         labels.append(f"{format_datetime(in_zone(slot.start, now.tzinfo))} — "
                       f"{who.name if who else slot.mediator}" + (f" ({site.name})" if site else ""))
     _numbered(labels)
+    click.echo("   a  aucun ne convient : liste d'attente (l'équipe rappelle)")
     click.echo("   0  ne pas réserver maintenant (rendez-vous à proposer)")
     while True:
-        answer = ask("N° > ")
+        answer = ask("N° > ").lower()
         if answer == "0":
             return None
+        if answer == "a":
+            return _ask_wait(now, previous)
         if answer.isdigit() and 1 <= int(answer) <= len(slots):
             break
     slot = slots[int(answer) - 1]
@@ -454,6 +468,31 @@ def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
         person = ask("Nom de la personne (pour le rendez-vous) > ")
     phone = ask("Téléphone (Entrée pour passer) > ") or None
     return BookingWish(person, phone, slot.mediator, slot.start)
+
+
+def _ask_wait(now: dt.datetime, previous: Any = None) -> Any:
+    """Name, phone and deadline for the waiting list (the call itself stays anonymous)."""
+    from mediatool.core.errors import InvalidInput
+    from mediatool.core.frenchdates import parse_date
+    from mediatool.services.calls import WaitWish
+
+    person = previous.person if previous is not None else ""
+    while not person:
+        person = ask("Nom de la personne (pour la liste d'attente) > ")
+    phone = previous.phone if previous is not None else \
+        (ask("Téléphone, pour la rappeler (Entrée pour passer) > ") or None)
+    while True:
+        typed = ask("Échéance : rendez-vous au plus tard le (JJ/MM/AAAA, Entrée : aucune) > ")
+        if not typed:
+            return WaitWish(person, phone)
+        try:
+            before = parse_date(typed, "échéance", now.date())
+        except InvalidInput as exc:
+            click.echo(f"{exc.message} — {exc.hint}")
+            continue
+        if before >= now.date():
+            return WaitWish(person, phone, None, before)
+        click.echo("Cette date est passée : une échéance à venir, ou Entrée.")
 
 
 def _ask_duration(measured: int) -> int:

@@ -18,7 +18,8 @@ from mediatool.core.labels import RECORD_KIND_LABELS
 @click.option("--dry-run", is_flag=True, help="Montrer ce qui serait anonymisé, sans rien écrire.")
 @format_option()
 def purge_command(before: dt.date | None, retention: bool, dry_run: bool, fmt: str) -> None:
-    """Effacer les noms, téléphones et notes des rendez-vous et parcours anciens.
+    """Effacer les noms, téléphones et notes des rendez-vous, parcours et entrées d'attente
+    anciens.
 
     Les chiffres des statistiques ne changent pas (dates, durées, statuts,
     démarches). Les fichiers concernés sont réécrits une seule fois et chaque
@@ -38,7 +39,7 @@ def purge_command(before: dt.date | None, retention: bool, dry_run: bool, fmt: s
     if fmt == "json":
         print_json({"before": cutoff.isoformat(), "dry_run": dry_run,
                     "appointments": result.count("appointments"),
-                    "paths": result.count("paths"),
+                    "paths": result.count("paths"), "waitlist": result.count("waitlist"),
                     "files": [{"file": f.source, "kind": f.kind, "anonymised": f.ids,
                                "rewritten": f.rewritten} for f in result.files]})
         return
@@ -48,8 +49,11 @@ def purge_command(before: dt.date | None, retention: bool, dry_run: bool, fmt: s
         return
     print_table([(f.source, f.ids, RECORD_KIND_LABELS.get(f.kind, f.kind)) for f in result.files],
                 ["fichier", "dossiers", "type"])
-    click.echo(f"Avant le {cutoff:%d/%m/%Y} : {result.count('appointments')} rendez-vous et "
-               f"{result.count('paths')} parcours {verb}.")
+    counted = [f"{result.count('appointments')} rendez-vous", f"{result.count('paths')} parcours"]
+    if result.count("waitlist"):
+        counted.append(f"{result.count('waitlist')} entrée(s) d'attente")
+    click.echo(f"Avant le {cutoff:%d/%m/%Y} : {', '.join(counted[:-1])} et {counted[-1]} "
+               f"{verb}.")
     if not dry_run:
         click.echo("Réécriture notée dans records/audit.log. Si le dossier est partagé avec "
                    "git, validez (commit) puis partagez ce changement.")

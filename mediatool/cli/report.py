@@ -119,9 +119,11 @@ def report_command(ctx: click.Context, month: Month | None, first: dt.date | Non
               help="Personnes refusées faute de place.")
 @note_option("Remarque (sans nom ni téléphone).")
 @by_option("accueil")
+@click.option("--replace", is_flag=True, help="Remplacer le bilan déjà saisi pour ce lieu et "
+              "ce jour (l'ancien reste dans l'historique, seul le nouveau compte).")
 @format_option()
 def dropin_command(site: str, day: dt.date | None, seen: int, refused: int, note: str | None,
-                   by: str | None, fmt: str) -> None:
+                   by: str | None, replace: bool, fmt: str) -> None:
     """Enregistrer le bilan d'une permanence : personnes reçues et refusées.
 
     Exemple : mediatool dropin --site centre --seen 9 --refused 4
@@ -131,13 +133,15 @@ def dropin_command(site: str, day: dt.date | None, seen: int, refused: int, note
 
     data = folder()
     now = data.now()
-    tally, notes = record_dropin(data, site, day or now.date(), seen, refused, note, by, now)
+    tally, notes = record_dropin(data, site, day or now.date(), seen, refused, note, by, now,
+                                 replace)
     if fmt == "json":
         print_json({**to_plain(tally), "remarks": notes})
         return
     site_name = data.catalogue.team.site(tally.site)
     click.echo(f"Permanence enregistrée : {tally.id} — {site_name.name if site_name else site}, "
-               f"{tally.date:%d/%m/%Y} : {seen} reçue(s), {refused} refusée(s).")
+               f"{tally.date:%d/%m/%Y} : {seen} reçue(s), {refused} refusée(s)"
+               + (f" ; remplace {', '.join(tally.replaces)}." if tally.replaces else "."))
     for remark in notes:
         click.echo(f"Remarque : {remark}.", err=True)
 

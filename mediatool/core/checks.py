@@ -20,9 +20,10 @@ from mediatool.core.model import (
     DropinTally,
     PathOpened,
     Record,
+    WaitAdded,
 )
 from mediatool.core.retention import leftover_personal_data
-from mediatool.core.state import fold_appointments, fold_paths
+from mediatool.core.state import fold_appointments, fold_paths, fold_waitlist
 
 
 @dataclass(frozen=True)
@@ -71,10 +72,25 @@ def check_references(snapshot: FolderSnapshot) -> list[Problem]:
             for skill in event.skills:
                 if skill not in catalogue.skills:
                     problems.append(_warn(record, f"compétence inconnue « {skill} »"))
+    tallies = {r.event.id: r.event for r in snapshot.records.get("dropins", [])
+               if isinstance(r.event, DropinTally)}
     for record in snapshot.records.get("dropins", []):
         event = record.event
         if isinstance(event, DropinTally) and event.site not in sites:
             problems.append(_warn(record, f"lieu inconnu « {event.site} »"))
+        for old in getattr(event, "replaces", ()):
+            replaced = tallies.get(old)
+            if replaced is None or (replaced.site, replaced.date) != (event.site, event.date):
+                problems.append(_warn(record, f"le bilan {event.id} remplace {old}, "
+                                      "qui n'est pas un bilan du même lieu et du même jour",
+                                      "vérifiez le champ « replaces » (dropin --replace)"))
+    for record in snapshot.records.get("waitlist", []):
+        event = record.event
+        if isinstance(event, WaitAdded):
+            if event.mediator and event.mediator not in mediators:
+                problems.append(_warn(record, f"médiateur inconnu « {event.mediator} »"))
+            if event.procedure and event.procedure not in catalogue.procedures:
+                problems.append(_warn(record, f"démarche inconnue « {event.procedure} »"))
     return problems
 
 
@@ -82,7 +98,19 @@ def check_event_sequences(snapshot: FolderSnapshot) -> list[Problem]:
     """Events that make no sense in order (cancel before booking, attended after cancel…)."""
     _, appointment_problems = fold_appointments(snapshot.records.get("appointments", []))
     _, path_problems = fold_paths(snapshot.records.get("paths", []))
-    return appointment_problems + path_problems
+    _, wait_problems = fold_waitlist(snapshot.records.get("waitlist", []))
+    return appointment_problems + path_problems + wait_problems
+
+
+def check_waiting_deadlines(snapshot: FolderSnapshot) -> list[Problem]:
+    """Open waiting entries whose deadline has passed: the person is still to be called."""
+    entries, _ = fold_waitlist(snapshot.records.get("waitlist", []))
+    today = snapshot.now.date()
+    return [Problem(e.source, e.line, f"entrée d'attente {e.id} : échéance du "
+                    f"{e.before:%d/%m/%Y} dépassée, toujours en attente",
+                    f"rappelez la personne, puis « mediatool wait remove {e.id} --reason … » "
+                    "ou « mediatool book --from-wait »", severity="warning")
+            for e in entries.values() if e.is_open and e.before is not None and e.before < today]
 
 
 def check_duplicate_ids(snapshot: FolderSnapshot) -> list[Problem]:
@@ -160,7 +188,7 @@ def check_private_permissions(snapshot: FolderSnapshot) -> list[Problem]:
 def check_anonymised_records_hold_no_personal_data(snapshot: FolderSnapshot) -> list[Problem]:
     """After `purge`, a name or phone back in an anonymised record (e.g. a git merge)."""
     problems: list[Problem] = []
-    for kind in ("appointments", "paths"):
+    for kind in ("appointments", "paths", "waitlist"):
         for record in leftover_personal_data(snapshot.records.get(kind, [])):
             problems.append(_warn(record, f"{record.event.id} est anonymisé mais cet "
                                   "enregistrement contient encore des données personnelles",
@@ -246,6 +274,7 @@ Check = Callable[[FolderSnapshot], list[Problem]]
 CHECKS: list[Check] = [
     check_references,
     check_event_sequences,
+    check_waiting_deadlines,
     check_duplicate_ids,
     check_calls_are_anonymous,
     check_private_permissions,

@@ -22,7 +22,7 @@ from mediatool.core.errors import InvalidInput
 from mediatool.core.localtime import in_zone
 from mediatool.core.model import CallLinked, CallRecorded, DropinTally, Experiment, Record
 from mediatool.core.period import Month, months_between
-from mediatool.core.state import Appointment, fold_appointments
+from mediatool.core.state import Appointment, current_tallies, fold_appointments
 
 Z95 = 1.959963984540054
 MIN_MONTHS = 3
@@ -264,8 +264,8 @@ def build_experiment(experiment: Experiment, records_by_kind: Mapping[str, Seque
     today = in_zone(now, zone).date()
     check_start(experiment, first_record_day(every, zone), today)
     start = experiment.start
-    tallies = [r.event for r in records_by_kind.get("dropins", ())
-               if isinstance(r.event, DropinTally)]
+    tallies = current_tallies(r.event for r in records_by_kind.get("dropins", ())
+                              if isinstance(r.event, DropinTally))
     first_tally = min((t.date for t in tallies), default=start)
     first = min(Month.of(first_tally).first_day, start)
     before = _side("before", "avant", first, start - dt.timedelta(days=1), tallies)

@@ -43,7 +43,8 @@ STATUS_LABELS = {
     "rescheduled": "reporté",
 }
 
-RECORD_KIND_LABELS = {"appointments": "rendez-vous", "paths": "parcours"}
+RECORD_KIND_LABELS = {"appointments": "rendez-vous", "paths": "parcours",
+                      "waitlist": "liste d'attente"}
 
 # The scheduling rule that refused a slot.
 RULE_LABELS = {

@@ -352,6 +352,9 @@ class CallRecorded:
     shift: str | None = spec("Permanence téléphonique concernée", default=None)
     appointment: str | None = spec("Rendez-vous pris pendant l'appel", default=None)
     note: str | None = spec("Note", default=None)
+    # The caller's name and phone live in the waiting entry only: the call stays anonymous.
+    wait: str | None = spec("Entrée de liste d'attente ouverte pendant l'appel", default=None,
+                            pattern=id_pattern("W"))
 
 
 @dataclass(frozen=True)
@@ -453,9 +456,9 @@ class AppointmentCorrected:
 
 @dataclass(frozen=True)
 class Anonymised:
-    """Personal data of an appointment or path was erased (retention)."""
+    """Personal data of an appointment, path or waiting entry was erased (retention)."""
 
-    id: str = spec("Rendez-vous ou parcours", pattern=id_pattern("AP"))
+    id: str = spec("Rendez-vous, parcours ou entrée d'attente", pattern=id_pattern("APW"))
     event: Literal["anonymised"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")
@@ -501,6 +504,55 @@ class DropinTally:
     seen: int = spec("Personnes reçues", minimum=0, maximum=1000)
     refused: int = spec("Personnes refusées faute de place", minimum=0, maximum=1000)
     note: str | None = spec("Note", default=None)
+    replaces: tuple[str, ...] = spec("Bilans du même lieu et du même jour que celui-ci "
+                                     "remplace (--replace)", default=(),
+                                     pattern=id_pattern("D"))
+
+
+# ---- waiting list ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class WaitAdded:
+    """A person waits for an appointment that no free slot could give yet."""
+
+    id: str = spec("Identifiant", pattern=id_pattern("W"))
+    event: Literal["added"] = spec("Type d'évènement")
+    at: dt.datetime = spec("Heure d'inscription")
+    by: str = spec("Qui a inscrit")
+    person: str = spec("Nom de la personne")
+    kind: Kind = spec("demarche ou usage")
+    phone: str | None = spec("Téléphone de contact", default=None)
+    procedure: str | None = spec("Démarche", default=None)
+    path: str | None = spec("Parcours d'apprentissage (usage)", default=None,
+                            pattern=id_pattern("P"))
+    mediator: str | None = spec("Médiateur souhaité (absent : n'importe lequel)", default=None)
+    before: dt.date | None = spec("Échéance : rendez-vous au plus tard ce jour-là", default=None)
+    from_call: str | None = spec("Appel d'origine", default=None, pattern=id_pattern("C"))
+    note: str | None = spec("Note", default=None)
+
+
+@dataclass(frozen=True)
+class WaitOffered:
+    """A freed slot was offered to the person by phone."""
+
+    id: str = spec("Entrée d'attente", pattern=id_pattern("W"))
+    event: Literal["offered"] = spec("Type d'évènement")
+    at: dt.datetime = spec("Heure de la proposition")
+    by: str = spec("Qui a proposé")
+    slot: dt.datetime = spec("Créneau proposé")
+
+
+@dataclass(frozen=True)
+class WaitClosed:
+    """A waiting entry is closed: booked from the list, or removed with a reason."""
+
+    id: str = spec("Entrée d'attente", pattern=id_pattern("W"))
+    event: Literal["closed"] = spec("Type d'évènement")
+    at: dt.datetime = spec("Heure")
+    by: str = spec("Qui")
+    reason: str | None = spec("Motif", default=None)
+    appointment: str | None = spec("Rendez-vous pris depuis la liste (book --from-wait)",
+                                   default=None, pattern=id_pattern("A"))
 
 
 # Record kinds: folder name → id letter and event classes by `event` value.
@@ -512,6 +564,8 @@ RECORD_KINDS: dict[str, tuple[str, dict[str, type]]] = {
                            "corrected": AppointmentCorrected}),
     "paths": ("P", {"opened": PathOpened, "closed": PathClosed, "anonymised": Anonymised}),
     "dropins": ("D", {"tally": DropinTally}),
+    "waitlist": ("W", {"added": WaitAdded, "offered": WaitOffered, "closed": WaitClosed,
+                       "anonymised": Anonymised}),
 }
 
 

@@ -30,7 +30,7 @@ from mediatool.core.model import (
 )
 from mediatool.core.period import Month, months_between
 from mediatool.core.scheduling import active_by_week, half_days_used
-from mediatool.core.state import Appointment, fold_appointments, fold_paths
+from mediatool.core.state import Appointment, current_tallies, fold_appointments, fold_paths
 from mediatool.core.triage import phone_shift
 
 # Order of appointment situations in every breakdown (labels: labels.STATUS_LABELS).
@@ -487,7 +487,8 @@ def trend_months(period: Period, months: int = TREND_MONTHS) -> list[Month]:
 
 def _dropins(catalogue: Catalogue, records: Sequence[Record],
              totals: Mapping[str, tuple[int, int, int]], period: Period) -> DropinsSection:
-    tallies = [r.event for r in _unique_records(records) if isinstance(r.event, DropinTally)]
+    tallies = current_tallies(r.event for r in _unique_records(records)
+                              if isinstance(r.event, DropinTally))
     current = [t for t in tallies if t.date in period]
     names = {s.id: s.name for s in catalogue.team.sites}
     by_site: dict[str, list[DropinTally]] = {site: [] for site in names}

@@ -1,6 +1,6 @@
 """Retention of personal data: what is too old, and what erasing it means (pure).
 
-Appointments and learning paths hold a person's name, a contact phone and
+Appointments, learning paths and waiting entries hold a person's name, a contact phone and
 free-text notes. Past the retention date these are erased; everything the
 statistics count (dates, durations, kinds, statuses, mediators, procedures,
 skills, links between records) is kept as it was.
@@ -17,18 +17,19 @@ from typing import Any
 
 from mediatool.core.model import Anonymised, Record
 from mediatool.core.period import Month
-from mediatool.core.state import ANONYMOUS, Appointment, LearningPath
+from mediatool.core.state import ANONYMOUS, Appointment, LearningPath, WaitEntry
 
 # Per event type: the fields that may hold personal data, and what replaces them
 # (None: the field is dropped from the document).
 PERSONAL_FIELDS: Mapping[str, Mapping[str, str | None]] = {
     "booked": {"person": ANONYMOUS, "phone": None, "note": None},
     "opened": {"person": ANONYMOUS, "phone": None, "note": None},
+    "added": {"person": ANONYMOUS, "phone": None, "note": None},
     "cancelled": {"reason": None},
     "attended": {"note": None},
     "closed": {"reason": None},
 }
-KINDS = ("appointments", "paths")
+KINDS = ("appointments", "paths", "waitlist")
 
 
 def retention_cutoff(today: dt.date, months: int) -> dt.date:
@@ -94,6 +95,15 @@ def old_paths(paths: Iterable[LearningPath], appointments: Iterable[Appointment]
     return found
 
 
+def old_waits(entries: Iterable[WaitEntry], before: dt.date) -> list[WaitEntry]:
+    """Waiting entries whose last activity (inscription, offer, closing) is before `before`.
+
+    An entry still open but untouched that long is erased too: a person who waited past
+    the retention period is no longer someone to call back from this list.
+    """
+    return [e for e in entries if (e.last_change or e.added_at).date() < before]
+
+
 @dataclass
 class PurgePlan:
     """Ids to anonymise, grouped by the record file that holds their events.
@@ -113,13 +123,14 @@ class PurgePlan:
 
 
 def plan_purge(appointments: Iterable[Appointment], paths: Iterable[LearningPath],
-               before: dt.date) -> PurgePlan:
+               before: dt.date, waits: Iterable[WaitEntry] = ()) -> PurgePlan:
     """Which ids of which files to anonymise for `before`."""
     appointments = list(appointments)
     grouped: dict[tuple[str, Month], set[str]] = defaultdict(set)
     unmarked: set[str] = set()
-    old: list[Appointment | LearningPath] = [*old_appointments(appointments, before),
-                                             *old_paths(paths, appointments, before)]
+    old: list[Appointment | LearningPath | WaitEntry] = [
+        *old_appointments(appointments, before), *old_paths(paths, appointments, before),
+        *old_waits(waits, before)]
     for item in old:
         where = file_of(item.source)
         if where is not None:

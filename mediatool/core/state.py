@@ -1,4 +1,5 @@
-"""Current state of appointments and learning paths: the fold of their events (pure)."""
+"""Current state of appointments, learning paths and waiting entries: the fold of their
+events (pure)."""
 
 from __future__ import annotations
 
@@ -18,10 +19,14 @@ from mediatool.core.model import (
     AppointmentCorrected,
     AppointmentNoShow,
     AppointmentReminded,
+    DropinTally,
     Kind,
     PathClosed,
     PathOpened,
     Record,
+    WaitAdded,
+    WaitClosed,
+    WaitOffered,
 )
 
 Status = Literal["booked", "cancelled", "attended", "no_show"]
@@ -201,4 +206,99 @@ def fold_paths(records: Iterable[Record]) -> tuple[dict[str, LearningPath], list
         elif isinstance(event, Anonymised):
             state[event.id] = dataclasses.replace(current, person=ANONYMOUS, phone=None,
                                                   note=None, anonymised=True)
+    return state, problems
+
+
+def current_tallies(tallies: Iterable[DropinTally]) -> list[DropinTally]:
+    """The tallies no later tally replaces (`dropin --replace`): what the figures count.
+
+    A tally typed twice stays in the file (history is never rewritten); the one that
+    replaces it names it, and only the latest counts.
+    """
+    tallies = list(tallies)
+    replaced = {old for t in tallies for old in t.replaces}
+    return [t for t in tallies if t.id not in replaced]
+
+
+# After this many offers by phone an entry is flagged: never proposed again automatically.
+MAX_OFFERS = 3
+
+
+@dataclass(frozen=True)
+class WaitEntry:
+    """A waiting-list entry as it stands."""
+
+    id: str
+    person: str
+    phone: str | None
+    kind: Kind
+    procedure: str | None
+    path: str | None
+    mediator: str | None
+    before: dt.date | None
+    from_call: str | None
+    note: str | None
+    added_at: dt.datetime
+    by: str
+    offers: tuple[dt.datetime, ...] = ()  # the slots offered, in order
+    last_change: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+    close_reason: str | None = None
+    appointment: str | None = None
+    anonymised: bool = False
+    source: str = ""
+    line: int = 0
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None and not self.anonymised
+
+    @property
+    def flagged(self) -> bool:
+        """Offered MAX_OFFERS times: the team decides by hand, nothing proposes it again."""
+        return len(self.offers) >= MAX_OFFERS
+
+
+def fold_waitlist(records: Iterable[Record]) -> tuple[dict[str, WaitEntry], list[Problem]]:
+    """Waiting entries from their added/offered/closed/anonymised events."""
+    state: dict[str, WaitEntry] = {}
+    problems: list[Problem] = []
+    for record in records:
+        event = record.event
+
+        def problem(message: str, record: Record = record) -> None:
+            problems.append(Problem(record.source, record.line, message))
+
+        if isinstance(event, WaitAdded):
+            if event.id in state:
+                problem(f"entrée d'attente {event.id} inscrite deux fois")
+                continue
+            state[event.id] = WaitEntry(
+                id=event.id, person=event.person, phone=event.phone, kind=event.kind,
+                procedure=event.procedure, path=event.path, mediator=event.mediator,
+                before=event.before, from_call=event.from_call, note=event.note,
+                added_at=event.at, by=event.by, last_change=event.at, source=record.source,
+                line=record.line)
+            continue
+        current = state.get(event.id)
+        if current is None:
+            problem(f"évènement « {event.event} » pour une entrée d'attente inconnue {event.id}")
+            continue
+        if isinstance(event, Anonymised):
+            # last_change stays the last real activity: retention is judged on it.
+            state[event.id] = dataclasses.replace(current, person=ANONYMOUS, phone=None,
+                                                  note=None, anonymised=True)
+        elif current.closed_at is not None:
+            problem(f"{event.id} : « {event.event} » impossible, l'entrée d'attente est déjà "
+                    f"close")
+        elif isinstance(event, WaitOffered):
+            if current.flagged:
+                problem(f"{event.id} : plus de {MAX_OFFERS} propositions")
+            state[event.id] = dataclasses.replace(current, offers=(*current.offers, event.slot),
+                                                  last_change=event.at)
+        elif isinstance(event, WaitClosed):
+            state[event.id] = dataclasses.replace(current, closed_at=event.at,
+                                                  close_reason=event.reason,
+                                                  appointment=event.appointment,
+                                                  last_change=event.at)
     return state, problems

@@ -55,6 +55,7 @@ class RecapInput:
     short: bool = False
     missing: Sequence[str] = ()  # the prerequisites the caller said they lack
     contact: str | None = None  # typed by the mediator when the catalogue has none
+    waiting: str | None = None  # the waiting entry's id when no slot suited the caller
 
 
 def hour(moment: dt.time | dt.datetime) -> str:
@@ -195,6 +196,9 @@ def _appointment(data: RecapInput, level: _Detail) -> str:
     if booked is None:
         what = ("un rendez-vous court vous sera proposé" if data.short else
                 "un rendez-vous vous sera proposé") + " par l'équipe"
+        if data.waiting:
+            what = (f"vous êtes sur notre liste d'attente (réf. {data.waiting}), nous vous "
+                    "rappelons dès qu'un créneau se libère")
         main = f"{title} : {what}." if title else what[:1].upper() + what[1:] + "."
         return _join(main, _documents(data.procedure), _missing(data),
                      _line_text(data.team, level.line_hours), _usage(data, level))

@@ -240,11 +240,8 @@ def _validate(data: DataFolder, request: BookingRequest, now: dt.datetime) -> _C
         # Without a procedure (a need the catalogue lacks, noted during a call), the
         # team's default duration applies; the command line asks for --procedure.
         procedure = procedure_by_id(catalogue, request.procedure) if request.procedure else None
-        if procedure is not None and not procedure.in_scope:
-            organisation = catalogue.organisation_of(procedure)
-            where = organisation_contact(organisation) if organisation else "l'organisation"
-            raise InvalidInput(f"« {procedure.title} » est hors de la mission du service : "
-                               "pas de rendez-vous", f"réorientez vers {where}")
+        if procedure is not None:
+            refuse_out_of_scope(data, procedure)
     else:
         if request.procedure:
             raise InvalidInput("--procedure ne sert qu'aux rendez-vous « démarche »",
@@ -268,10 +265,7 @@ def _validate(data: DataFolder, request: BookingRequest, now: dt.datetime) -> _C
     person = " ".join((request.person or "").split()) or (path.person if path else "")
     if not person:
         raise InvalidInput("le nom de la personne manque", "ajoutez --person \"Prénom N.\"")
-    phone = (request.phone or "").strip() or (path.phone if path else None)
-    if phone and (not PHONE.match(phone) or sum(c.isdigit() for c in phone) < 6):
-        raise InvalidInput(f"numéro de téléphone illisible : « {phone} »",
-                           "exemple : --phone \"06 12 34 56 78\"")
+    phone = checked_phone(request.phone) or (path.phone if path else None)
     from_call = None
     call_month = None
     if request.from_call:
@@ -288,6 +282,24 @@ def _validate(data: DataFolder, request: BookingRequest, now: dt.datetime) -> _C
                            "indiquez une date à venir, ou --first-free")
     return _Checked(request, kind, mediator.id, procedure, path, duration, person, phone,
                     from_call, call_month, by)
+
+
+def refuse_out_of_scope(data: DataFolder, procedure: Procedure) -> None:
+    """A procedure outside the service's mission gets no appointment: redirect instead."""
+    if not procedure.in_scope:
+        organisation = data.catalogue.organisation_of(procedure)
+        where = organisation_contact(organisation) if organisation else "l'organisation"
+        raise InvalidInput(f"« {procedure.title} » est hors de la mission du service : "
+                           "pas de rendez-vous", f"réorientez vers {where}")
+
+
+def checked_phone(text: str | None) -> str | None:
+    """A contact phone as typed (None when empty); InvalidInput when it cannot be one."""
+    phone = (text or "").strip()
+    if phone and (not PHONE.match(phone) or sum(c.isdigit() for c in phone) < 6):
+        raise InvalidInput(f"numéro de téléphone illisible : « {phone} »",
+                           "exemple : --phone \"06 12 34 56 78\"")
+    return phone or None
 
 
 def _aware(team: Team, moment: dt.datetime) -> dt.datetime:

@@ -72,12 +72,23 @@ class BookingWish:
 
 
 @dataclass(frozen=True)
+class WaitWish:
+    """No slot suits the caller: put them on the waiting list (`call --wait`)."""
+
+    person: str
+    phone: str | None = None
+    mediator: str | None = None  # None: any mediator
+    before: dt.date | None = None
+
+
+@dataclass(frozen=True)
 class CallResult:
     event: CallRecorded
     recommendation: Recommendation | None
     recap: str
     appointment: Any = None  # booking.Appointment when one was booked
     dry_run: bool = False  # nothing was written
+    wait: Any = None  # the waiting entry (WaitEntry, or WaitAdded on a dry run)
 
 
 def choose_mediator(catalogue: Catalogue, wanted: str | None) -> Mediator:
@@ -149,8 +160,8 @@ def check_draft(catalogue: Catalogue, draft: CallDraft) -> CheckedCall:
 
 
 def build_call(catalogue: Catalogue, call: CheckedCall, call_id: str, at: dt.datetime,
-               started: dt.datetime | None = None, appointment: str | None = None
-               ) -> CallRecorded:
+               started: dt.datetime | None = None, appointment: str | None = None,
+               wait: str | None = None) -> CallRecorded:
     """The event to record (pure). `started`: when the call began, for the shift check."""
     if started is None:
         minutes = call.duration_min or 0
@@ -162,11 +173,12 @@ def build_call(catalogue: Catalogue, call: CheckedCall, call_id: str, at: dt.dat
         procedure=call.procedure.id if call.procedure else None,
         theme=call.theme, query=call.query,  # type: ignore[arg-type]
         redirect_to=call.redirect_to, shift=shift.label() if shift else None,
-        appointment=appointment, note=call.note)
+        appointment=appointment, note=call.note, wait=wait)
 
 
 def recap_for(catalogue: Catalogue, call: CheckedCall, now: dt.datetime,
-              booked: BookedAppointment | None = None, contact: str | None = None) -> str:
+              booked: BookedAppointment | None = None, contact: str | None = None,
+              waiting: str | None = None) -> str:
     """The caller's recap for a checked call (pure)."""
     team = catalogue.team
     procedure = call.procedure
@@ -183,14 +195,16 @@ def recap_for(catalogue: Catalogue, call: CheckedCall, now: dt.datetime,
     return caller_recap(RecapInput(
         call.outcome, team, procedure, organisation, dropins, booked, titles,
         short=bool(recommendation and recommendation.short),
-        missing=recommendation.missing if recommendation else (), contact=contact))
+        missing=recommendation.missing if recommendation else (), contact=contact,
+        waiting=waiting))
 
 
 # ---- service: the store ------------------------------------------------------
 
 def take_call(data: DataFolder, draft: CallDraft, now: dt.datetime,
               started: dt.datetime | None = None, wish: BookingWish | None = None, *,
-              dry_run: bool = False, contact: str | None = None) -> CallResult:
+              dry_run: bool = False, contact: str | None = None,
+              wait: WaitWish | None = None) -> CallResult:
     """Check, book if wished, record the call, and return it with its recap.
 
     `dry_run`: everything but the writes — the slot that would be booked is
@@ -200,28 +214,56 @@ def take_call(data: DataFolder, draft: CallDraft, now: dt.datetime,
     The call id is made first so the appointment can point to its call;
     the call is appended only once the booking succeeded, so a refused
     booking (exit 3) or a bad input (exit 2) records nothing.
+
+    `wait`: no slot suits, the caller goes on the waiting list; the entry holds the
+    name and phone and names the call, the call names the entry and stays anonymous.
     """
     catalogue = data.catalogue
-    if wish is not None and draft.outcome is None:
+    if wish is not None and wait is not None:
+        raise InvalidInput("réserver et inscrire sur la liste d'attente ne vont pas ensemble",
+                           "choisissez --book-first-free ou --wait")
+    if (wish is not None or wait is not None) and draft.outcome is None:
         draft = replace(draft, outcome="appointment")
     call = check_draft(catalogue, draft)
     if wish is not None and call.outcome != "appointment":
         raise InvalidInput("une réservation demande --outcome appointment",
                            "ajoutez --outcome appointment ou retirez --book-first-free")
+    if wait is not None and call.outcome != "appointment":
+        raise InvalidInput("la liste d'attente va avec --outcome appointment",
+                           "ajoutez --outcome appointment ou retirez --wait")
     call_id = DRY_RUN_CALL_ID if dry_run else data.store.new_id("calls")
     appointment = None
     booked = None
+    entry: Any = None
     if wish is not None and dry_run:
         booked = _would_book(data, call, wish, now)
     elif wish is not None:
         appointment, booked = book_for_call(data, call, wish, call_id, now)
+    if wait is not None:
+        entry = _wait_for_call(data, call, wait, call_id, now, dry_run)
     event = build_call(catalogue, call, call_id, now, started,
-                       appointment.id if appointment is not None else None)
+                       appointment.id if appointment is not None else None,
+                       entry.id if entry is not None else None)
     if not dry_run:
         data.store.append("calls", Month.of(event.at.date()), event)
     return CallResult(event, call.recommendation,
-                      recap_for(catalogue, call, now, booked, contact), appointment,
-                      dry_run=dry_run)
+                      recap_for(catalogue, call, now, booked, contact,
+                                entry.id if entry is not None else None), appointment,
+                      dry_run=dry_run, wait=entry)
+
+
+def _wait_for_call(data: DataFolder, call: CheckedCall, wait: WaitWish, call_id: str,
+                   now: dt.datetime, dry_run: bool) -> Any:
+    """The caller's waiting entry, written (or, on a dry run, only checked)."""
+    from mediatool.services import waitlist
+
+    request = waitlist.WaitRequest(
+        person=wait.person, kind="demarche",
+        procedure=call.procedure.id if call.procedure else None, phone=wait.phone,
+        mediator=wait.mediator, before=wait.before, by=call.mediator.id, from_call=call_id)
+    if dry_run:
+        return waitlist.prepare(data, request, now, "W-ESSAI")
+    return waitlist.add(data, request, now)
 
 
 DRY_RUN_CALL_ID = "C-ESSAI"

@@ -15,7 +15,7 @@ from mediatool.core.retention import (
     retention_cutoff,
     scrub_document,
 )
-from mediatool.core.state import fold_appointments, fold_paths
+from mediatool.core.state import fold_appointments, fold_paths, fold_waitlist
 from mediatool.host import environment
 from mediatool.store.folder import DataFolder
 
@@ -60,11 +60,15 @@ def plan(data: DataFolder, before: dt.date) -> PurgePlan:
                 default=last_old)
     appointment_months = [m for m in store.months("appointments") if m <= last_old or m >= first]
     appointments, _ = fold_appointments(store.read("appointments", appointment_months))
-    return plan_purge(appointments.values(), paths_state.values(), before)
+    # An entry's events all live in its inscription month: later months cannot be old.
+    waits, _ = fold_waitlist(store.read("waitlist", [m for m in store.months("waitlist")
+                                                     if m <= last_old]))
+    return plan_purge(appointments.values(), paths_state.values(), before, waits.values())
 
 
 def purge(data: DataFolder, before: dt.date, dry_run: bool, command: str) -> PurgeResult:
-    """Anonymise appointments and paths older than `before` (rewrites their month files)."""
+    """Anonymise appointments, paths and waiting entries older than `before` (rewrites their
+    month files)."""
     now = data.now()
     if before > now.date():
         raise InvalidInput(f"la date {before.isoformat()} est dans le futur",

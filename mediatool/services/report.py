@@ -9,6 +9,7 @@ the documents that matter, without taking locks (see `Store.read_texts`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import re
@@ -31,6 +32,7 @@ from mediatool.core.report import (
     period_weeks,
     trend_months,
 )
+from mediatool.core.state import current_tallies
 from mediatool.services.booking import CALL_LOOKBACK_MONTHS
 from mediatool.store.folder import DataFolder
 from mediatool.store.records import Store
@@ -212,9 +214,13 @@ def resolve_period(now: dt.datetime, month: Month | None = None, first: dt.date 
 
 
 def record_dropin(data: DataFolder, site: str, day: dt.date, seen: int, refused: int,
-                  note: str | None, by: str | None, now: dt.datetime
+                  note: str | None, by: str | None, now: dt.datetime, replace: bool = False
                   ) -> tuple[DropinTally, list[str]]:
-    """Append one drop-in tally; returns it and what looks odd (French notes, not errors)."""
+    """Append one drop-in tally; returns it and what looks odd (French notes, not errors).
+
+    One tally per site and day: a second one is refused (exit 2, naming the first)
+    unless `replace`, which appends a tally naming the ones it supersedes.
+    """
     team = data.catalogue.team
     by_id({s.id: s for s in team.sites}, site, "lieu")
     if by is not None:
@@ -234,14 +240,13 @@ def record_dropin(data: DataFolder, site: str, day: dt.date, seen: int, refused:
         microsecond=0), by=by or "accueil", site=site.strip(), date=day, seen=seen,
         refused=refused, note=note or None)
     with data.store.transaction([("dropins", month)]) as tx:
-        earlier = [r.event for r in tx.read("dropins", month)
-                   if isinstance(r.event, DropinTally)
-                   and r.event.site == tally.site and r.event.date == day]
+        earlier = [t for t in current_tallies(r.event for r in tx.read("dropins", month)
+                                              if isinstance(r.event, DropinTally))
+                   if t.site == tally.site and t.date == day]
+        _refuse_duplicate(data, tally, earlier, replace)
+        tally = dataclasses.replace(tally, replaces=tuple(t.id for t in earlier))
         tx.append("dropins", month, tally)
     notes = []
-    if earlier:
-        notes.append(f"{len(earlier)} autre(s) bilan(s) déjà saisi(s) pour ce lieu et ce jour "
-                     "(deux permanences le même jour ?)")
     if not any(s.site == tally.site and s.weekday == day.weekday() for s in team.dropins):
         notes.append("aucune permanence n'est prévue ce jour de la semaine à ce lieu "
                      "(team.yaml, dropins) : vérifiez la date")
@@ -251,10 +256,26 @@ def record_dropin(data: DataFolder, site: str, day: dt.date, seen: int, refused:
     return tally, notes
 
 
+def _refuse_duplicate(data: DataFolder, tally: DropinTally, earlier: list[DropinTally],
+                      replace: bool) -> None:
+    site = data.catalogue.team.site(tally.site)
+    where = f"{site.name if site else tally.site} le {tally.date:%d/%m/%Y}"
+    if earlier and not replace:
+        first = earlier[-1]
+        raise InvalidInput(
+            f"un bilan existe déjà pour {where} : {first.id} ({first.seen} reçue(s), "
+            f"{first.refused} refusée(s), saisi le {first.at:%d/%m/%Y à %H:%M} par "
+            f"{first.by}) ; rien n'a été enregistré",
+            "pour le remplacer, relancez la même commande avec --replace")
+    if replace and not earlier:
+        raise InvalidInput(f"aucun bilan à remplacer pour {where} ; rien n'a été enregistré",
+                           "vérifiez --site et --date, ou retirez --replace")
+
+
 def list_dropins(data: DataFolder, months: Iterable[Month]) -> list[DropinTally]:
-    """Tallies of these months, by date then site."""
-    tallies = [r.event for r in data.store.read("dropins", months)
-               if isinstance(r.event, DropinTally)]
+    """Tallies of these months that no later one replaces, by date then site."""
+    tallies = current_tallies(r.event for r in data.store.read("dropins", months)
+                              if isinstance(r.event, DropinTally))
     return sorted(tallies, key=lambda t: (t.date, t.site, t.at))
 
 

@@ -39,7 +39,7 @@ def create_data_folder(target: Path, source: Path | None = None) -> Path:
         records = target / "records"
         records.mkdir(exist_ok=True, mode=DIR_MODE)
         os.chmod(records, DIR_MODE)
-        for kind in ("calls", "appointments", "paths", "dropins"):
+        for kind in ("calls", "appointments", "paths", "dropins", "waitlist"):
             (records / kind).mkdir(exist_ok=True, mode=DIR_MODE)
         (target / ".gitattributes").write_text(GITATTRIBUTES, encoding="utf-8")
         (target / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
