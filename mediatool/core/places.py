@@ -476,7 +476,8 @@ def as_organisation(place: Place, parent: Organisation, today: dt.date) -> Organ
         website=place.website, hours=hours, opening_hours=place.opening_hours,
         notes=place.notes, local=True, source=place.source, page_updated=place.updated,
         reviewed=today)
-    stamp = Imported(dataset=place.dataset, id=place.source_id,  # type: ignore[arg-type] date=today, checksum="")
+    stamp = Imported(dataset=place.dataset, id=place.source_id,  # type: ignore[arg-type]
+                     date=today, checksum="")
     built = dataclasses.replace(built, imported=stamp)
     return dataclasses.replace(built, imported=dataclasses.replace(stamp,
                                                                    checksum=checksum(built)))
@@ -497,7 +498,7 @@ def plan(dataset: str, places: Iterable[Place], area: Area,
     managed = set(managed)
     by_source: dict[tuple[str, str], Organisation] = {
         (o.imported.dataset, o.imported.id): o for o in organisations.values()
-                 if o.imported is not None}
+        if o.imported is not None}
     seen: set[str] = set()
     for place in places:
         if place.place_of is None:
