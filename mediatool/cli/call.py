@@ -25,6 +25,9 @@ INTERACTIVE_OPTIONS = {"mediator", "dry_run"}
               help=f"Suite donnée : {OUTCOME_CHOICES}. Par défaut : la recommandation.")
 @click.option("--redirect-to", metavar="ORG",
               help="Organisation (avec --outcome redirect ; par défaut celle de la démarche).")
+@click.option("--place", metavar="ID",
+              help="Lieu local importé à donner (réorientation ; par défaut le plus proche, "
+                   "« - » pour aucun).")
 @click.option("--duration", type=int, metavar="MIN", help="Durée de l'appel, en minutes.")
 @click.option("--mediator", envvar="MEDIATOOL_MEDIATOR", metavar="ID",
               help="Médiateur qui répond (ou MEDIATOOL_MEDIATOR).")
@@ -45,7 +48,7 @@ INTERACTIVE_OPTIONS = {"mediator", "dry_run"}
 @click.pass_context
 def call_command(ctx: click.Context, procedure_id: str | None, query: str | None,
                  theme: str | None, outcome: str | None, redirect_to: str | None,
-                 duration: int | None, mediator: str | None, note: str | None,
+                 place: str | None, duration: int | None, mediator: str | None, note: str | None,
                  missing_prerequisites: bool, book_first_free: bool, book_with: str | None,
                  person: str | None, phone: str | None, recap_only: bool, dry_run: bool,
                  fmt: str) -> None:
@@ -86,7 +89,7 @@ def call_command(ctx: click.Context, procedure_id: str | None, query: str | None
                            "ajoutez --book-first-free (les appels restent anonymes)")
     data = folder()
     draft = CallDraft(mediator, outcome, procedure_id, query, theme, redirect_to, duration,
-                      note, missing_prerequisites)
+                      note, missing_prerequisites, place)
     result = take_call(data, draft, data.now(), wish=wish, dry_run=dry_run)
     if recap_only:
         click.echo(result.recap)
