@@ -242,5 +242,5 @@ def to_osm(week: Week) -> str:
             times = ",".join(f"{s:%H:%M}-{'24:00' if e is None else f'{e:%H:%M}'}"
                              for s, e in spans)
             rules.append(f"{selector} {times}")
-        text = "; ".join(rules) or "off"
+        text = "; ".join(rules) or "Mo-Su off"
     return text + ("; PH off" if week.closed_on_holidays else "")
