@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 from conftest import ORGANISATIONS, TEAM, write_folder
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from mediatool.core import places
+from mediatool.core import opening_hours, places
+from mediatool.core.errors import InvalidInput
 
 DATA = Path(__file__).parent / "data" / "places"
 ANNUAIRE = DATA / "annuaire-administration.json"
@@ -297,3 +300,47 @@ def test_without_imported_places_the_recap_is_unchanged(run, area_folder):
     result = run("call", "--procedure", "conseil-juridique", "--outcome", "redirect",
                  "--mediator", "camille", "--sms", data=area_folder)
     assert "Le service peut vous donner ses coordonnées" in result.output
+
+
+# ---- hostile input: random mutations of both formats ------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner,
+                                                                max_size=4), max_leaves=12)
+FIELDS = ("id", "nom", "pivot", "adresse", "telephone", "plage_ouverture", "site_internet",
+          "code_insee_commune", "commune", "code_postal", "horaires", "typologie")
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(data=st.data())
+def test_mangled_directory_files_give_problems_never_a_crash(data):
+    source = data.draw(st.sampled_from([ANNUAIRE, MEDNUM_JSON]))
+    loaded = json.loads(source.read_text(encoding="utf-8"))
+    entries = loaded["service"] if isinstance(loaded, dict) else loaded
+    entry = entries[data.draw(st.integers(0, len(entries) - 1))]
+    entry[data.draw(st.sampled_from(FIELDS))] = data.draw(JSON_VALUES)
+    raw = json.dumps(loaded).encode()
+    cut = data.draw(st.integers(0, len(raw)))
+    raw = raw if data.draw(st.booleans()) else raw[:cut]
+    try:
+        _, found, problems = places.read(raw, "x.json", KINDS,
+                                         places.Area(insee=data.draw(st.sampled_from(
+                                             [None, "35238"]))))
+    except InvalidInput as exc:
+        assert exc.message.startswith("x.json")
+        return
+    assert all(isinstance(p, places.Place) for p in found)
+    assert all(p.message for p in problems)
+
+
+@settings(max_examples=80, deadline=None, derandomize=True)
+@given(st.text(alphabet="MoTuWeFrSaSuPH0123456789:-,; offclosed24/7x\"|", max_size=40))
+def test_any_opening_hours_text_is_read_or_refused_with_a_column(text):
+    try:
+        week = opening_hours.parse(text)
+    except opening_hours.Unreadable as exc:
+        assert 1 <= exc.column <= len(text) + 1
+        return
+    assert opening_hours.parse(opening_hours.to_osm(week)) == week
+    assert opening_hours.french(week)
