@@ -344,3 +344,18 @@ def test_any_opening_hours_text_is_read_or_refused_with_a_column(text):
         return
     assert opening_hours.parse(opening_hours.to_osm(week)) == week
     assert opening_hours.french(week)
+
+
+def test_a_second_data_set_and_a_hand_added_entry_below_the_marker_are_kept(run, area_folder):
+    run("catalogue", "import-places", str(ANNUAIRE), "--insee", "35238", data=area_folder)
+    path = area_folder / "catalogue" / "organisations.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  - id: ccas-test\n    name: CCAS "
+                    "Test\n    phone: \"02 61 91 00 99\"\n", encoding="utf-8")
+    result = run("catalogue", "import-places", str(MEDNUM_CSV), "--commune", "Rennes",
+                 data=area_folder)
+    assert result.exit_code == 0, result.output
+    text = path.read_text(encoding="utf-8")
+    order = [line.split("id: ")[1] for line in text.splitlines() if line.startswith("  - id: ")]
+    assert order[-5:-2] == ["point-justice-rennes-7c66cc", "caf-rennes-6302fe", "ccas-test"]
+    assert order[-2].startswith("france-services-rennes-")
+    assert run("catalogue", "check", data=area_folder).exit_code == 0

@@ -115,11 +115,6 @@ class Plan:
     skipped: dict[str, int] = field(default_factory=dict)  # directory type → count
 
     @property
-    def entries(self) -> list[Organisation]:
-        """The imported organisations as they must be written, in file order."""
-        return [*self.updated, *self.unchanged, *(o for o, _ in self.edited), *self.added]
-
-    @property
     def changes(self) -> bool:
         return bool(self.added or self.updated)
 

@@ -52,16 +52,18 @@ def as_mapping(organisation: Organisation) -> dict[str, Any]:
 
 def import_places(data: DataFolder, source: str, area: places.Area, today: dt.date,
                   dry_run: bool = False) -> ImportResult:
+    """Read `source`, keep the places of `area`, and write what changed (unless dry_run)."""
     catalogue = data.catalogue
     raw = read_local_file(source)
     dataset, chosen, problems = places.read(raw, source, catalogue.organisations, area)
+    if area == places.Area() and len(chosen) + len(problems) > places.MAX_UNFILTERED:
+        raise InvalidInput(f"{source} : {len(chosen) + len(problems)} lieux, c'est un "
+                           "fichier national", "choisissez votre commune : --commune NOM ou "
+                           "--insee CODE")
     if problems:
         raise InvalidInput(f"{source} : {len(problems)} entrée(s) illisible(s), rien n'a été "
                            "importé", "corrigez-les dans le fichier, ou retéléchargez-le",
                            problems)
-    if area == places.Area() and len(chosen) > places.MAX_UNFILTERED:
-        raise InvalidInput(f"{source} : {len(chosen)} lieux, c'est un fichier national",
-                           "choisissez votre commune : --commune NOM ou --insee CODE")
     path = data.root / "catalogue" / ORGANISATIONS
     try:
         before = path.read_bytes()
@@ -69,16 +71,18 @@ def import_places(data: DataFolder, source: str, area: places.Area, today: dt.da
         raise OperationalError(f"lecture impossible de catalogue/{ORGANISATIONS} : "
                                f"{exc.strerror}") from None
     text = before.decode("utf-8")
-    people = catalogue_files.people_ids(text) or set(catalogue.organisations)
-    managed = {i for i, o in catalogue.organisations.items()
-               if i not in people and o.imported is not None}
+    people = catalogue_files.people_ids(text)
+    if people is None:  # cannot tell where people's part ends: treat every entry as theirs
+        people = set(catalogue.organisations)
+    block = [o for i, o in catalogue.organisations.items() if i not in people]
+    managed = {o.id for o in block if o.imported is not None}
     plan = places.plan(dataset, chosen, area, catalogue.organisations, managed, today)
     if dry_run or not plan.changes:
         return ImportResult(plan, source, False)
-    keep = {o.id for o in plan.entries}
-    others = [o for i, o in catalogue.organisations.items() if i in managed and i not in keep]
-    entries = [as_mapping(o) for o in [*others, *plan.entries] if o.id not in people]
-    after = catalogue_files.with_places(text, entries).encode("utf-8")
+    # The part is rewritten in its own order, so that an import changes only its lines.
+    updated = {o.id: o for o in plan.updated}
+    written = [updated.get(o.id, o) for o in block] + plan.added
+    after = catalogue_files.with_places(text, [as_mapping(o) for o in written]).encode("utf-8")
     _refuse_if_broken(data, after)
     catalogue_files.write_catalogue_file(data.root, ORGANISATIONS, after, before)
     return ImportResult(plan, source, True)
