@@ -359,3 +359,14 @@ def test_a_second_data_set_and_a_hand_added_entry_below_the_marker_are_kept(run,
     assert order[-5:-2] == ["point-justice-rennes-7c66cc", "caf-rennes-6302fe", "ccas-test"]
     assert order[-2].startswith("france-services-rennes-")
     assert run("catalogue", "check", data=area_folder).exit_code == 0
+
+
+def test_redirecting_to_the_place_itself_gives_its_hours_today(run, imported):
+    text = organisations_text(imported)
+    place_id = next(line.split("id: ")[1] for line in text.splitlines()
+                    if "- id: caf-rennes-" in line)
+    result = run("call", "--procedure", "attestation-caf", "--outcome", "redirect",
+                 "--redirect-to", place_id, "--mediator", "camille", "--sms", data=imported)
+    assert result.exit_code == 0, result.output
+    assert "2 cours de l'Exemple, 35000 Rennes" in result.output
+    assert "aujourd'hui 8h30-12h30" in result.output

@@ -172,6 +172,9 @@ def choose_place(catalogue: Catalogue, organisation: str, wanted: str | None
     nearest; "-" for none."""
     if wanted == "-":
         return None
+    target = catalogue.organisations.get(organisation)
+    if target is not None and target.place_of is not None and wanted in (None, target.id):
+        return target  # the mediator named the local place itself
     candidates = places_for(catalogue, organisation)
     if wanted is None:
         return candidates[0] if candidates else None
