@@ -1,9 +1,11 @@
 """OpenStreetMap `opening_hours` strings, for the subset the open-data directories use,
 read strictly and said in French (pure).
 
-No maintained Python library that both parses `opening_hours` and words it in French
-is installed here, so this reads the forms the lieux de médiation numérique standard
-and the DILA's plages d'ouverture produce: weekday selectors (`Mo-Fr`, `Mo,We,Fr`),
+No installed library does both halves: `opening_hours_py` (maintained, Rust) parses and
+evaluates the whole syntax but says nothing in French, `osm-humanized-opening-hours`
+words it in French but its development is paused; neither is a dependency. So this
+reads the forms the lieux de médiation numérique standard and the DILA's plages
+d'ouverture produce: weekday selectors (`Mo-Fr`, `Mo,We,Fr`),
 time spans (`09:00-12:00,14:00-17:30`), `off`/`closed`, `24/7` and `PH off`, rules
 separated by `;`, a later rule replacing an earlier one for its days (as in OSM).
 Anything else (months, week numbers, sunrise, comments, `||` fallbacks…) is refused
