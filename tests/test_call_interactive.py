@@ -338,7 +338,7 @@ def test_redirect_offers_the_imported_local_places_and_the_recap_gives_the_chose
     child.expect("Entrée pour confirmer, ou une autre organisation > ")
     child.sendline("mairie")
     child.expect("Lieux proches")
-    child.expect("1. Mairie - Exemple, 1 esplanade de l'Essai, 35510 Cesson-Sévigné")
+    child.expect(r" 1  Mairie - Exemple, 1 esplanade de l'Essai, 35510 Cesson-Sévigné")
     child.expect(r"N° du lieu \(Entrée : le 1er ; 0 : aucun\) > ")
     child.sendline("")
     no_note_measured_duration(child)

@@ -225,6 +225,8 @@ def _annuaire_with(tmp_path, change):
      "a.json:1:25 : JSON illisible"),
     (lambda t: (t / "a.json").write_text('{"autre": 1}') and t / "a.json",
      "ni l'annuaire de l'administration ni le standard"),
+    (lambda t: (t / "a.json").write_text('[{"name": "x", "city": "Rennes"}]') and t / "a.json",
+     "a.json : colonnes manquantes : id, nom, adresse, code_postal, commune"),
     (lambda t: _annuaire_with(t, lambda s: s.update(adresse=[])),
      "service sans adresse"),
     (lambda t: _annuaire_with(t, lambda s: s["plage_ouverture"][0].update(

@@ -165,6 +165,8 @@ def read(data: bytes, name: str, kinds: Iterable[str], area: Area | None = None
                for e in entries[:5]):
             places, problems = _annuaire(entries, name, known, area)
             return ANNUAIRE, places, problems
+        keys = {k for e in entries[:20] if isinstance(e, dict) for k in e}
+        _refuse_missing_columns([c for c in MEDNUM_REQUIRED if c not in keys], name)
         places, problems = _mednum_rows(
             ((f"{name}, entrée {i + 1}", e) for i, e in enumerate(entries)), known, area)
         return MEDNUM, places, problems
@@ -183,16 +185,19 @@ def _json_entries(loaded: Any) -> list[Any] | None:
     return None
 
 
+def _refuse_missing_columns(missing: list[str], where: str) -> None:
+    if missing:
+        raise InvalidInput(f"{where} : colonnes manquantes : {', '.join(missing)}",
+                           "attendu : le standard des lieux de médiation numérique (id, nom, "
+                           "adresse, code_postal, commune, horaires…)")
+
+
 def _csv_rows(text: str, name: str) -> Iterator[tuple[str, dict[str, Any]]]:
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     columns = [c.strip() for c in reader.fieldnames or []]
-    missing = [c for c in MEDNUM_REQUIRED if c not in columns]
-    if missing:
-        raise InvalidInput(f"{name}:1 : colonnes manquantes : {', '.join(missing)}",
-                           "attendu : le standard des lieux de médiation numérique (id, nom, "
-                           "adresse, code_postal, commune, horaires…)")
+    _refuse_missing_columns([c for c in MEDNUM_REQUIRED if c not in columns], f"{name}:1")
     try:
         for row in reader:
             yield f"{name}:{reader.line_num}", {
