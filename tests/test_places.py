@@ -372,3 +372,22 @@ def test_redirecting_to_the_place_itself_gives_its_hours_today(run, imported):
     assert result.exit_code == 0, result.output
     assert "2 cours de l'Exemple, 35000 Rennes" in result.output
     assert "aujourd'hui 8h30-12h30" in result.output
+
+
+def test_an_edit_the_source_catches_up_with_is_followed_again(run, area_folder, tmp_path):
+    run("catalogue", "import-places", str(MEDNUM_JSON), "--commune", "Rennes", data=area_folder)
+    path = area_folder / "catalogue" / "organisations.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "phone: 02 61 91 00 01", 'phone: "02 61 91 00 77"'), encoding="utf-8")
+    newer = json.loads(MEDNUM_JSON.read_text(encoding="utf-8"))
+    newer[0]["telephone"] = "+33261910077"
+    source = tmp_path / "newer.json"
+    source.write_text(json.dumps(newer), encoding="utf-8")
+    caught_up = run("catalogue", "import-places", str(source), "--commune", "Rennes",
+                    data=area_folder)
+    assert "1 mis à jour" in caught_up.output and "0 modifié(s) à la main" in caught_up.output
+    newer[0]["nom"] = "France services Exemple, nouveau nom"
+    source.write_text(json.dumps(newer), encoding="utf-8")
+    followed = run("catalogue", "import-places", str(source), "--commune", "Rennes",
+                   data=area_folder)
+    assert "1 mis à jour" in followed.output and "nouveau nom" in organisations_text(area_folder)

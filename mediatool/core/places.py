@@ -519,6 +519,9 @@ def plan(dataset: str, places: Iterable[Place], area: Area,
             changed = differences(current, dataclasses.replace(fresh, id=current.id))
             if changed:
                 result.edited.append((current, changed))
+            elif current.id in managed and hand_edited(current):
+                # The source now says what the person wrote: follow the source again.
+                result.updated.append(dataclasses.replace(fresh, id=current.id))
             else:
                 result.unchanged.append(current)
         elif differences(current, fresh) or current.page_updated != fresh.page_updated:
