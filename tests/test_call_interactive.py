@@ -338,7 +338,8 @@ def test_redirect_offers_the_imported_local_places_and_the_recap_gives_the_chose
     child.expect("Entrée pour confirmer, ou une autre organisation > ")
     child.sendline("mairie")
     child.expect("Lieux proches")
-    child.expect(r" 1  Mairie - Exemple, 1 esplanade de l'Essai, 35510 Cesson-Sévigné")
+    child.expect(" 1  aujourd'hui 8h30–12h, 13h30–17h30 — Mairie - Exemple — 1 esplanade "
+                 "de l'Essai, 35510 Cesson-Sévigné — tél. 02 61 91 00 13")
     child.expect(r"N° du lieu \(Entrée : le 1er ; 0 : aucun\) > ")
     child.sendline("")
     no_note_measured_duration(child)

@@ -206,7 +206,7 @@ def _after_pick(data: DataFolder, catalogue: Any, procedure: Procedure | None,
                         catalogue.organisations, procedure.organisation if procedure else None)
                 contact = place = None
                 if redirect_to is not None:
-                    place = _pick_place(catalogue, redirect_to)
+                    place = _pick_place(catalogue, redirect_to, opened.date())
                 if redirect_to is not None and place in (None, "-"):
                     contact = _contact_if_missing(catalogue.organisations.get(redirect_to))
                 wish = None
@@ -404,16 +404,22 @@ def _pick_organisation(organisations: Mapping[str, Organisation], default: str |
             return candidates[int(choice) - 1]
 
 
-def _pick_place(catalogue: Any, organisation: str) -> str | None:
+def _pick_place(catalogue: Any, organisation: str, today: dt.date) -> str | None:
     """One of the organisation's imported local places, nearest first; "-" for none."""
-    from mediatool.services.calls import places_for
+    from mediatool.services.calls import hours_today, places_for
 
     candidates = places_for(catalogue, organisation)
     if not candidates:
         return None
     click.echo("Lieux proches (catalogue import-places) :")
-    _numbered([", ".join(p for p in (c.name, c.address, c.phone and f"tél. {c.phone}")
-                         if p) for c in candidates[:9]])
+
+    def line(place: Any) -> str:
+        hours = hours_today(catalogue.team, place, today)
+        return " — ".join(p for p in (f"aujourd'hui {hours}" if hours else "", place.name,
+                                      place.address, place.phone and f"tél. {place.phone}")
+                          if p)
+
+    _numbered([line(c) for c in candidates[:9]])
     while True:
         answer = ask_step("N° du lieu (Entrée : le 1er ; 0 : aucun) > ")
         if not answer:
