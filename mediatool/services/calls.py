@@ -24,6 +24,7 @@ from mediatool.core.model import (
     Mediator,
     Organisation,
     Procedure,
+    Team,
 )
 from mediatool.core.period import Month, months_between
 from mediatool.core.personal_data import refuse_personal_data
@@ -226,7 +227,7 @@ def recap_for(catalogue: Catalogue, call: CheckedCall, now: dt.datetime,
         place=place, place_today=hours_today(team, place, now.date()) if place else None))
 
 
-def hours_today(team: Any, place: Organisation, today: dt.date) -> str | None:
+def hours_today(team: Team, place: Organisation, today: dt.date) -> str | None:
     """« 9h–12h, 14h–17h » or « fermé » from the place's `opening_hours` (None: unknown)."""
     from mediatool.core import opening_hours
     from mediatool.core.days import public_holiday
