@@ -344,3 +344,35 @@ def test_no_slot_suits_the_caller_goes_on_the_waiting_list(folder):
     assert (added["id"], added["person"], added["phone"], added["from_call"],
             str(added["before"])) == (entry, "Nadia B.", "06 39 98 00 42", saved["id"],
                                       "2027-01-15")
+
+
+def test_redirect_offers_the_imported_local_places_and_the_recap_gives_the_chosen_one(tmp_path):
+    from test_places import ANNUAIRE, LOCAL_ORGANISATIONS, RENNES_TEAM
+
+    area = write_folder(tmp_path / "area", organisations=LOCAL_ORGANISATIONS, team=RENNES_TEAM)
+    imported = subprocess.run(
+        [sys.executable, "-m", "mediatool", "--data", str(area), "catalogue", "import-places",
+         str(ANNUAIRE), "--insee", "35051"],
+        env={**os.environ, "MEDIATOOL_NOW": NOW, "PYTHONPATH": str(ROOT)},
+        capture_output=True, text=True, check=False)
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    child = spawn(area)
+    child.expect("Mots de la personne > ")
+    child.sendline("attestation paiement")
+    child.sendline(pick(child, "Télécharger une attestation de paiement"))
+    child.expect(r"N° \(Entrée = \d ; r = retour\) > ")
+    child.sendline("3")
+    child.expect("Entrée pour confirmer, ou une autre organisation > ")
+    child.sendline("mairie")
+    child.expect("Lieux proches")
+    child.expect(" 1  aujourd'hui 8h30–12h, 13h30–17h30 — Mairie - Exemple — 1 esplanade "
+                 "de l'Essai, 35510 Cesson-Sévigné — tél. 02 61 91 00 13")
+    child.expect(r"N° du lieu \(Entrée : le 1er ; 0 : aucun\) > ")
+    child.sendline("")
+    no_note_measured_duration(child)
+    child.expect("Récapitulatif")
+    child.expect("adressez-vous à Mairie - Exemple")
+    child.expect("aujourd'hui 8h30-12h, 13h30-17h30")  # NOW is a Monday
+    assert finish(child) == 0
+    [saved] = calls(area)
+    assert saved["redirect_to"] == "mairie"

@@ -212,3 +212,22 @@ def test_the_shipped_catalogue_is_complete_and_official():
     assert all(p.documents for p in procedures if p.in_scope)
     assert [p.format() for p in problems if "hors des sites officiels" in p.message] == []
     assert all(catalogue.organisations[p.organisation] for p in procedures)
+
+
+def test_a_local_place_names_a_known_organisation_and_readable_hours():
+    place = """\
+  - id: point-justice-rennes
+    name: Maison de justice Exemple
+    place_of: point-justise
+    address: 7 boulevard de l'Exemple, 35200 Rennes
+    insee: "35238"
+    phone: "02 61 91 00 11"
+    opening_hours: "Mo-Fr 9h-12h"
+"""
+    catalogue, problems = load(organisations=FILES["organisations.yaml"] + place)
+    assert catalogue is not None  # neither stops the phone line
+    found = messages(problems)
+    assert any("organisation « point-justise » inconnue" in m for m in found), found
+    assert any("horaires illisibles (colonne 7" in m for m in found), found
+    wrong_insee = FILES["organisations.yaml"] + place.replace('"35238"', '"3523"')
+    assert load(organisations=wrong_insee)[0] is None

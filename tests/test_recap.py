@@ -169,3 +169,22 @@ def test_shipped_catalogue_recaps_fit_two_sms_where_possible(shipped, outcome, c
     with capsys.disabled():
         print(f"\n[{outcome}] pire récapitulatif : {worst[0]} SMS ({worst[1]}) ; "
               f"au-delà de {SMS_SEGMENTS} : {impossible}")
+
+
+def test_redirect_with_a_local_place_gives_its_address_phone_and_todays_hours():
+    national = Organisation(id="point-justice", name="Point-justice", phone="30 39")
+    place = Organisation(id="point-justice-rennes-7c66cc", name="Maison de justice Exemple",
+                         address="7 boulevard de l'Exemple, 35200 Rennes",
+                         phone="02 61 91 00 11", hours="lun.–ven. 9h–12h, 13h30–17h",
+                         place_of="point-justice", local=True)
+    text = caller_recap(RecapInput("redirect", TEAM, PROC, national, place=place,
+                                   place_today="9h–12h, 13h30–17h"))
+    assert text.startswith('Pour "Demander la prime d\'activité", adressez-vous à Maison de '
+                           "justice Exemple : 7 boulevard de l'Exemple, 35200 Rennes, "
+                           "tél. 02 61 91 00 11, aujourd'hui 9h-12h, 13h30-17h.")
+    assert "Horaires : lun.-ven. 9h-12h, 13h30-17h." in text
+    assert "Ou Point-justice : tél. 30 39." in text
+    assert "peut vous donner ses coordonnées" not in text
+    closed = caller_recap(RecapInput("redirect", TEAM, None, national, place=place,
+                                     place_today="fermé"))
+    assert "aujourd'hui fermé" in closed

@@ -41,6 +41,9 @@ INTERACTIVE_OPTIONS = {"mediator", "dry_run"}
               help=f"Suite donnée : {OUTCOME_CHOICES}. Par défaut : la recommandation.")
 @click.option("--redirect-to", metavar="ORG",
               help="Organisation (avec --outcome redirect ; par défaut celle de la démarche).")
+@click.option("--place", metavar="ID",
+              help="Lieu local importé à donner (réorientation ; par défaut le plus proche, "
+                   "« - » pour aucun).")
 @call_duration_option("Durée de l'appel, en minutes.")
 @mediator_option("Médiateur qui répond (ou MEDIATOOL_MEDIATOR).", envvar="MEDIATOOL_MEDIATOR")
 @note_option()
@@ -68,7 +71,7 @@ INTERACTIVE_OPTIONS = {"mediator", "dry_run"}
 @click.pass_context
 def call_command(ctx: click.Context, procedure_id: str | None, query: str | None,
                  theme: str | None, outcome: str | None, redirect_to: str | None,
-                 duration: int | None, mediator: str | None, note: str | None,
+                 place: str | None, duration: int | None, mediator: str | None, note: str | None,
                  missing_prerequisites: bool, book_first_free: bool, book_with: str | None,
                  wait: bool, before: str | None, person: str | None, phone: str | None,
                  recap_only: bool, dry_run: bool, fmt: str) -> None:
@@ -124,7 +127,7 @@ def call_command(ctx: click.Context, procedure_id: str | None, query: str | None
         raise InvalidInput("--person et --phone servent à réserver pendant l'appel",
                            "ajoutez --book-first-free ou --wait (les appels restent anonymes)")
     draft = CallDraft(mediator, outcome, procedure_id, query, theme, redirect_to, duration,
-                      note, missing_prerequisites)
+                      note, missing_prerequisites, place)
     result = take_call(data, draft, now, wish=wish, dry_run=dry_run, wait=waiting)
     if recap_only:
         click.echo(result.recap)

@@ -125,10 +125,11 @@ def run_interactive(data: DataFolder, mediator_id: str | None, dry_run: bool = F
         except Back:
             continue
         break
-    outcome, theme, missing, recommendation, redirect_to, contact, wish, note, duration = steps
+    (outcome, theme, missing, recommendation, redirect_to, place, contact, wish, note,
+     duration) = steps
     while True:
         draft = CallDraft(mediator, outcome, procedure.id if procedure else None, query, theme,
-                          redirect_to, duration, note, missing)
+                          redirect_to, duration, note, missing, place)
         try:
             check_draft(catalogue, draft)  # a wrong answer is caught before anything is booked
         except InvalidInput as exc:  # the note is the one free text left to check
@@ -208,8 +209,10 @@ def _after_pick(data: DataFolder, catalogue: Any, procedure: Procedure | None,
                 if outcome == "redirect":
                     redirect_to = _pick_organisation(
                         catalogue.organisations, procedure.organisation if procedure else None)
-                contact = None
+                contact = place = None
                 if redirect_to is not None:
+                    place = _pick_place(catalogue, redirect_to, opened.date())
+                if redirect_to is not None and place in (None, "-"):
                     contact = _contact_if_missing(catalogue.organisations.get(redirect_to))
                 wish = None
                 if outcome == "appointment":
@@ -224,8 +227,8 @@ def _after_pick(data: DataFolder, catalogue: Any, procedure: Procedure | None,
                 duration = _ask_duration(measured)
             except Back:
                 continue
-            return (outcome, theme, missing, recommendation, redirect_to, contact, wish, note,
-                    duration)
+            return (outcome, theme, missing, recommendation, redirect_to, place, contact, wish,
+                    note, duration)
 
 
 def _ask_note() -> str | None:
@@ -404,6 +407,33 @@ def _pick_organisation(organisations: Mapping[str, Organisation], default: str |
         choice = ask("N° > ")
         if choice.isdigit() and 1 <= int(choice) <= len(candidates):
             return candidates[int(choice) - 1]
+
+
+def _pick_place(catalogue: Any, organisation: str, today: dt.date) -> str | None:
+    """One of the organisation's imported local places, nearest first; "-" for none."""
+    from mediatool.services.calls import hours_today, places_for
+
+    candidates = places_for(catalogue, organisation)
+    if not candidates:
+        return None
+    click.echo("Lieux proches (catalogue import-places) :")
+
+    def line(place: Any) -> str:
+        hours = hours_today(catalogue.team, place, today)
+        return " — ".join(p for p in (f"aujourd'hui {hours}" if hours else "", place.name,
+                                      place.address, place.phone and f"tél. {place.phone}")
+                          if p)
+
+    _numbered([line(c) for c in candidates[:9]])
+    while True:
+        answer = ask_step("N° du lieu (Entrée : le 1er ; 0 : aucun) > ")
+        if not answer:
+            return candidates[0].id
+        if answer == "0":
+            return "-"
+        if answer.isdigit() and 1 <= int(answer) <= min(len(candidates), 9):
+            return candidates[int(answer) - 1].id
+        click.echo(f"Un numéro entre 0 et {min(len(candidates), 9)}.")
 
 
 def _contact_if_missing(organisation: Organisation | None) -> str | None:

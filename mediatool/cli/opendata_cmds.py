@@ -54,3 +54,33 @@ def vdd_check_command(source: str, fmt: str, out: Path | None) -> None:
 
 
 COMMANDS: list[click.Command] = []  # attached to the `catalogue` group above
+
+
+@catalogue.command("import-places")
+@click.argument("file", metavar="FICHIER")
+@click.option("--commune", metavar="NOM", help="Garder les lieux de cette commune.")
+@click.option("--insee", metavar="CODE",
+              help="Garder les lieux de ce code INSEE, ou compétents pour lui (ex. 35238).")
+@click.option("--dry-run", is_flag=True, help="Montrer ce qui changerait, sans rien écrire.")
+def import_places_command(file: str, commune: str | None, insee: str | None,
+                          dry_run: bool) -> None:
+    """Ajouter ou mettre à jour les lieux locaux depuis les annuaires nationaux.
+
+    FICHIER : un fichier téléchargé du standard des lieux de médiation numérique
+    (CSV ou JSON) ou de l'Annuaire de l'administration de la DILA (JSON). Les
+    lieux importés vont dans catalogue/organisations.yaml avec leur adresse,
+    leur téléphone et leurs horaires ; un nouvel import les met à jour sans
+    doublon, et une entrée modifiée à la main n'est jamais écrasée (la
+    différence est affichée).
+
+    Exemple : mediatool catalogue import-places annuaire-35.json --insee 35238
+    """
+    from mediatool.core.places import Area
+    from mediatool.formats import places as render
+    from mediatool.services import places
+
+    if commune and insee:
+        raise click.UsageError("--commune et --insee ne vont pas ensemble : choisissez-en un")
+    data = folder()
+    result = places.import_places(data, file, Area(commune, insee), data.now().date(), dry_run)
+    click.echo(render.report(result.plan, result.source, result.written, dry_run), nl=False)

@@ -202,9 +202,27 @@ def _check_procedures(procedures_file: ProceduresFile, pos: Any,
 
 
 def _check_organisations(organisations_file: OrganisationsFile, pos: Any, at: Any) -> None:
+    from mediatool.core import opening_hours
+
+    ids = {org.id for org in organisations_file.organisations}
     for index, org in enumerate(organisations_file.organisations):
+        if org.place_of is not None and org.place_of not in ids:
+            at("organisations.yaml", pos, ("organisations", index, "place_of"),
+               f"organisation « {org.place_of} » inconnue",
+               "place_of nomme l'organisation dont ce lieu est l'antenne locale",
+               blocking=False)
+        if org.opening_hours is not None:
+            try:
+                opening_hours.parse(org.opening_hours)
+            except opening_hours.Unreadable as exc:
+                at("organisations.yaml", pos, ("organisations", index, "opening_hours"),
+                   f"horaires illisibles (colonne {exc.column} : {exc.message})",
+                   "syntaxe OpenStreetMap, ex. « Mo-Fr 09:00-12:00,14:00-17:00 »",
+                   blocking=False)
         missing = [label for label, value in (("téléphone", org.phone), ("site web", org.website))
                    if not value]
+        if org.place_of is not None and org.has_contact and org.address:
+            continue  # a local place: its phone and address are what a caller needs
         if org.local and (missing or not org.address):
             at("organisations.yaml", pos, ("organisations", index),
                f"structure locale « {org.id} » à compléter par l'équipe "

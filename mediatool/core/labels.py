@@ -114,3 +114,10 @@ DETAIL_LABELS = {
     "in_shift": "Pendant une permanence", "shift": "Permanence téléphonique",
     "redirect_to": "Réorienté vers", "link": "Lié à",
 }
+# Fields an import of local places writes, as the import's report names them.
+PLACE_FIELD_LABELS = {
+    "name": "nom", "kind": "type", "place_of": "antenne de", "address": "adresse",
+    "commune": "commune", "insee": "code INSEE", "phone": "téléphone", "website": "site web",
+    "hours": "horaires", "opening_hours": "horaires (OSM)", "notes": "remarques",
+    "source": "source", "page_updated": "mise à jour de la source",
+}

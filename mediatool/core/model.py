@@ -113,6 +113,21 @@ class Procedure:
         return self.kind == "usage"
 
 
+ImportedDataset = Literal["lieux-mediation-numerique", "annuaire-administration"]
+
+
+@dataclass(frozen=True)
+class Imported:
+    """Where `catalogue import-places` took an organisation from."""
+
+    dataset: ImportedDataset = spec("Jeu de données : lieux-mediation-numerique ou "
+                                    "annuaire-administration")
+    id: str = spec("Identifiant de l'entrée dans le jeu de données")
+    date: dt.date = spec("Date de l'import")
+    checksum: str = spec("Empreinte des champs importés : une différence veut dire modifié "
+                         "à la main (jamais écrasé)", pattern=r"^[0-9a-f]{16}$")
+
+
 @dataclass(frozen=True)
 class Organisation:
     """A competent organisation, for redirections."""
@@ -133,6 +148,17 @@ class Organisation:
     page_updated: dt.date | None = spec("Date de mise à jour affichée par la page officielle",
                                         default=None)
     reviewed: dt.date | None = spec("Date de vérification", default=None)
+    place_of: str | None = spec("Lieu local de cette organisation (son id), pour les "
+                                "réorientations", default=None, pattern=SLUG_PATTERN,
+                                pattern_hint=SLUG_HINT)
+    commune: str | None = spec("Commune du lieu", default=None)
+    insee: str | None = spec("Code INSEE de la commune", default=None,
+                             pattern=r"^[0-9][0-9AB][0-9]{3}$",
+                             pattern_hint="cinq caractères, ex. 35238 (2A/2B en Corse)")
+    opening_hours: str | None = spec("Horaires au format OpenStreetMap (ex. « Mo-Fr "
+                                     "09:00-12:00,14:00-17:00 »)", default=None)
+    imported: Imported | None = spec("Import des annuaires (catalogue import-places)",
+                                     default=None)
 
     @property
     def has_contact(self) -> bool:

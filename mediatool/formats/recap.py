@@ -56,6 +56,8 @@ class RecapInput:
     missing: Sequence[str] = ()  # the prerequisites the caller said they lack
     contact: str | None = None  # typed by the mediator when the catalogue has none
     waiting: str | None = None  # the waiting entry's id when no slot suited the caller
+    place: Organisation | None = None  # the organisation's imported local place, if any
+    place_today: str | None = None  # its hours today, « 9h–12h, 14h–17h » or « fermé »
 
 
 def hour(moment: dt.time | dt.datetime) -> str:
@@ -219,6 +221,8 @@ def _redirect(data: RecapInput, level: _Detail) -> str:
     org = data.organisation
     about = f"Pour « {data.procedure.title} »" if data.procedure else "Pour votre demande"
     documents = _documents(data.procedure)
+    if data.place is not None:
+        return _join(_place(data, about, level), documents)
     if org is None:
         return _join(f"{about}, adressez-vous à l'organisme compétent.",
                      f"Contact : {data.contact}." if data.contact else "", documents,
@@ -234,6 +238,23 @@ def _redirect(data: RecapInput, level: _Detail) -> str:
         return _join(text, "Le service peut vous donner ses coordonnées.", documents,
                      _line_text(data.team, level.line_hours))
     return _join(text, extra, documents)
+
+
+def _place(data: RecapInput, about: str, level: _Detail) -> str:
+    """The local place first (where to go, how to call, today's hours), then the week's
+    hours and the national contact while there is room."""
+    place = data.place
+    assert place is not None
+    said = ", ".join(p for p in (place.address, f"tél. {place.phone}" if place.phone else "",
+                                 f"aujourd'hui {data.place_today}" if data.place_today else "")
+                     if p)
+    text = f"{about}, adressez-vous à {place.name}" + (f" : {said}." if said else ".")
+    week = f"Horaires : {place.hours}." if place.hours and level.org_extra else ""
+    org = data.organisation
+    national = ""
+    if org is not None and org.phone and level.org_extra and org.phone != place.phone:
+        national = f"Ou {org.name} : tél. {org.phone}."
+    return _join(text, week, national)
 
 
 def _resolved(data: RecapInput, level: _Detail) -> str:

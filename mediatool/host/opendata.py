@@ -147,3 +147,27 @@ def open_vdd(source: str, progress: Callable[[int, int | None], None] | None = N
         raise InvalidInput(f"introuvable : {source}",
                            "donnez le chemin du zip, d'un dossier de fiches, ou une adresse "
                            "https://")
+
+
+MAX_PLACES_FILE_BYTES = 100 * 1024 * 1024  # a département's extract is a few megabytes
+
+
+def read_local_file(source: str) -> bytes:
+    """A directory file the person downloaded (never fetched implicitly), capped in size:
+    JSON is parsed whole, so the whole national set would need gigabytes."""
+    path = Path(source)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_PLACES_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise InvalidInput(f"introuvable : {source}",
+                           "donnez le chemin du fichier téléchargé (CSV ou JSON)") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"{source} est un dossier", "donnez le fichier lui-même") from None
+    except OSError as exc:
+        raise OperationalError(f"lecture impossible de {source} : {exc.strerror}") from None
+    if len(data) > MAX_PLACES_FILE_BYTES:
+        raise InvalidInput(f"{source} : fichier trop gros (plus de "
+                           f"{MAX_PLACES_FILE_BYTES // (1024 * 1024)} Mo)",
+                           "prenez l'extrait de votre département ou de votre commune")
+    return data

@@ -17,7 +17,16 @@ from mediatool.core.errors import InvalidInput
 from mediatool.core.fields import field_bounds
 from mediatool.core.localtime import in_zone
 from mediatool.core.lookup import mediator_by_id, organisation_by_id, procedure_by_id
-from mediatool.core.model import OUTCOMES, THEMES, CallLinked, CallRecorded, Mediator, Procedure
+from mediatool.core.model import (
+    OUTCOMES,
+    THEMES,
+    CallLinked,
+    CallRecorded,
+    Mediator,
+    Organisation,
+    Procedure,
+    Team,
+)
 from mediatool.core.period import Month, months_between
 from mediatool.core.personal_data import refuse_personal_data
 from mediatool.core.triage import Recommendation, next_dropins, phone_shift, recommend
@@ -44,6 +53,7 @@ class CallDraft:
     duration_min: int | None = None
     note: str | None = None
     missing_prerequisites: bool | tuple[str, ...] = False  # True: all; or those lacking
+    place: str | None = None  # the imported local place chosen for a redirect; "-": none
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,7 @@ class CheckedCall:
     duration_min: int | None
     note: str | None
     recommendation: Recommendation | None
+    place: Organisation | None = None  # the local place the recap gives
 
 
 @dataclass(frozen=True)
@@ -155,8 +166,37 @@ def check_draft(catalogue: Catalogue, draft: CallDraft) -> CheckedCall:
                            f"gardez-la sous {MAX_NOTE_CHARS} caractères")
     refuse_personal_data(note, "la note", catalogue)
     theme = procedure.theme if procedure else draft.theme
+    place = choose_place(catalogue, redirect_to, draft.place) if redirect_to else None
     return CheckedCall(mediator, outcome, procedure, query if procedure is None else None,
-                       theme, redirect_to, draft.duration_min, note, recommendation)
+                       theme, redirect_to, draft.duration_min, note, recommendation, place)
+
+
+def places_for(catalogue: Catalogue, organisation: str) -> list[Organisation]:
+    """The imported local places of an organisation, those in the team's communes first."""
+    from mediatool.core import places
+
+    home = places.home_communes(site.address for site in catalogue.team.sites)
+    return places.local_places(catalogue.organisations, organisation, home)
+
+
+def choose_place(catalogue: Catalogue, organisation: str, wanted: str | None
+                 ) -> Organisation | None:
+    """The place named (InvalidInput when it is not one of the organisation's), else the
+    nearest; "-" for none."""
+    if wanted == "-":
+        return None
+    target = catalogue.organisations.get(organisation)
+    if target is not None and target.place_of is not None and wanted in (None, target.id):
+        return target  # the mediator named the local place itself
+    candidates = places_for(catalogue, organisation)
+    if wanted is None:
+        return candidates[0] if candidates else None
+    found = next((p for p in candidates if p.id == wanted), None)
+    if found is None:
+        raise InvalidInput(f"lieu « {wanted} » inconnu pour {organisation}",
+                           "lieux importés : " + (", ".join(p.id for p in candidates)
+                                                  or "aucun (catalogue import-places)"))
+    return found
 
 
 def build_call(catalogue: Catalogue, call: CheckedCall, call_id: str, at: dt.datetime,
@@ -192,11 +232,28 @@ def recap_for(catalogue: Catalogue, call: CheckedCall, now: dt.datetime,
         titles = [catalogue.skills[s].title if s in catalogue.skills else s
                   for s in recommendation.usage_skills]
     dropins = next_dropins(team, now) if call.outcome in ("dropin", "other") else []
+    place = call.place if call.outcome == "redirect" else None
     return caller_recap(RecapInput(
         call.outcome, team, procedure, organisation, dropins, booked, titles,
         short=bool(recommendation and recommendation.short),
         missing=recommendation.missing if recommendation else (), contact=contact,
-        waiting=waiting))
+        waiting=waiting, place=place,
+        place_today=hours_today(team, place, now.date()) if place else None))
+
+
+def hours_today(team: Team, place: Organisation, today: dt.date) -> str | None:
+    """« 9h–12h, 14h–17h » or « fermé » from the place's `opening_hours` (None: unknown)."""
+    from mediatool.core import opening_hours
+    from mediatool.core.days import public_holiday
+
+    if not place.opening_hours:
+        return None
+    try:
+        week = opening_hours.parse(place.opening_hours)
+    except opening_hours.Unreadable:
+        return None  # `catalogue check` reports it; the recap keeps the written hours
+    holiday = public_holiday(team, today) if week.closed_on_holidays else None
+    return opening_hours.on_day(week, today, {today: holiday} if holiday else None)
 
 
 # ---- service: the store ------------------------------------------------------

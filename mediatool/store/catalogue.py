@@ -39,3 +39,64 @@ def load_catalogue(files: Mapping[str, bytes | None], today: dt.date
                    ) -> tuple[Catalogue | None, list[Problem]]:
     """The catalogue from the raw files; every problem found is returned."""
     return build_catalogue({name: parse(name, files.get(name)) for name in FILE_MODELS}, today)
+
+
+# ---- the imported places' part of organisations.yaml --------------------------
+
+PLACES_MARKER = ("# ---- Lieux importés (mediatool catalogue import-places) : gardez cette ligne. "
+                 "Au-dessous, une entrée modifiée à la main n'est jamais écrasée, mais les "
+                 "commentaires ne sont pas gardés ----")
+
+
+def split_places(text: str) -> tuple[str, str | None]:
+    """organisations.yaml's text → (what people wrote, mediatool's part or None)."""
+    head, marker, tail = text.partition(PLACES_MARKER)
+    return (head, tail) if marker else (text, None)
+
+
+def _indent(head: str) -> str:
+    for line in head.splitlines():
+        stripped = line.lstrip(" ")
+        if stripped.startswith("- "):
+            return line[: len(line) - len(stripped)]
+    return "  "
+
+
+def with_places(text: str, entries: list[dict[str, object]]) -> str:
+    """organisations.yaml with its imported part replaced by `entries` (plain mappings)."""
+    from mediatool.store.yamltext import dump
+
+    head, _ = split_places(text)
+    head = head.rstrip("\n") + "\n"
+    if not entries:
+        return head
+    pad = _indent(head)
+    body = "".join(pad + line if line else line
+                   for line in dump(entries).splitlines(keepends=True))
+    return f"{head}{pad}{PLACES_MARKER}\n{body}"
+
+
+def people_ids(text: str) -> set[str] | None:
+    """Ids of the entries above the imported part (None: the file cannot be read)."""
+    head, _ = split_places(text)
+    try:
+        loaded = load_positioned(head).value
+    except YamlSyntaxError:
+        return None
+    items = loaded.get("organisations") if isinstance(loaded, dict) else None
+    return {str(o.get("id")) for o in items or [] if isinstance(o, dict)}
+
+
+def write_catalogue_file(root: Path, name: str, data: bytes, expected: bytes | None) -> None:
+    """Replace one catalogue file in one step, unless it changed since it was read."""
+    from mediatool.store.records import write_atomic
+
+    path = root / "catalogue" / name
+    try:
+        if path.read_bytes() != expected:
+            raise OperationalError(f"catalogue/{name} a changé pendant l'import",
+                                   "relancez la commande")
+        write_atomic(path, data)
+    except OSError as exc:
+        raise OperationalError(f"écriture impossible de catalogue/{name} : {exc.strerror}",
+                               "vérifiez les droits du dossier") from None

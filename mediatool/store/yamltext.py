@@ -583,7 +583,14 @@ def dump_document(value: dict[str, Any]) -> str:
     return f"{DOCUMENT_START}\n{body}{DOCUMENT_END}\n"
 
 
+class _NoAliasDumper(SafeDumper):  # type: ignore[misc, valid-type]
+    """Writes a value twice rather than as an anchor and alias: people edit these files."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def dump(value: Any) -> str:
     """Serialise a plain value as block YAML (for files people edit)."""
-    return yaml.dump(value, Dumper=SafeDumper, allow_unicode=True, sort_keys=False,
+    return yaml.dump(value, Dumper=_NoAliasDumper, allow_unicode=True, sort_keys=False,
                      default_flow_style=False, width=100)
