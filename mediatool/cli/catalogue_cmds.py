@@ -1,4 +1,4 @@
-"""`mediatool catalogue …`: search, show, check, schema."""
+"""`mediatool catalogue …`: search, show, list, orgs, skills, check, schema."""
 
 from __future__ import annotations
 
@@ -73,6 +73,67 @@ def show_command(procedure_id: str, fmt: str) -> None:
                     "organisation": to_plain(organisation) if organisation else None})
         return
     click.echo("\n".join(fiche_lines(procedure, organisation)))
+
+
+@catalogue.command("list")
+@click.option("--theme", metavar="THÈME",
+              help="Thème administratif, ou thématique de La Coop pour les usages.")
+@click.option("--kind", type=click.Choice(["demarche", "usage"]),
+              help="Démarches ou besoins d'usage seulement.")
+@format_option()
+def list_command(theme: str | None, kind: str | None, fmt: str) -> None:
+    """Lister les démarches et besoins d'usage (JSON : tous leurs champs).
+
+    Le tableau marque d'une * les entrées hors mission (toujours réorienter) ;
+    « mediatool catalogue show ID » affiche la fiche entière.
+
+    Exemple : mediatool catalogue list --theme logement
+    """
+    from mediatool.core.catalogue import select_procedures
+    from mediatool.core.fields import to_plain
+    from mediatool.formats.catalogue import PROCEDURE_HEADERS, procedure_rows
+
+    procedures = select_procedures(folder().catalogue, theme, kind)
+    if fmt == "json":
+        print_json([to_plain(p) for p in procedures])
+        return
+    print_table(procedure_rows(procedures), PROCEDURE_HEADERS)
+    if procedures:
+        click.echo(f"{len(procedures)} entrée(s).")
+
+
+@catalogue.command("orgs")
+@format_option()
+def orgs_command(fmt: str) -> None:
+    """Lister les organisations vers qui réorienter (JSON : tous leurs champs).
+
+    Exemple : mediatool catalogue orgs --format json
+    """
+    from mediatool.core.fields import to_plain
+    from mediatool.formats.catalogue import ORGANISATION_HEADERS, organisation_rows
+
+    organisations = list(folder().catalogue.organisations.values())
+    if fmt == "json":
+        print_json([to_plain(o) for o in organisations])
+        return
+    print_table(organisation_rows(organisations), ORGANISATION_HEADERS)
+
+
+@catalogue.command("skills")
+@format_option()
+def skills_command(fmt: str) -> None:
+    """Lister les compétences (Pix et pratiques) que visent les parcours.
+
+    Exemple : mediatool catalogue skills
+    """
+    from mediatool.core.fields import to_plain
+    from mediatool.formats.catalogue import SKILL_HEADERS, skill_rows
+
+    skills = list(folder().catalogue.skills.values())
+    if fmt == "json":
+        print_json([to_plain(s) for s in skills])
+        return
+    print_table(skill_rows(skills), SKILL_HEADERS)
 
 
 @catalogue.command("check")

@@ -8,9 +8,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mediatool.core.errors import Problem
+from mediatool.core.errors import InvalidInput, Problem
 from mediatool.core.fields import INVALID, Context, Positioned, build, schema_for
 from mediatool.core.model import (
+    COOP_THEMES,
     THEMES,
     DateRange,
     Organisation,
@@ -65,6 +66,19 @@ class Catalogue:
 
     def organisation_of(self, procedure: Procedure) -> Organisation | None:
         return self.organisations.get(procedure.organisation)
+
+
+def select_procedures(catalogue: Catalogue, theme: str | None = None,
+                      kind: str | None = None) -> list[Procedure]:
+    """The procedures of one theme (administrative, or a Coop thématique for usage needs)
+    and/or one kind, in catalogue order; InvalidInput for a theme that does not exist."""
+    if theme is not None and theme not in THEMES and theme not in COOP_THEMES:
+        raise InvalidInput(f"thème inconnu : « {theme} »",
+                           "thèmes possibles : " + ", ".join(THEMES)
+                           + " ; pour les usages : " + ", ".join(COOP_THEMES))
+    return [p for p in catalogue.procedures.values()
+            if (theme is None or p.theme == theme or theme in p.coop_themes)
+            and (kind is None or p.kind == kind)]
 
 
 def schemas() -> dict[str, dict[str, Any]]:
