@@ -149,8 +149,9 @@ def calls_command(day: str | None, month: str | None, fmt: str) -> None:
     from mediatool.core.labels import OUTCOME_LABELS
 
     rows = []
+    current = data.catalogue.procedures.current_id
     for c in found:
-        subject = c.procedure or (f"« {c.query} »" if c.query else "")
+        subject = current(c.procedure) if c.procedure else (f"« {c.query} »" if c.query else "")
         follow = c.redirect_to or c.appointment or ""
         rows.append((c.id, c.at.astimezone(data.zone).strftime("%d/%m %H:%M"), c.by, subject,
                      OUTCOME_LABELS.get(c.outcome, c.outcome), follow,

@@ -72,6 +72,8 @@ def show_command(procedure_id: str, fmt: str) -> None:
         print_json({**to_plain(procedure),
                     "organisation": to_plain(organisation) if organisation else None})
         return
+    if procedure.id != procedure_id.strip():
+        click.echo(f"« {procedure_id.strip()} » est l'ancien identifiant de « {procedure.id} ».")
     click.echo("\n".join(fiche_lines(procedure, organisation)))
 
 

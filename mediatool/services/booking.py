@@ -715,7 +715,9 @@ def _move_at(data: DataFolder, old: Appointment, start: dt.datetime, now: dt.dat
         booked = AppointmentBooked(
             id=new_id, event="booked", at=now, by=by, mediator=old.mediator, kind=old.kind,
             start=start, duration_min=old.duration_min, person=old.person, phone=old.phone,
-            procedure=old.procedure, path=old.path, site=old.site, from_call=old.from_call,
+            procedure=(data.catalogue.procedures.current_id(old.procedure)
+                       if old.procedure else None),
+            path=old.path, site=old.site, from_call=old.from_call,
             note=old.note, rescheduled_from=old.id)
         if old_month == new_month:
             tx.append_many("appointments", new_month, [cancelled, booked])
