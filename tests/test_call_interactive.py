@@ -317,3 +317,30 @@ def test_going_back_from_a_wrong_pick(folder):
     assert finish(child) == 0
     [saved] = calls(folder)
     assert saved["procedure"] == "caf-prime-activite" and saved["outcome"] == "dropin"
+
+
+def test_a_usage_need_books_a_usage_session_in_a_new_path(tmp_path):
+    from conftest import FILES
+    from test_cli_call import USAGE_NEED
+    folder = write_folder(tmp_path / "usage", procedures=FILES["procedures.yaml"] + USAGE_NEED)
+    child = spawn(folder)
+    child.expect("Mots de la personne > ")
+    child.sendline("envoyer un mail")
+    child.sendline(pick(child, "Apprendre à envoyer un e-mail"))
+    child.expect("Recommandation : RENDEZ-VOUS")
+    child.expect(r"N° \(Entrée = 2 ; r = retour\) > ")
+    child.sendline("")
+    child.expect(r"Prochains créneaux libres \(première séance d'un parcours d'apprentissage\)")
+    child.expect("N° > ")
+    child.sendline("1")
+    child.expect("Nom de la personne .*> ")
+    child.sendline("Odette R.")
+    child.expect("Téléphone .*> ")
+    child.sendline("")
+    no_note_measured_duration(child)
+    child.expect(r"Rendez-vous : A-[0-9A-Z]{6,9} \(première séance du parcours (P-[0-9A-Z]{6,9})\)")
+    path = child.match.group(1)
+    assert finish(child) == 0
+    [booked] = documents(folder, "appointments")
+    assert booked["kind"] == "usage" and booked["path"] == path
+    assert documents(folder, "paths")[0]["skills"] == ["mail-creer", "2.1"]

@@ -67,7 +67,9 @@ def print_saved(result: CallResult) -> None:
     else:
         click.echo(f"Appel enregistré : {event.id}{flag}")
     if event.appointment:
-        click.echo(f"Rendez-vous : {event.appointment}")
+        path = getattr(result.appointment, "path", None)
+        click.echo(f"Rendez-vous : {event.appointment}"
+                   + (f" (première séance du parcours {path})" if path else ""))
     heading(f"Récapitulatif pour la personne ({len(result.recap)} caractères, "
             f"{sms_segments(result.recap).label()}, à lire ou à envoyer) :")
     click.echo(wrapped(result.recap))
@@ -90,7 +92,7 @@ def run_interactive(data: DataFolder, mediator_id: str | None, dry_run: bool = F
         import readline  # noqa: F401  (line editing and history for input())
     from mediatool.core.errors import InvalidInput, RuleRefusal
     from mediatool.core.triage import next_dropins, phone_shift
-    from mediatool.services.calls import CallDraft, check_draft, take_call
+    from mediatool.services.calls import CallDraft, booking_kind, check_draft, take_call
 
     began = time.monotonic()
     catalogue = data.catalogue
@@ -142,7 +144,7 @@ def run_interactive(data: DataFolder, mediator_id: str | None, dry_run: bool = F
         except RuleRefusal as refusal:
             click.echo(f"Réservation refusée : {refusal.message}"
                        + (f" — {refusal.hint}" if refusal.hint else ""))
-            wish = _pick_booking(data, recommendation, now, wish)
+            wish = _pick_booking(data, recommendation, now, wish, booking_kind(procedure))
             continue
         break
     click.echo()
@@ -171,7 +173,7 @@ def _after_pick(data: DataFolder, catalogue: Any, procedure: Procedure | None,
     from mediatool.core.labels import OUTCOME_LABELS
     from mediatool.core.triage import asks_prerequisites, books_here
     from mediatool.formats.fiche import fiche_lines
-    from mediatool.services.calls import recommendation_for
+    from mediatool.services.calls import booking_kind, recommendation_for
 
     while True:  # the fiche: Back from the outcome comes here
         theme = None
@@ -213,7 +215,8 @@ def _after_pick(data: DataFolder, catalogue: Any, procedure: Procedure | None,
                                    "réservation ici : l'appel est noté « rendez-vous à "
                                    "proposer ».")
                     else:
-                        wish = _pick_booking(data, recommendation, opened)
+                        wish = _pick_booking(data, recommendation, opened,
+                                             kind=booking_kind(procedure))
                 note = _ask_note()
                 measured = max(1, math.ceil((time.monotonic() - began) / 60))
                 duration = _ask_duration(measured)
@@ -415,18 +418,20 @@ def _contact_if_missing(organisation: Organisation | None) -> str | None:
 
 
 def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
-                  previous: Any = None) -> Any:
+                  previous: Any = None, kind: str = "demarche") -> Any:
     """The booking wish from the slots shown, or None to record the intent only.
 
-    After a refusal, `previous` keeps the name and phone already given.
+    After a refusal, `previous` keeps the name and phone already given. A usage need
+    books the first session of a learning path (`kind` "usage").
     """
     from mediatool.services.calls import BookingWish, free_slots
 
     duration = recommendation.appointment_duration_min if recommendation else None
     from mediatool.core.frenchdates import format_datetime
 
-    slots = free_slots(data, duration, now)
-    heading("Prochains créneaux libres")
+    slots = free_slots(data, duration, now, kind=kind)
+    heading("Prochains créneaux libres" + (" (première séance d'un parcours d'apprentissage)"
+                                            if kind == "usage" else ""))
     if not slots:
         click.echo("Aucun créneau libre : l'appel est noté « rendez-vous à proposer ».")
         return None

@@ -29,6 +29,7 @@ from mediatool.core.model import (
     AppointmentCorrected,
     AppointmentNoShow,
     CallLinked,
+    PathOpened,
     Procedure,
     Record,
     Team,
@@ -79,6 +80,9 @@ class BookingRequest:
     from_call: str | None = None
     note: str | None = None
     by: str | None = None
+    # A usage need booked during a call: its path opens with the session, in the same
+    # transaction, so a refused booking leaves no empty path behind.
+    new_path: PathOpened | None = None
 
 
 # ---- reading ---------------------------------------------------------------
@@ -233,17 +237,29 @@ def _validate(data: DataFolder, request: BookingRequest, now: dt.datetime) -> _C
             where = organisation_contact(organisation) if organisation else "l'organisation"
             raise InvalidInput(f"« {procedure.title} » est hors de la mission du service : "
                                "pas de rendez-vous", f"réorientez vers {where}")
+        if procedure is not None and procedure.is_usage:
+            raise InvalidInput(f"« {procedure.title} » est un besoin d'apprentissage : "
+                               "rendez-vous « usage », dans un parcours",
+                               "mediatool path open --person NOM --mediator ID --skills "
+                               f"{','.join(procedure.skills) or '1.1'} --sessions N, puis "
+                               "mediatool book --path PID")
     else:
         if request.procedure:
-            raise InvalidInput("--procedure ne sert qu'aux rendez-vous « démarche »",
-                               "une séance d'apprentissage se rattache à un parcours : --path PID")
-        if not request.path:
+            procedure = procedure_by_id(catalogue, request.procedure)
+            if not procedure.is_usage:
+                raise InvalidInput("--procedure ne sert qu'aux rendez-vous « démarche »",
+                                   "une séance d'apprentissage se rattache à un parcours : "
+                                   "--path PID")
+        if request.new_path is not None:
+            path = learning_paths.as_path(data, request.new_path)
+        elif not request.path:
             raise InvalidInput("un rendez-vous « usage » se rattache à un parcours (--path PID)",
                                "ouvrez-le d'abord : mediatool path open --person NOM "
                                "--mediator ID --skills 1.1,4.2 --sessions N")
-        path = learning_paths.find_path(data, request.path, now)
-        # Said at once, before any slot is searched; checked again under the lock.
-        _refuse_path(path, learning_paths.sessions_of(data, path))
+        else:
+            path = learning_paths.find_path(data, request.path, now)
+            # Said at once, before any slot is searched; checked again under the lock.
+            _refuse_path(path, learning_paths.sessions_of(data, path))
     duration = request.duration_min or default_duration(team, request.kind, procedure)
     if not 5 <= duration <= 480:
         raise InvalidInput(f"durée impossible : {duration} min",
@@ -467,6 +483,9 @@ def _book_at(data: DataFolder, checked: _Checked, start: dt.datetime, now: dt.da
         month = Month.of(local(team, start).date())
         while event.id in appointments:
             event = dataclasses.replace(event, id=data.store.new_id("appointments"))
+        if request.new_path is not None:
+            tx.append("paths", learning_paths.opening_month(team, request.new_path.at),
+                      request.new_path)
         tx.append("appointments", month, event)
     source = data.store.relative(data.store.file("appointments", month))
     return _fold([Record(event, source, 0)])[event.id], None
