@@ -344,3 +344,42 @@ def test_a_usage_need_books_a_usage_session_in_a_new_path(tmp_path):
     [booked] = documents(folder, "appointments")
     assert booked["kind"] == "usage" and booked["path"] == path
     assert documents(folder, "paths")[0]["skills"] == ["mail-creer", "2.1"]
+
+
+DANGER_ENTRY = """\
+  - id: violences-conjugales
+    title: Violences conjugales (écoute et orientation)
+    keywords: [violences conjugales]
+    theme: justice
+    organisation: ecoute
+    typical_duration_min: 10
+    in_scope: false
+    danger:
+      emergency: "Danger immédiat : 17 ou 112 ; par SMS : 114."
+      harms: [frapper, gifler]
+      partners: [mari]
+    source: https://www.service-public.fr/particuliers/vosdroits/F12544
+    reviewed: 2026-11-01
+"""
+
+
+def test_words_of_danger_put_the_urgent_entry_first_with_its_numbers(tmp_path):
+    from conftest import FILES
+    organisations = FILES["organisations.yaml"] + """\
+  - id: ecoute
+    name: Violences Femmes Info
+    phone: "39 19"
+    hours: "24 h/24 et 7 j/7"
+"""
+    folder = write_folder(tmp_path / "danger", procedures=FILES["procedures.yaml"] + DANGER_ENTRY,
+                          organisations=organisations)
+    child = spawn(folder)
+    child.expect("Mots de la personne > ")
+    child.sendline("il m'a giflée pour la prime d'activité")
+    child.expect(r"DANGER POSSIBLE — Danger immédiat : 17 ou 112 ; par SMS : 114\.")
+    child.expect(r"Écoute et orientation : Violences Femmes Info — tél\. 39 19 \(24 h/24")
+    number = pick(child, "Violences conjugales (écoute et orientation)")
+    assert number == "1"
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    assert calls(folder) == []

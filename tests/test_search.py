@@ -39,6 +39,7 @@ def test_issue_examples_rank_first(index):
 DATA = Path(__file__).parent / "data"
 OUT_OF_CATALOGUE = yaml.safe_load((DATA / "search_out_of_catalogue.yaml").read_text("utf-8"))
 SAFETY = yaml.safe_load((DATA / "search_safety.yaml").read_text("utf-8"))
+HELDOUT = yaml.safe_load((DATA / "search_heldout.yaml").read_text("utf-8"))["queries"]
 
 
 def test_quality_set(index):
@@ -101,3 +102,55 @@ def test_ties_break_on_relevance_not_on_the_id(index):
 def test_nothing_close_gives_nothing(index):
     assert index.search("zzzz qqqq") == []
     assert index.search("   ") == []
+
+
+# ---- danger signals (catalogue `danger:` on the urgent entry) --------------------
+
+DANGER = yaml.safe_load((DATA / "search_danger.yaml").read_text("utf-8"))["queries"]
+
+
+def test_danger_signals_generalise_to_phrasings_written_before_the_lexicon(index):
+    # search_danger.yaml was written before catalogue `danger:` existed, without looking
+    # at it: 29 of 30 when the lexicon was written (the miss: "il me garde mes papiers et
+    # me laisse pas sortir", control with no word of harm, threat or fear).
+    heard = [item["query"] for item in DANGER if index.search(item["query"])[0].urgent]
+    assert len(heard) >= 0.9 * len(DANGER), sorted(set(i["query"] for i in DANGER) - set(heard))
+    for query in heard:
+        first = index.search(query)[0]
+        assert first.procedure.id == "violences-conjugales" and first.verdict == "fort"
+
+
+def test_every_violence_phrasing_of_the_safety_set_comes_first_flagged_urgent(index):
+    missed = [item["query"] for item in SAFETY["violence"]
+              if not (found := index.search(item["query"])) or not found[0].urgent
+              or found[0].procedure.id != "violences-conjugales"]
+    assert missed == []
+
+
+def test_danger_never_fires_on_ordinary_requests(index):
+    ordinary = [i["query"] for i in QUERIES if i["expected"] != "violences-conjugales"]
+    ordinary += [i["query"] for i in SAFETY["plainte"] + SAFETY["false_alarms"]]
+    ordinary += OUT_OF_CATALOGUE["queries"]
+    ordinary += [i["query"] for i in HELDOUT]
+    alarms = [q for q in ordinary if any(m.urgent for m in index.search(q))]
+    assert alarms == []
+
+
+@pytest.mark.parametrize("query", [
+    "je me bats avec la caf", "mon fils fait de la boxe il se bat", "je me suis cogné la tête",
+    "mon ordinateur me bat aux echecs", "mon proprietaire me menace de m'expulser",
+    "je reçois des coups de fil d'un faux conseiller", "ma fille a peur du dentiste",
+    "ça me tue ce dossier", "il faut battre les oeufs"])
+def test_what_is_not_harm_to_the_caller_is_not_a_danger(index, query):
+    assert not any(m.urgent for m in index.search(query))
+
+
+@pytest.mark.parametrize("query", [
+    "il m'a encore frappée hier", "je me fais taper par mon copain", "je suis battue",
+    "mon pere frappe ma mere", "il va me tuer", "j'ai peur de lui", "mon ex me harcèle",
+    "il m'empêche de sortir"])
+def test_harm_threat_or_fear_from_someone_is_a_danger(index, query):
+    first = index.search(query)[0]
+    assert first.urgent and first.score == 100.0
+    assert len({m.procedure.id for m in index.search(query, limit=8)}) == len(
+        index.search(query, limit=8))  # the urgent entry is not listed twice

@@ -117,7 +117,7 @@ def run_interactive(data: DataFolder, mediator_id: str | None, dry_run: bool = F
     mediator = _pick_mediator(catalogue, mediator_id)
     words: str | None = None
     while True:  # each `Back` returns one step, the answers before it kept
-        procedure, query, words = _pick_procedure(index, words)
+        procedure, query, words = _pick_procedure(index, words, catalogue.organisations)
         try:
             steps = _after_pick(data, catalogue, procedure, query, opened, began)
         except Back:
@@ -296,7 +296,8 @@ def _pick_mediator(catalogue: Any, wanted: str | None) -> str:
             click.echo(f"{exc.message} — {exc.hint}")
 
 
-def _pick_procedure(index: Any, words: str | None = None
+def _pick_procedure(index: Any, words: str | None = None,
+                    organisations: Mapping[str, Organisation] | None = None
                     ) -> tuple[Procedure | None, str | None, str]:
     """(procedure, None, words) when one is picked, (None, words, words) for « aucune ».
 
@@ -311,6 +312,12 @@ def _pick_procedure(index: Any, words: str | None = None
         found = index.search(text, limit=shown + MORE_COUNTED)
         more = len(found) - shown
         matches = found[:shown]
+        for urgent in (m for m in matches if m.urgent):
+            from mediatool.formats.fiche import danger_lines
+
+            for line in danger_lines(urgent.procedure,
+                                     (organisations or {}).get(urgent.procedure.organisation)):
+                click.secho(wrapped(line), bold=True)
         if matches:
             _numbered([f"{m.procedure.title}  [{m.procedure.id}]"
                        + ("" if m.strong else "  (correspondance faible)") for m in matches])

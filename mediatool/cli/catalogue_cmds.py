@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 import click
@@ -39,12 +40,18 @@ def search_command(text: tuple[str, ...], limit: int, fmt: str) -> None:
     catalogue = data.catalogue
     if fmt == "json":
         print_json([{"id": m.procedure.id, "title": m.procedure.title, "score": m.score,
-                     "verdict": m.verdict, "organisation": m.procedure.organisation}
+                     "verdict": m.verdict, "organisation": m.procedure.organisation,
+                     "urgent": m.urgent}
                     for m in matches])
         return
     if not matches:
         click.echo("Aucune démarche trouvée : essayez d'autres mots (ex. « caf », « carte grise »).")
         return
+    from mediatool.formats.fiche import danger_lines
+
+    for urgent in (m for m in matches if m.urgent):
+        for line in danger_lines(urgent.procedure, catalogue.organisation_of(urgent.procedure)):
+            click.echo(textwrap.fill(line, 79, break_on_hyphens=False))
     rows = []
     for rank, match in enumerate(matches, start=1):
         org = catalogue.organisation_of(match.procedure)

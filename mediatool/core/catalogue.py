@@ -223,6 +223,13 @@ def _check_procedures(procedures_file: ProceduresFile, pos: Any,
                 at("procedures.yaml", pos, path, f"besoin d'usage « {proc.id} » sans compétences",
                    "ajoutez « skills: » : les compétences que le parcours fera acquérir",
                    blocking=False)
+        signals = proc.danger
+        if signals is not None and not (signals.phrases or signals.harms or signals.pressures
+                                        or signals.fears):
+            at("procedures.yaml", pos, (*path, "danger"),
+               f"« {proc.id} » : signaux de danger vides", "ajoutez des phrases, harms, "
+               "pressures ou fears : sans eux l'entrée ne viendra jamais en urgence",
+               blocking=False)
         for j, skill_id in enumerate(proc.skills):
             if skills is not None and skill_id not in skills:
                 at("procedures.yaml", pos, (*path, "skills", j),

@@ -8,7 +8,10 @@ organisation — exactly, as a prefix, or with a typo (rapidfuzz's C scorer) —
 by how rare it is in the catalogue (a word every Caf entry has says little). Words that
 match nothing in the catalogue weigh only a little, so a spoken sentence still finds its
 procedure. Entries out of the service's mission (violence, a complaint, a medical
-question) come up only when one of their keyword phrases is said whole.
+question) come up only when one of their keyword phrases is said whole — or, for an
+entry with danger signals (catalogue `danger:`), when the sentence says harm done to the
+caller by someone ("il m'a giflée", "mon mari me cogne"), pressure from a close person
+or fear of them: that entry then comes first, flagged urgent.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from mediatool.core.model import Organisation, Procedure
+from mediatool.core.model import DangerSignals, Organisation, Procedure
 
 # Filler of spoken French: pronouns, articles, "il faut", "comment je fais pour"…
 STOPWORDS = frozenset("""
@@ -80,6 +83,7 @@ def _all_stems(text: str) -> frozenset[str]:
 class Match:
     procedure: Procedure
     score: float
+    urgent: bool = False  # a danger signal was heard: first, with its emergency numbers
 
     @property
     def strong(self) -> bool:
@@ -88,6 +92,102 @@ class Match:
     @property
     def verdict(self) -> str:
         return "fort" if self.strong else "faible"
+
+
+# French grammar the danger signals rely on (not lexicon: it does not change with the
+# catalogue). Who does it: "il me frappe"; to whom: "me", "m'", "moi"; said of oneself:
+# "je me bats", "il se bat"; undergone: "je suis battue", "je me fais taper".
+_SUBJECTS = frozenset({"il", "elle", "ils", "elles"})
+_ME = frozenset({"me", "m", "moi"})
+_UNDERGONE = frozenset({"suis", "ete", "etais", "fais", "fait", "faite", "faire"})
+_CAUSATIVE = frozenset({"fais", "fait", "faite", "faire"})
+_AIMED_WINDOW = 4  # "il m'a encore frappée": the act comes at most four words after "m'"
+_SUBJECT_WINDOW = 6
+
+
+def _lexicon_entry(text: str) -> tuple[str, ...]:
+    return tuple(normalise(text).split())
+
+
+def _word_matches(token: str, word: str) -> bool:
+    """One form of a lexicon word finds the others: same word, same stem, or the stem and
+    a short ending ("frapper" finds "frappée", "battue" finds "battues")."""
+    if token == word or token in (word + "s", word + "e", word + "es"):
+        return True
+    root = stem(word)
+    if len(root) <= 3:
+        # A short stem says too little by itself: "fils" and "fil" share "fil", but
+        # "tape" is "taper".
+        return len(root) == 3 and len(token) > 3 and stem(token) == root
+    # Endings the stemmer keeps ("giflée" → "gifle"): a few letters past the stem, not a
+    # longer word ("forcément" is not "forcer").
+    return stem(token) == root or (token.startswith(root) and len(token) - len(root) <= 3)
+
+
+class _Signals:
+    """One entry's danger signals, compiled (see DangerSignals in the model)."""
+
+    def __init__(self, index: int, signals: DangerSignals) -> None:
+        self.index = index
+        self.phrases = [frozenset(words(p)) for p in signals.phrases if words(p)]
+        self.harms = [_lexicon_entry(w) for w in signals.harms]
+        self.pressures = [_lexicon_entry(w) for w in signals.pressures]
+        self.fears = [_lexicon_entry(w) for w in signals.fears]
+        self.partners = [_lexicon_entry(w) for w in signals.partners]
+        self.close = self.partners + [_lexicon_entry(w) for w in signals.family]
+
+    def heard(self, text: str) -> bool:
+        tokens = normalise(text).split()
+        content = frozenset(words(text))
+        if any(phrase <= content for phrase in self.phrases):
+            return True
+        close_at = _positions(tokens, self.close)
+        for at in _positions(tokens, self.harms):
+            if _reflexive(tokens, at):
+                continue
+            if close_at or _aimed(tokens, at, close_at) or tokens[at - 1:at] and \
+                    tokens[at - 1] in _UNDERGONE:
+                return True
+        if any(not _reflexive(tokens, at) and _aimed(tokens, at, close_at)
+               for at in _positions(tokens, self.pressures)):
+            return True
+        fears = _positions(tokens, self.fears)
+        return bool(fears) and (bool(_positions(tokens, self.partners)) or any(
+            {"lui", "elle"} & set(tokens[at + 1:at + 4]) for at in fears))
+
+
+def _positions(tokens: list[str], entries: list[tuple[str, ...]]) -> set[int]:
+    """Where an entry (one word, or several in a row) is said: the index of its last word."""
+    found = set()
+    for entry in entries:
+        if not entry:
+            continue
+        size = len(entry)
+        for at in range(len(tokens) - size + 1):
+            if all(_word_matches(tokens[at + k], entry[k]) for k in range(size)):
+                found.add(at + size - 1)
+    return found
+
+
+def _reflexive(tokens: list[str], at: int) -> bool:
+    """Done to oneself or to each other ("il se bat", "je me bats", "je me suis cogné"),
+    but not "je me fais taper"."""
+    before = tokens[max(at - 3, 0):at]
+    if before[-1:] == ["se"]:
+        return True
+    if before[-1:] and before[-1] in _CAUSATIVE:
+        return False
+    return any(before[k] in ("je", "j") and before[k + 1] == "me"
+               for k in range(len(before) - 1))
+
+
+def _aimed(tokens: list[str], at: int, close_at: set[int]) -> bool:
+    """The act is aimed at the caller ("me", "m'" just before) by someone: a pronoun or a
+    close person said shortly before ("mon ordinateur me bat" is nobody's act)."""
+    if not _ME & set(tokens[max(at - _AIMED_WINDOW, 0):at]):
+        return False
+    start = max(at - _SUBJECT_WINDOW, 0)
+    return bool(_SUBJECTS & set(tokens[start:at])) or any(start <= c < at for c in close_at)
 
 
 class SearchIndex:
@@ -103,6 +203,7 @@ class SearchIndex:
         self.phrases: list[tuple[frozenset[str], int]] = []
         # Out-of-mission entries: (content stems, every stem) of each keyword phrase.
         self.guarded: dict[int, list[tuple[frozenset[str], frozenset[str]]]] = {}
+        self.danger: list[_Signals] = []
         for index, proc in enumerate(self.procedures):
             org = organisations.get(proc.organisation)
             fields = [(proc.title, "title"), (proc.id.replace("-", " "), "id"),
@@ -120,6 +221,8 @@ class SearchIndex:
             if not proc.in_scope:
                 self.guarded[index] = [(frozenset(words(k)), _all_stems(k))
                                        for k in proc.keywords if words(k)]
+            if proc.danger is not None:
+                self.danger.append(_Signals(index, proc.danger))
         count = max(len(self.procedures), 1)
         self.idf = {w: math.log(1 + count / len(p)) for w, p in self.postings.items()}
         self.vocabulary = sorted(self.postings)
@@ -144,7 +247,17 @@ class SearchIndex:
         return found
 
     def search(self, text: str, limit: int = 5) -> list[Match]:
-        """Best matches first; empty when nothing is close enough."""
+        """Best matches first; empty when nothing is close enough. An entry whose danger
+        signals are heard comes first, whatever else matched."""
+        urgent = [Match(self.procedures[s.index], 100.0, urgent=True)
+                  for s in self.danger if s.heard(text)]
+        if not urgent:
+            return self._ranked(text, limit)
+        taken = {m.procedure.id for m in urgent}
+        rest = [m for m in self._ranked(text, limit) if m.procedure.id not in taken]
+        return (urgent + rest)[:limit]
+
+    def _ranked(self, text: str, limit: int) -> list[Match]:
         query = list(dict.fromkeys(words(text)))
         if not query:
             return []
