@@ -20,7 +20,8 @@ def index():
                                          if (default_catalogue().parent / "catalogue").is_dir()
                                          else {}, dt.date(2026, 11, 29))
     assert catalogue is not None, [p.format() for p in problems if p.is_error]
-    return SearchIndex(catalogue.procedures.values(), dict(catalogue.organisations))
+    return SearchIndex(catalogue.procedures.values(), dict(catalogue.organisations),
+                       catalogue.synonyms)
 
 
 def test_normalise_strips_accents_and_punctuation():
@@ -54,8 +55,21 @@ def test_quality_set(index):
         top3 += item["expected"] in ids
         if not ids or ids[0] != item["expected"]:
             misses.append((item["query"], item["expected"], ids))
-    assert top1 / len(QUERIES) >= 0.88, misses
-    assert top3 / len(QUERIES) >= 0.96, misses
+    # Measured 90.3 % / 96.8 % (issue 14's synonyms, elisions and typo rule); before them
+    # 88.7 % / 96.4 %. The goal stays 90 % / 98 %.
+    assert top1 / len(QUERIES) >= 0.90, misses
+    assert top3 / len(QUERIES) >= 0.965, misses
+
+
+def test_held_out_set_written_before_the_synonyms(index):
+    # search_heldout.yaml was written before synonyms, elision and the typo rule were
+    # built: 75.7 % / 90.1 % before them, 83.8 % / 94.6 % after.
+    ranked = [(i["expected"], [m.procedure.id for m in index.search(i["query"], limit=3)])
+              for i in HELDOUT]
+    top1 = sum(bool(ids) and ids[0] == expected for expected, ids in ranked) / len(HELDOUT)
+    top3 = sum(expected in ids for expected, ids in ranked) / len(HELDOUT)
+    assert len(HELDOUT) >= 100
+    assert top1 >= 0.83 and top3 >= 0.94, (top1, top3)
 
 
 def test_every_entry_has_two_phrasings_in_the_set(index):
@@ -154,3 +168,54 @@ def test_harm_threat_or_fear_from_someone_is_a_danger(index, query):
     assert first.urgent and first.score == 100.0
     assert len({m.procedure.id for m in index.search(query, limit=8)}) == len(
         index.search(query, limit=8))  # the urgent entry is not listed twice
+
+
+# ---- the mechanism, on small catalogues -------------------------------------------
+
+def _entry(pid, title, keywords=(), organisation="caf"):
+    from mediatool.core.model import Procedure
+    return Procedure(id=pid, title=title, organisation=organisation, typical_duration_min=10,
+                     source="https://www.service-public.fr", reviewed=dt.date(2026, 11, 1),
+                     keywords=tuple(keywords), theme="social-sante")
+
+
+SMALL = [_entry("ft-inscription", "S'inscrire à France Travail", ["demandeur d'emploi"]),
+         _entry("ft-reinscription", "Se réinscrire après une radiation"),
+         _entry("identite", "Refaire sa carte d'identité"),
+         _entry("impots", "Déclarer ses impôts")]
+
+
+def test_a_synonym_finds_what_the_catalogue_calls_otherwise():
+    from mediatool.core.model import Synonym
+    plain = SearchIndex(SMALL)
+    assert plain.search("je touche le chomage") == []
+    index = SearchIndex(SMALL, synonyms=[Synonym(said=("chômage", "chomdu"),
+                                                 means="France Travail")])
+    assert index.search("je touche le chomage")[0].procedure.id == "ft-inscription"
+    assert index.search("m'inscrire au chomdu")[0].procedure.id == "ft-inscription"
+    # What was meant weighs less than what was said.
+    said = index.search("inscription france travail")[0].score
+    assert index.search("inscription chomage")[0].score < said
+
+
+def test_a_known_word_is_not_taken_for_a_typo_of_another():
+    index = SearchIndex(SMALL)
+    assert index.search("inscription")[0].procedure.id == "ft-inscription"
+    assert [m.procedure.id for m in index.search("reinscription")][:1] == ["ft-reinscription"]
+    assert index.search("identiter")[0].procedure.id == "identite"  # unknown: a typo
+
+
+def test_elisions_written_without_apostrophe_are_undone():
+    index = SearchIndex(SMALL)
+    assert index.search("refaire ma carte didentite")[0].procedure.id == "identite"
+    glued = index.search("jveux declarer mes impots")[0]
+    assert glued.procedure.id == "impots"
+    assert glued.score == index.search("declarer mes impots")[0].score  # "jveux" is filler
+
+
+def test_words_the_catalogue_never_heard_lower_the_verdict_not_the_ranking():
+    index = SearchIndex(SMALL)
+    alone = index.search("refaire carte")[0]
+    odd = index.search("refaire carte bibliotheque")[0]
+    assert odd.procedure.id == alone.procedure.id == "identite"
+    assert odd.score < alone.score

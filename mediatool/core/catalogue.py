@@ -20,6 +20,7 @@ from mediatool.core.model import (
     ProceduresFile,
     Skill,
     SkillsFile,
+    Synonym,
     Team,
     WeeklySlot,
 )
@@ -93,6 +94,7 @@ class Catalogue:
     organisations: Mapping[str, Organisation]
     skills: Mapping[str, Skill]
     team: Team
+    synonyms: tuple[Synonym, ...] = ()
 
     def organisation_of(self, procedure: Procedure) -> Organisation | None:
         return self.organisations.get(procedure.organisation)
@@ -179,7 +181,8 @@ def build_catalogue(files: Mapping[str, Positioned | Problem | None], today: dt.
     if (any(p.is_error and p.blocking for p in problems) or team is None or organisations is None
             or skills is None or procedures is None):
         return None, problems
-    return Catalogue(ProcedureTable(procedures), organisations, skills, team), problems
+    return Catalogue(ProcedureTable(procedures), organisations, skills, team,
+                     procedures_file.synonyms), problems
 
 
 def _check_procedures(procedures_file: ProceduresFile, pos: Any,

@@ -179,10 +179,22 @@ class Skill:
 
 
 @dataclass(frozen=True)
+class Synonym:
+    """How callers say a thing the catalogue names otherwise: a search for « le chômage »
+    also looks for « France Travail »."""
+
+    said: tuple[str, ...] = spec("Ce que disent les appelants (« chômage », « la sécu »)")
+    means: str = spec("Les mots du catalogue que cela désigne (« France Travail »)")
+
+
+@dataclass(frozen=True)
 class ProceduresFile:
     """catalogue/procedures.yaml"""
 
     procedures: tuple[Procedure, ...] = spec("Les démarches")
+    synonyms: tuple[Synonym, ...] = spec(
+        "Mots de tous les jours et les mots administratifs qu'ils désignent, pour la "
+        "recherche", default=())
 
 
 @dataclass(frozen=True)

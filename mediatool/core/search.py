@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from mediatool.core.model import DangerSignals, Organisation, Procedure
+from mediatool.core.model import DangerSignals, Organisation, Procedure, Synonym
 
 # Filler of spoken French: pronouns, articles, "il faut", "comment je fais pour"…
 STOPWORDS = frozenset("""
@@ -42,9 +42,12 @@ vouloir vous vu y aide aider aidez besoin demande demander savoir sais
 WORD_MIN_SCORE = 80.0  # below this, two words are not one word with a typo
 FIELD_WEIGHTS = {"title": 1.0, "keyword": 0.9, "id": 0.8, "organisation": 0.45}
 UNKNOWN_WEIGHT = 0.35  # share of a word the catalogue has never heard of
+VERDICT_UNKNOWN = 0.5  # the same share when saying how sure a match is (score shown)
+SYNONYM_WEIGHT = 0.6  # share of a word the caller did not say but meant (catalogue synonyms)
 STRONG = 62.0  # from this score on, a match is "fort"
 FLOOR = 28.0  # below this, not a match at all
 
+ELIDED = frozenset("cdjlmnst")  # letters French elides before a vowel: d'identité, j'veux
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -194,9 +197,13 @@ class SearchIndex:
     """Built once per catalogue; `search` is then a few rapidfuzz calls."""
 
     def __init__(self, procedures: Iterable[Procedure],
-                 organisations: dict[str, Organisation] | None = None) -> None:
+                 organisations: dict[str, Organisation] | None = None,
+                 synonyms: Iterable[Synonym] = ()) -> None:
         organisations = organisations or {}
         self.procedures = list(procedures)
+        # (stems said together, stems they mean): "la sécu" → assurance maladie
+        self.synonyms = [(frozenset(words(said)), tuple(words(s.means)))
+                         for s in synonyms for said in s.said if words(said)]
         # stem → {procedure index: field weight}
         self.postings: dict[str, dict[int, float]] = defaultdict(dict)
         # Each title or keyword phrase as its set of stems, with its entry.
@@ -240,6 +247,10 @@ class SearchIndex:
             if not candidate.startswith(word):
                 break
             found.setdefault(candidate, 92.0)
+        if word in self.postings:
+            # A word the catalogue knows is not a typo of another ("inscription" is not
+            # "réinscription"): typo tolerance is for words it has never seen.
+            return found
         for candidate, score, _ in process.extract(word, self.vocabulary, scorer=fuzz.ratio,
                                                    limit=None, score_cutoff=WORD_MIN_SCORE):
             if len(candidate) > 3:
@@ -257,25 +268,48 @@ class SearchIndex:
         rest = [m for m in self._ranked(text, limit) if m.procedure.id not in taken]
         return (urgent + rest)[:limit]
 
+    def _query(self, text: str) -> list[str]:
+        """The query's stems, elisions written without their apostrophe undone: "jveux"
+        is "j'veux" (filler), "didentite" is "d'identité", "lapl" is "l'APL"."""
+        stems: list[str] = []
+        for token in normalise(text).split():
+            if token in STOPWORDS:
+                continue
+            if len(token) > 3 and token[0] in ELIDED:
+                rest = token[1:]
+                if rest in STOPWORDS:
+                    continue
+                if stem(token) not in self.postings and stem(rest) in self.postings:
+                    token = rest
+            stems.append(stem(token))
+        return list(dict.fromkeys(stems))
+
     def _ranked(self, text: str, limit: int) -> list[Match]:
-        query = list(dict.fromkeys(words(text)))
+        query = self._query(text)
         if not query:
             return []
         totals: dict[int, float] = defaultdict(float)
         hits: dict[int, int] = defaultdict(int)
         denominator = 0.0
+        unheard = 0.0  # the full weight of the words the catalogue has never heard
         matched: set[str] = set()
-        for word in query:
+        said_stems = set(query)
+        meant = [stem for said, means in self.synonyms if said <= said_stems for stem in means]
+        # What the caller's everyday words mean counts, but less than what was said.
+        terms = [(w, 1.0) for w in query] + [(w, SYNONYM_WEIGHT) for w in
+                                             dict.fromkeys(meant) if w not in said_stems]
+        for word, factor in terms:
             similar = self._similar(word)
             matched.update(c for c, score in similar.items() if score >= 88)
             if not similar:
-                denominator += UNKNOWN_WEIGHT * self.default_idf
+                denominator += factor * UNKNOWN_WEIGHT * self.default_idf
+                unheard += factor * self.default_idf
                 continue
-            weight = max(self.idf[c] for c in similar)
+            weight = factor * max(self.idf[c] for c in similar)
             denominator += weight
             best: dict[int, float] = {}
             for candidate, score in similar.items():
-                value = score / 100 * self.idf[candidate]
+                value = factor * score / 100 * self.idf[candidate]
                 for index, field_weight in self.postings[candidate].items():
                     best[index] = max(best.get(index, 0.0), value * field_weight)
             for index, value in best.items():
@@ -298,12 +332,17 @@ class SearchIndex:
             if guards is not None and not any(_said_whole(g, heard, said) for g in guards):
                 continue
             score = 100 * total / denominator * 0.8 + bonus.get(index, 0.0) * 0.2
+            # Shown and judged with the unknown words at their share of VERDICT_UNKNOWN:
+            # "un permis bateau" finds the driving licence entries first, but the word
+            # the catalogue never heard ("bateau") says it may not be about them.
+            shown = (100 * total / (denominator + (VERDICT_UNKNOWN - UNKNOWN_WEIGHT)
+                                    * unheard) * 0.8 + bonus.get(index, 0.0) * 0.2)
             if guards is not None:
-                score = max(score, STRONG)  # said whole: never shown as a weak guess
-            ranked.append((score, hits[index], index))
+                shown = score = max(score, STRONG)  # said whole: never a weak guess
+            ranked.append((score, hits[index], index, shown))
         ranked.sort(key=lambda r: (-r[0], -r[1], self.procedures[r[2]].id))
-        return [Match(self.procedures[i], round(min(score, 100.0), 1))
-                for score, _, i in ranked[:limit] if score >= FLOOR]
+        return [Match(self.procedures[i], round(min(shown, 100.0), 1))
+                for score, _, i, shown in ranked[:limit] if score >= FLOOR]
 
 
 def _said_whole(guard: tuple[frozenset[str], frozenset[str]], heard: set[str],
