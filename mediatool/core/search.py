@@ -281,8 +281,21 @@ class SearchIndex:
                     continue
                 if stem(token) not in self.postings and stem(rest) in self.postings:
                     token = rest
-            stems.append(stem(token))
+            stems.extend(self._split(token) or (stem(token),))
         return list(dict.fromkeys(stems))
+
+    def _split(self, token: str) -> tuple[str, ...]:
+        """Two words typed as one ("passculture", "cartevitale"), when the catalogue knows
+        both and neither the whole nor a close spelling of it."""
+        whole = stem(token)
+        if len(token) < 7 or whole in self.postings or any(
+                score >= 88 for score in self._similar(whole).values()):
+            return ()
+        for cut in range(3, len(token) - 2):
+            left, right = stem(token[:cut]), stem(token[cut:])
+            if left in self.postings and right in self.postings:
+                return left, right
+        return ()
 
     def _ranked(self, text: str, limit: int) -> list[Match]:
         query = self._query(text)
