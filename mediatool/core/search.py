@@ -108,23 +108,49 @@ _AIMED_WINDOW = 4  # "il m'a encore frappée": the act comes at most four words 
 _SUBJECT_WINDOW = 6
 
 
-def _lexicon_entry(text: str) -> tuple[str, ...]:
-    return tuple(normalise(text).split())
+class _WordSet:
+    """Lexicon words, each finding its other forms: the same word (or with -s, -e, -es),
+    the same stem, or the stem and a short ending ("frapper" finds "frappée", "battue"
+    "battues"; "forcer" does not find "forcément"). Set lookups: a search stays cheap."""
 
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.exact: set[str] = set()
+        self.short_roots: set[str] = set()  # three letters: too little alone
+        self.roots: set[str] = set()
+        self.sequences: list[tuple[str, ...]] = []  # several words in a row ("beau père")
+        for text in texts:
+            entry = tuple(normalise(text).split())
+            if len(entry) > 1:
+                self.sequences.append(entry)
+            elif entry:
+                self._add(entry[0])
 
-def _word_matches(token: str, word: str) -> bool:
-    """One form of a lexicon word finds the others: same word, same stem, or the stem and
-    a short ending ("frapper" finds "frappée", "battue" finds "battues")."""
-    if token == word or token in (word + "s", word + "e", word + "es"):
-        return True
-    root = stem(word)
-    if len(root) <= 3:
-        # A short stem says too little by itself: "fils" and "fil" share "fil", but
-        # "tape" is "taper".
-        return len(root) == 3 and len(token) > 3 and stem(token) == root
-    # Endings the stemmer keeps ("giflée" → "gifle"): a few letters past the stem, not a
-    # longer word ("forcément" is not "forcer").
-    return stem(token) == root or (token.startswith(root) and len(token) - len(root) <= 3)
+    def _add(self, word: str) -> None:
+        self.exact.update((word, word + "s", word + "e", word + "es"))
+        root = stem(word)
+        if len(root) == 3:
+            self.short_roots.add(root)
+        elif len(root) > 3:
+            self.roots.add(root)
+
+    def matches(self, token: str) -> bool:
+        if token in self.exact:
+            return True
+        root = stem(token)
+        if len(token) > 3 and root in self.short_roots:  # "fils" and "fil" share "fil"
+            return True
+        return root in self.roots or any(token[:len(token) - cut] in self.roots
+                                         for cut in (0, 1, 2, 3) if len(token) - cut > 3)
+
+    def positions(self, tokens: list[str]) -> set[int]:
+        """Where a word is said (for several words in a row: where the last one is)."""
+        found = {at for at, token in enumerate(tokens) if self.matches(token)}
+        for entry in self.sequences:
+            size = len(entry)
+            for at in range(len(tokens) - size + 1):
+                if all(_WordSet([w]).matches(tokens[at + k]) for k, w in enumerate(entry)):
+                    found.add(at + size - 1)
+        return found
 
 
 class _Signals:
@@ -133,43 +159,29 @@ class _Signals:
     def __init__(self, index: int, signals: DangerSignals) -> None:
         self.index = index
         self.phrases = [frozenset(words(p)) for p in signals.phrases if words(p)]
-        self.harms = [_lexicon_entry(w) for w in signals.harms]
-        self.pressures = [_lexicon_entry(w) for w in signals.pressures]
-        self.fears = [_lexicon_entry(w) for w in signals.fears]
-        self.partners = [_lexicon_entry(w) for w in signals.partners]
-        self.close = self.partners + [_lexicon_entry(w) for w in signals.family]
+        self.harms = _WordSet(signals.harms)
+        self.pressures = _WordSet(signals.pressures)
+        self.fears = _WordSet(signals.fears)
+        self.partners = _WordSet(signals.partners)
+        self.close = _WordSet([*signals.partners, *signals.family])
 
-    def heard(self, text: str) -> bool:
-        tokens = normalise(text).split()
-        content = frozenset(words(text))
+    def heard(self, tokens: list[str], content: frozenset[str]) -> bool:
+        """`tokens`: every word of the sentence, normalised; `content`: its stems."""
         if any(phrase <= content for phrase in self.phrases):
             return True
-        close_at = _positions(tokens, self.close)
-        for at in _positions(tokens, self.harms):
+        close_at = self.close.positions(tokens)
+        for at in self.harms.positions(tokens):
             if _reflexive(tokens, at):
                 continue
             if close_at or _aimed(tokens, at, close_at) or tokens[at - 1:at] and \
                     tokens[at - 1] in _UNDERGONE:
                 return True
         if any(not _reflexive(tokens, at) and _aimed(tokens, at, close_at)
-               for at in _positions(tokens, self.pressures)):
+               for at in self.pressures.positions(tokens)):
             return True
-        fears = _positions(tokens, self.fears)
-        return bool(fears) and (bool(_positions(tokens, self.partners)) or any(
+        fears = self.fears.positions(tokens)
+        return bool(fears) and (bool(self.partners.positions(tokens)) or any(
             {"lui", "elle"} & set(tokens[at + 1:at + 4]) for at in fears))
-
-
-def _positions(tokens: list[str], entries: list[tuple[str, ...]]) -> set[int]:
-    """Where an entry (one word, or several in a row) is said: the index of its last word."""
-    found = set()
-    for entry in entries:
-        if not entry:
-            continue
-        size = len(entry)
-        for at in range(len(tokens) - size + 1):
-            if all(_word_matches(tokens[at + k], entry[k]) for k in range(size)):
-                found.add(at + size - 1)
-    return found
 
 
 def _reflexive(tokens: list[str], at: int) -> bool:
@@ -260,8 +272,11 @@ class SearchIndex:
     def search(self, text: str, limit: int = 5) -> list[Match]:
         """Best matches first; empty when nothing is close enough. An entry whose danger
         signals are heard comes first, whatever else matched."""
-        urgent = [Match(self.procedures[s.index], 100.0, urgent=True)
-                  for s in self.danger if s.heard(text)]
+        urgent: list[Match] = []
+        if self.danger:
+            tokens, content = normalise(text).split(), frozenset(words(text))
+            urgent = [Match(self.procedures[s.index], 100.0, urgent=True)
+                      for s in self.danger if s.heard(tokens, content)]
         if not urgent:
             return self._ranked(text, limit)
         taken = {m.procedure.id for m in urgent}
