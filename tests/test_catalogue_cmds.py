@@ -130,3 +130,13 @@ def test_fit_columns_cuts_only_the_flexible_columns_and_never_below_the_header()
     narrow = fit_columns(["id", "intitulé"], [["a" * 70, "titre"]], (1,), width=40)
     assert narrow[0][1] == "titre"  # no room at all: the header's width is the floor
     assert fit_columns(["id", "t"], [], (1,)) == []
+
+
+def test_search_table_fits_80_columns_with_score_and_verdict(run):
+    result = run("catalogue", "search", "prime d'activité")
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0].split() == ["#", "id", "score", "démarche"]
+    assert "caf-prime-activite" in result.output and " fort " in result.output
+    assert widest(result.output) <= SCREEN_WIDTH
+    plain = json.loads(run("catalogue", "search", "prime d'activité", "--format", "json").output)
+    assert plain[0]["id"] == "caf-prime-activite" and plain[0]["urgent"] is False

@@ -52,12 +52,14 @@ def search_command(text: tuple[str, ...], limit: int, fmt: str) -> None:
     for urgent in (m for m in matches if m.urgent):
         for line in danger_lines(urgent.procedure, catalogue.organisation_of(urgent.procedure)):
             click.echo(textwrap.fill(line, 79, break_on_hyphens=False))
-    rows = []
-    for rank, match in enumerate(matches, start=1):
-        org = catalogue.organisation_of(match.procedure)
-        rows.append((rank, match.procedure.id, match.procedure.title, org.name if org else "",
-                     f"{match.score:.0f} {match.verdict}"))
-    print_table(rows, ["#", "id", "démarche", "organisation", "score"])
+    from mediatool.formats.catalogue import fit_columns
+
+    # 80 columns: the id (what commands take) whole, the title cut if it must be; the
+    # organisation is in `catalogue show ID` and in --format json.
+    rows = [[str(rank), m.procedure.id, f"{m.score:.0f} {m.verdict}", m.procedure.title]
+            for rank, m in enumerate(matches, start=1)]
+    headers = ["#", "id", "score", "démarche"]
+    print_table(fit_columns(headers, rows, (3,)), headers)
 
 
 @catalogue.command("show")
