@@ -376,3 +376,68 @@ def test_redirect_offers_the_imported_local_places_and_the_recap_gives_the_chose
     assert finish(child) == 0
     [saved] = calls(area)
     assert saved["redirect_to"] == "mairie"
+
+def test_a_usage_need_books_a_usage_session_in_a_new_path(tmp_path):
+    from conftest import FILES
+    from test_cli_call import USAGE_NEED
+    folder = write_folder(tmp_path / "usage", procedures=FILES["procedures.yaml"] + USAGE_NEED)
+    child = spawn(folder)
+    child.expect("Mots de la personne > ")
+    child.sendline("envoyer un mail")
+    child.sendline(pick(child, "Apprendre à envoyer un e-mail"))
+    child.expect("Recommandation : RENDEZ-VOUS")
+    child.expect(r"N° \(Entrée = 2 ; r = retour\) > ")
+    child.sendline("")
+    child.expect(r"Prochains créneaux libres \(première séance d'un parcours d'apprentissage\)")
+    child.expect("N° > ")
+    child.sendline("1")
+    child.expect("Nom de la personne .*> ")
+    child.sendline("Odette R.")
+    child.expect("Téléphone .*> ")
+    child.sendline("")
+    no_note_measured_duration(child)
+    child.expect(r"Rendez-vous : A-[0-9A-Z]{6,9} \(première séance du parcours (P-[0-9A-Z]{6,9})\)")
+    path = child.match.group(1)
+    assert finish(child) == 0
+    [booked] = documents(folder, "appointments")
+    assert booked["kind"] == "usage" and booked["path"] == path
+    assert documents(folder, "paths")[0]["skills"] == ["mail-creer", "2.1"]
+
+
+DANGER_ENTRY = """\
+  - id: violences-conjugales
+    title: Violences conjugales (écoute et orientation)
+    keywords: [violences conjugales]
+    theme: justice
+    organisation: ecoute
+    typical_duration_min: 10
+    in_scope: false
+    danger:
+      emergency: "Danger immédiat : 17 ou 112 ; par SMS : 114."
+      harms: [frapper, gifler]
+      partners: [mari]
+    source: https://www.service-public.fr/particuliers/vosdroits/F12544
+    reviewed: 2026-11-01
+"""
+
+
+def test_words_of_danger_put_the_urgent_entry_first_with_its_numbers(tmp_path):
+    from conftest import FILES
+    organisations = FILES["organisations.yaml"] + """\
+  - id: ecoute
+    name: Violences Femmes Info
+    phone: "39 19"
+    hours: "24 h/24 et 7 j/7"
+"""
+    folder = write_folder(tmp_path / "danger", procedures=FILES["procedures.yaml"] + DANGER_ENTRY,
+                          organisations=organisations)
+    child = spawn(folder)
+    child.expect("Mots de la personne > ")
+    child.sendline("il m'a giflée pour la prime d'activité")
+    child.expect(r"DANGER POSSIBLE — Danger immédiat : 17 ou 112 ; par SMS : 114\.")
+    child.expect(r"Écoute et orientation : Violences Femmes Info — tél\. 39 19 \(24 h/24")
+    number = pick(child, "Violences conjugales (écoute et orientation)")
+    assert number == "1"
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    assert calls(folder) == []

@@ -231,3 +231,18 @@ def test_a_local_place_names_a_known_organisation_and_readable_hours():
     assert any("horaires illisibles (colonne 7" in m for m in found), found
     wrong_insee = FILES["organisations.yaml"] + place.replace('"35238"', '"3523"')
     assert load(organisations=wrong_insee)[0] is None
+
+
+def test_danger_signals_load_and_empty_ones_are_an_error_that_keeps_the_line_up():
+    block = ("    danger:\n      emergency: \"Danger immédiat : 17 ou 112\"\n"
+             "      harms: [frapper]\n      partners: [mari]\n")
+    text = FILES["procedures.yaml"].replace("    in_scope: false\n", "    in_scope: false\n" + block)
+    catalogue, problems = load(procedures=text)
+    assert catalogue is not None and not [p for p in problems if p.is_error]
+    assert catalogue.procedures["conseil-juridique"].danger.harms == ("frapper",)
+    empty = text.replace("      harms: [frapper]\n      partners: [mari]\n", "")
+    catalogue, problems = load(procedures=empty)
+    [found] = _problem(problems, "signaux de danger vides")
+    assert found.is_error and not found.blocking and catalogue is not None
+    unknown = text.replace("      harms:", "      harm:")
+    assert any("harms" in p.format() for p in load(procedures=unknown)[1])

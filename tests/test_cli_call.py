@@ -294,3 +294,79 @@ def test_no_free_slot_is_refused_with_exit_3(tmp_path, run):
                  "--person", "N", data=data)
     assert result.exit_code == 3 and "créneau" in result.stderr
     assert recorded(data) == [] and appointments(data) == []
+
+
+# ---- a usage need booked during a call ------------------------------------------
+
+USAGE_NEED = """\
+  - id: usage-email
+    kind: usage
+    title: Apprendre à envoyer un e-mail
+    keywords: [envoyer un mail]
+    coop_themes: [email]
+    organisation: caf
+    typical_duration_min: 60
+    documents: [Votre téléphone]
+    skills: [mail-creer, "2.1"]
+    source: https://pix.fr/competences
+    reviewed: 2026-11-01
+"""
+
+
+@pytest.fixture
+def with_usage(folder):
+    from conftest import FILES
+    write_folder(folder, procedures=FILES["procedures.yaml"] + USAGE_NEED)
+    return folder
+
+
+def test_a_usage_need_books_the_first_session_of_a_new_path(run, with_usage):
+    folder = with_usage
+    out = call_json(run, "--procedure", "usage-email", "--book-first-free",
+                    "--person", "Odette R.", "--phone", "06 39 98 00 42", "--mediator",
+                    "camille")
+    assert out["recommendation"]["usage_path"] is True
+    [booked] = appointments(folder)
+    assert booked["kind"] == "usage" and booked["procedure"] == "usage-email"
+    assert booked["duration_min"] == 60 and booked["from_call"] == out["call"]["id"]
+    [opened] = documents(folder, "paths")
+    assert booked["path"] == opened["id"]
+    assert opened["skills"] == ["mail-creer", "2.1"] and opened["sessions"] == 2
+    assert (opened["person"], opened["phone"], opened["mediator"]) == (
+        "Odette R.", "06 39 98 00 42", "camille")
+    assert out["call"]["id"] in opened["note"]
+    shown = run("path", "show", opened["id"], "--format", "json")
+    assert shown.exit_code == 0, shown.output
+    table = run("call", "--procedure", "usage-email", "--book-first-free", "--person", "Léon",
+                "--mediator", "camille")
+    assert "(première séance du parcours P-" in table.output
+
+
+def test_a_usage_need_whose_booking_is_refused_opens_no_path(tmp_path, run):
+    from conftest import FILES
+    team = TEAM.replace("""    hours:
+      - {day: mardi, start: "14:00", end: "17:30"}
+      - {day: jeudi, start: "09:00", end: "12:30"}
+""", "")
+    data = write_folder(tmp_path / "nohours", team=team,
+                        procedures=FILES["procedures.yaml"] + USAGE_NEED)
+    result = run("call", "--procedure", "usage-email", "--book-first-free", "--person", "N",
+                 data=data)
+    assert result.exit_code == 3, result.output
+    assert documents(data, "paths") == [] and appointments(data) == [] and recorded(data) == []
+
+
+def test_a_usage_need_dry_run_writes_no_path(run, with_usage):
+    out = call_json(run, "--procedure", "usage-email", "--book-first-free", "--person", "N",
+                    "--dry-run")
+    assert out["dry_run"] is True and "60 min" in out["recap"]
+    assert documents(with_usage, "paths") == [] and appointments(with_usage) == []
+
+
+def test_book_refuses_a_usage_need_as_a_demarche_and_says_how(run, with_usage):
+    result = run("book", "--mediator", "camille", "--procedure", "usage-email",
+                 "--person", "N", "--first-free")
+    assert result.exit_code == 2
+    assert "besoin d'apprentissage" in result.stderr
+    assert "--skills mail-creer,2.1" in result.stderr
+    assert appointments(with_usage) == []

@@ -20,7 +20,8 @@ def index():
                                          if (default_catalogue().parent / "catalogue").is_dir()
                                          else {}, dt.date(2026, 11, 29))
     assert catalogue is not None, [p.format() for p in problems if p.is_error]
-    return SearchIndex(catalogue.procedures.values(), dict(catalogue.organisations))
+    return SearchIndex(catalogue.procedures.values(), dict(catalogue.organisations),
+                       catalogue.synonyms)
 
 
 def test_normalise_strips_accents_and_punctuation():
@@ -39,6 +40,7 @@ def test_issue_examples_rank_first(index):
 DATA = Path(__file__).parent / "data"
 OUT_OF_CATALOGUE = yaml.safe_load((DATA / "search_out_of_catalogue.yaml").read_text("utf-8"))
 SAFETY = yaml.safe_load((DATA / "search_safety.yaml").read_text("utf-8"))
+HELDOUT = yaml.safe_load((DATA / "search_heldout.yaml").read_text("utf-8"))["queries"]
 
 
 def test_quality_set(index):
@@ -53,8 +55,21 @@ def test_quality_set(index):
         top3 += item["expected"] in ids
         if not ids or ids[0] != item["expected"]:
             misses.append((item["query"], item["expected"], ids))
-    assert top1 / len(QUERIES) >= 0.88, misses
-    assert top3 / len(QUERIES) >= 0.96, misses
+    # Measured 90.5 % / 97.0 % (issue 14's synonyms, elisions, split words, typo rule); before them
+    # 88.7 % / 96.4 %. The goal stays 90 % / 98 %.
+    assert top1 / len(QUERIES) >= 0.90, misses
+    assert top3 / len(QUERIES) >= 0.965, misses
+
+
+def test_held_out_set_written_before_the_synonyms(index):
+    # search_heldout.yaml was written before synonyms, elision and the typo rule were
+    # built: 75.7 % / 90.1 % before them, 83.8 % / 94.6 % after.
+    ranked = [(i["expected"], [m.procedure.id for m in index.search(i["query"], limit=3)])
+              for i in HELDOUT]
+    top1 = sum(bool(ids) and ids[0] == expected for expected, ids in ranked) / len(HELDOUT)
+    top3 = sum(expected in ids for expected, ids in ranked) / len(HELDOUT)
+    assert len(HELDOUT) >= 100
+    assert top1 >= 0.83 and top3 >= 0.94, (top1, top3)
 
 
 def test_every_entry_has_two_phrasings_in_the_set(index):
@@ -101,3 +116,112 @@ def test_ties_break_on_relevance_not_on_the_id(index):
 def test_nothing_close_gives_nothing(index):
     assert index.search("zzzz qqqq") == []
     assert index.search("   ") == []
+
+
+# ---- danger signals (catalogue `danger:` on the urgent entry) --------------------
+
+DANGER = yaml.safe_load((DATA / "search_danger.yaml").read_text("utf-8"))["queries"]
+
+
+def test_danger_signals_generalise_to_phrasings_written_before_the_lexicon(index):
+    # search_danger.yaml was written before catalogue `danger:` existed, without looking
+    # at it: 29 of 30 when the lexicon was written (the miss: "il me garde mes papiers et
+    # me laisse pas sortir", control with no word of harm, threat or fear).
+    heard = [item["query"] for item in DANGER if index.search(item["query"])[0].urgent]
+    assert len(heard) >= 0.9 * len(DANGER), sorted(set(i["query"] for i in DANGER) - set(heard))
+    for query in heard:
+        first = index.search(query)[0]
+        assert first.procedure.id == "violences-conjugales" and first.verdict == "fort"
+
+
+def test_every_violence_phrasing_of_the_safety_set_comes_first_flagged_urgent(index):
+    missed = [item["query"] for item in SAFETY["violence"]
+              if not (found := index.search(item["query"])) or not found[0].urgent
+              or found[0].procedure.id != "violences-conjugales"]
+    assert missed == []
+
+
+def test_danger_never_fires_on_ordinary_requests(index):
+    ordinary = [i["query"] for i in QUERIES if i["expected"] != "violences-conjugales"]
+    ordinary += [i["query"] for i in SAFETY["plainte"] + SAFETY["false_alarms"]]
+    ordinary += OUT_OF_CATALOGUE["queries"]
+    ordinary += [i["query"] for i in HELDOUT]
+    alarms = [q for q in ordinary if any(m.urgent for m in index.search(q))]
+    assert alarms == []
+
+
+@pytest.mark.parametrize("query", [
+    "je me bats avec la caf", "mon fils fait de la boxe il se bat", "je me suis cogné la tête",
+    "mon ordinateur me bat aux echecs", "mon proprietaire me menace de m'expulser",
+    "je reçois des coups de fil d'un faux conseiller", "ma fille a peur du dentiste",
+    "ça me tue ce dossier", "il faut battre les oeufs"])
+def test_what_is_not_harm_to_the_caller_is_not_a_danger(index, query):
+    assert not any(m.urgent for m in index.search(query))
+
+
+@pytest.mark.parametrize("query", [
+    "il m'a encore frappée hier", "je me fais taper par mon copain", "je suis battue",
+    "mon pere frappe ma mere", "il va me tuer", "j'ai peur de lui", "mon ex me harcèle",
+    "il m'empêche de sortir"])
+def test_harm_threat_or_fear_from_someone_is_a_danger(index, query):
+    first = index.search(query)[0]
+    assert first.urgent and first.score == 100.0
+    assert len({m.procedure.id for m in index.search(query, limit=8)}) == len(
+        index.search(query, limit=8))  # the urgent entry is not listed twice
+
+
+# ---- the mechanism, on small catalogues -------------------------------------------
+
+def _entry(pid, title, keywords=(), organisation="caf"):
+    from mediatool.core.model import Procedure
+    return Procedure(id=pid, title=title, organisation=organisation, typical_duration_min=10,
+                     source="https://www.service-public.fr", reviewed=dt.date(2026, 11, 1),
+                     keywords=tuple(keywords), theme="social-sante")
+
+
+SMALL = [_entry("ft-inscription", "S'inscrire à France Travail", ["demandeur d'emploi"]),
+         _entry("ft-reinscription", "Se réinscrire après une radiation"),
+         _entry("identite", "Refaire sa carte d'identité"),
+         _entry("impots", "Déclarer ses impôts")]
+
+
+def test_a_synonym_finds_what_the_catalogue_calls_otherwise():
+    from mediatool.core.model import Synonym
+    plain = SearchIndex(SMALL)
+    assert plain.search("je touche le chomage") == []
+    index = SearchIndex(SMALL, synonyms=[Synonym(said=("chômage", "chomdu"),
+                                                 means="France Travail")])
+    assert index.search("je touche le chomage")[0].procedure.id == "ft-inscription"
+    assert index.search("m'inscrire au chomdu")[0].procedure.id == "ft-inscription"
+    # What was meant weighs less than what was said.
+    said = index.search("inscription france travail")[0].score
+    assert index.search("inscription chomage")[0].score < said
+
+
+def test_a_known_word_is_not_taken_for_a_typo_of_another():
+    index = SearchIndex(SMALL)
+    assert index.search("inscription")[0].procedure.id == "ft-inscription"
+    assert [m.procedure.id for m in index.search("reinscription")][:1] == ["ft-reinscription"]
+    assert index.search("identiter")[0].procedure.id == "identite"  # unknown: a typo
+
+
+def test_elisions_written_without_apostrophe_are_undone():
+    index = SearchIndex(SMALL)
+    assert index.search("refaire ma carte didentite")[0].procedure.id == "identite"
+    glued = index.search("jveux declarer mes impots")[0]
+    assert glued.procedure.id == "impots"
+    assert glued.score == index.search("declarer mes impots")[0].score  # "jveux" is filler
+
+
+def test_words_the_catalogue_never_heard_lower_the_verdict_not_the_ranking():
+    index = SearchIndex(SMALL)
+    alone = index.search("refaire carte")[0]
+    odd = index.search("refaire carte bibliotheque")[0]
+    assert odd.procedure.id == alone.procedure.id == "identite"
+    assert odd.score < alone.score
+
+
+def test_two_words_typed_as_one_are_split_when_both_are_known():
+    index = SearchIndex(SMALL + [_entry("pass", "S'inscrire au pass Culture")])
+    assert index.search("passculture")[0].procedure.id == "pass"
+    assert index.search("zzzzqqqqxx") == []

@@ -186,8 +186,9 @@ def calls_command(day: str | None, month: Month | None, fmt: str) -> None:
     from mediatool.core.labels import OUTCOME_LABELS
 
     rows = []
+    current = data.catalogue.procedures.current_id
     for c in found:
-        subject = c.procedure or (f"« {c.query} »" if c.query else "")
+        subject = current(c.procedure) if c.procedure else (f"« {c.query} »" if c.query else "")
         follow = c.redirect_to or c.appointment or c.wait or ""
         rows.append((c.id, in_zone(c.at, data.zone).strftime("%d/%m %H:%M"), c.by, subject,
                      OUTCOME_LABELS.get(c.outcome, c.outcome), follow,

@@ -68,7 +68,9 @@ def print_saved(result: CallResult) -> None:
     else:
         click.echo(f"Appel enregistré : {event.id}{flag}")
     if event.appointment:
-        click.echo(f"Rendez-vous : {event.appointment}")
+        path = getattr(result.appointment, "path", None)
+        click.echo(f"Rendez-vous : {event.appointment}"
+                   + (f" (première séance du parcours {path})" if path else ""))
     if event.wait:
         click.echo(f"Liste d'attente : {event.wait} (nom et téléphone dans l'entrée ; "
                    "« mediatool wait list »)")
@@ -94,7 +96,13 @@ def run_interactive(data: DataFolder, mediator_id: str | None, dry_run: bool = F
         import readline  # noqa: F401  (line editing and history for input())
     from mediatool.core.errors import InvalidInput, RuleRefusal
     from mediatool.core.triage import next_dropins, phone_shift
-    from mediatool.services.calls import CallDraft, WaitWish, check_draft, take_call
+    from mediatool.services.calls import (
+        CallDraft,
+        WaitWish,
+        booking_kind,
+        check_draft,
+        take_call,
+    )
 
     began = time.monotonic()
     catalogue = data.catalogue
@@ -119,7 +127,7 @@ def run_interactive(data: DataFolder, mediator_id: str | None, dry_run: bool = F
     mediator = _pick_mediator(catalogue, mediator_id)
     words: str | None = None
     while True:  # each `Back` returns one step, the answers before it kept
-        procedure, query, words = _pick_procedure(index, words)
+        procedure, query, words = _pick_procedure(index, words, catalogue.organisations)
         try:
             steps = _after_pick(data, catalogue, procedure, query, opened, began)
         except Back:
@@ -148,7 +156,7 @@ def run_interactive(data: DataFolder, mediator_id: str | None, dry_run: bool = F
         except RuleRefusal as refusal:
             click.echo(f"Réservation refusée : {refusal.message}"
                        + (f" — {refusal.hint}" if refusal.hint else ""))
-            wish = _pick_booking(data, recommendation, now, wish)
+            wish = _pick_booking(data, recommendation, now, wish, booking_kind(procedure))
             continue
         break
     click.echo()
@@ -177,7 +185,7 @@ def _after_pick(data: DataFolder, catalogue: Any, procedure: Procedure | None,
     from mediatool.core.labels import OUTCOME_LABELS
     from mediatool.core.triage import asks_prerequisites, books_here
     from mediatool.formats.fiche import fiche_lines
-    from mediatool.services.calls import recommendation_for
+    from mediatool.services.calls import booking_kind, recommendation_for
 
     while True:  # the fiche: Back from the outcome comes here
         theme = None
@@ -221,7 +229,8 @@ def _after_pick(data: DataFolder, catalogue: Any, procedure: Procedure | None,
                                    "réservation ici : l'appel est noté « rendez-vous à "
                                    "proposer ».")
                     else:
-                        wish = _pick_booking(data, recommendation, opened)
+                        wish = _pick_booking(data, recommendation, opened,
+                                             kind=booking_kind(procedure))
                 note = _ask_note()
                 measured = max(1, math.ceil((time.monotonic() - began) / 60))
                 duration = _ask_duration(measured)
@@ -301,7 +310,8 @@ def _pick_mediator(catalogue: Any, wanted: str | None) -> str:
             click.echo(f"{exc.message} — {exc.hint}")
 
 
-def _pick_procedure(index: Any, words: str | None = None
+def _pick_procedure(index: Any, words: str | None = None,
+                    organisations: Mapping[str, Organisation] | None = None
                     ) -> tuple[Procedure | None, str | None, str]:
     """(procedure, None, words) when one is picked, (None, words, words) for « aucune ».
 
@@ -316,6 +326,12 @@ def _pick_procedure(index: Any, words: str | None = None
         found = index.search(text, limit=shown + MORE_COUNTED)
         more = len(found) - shown
         matches = found[:shown]
+        for urgent in (m for m in matches if m.urgent):
+            from mediatool.formats.fiche import danger_lines
+
+            for line in danger_lines(urgent.procedure,
+                                     (organisations or {}).get(urgent.procedure.organisation)):
+                click.secho(wrapped(line), bold=True)
         if matches:
             _numbered([f"{m.procedure.title}  [{m.procedure.id}]"
                        + ("" if m.strong else "  (correspondance faible)") for m in matches])
@@ -450,18 +466,20 @@ def _contact_if_missing(organisation: Organisation | None) -> str | None:
 
 
 def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
-                  previous: Any = None) -> Any:
+                  previous: Any = None, kind: str = "demarche") -> Any:
     """The booking wish from the slots shown, or None to record the intent only.
 
-    After a refusal, `previous` keeps the name and phone already given.
+    After a refusal, `previous` keeps the name and phone already given. A usage need
+    books the first session of a learning path (`kind` "usage").
     """
     from mediatool.services.calls import BookingWish, free_slots
 
     duration = recommendation.appointment_duration_min if recommendation else None
     from mediatool.core.frenchdates import format_datetime
 
-    slots = free_slots(data, duration, now)
-    heading("Prochains créneaux libres")
+    slots = free_slots(data, duration, now, kind=kind)
+    heading("Prochains créneaux libres" + (" (première séance d'un parcours d'apprentissage)"
+                                            if kind == "usage" else ""))
     if not slots:
         click.echo("Aucun créneau libre.")
         click.echo("   a  liste d'attente : l'équipe rappelle la personne")

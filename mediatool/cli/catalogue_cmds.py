@@ -1,7 +1,8 @@
-"""`mediatool catalogue …`: search, show, check, schema."""
+"""`mediatool catalogue …`: search, show, list, orgs, skills, check, schema."""
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 import click
@@ -39,18 +40,26 @@ def search_command(text: tuple[str, ...], limit: int, fmt: str) -> None:
     catalogue = data.catalogue
     if fmt == "json":
         print_json([{"id": m.procedure.id, "title": m.procedure.title, "score": m.score,
-                     "verdict": m.verdict, "organisation": m.procedure.organisation}
+                     "verdict": m.verdict, "organisation": m.procedure.organisation,
+                     "urgent": m.urgent}
                     for m in matches])
         return
     if not matches:
         click.echo("Aucune démarche trouvée : essayez d'autres mots (ex. « caf », « carte grise »).")
         return
-    rows = []
-    for rank, match in enumerate(matches, start=1):
-        org = catalogue.organisation_of(match.procedure)
-        rows.append((rank, match.procedure.id, match.procedure.title, org.name if org else "",
-                     f"{match.score:.0f} {match.verdict}"))
-    print_table(rows, ["#", "id", "démarche", "organisation", "score"])
+    from mediatool.formats.fiche import danger_lines
+
+    for urgent in (m for m in matches if m.urgent):
+        for line in danger_lines(urgent.procedure, catalogue.organisation_of(urgent.procedure)):
+            click.echo(textwrap.fill(line, 79, break_on_hyphens=False))
+    from mediatool.formats.catalogue import fit_columns
+
+    # 80 columns: the id (what commands take) whole, the title cut if it must be; the
+    # organisation is in `catalogue show ID` and in --format json.
+    rows = [[str(rank), m.procedure.id, f"{m.score:.0f} {m.verdict}", m.procedure.title]
+            for rank, m in enumerate(matches, start=1)]
+    headers = ["#", "id", "score", "démarche"]
+    print_table(fit_columns(headers, rows, (3,)), headers)
 
 
 @catalogue.command("show")
@@ -72,7 +81,70 @@ def show_command(procedure_id: str, fmt: str) -> None:
         print_json({**to_plain(procedure),
                     "organisation": to_plain(organisation) if organisation else None})
         return
+    if procedure.id != procedure_id.strip():
+        click.echo(f"« {procedure_id.strip()} » est l'ancien identifiant de « {procedure.id} ».")
     click.echo("\n".join(fiche_lines(procedure, organisation)))
+
+
+@catalogue.command("list")
+@click.option("--theme", metavar="THÈME",
+              help="Thème administratif, ou thématique de La Coop pour les usages.")
+@click.option("--kind", type=click.Choice(["demarche", "usage"]),
+              help="Démarches ou besoins d'usage seulement.")
+@format_option()
+def list_command(theme: str | None, kind: str | None, fmt: str) -> None:
+    """Lister les démarches et besoins d'usage (JSON : tous leurs champs).
+
+    Le tableau marque d'une * les entrées hors mission (toujours réorienter) ;
+    « mediatool catalogue show ID » affiche la fiche entière.
+
+    Exemple : mediatool catalogue list --theme logement
+    """
+    from mediatool.core.catalogue import select_procedures
+    from mediatool.core.fields import to_plain
+    from mediatool.formats.catalogue import PROCEDURE_HEADERS, procedure_rows
+
+    procedures = select_procedures(folder().catalogue, theme, kind)
+    if fmt == "json":
+        print_json([to_plain(p) for p in procedures])
+        return
+    print_table(procedure_rows(procedures), PROCEDURE_HEADERS)
+    if procedures:
+        click.echo(f"{len(procedures)} entrée(s).")
+
+
+@catalogue.command("orgs")
+@format_option()
+def orgs_command(fmt: str) -> None:
+    """Lister les organisations vers qui réorienter (JSON : tous leurs champs).
+
+    Exemple : mediatool catalogue orgs --format json
+    """
+    from mediatool.core.fields import to_plain
+    from mediatool.formats.catalogue import ORGANISATION_HEADERS, organisation_rows
+
+    organisations = list(folder().catalogue.organisations.values())
+    if fmt == "json":
+        print_json([to_plain(o) for o in organisations])
+        return
+    print_table(organisation_rows(organisations), ORGANISATION_HEADERS)
+
+
+@catalogue.command("skills")
+@format_option()
+def skills_command(fmt: str) -> None:
+    """Lister les compétences (Pix et pratiques) que visent les parcours.
+
+    Exemple : mediatool catalogue skills
+    """
+    from mediatool.core.fields import to_plain
+    from mediatool.formats.catalogue import SKILL_HEADERS, skill_rows
+
+    skills = list(folder().catalogue.skills.values())
+    if fmt == "json":
+        print_json([to_plain(s) for s in skills])
+        return
+    print_table(skill_rows(skills), SKILL_HEADERS)
 
 
 @catalogue.command("check")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mediatool.core.errors import Problem
+from mediatool.core.errors import InvalidInput, Problem
 from mediatool.core.fields import INVALID, Context, Positioned, build, schema_for
 from mediatool.core.model import (
+    COOP_THEMES,
     THEMES,
     DateRange,
     Organisation,
@@ -19,6 +20,7 @@ from mediatool.core.model import (
     ProceduresFile,
     Skill,
     SkillsFile,
+    Synonym,
     Team,
     WeeklySlot,
 )
@@ -54,17 +56,61 @@ def _official(domain: str) -> bool:
     return any(domain == d or domain.endswith("." + d) for d in OFFICIAL_DOMAINS)
 
 
+class ProcedureTable(Mapping[str, Procedure]):
+    """The procedures by id, where a renamed procedure's old ids (`aliases`) still find it.
+
+    Iterating gives current ids only; looking up an old id gives the current entry, so
+    every place that takes an id (commands, records written before a rename, reports)
+    agrees without knowing about renames. An id always wins over an alias.
+    """
+
+    def __init__(self, procedures: Mapping[str, Procedure]) -> None:
+        self._by_id = dict(procedures)
+        self._aliases: dict[str, str] = {}
+        for procedure in self._by_id.values():
+            for alias in procedure.aliases:
+                if alias not in self._by_id:
+                    self._aliases.setdefault(alias, procedure.id)
+
+    def __getitem__(self, key: str) -> Procedure:
+        return self._by_id[self._aliases.get(key, key)]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_id)
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def current_id(self, key: str) -> str:
+        """The id a procedure has now (an unknown id is returned as it is)."""
+        return self._aliases.get(key, key)
+
+
 @dataclass(frozen=True)
 class Catalogue:
     """Everything in `catalogue/`: procedures, organisations, skills, team."""
 
-    procedures: Mapping[str, Procedure]
+    procedures: ProcedureTable
     organisations: Mapping[str, Organisation]
     skills: Mapping[str, Skill]
     team: Team
+    synonyms: tuple[Synonym, ...] = ()
 
     def organisation_of(self, procedure: Procedure) -> Organisation | None:
         return self.organisations.get(procedure.organisation)
+
+
+def select_procedures(catalogue: Catalogue, theme: str | None = None,
+                      kind: str | None = None) -> list[Procedure]:
+    """The procedures of one theme (administrative, or a Coop thématique for usage needs)
+    and/or one kind, in catalogue order; InvalidInput for a theme that does not exist."""
+    if theme is not None and theme not in THEMES and theme not in COOP_THEMES:
+        raise InvalidInput(f"thème inconnu : « {theme} »",
+                           "thèmes possibles : " + ", ".join(THEMES)
+                           + " ; pour les usages : " + ", ".join(COOP_THEMES))
+    return [p for p in catalogue.procedures.values()
+            if (theme is None or p.theme == theme or theme in p.coop_themes)
+            and (kind is None or p.kind == kind)]
 
 
 def schemas() -> dict[str, dict[str, Any]]:
@@ -135,15 +181,31 @@ def build_catalogue(files: Mapping[str, Positioned | Problem | None], today: dt.
     if (any(p.is_error and p.blocking for p in problems) or team is None or organisations is None
             or skills is None or procedures is None):
         return None, problems
-    return Catalogue(procedures, organisations, skills, team), problems
+    return Catalogue(ProcedureTable(procedures), organisations, skills, team,
+                     procedures_file.synonyms), problems
 
 
 def _check_procedures(procedures_file: ProceduresFile, pos: Any,
                       organisations: Mapping[str, Organisation] | None,
                       skills: Mapping[str, Skill] | None, today: dt.date, at: Any) -> None:
     keyword_sets: dict[frozenset[str], str] = {}
+    ids = {p.id for p in procedures_file.procedures}
+    alias_of: dict[str, str] = {}
     for index, proc in enumerate(procedures_file.procedures):
         path = ("procedures", index)
+        for j, alias in enumerate(proc.aliases):
+            # Not blocking: the lookup stays defined (an id wins, then the first alias).
+            if alias in ids:
+                at("procedures.yaml", pos, (*path, "aliases", j),
+                   f"ancien identifiant « {alias} » de « {proc.id} » : c'est l'identifiant "
+                   "d'une démarche", "un ancien identifiant ne peut pas servir à nouveau : "
+                   "retirez-le des aliases ou renommez l'autre démarche", blocking=False)
+            elif alias in alias_of:
+                at("procedures.yaml", pos, (*path, "aliases", j),
+                   f"ancien identifiant « {alias} » en double (déjà celui de "
+                   f"« {alias_of[alias]} »)", "gardez-le sur une seule démarche",
+                   blocking=False)
+            alias_of.setdefault(alias, proc.id)
         if organisations is not None and proc.organisation not in organisations:
             at("procedures.yaml", pos, (*path, "organisation"),
                f"organisation « {proc.organisation} » inconnue",
@@ -164,6 +226,13 @@ def _check_procedures(procedures_file: ProceduresFile, pos: Any,
                 at("procedures.yaml", pos, path, f"besoin d'usage « {proc.id} » sans compétences",
                    "ajoutez « skills: » : les compétences que le parcours fera acquérir",
                    blocking=False)
+        signals = proc.danger
+        if signals is not None and not (signals.phrases or signals.harms or signals.pressures
+                                        or signals.fears):
+            at("procedures.yaml", pos, (*path, "danger"),
+               f"« {proc.id} » : signaux de danger vides", "ajoutez des phrases, harms, "
+               "pressures ou fears : sans eux l'entrée ne viendra jamais en urgence",
+               blocking=False)
         for j, skill_id in enumerate(proc.skills):
             if skills is not None and skill_id not in skills:
                 at("procedures.yaml", pos, (*path, "skills", j),

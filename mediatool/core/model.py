@@ -64,6 +64,29 @@ PERSON_ID = id_pattern("A-Z")
 # ---- catalogue -----------------------------------------------------------
 
 @dataclass(frozen=True)
+class DangerSignals:
+    """What tells that a caller may be in danger: the entry then comes first, with its
+    emergency numbers, whatever else was said. Words are matched by their stem, so one
+    form of each is enough (« frapper » also finds « frappe », « frappée »)."""
+
+    emergency: str = spec("Numéros à donner tout de suite, tels que la page officielle "
+                          "les écrit (ex. « Danger immédiat : 17 ou 112 »)")
+    phrases: tuple[str, ...] = spec("Expressions qui suffisent, dites en entier "
+                                    "(« violences conjugales »)", default=())
+    harms: tuple[str, ...] = spec("Coups, violences : un signal quand ils visent la "
+                                  "personne (« il me frappe ») ou viennent d'un proche",
+                                  default=())
+    pressures: tuple[str, ...] = spec("Menaces, emprise : un signal quand elles viennent "
+                                      "d'un proche ou de « il / elle me … »", default=())
+    fears: tuple[str, ...] = spec("Peur : un signal quand elle porte sur un proche ou "
+                                  "sur « lui » / « elle »", default=())
+    partners: tuple[str, ...] = spec("Conjoints et partenaires (mari, copine, ex…)",
+                                     default=())
+    family: tuple[str, ...] = spec("Autres proches (père, fils…) : pour les coups et "
+                                   "les menaces, pas pour la peur", default=())
+
+
+@dataclass(frozen=True)
 class Procedure:
     """A need callers phone about: an online administrative procedure (démarche) or a
     learning need (usage)."""
@@ -107,6 +130,9 @@ class Procedure:
                                         default=None)
     aliases: tuple[str, ...] = spec("Anciens identifiants, toujours reconnus", default=(),
                                     pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT)
+    danger: DangerSignals | None = spec(
+        "Signaux de danger : l'entrée vient en premier et l'écran d'appel affiche les "
+        "numéros d'urgence", default=None)
 
     @property
     def is_usage(self) -> bool:
@@ -179,10 +205,22 @@ class Skill:
 
 
 @dataclass(frozen=True)
+class Synonym:
+    """How callers say a thing the catalogue names otherwise: a search for « le chômage »
+    also looks for « France Travail »."""
+
+    said: tuple[str, ...] = spec("Ce que disent les appelants (« chômage », « la sécu »)")
+    means: str = spec("Les mots du catalogue que cela désigne (« France Travail »)")
+
+
+@dataclass(frozen=True)
 class ProceduresFile:
     """catalogue/procedures.yaml"""
 
     procedures: tuple[Procedure, ...] = spec("Les démarches")
+    synonyms: tuple[Synonym, ...] = spec(
+        "Mots de tous les jours et les mots administratifs qu'ils désignent, pour la "
+        "recherche", default=())
 
 
 @dataclass(frozen=True)

@@ -327,7 +327,9 @@ def _phone(catalogue: Catalogue, calls: list[CallRecorded], links: Mapping[str, 
     shifts = tuple(Count(label, label, by_shift.get(label, 0)) for label in shift_order)
     shifts += tuple(c for c in _ranked(by_shift, {}) if c.key not in shift_order)
     durations = [c.duration_min for c in calls if c.duration_min is not None]
-    procedures = Counter(c.procedure for c in calls if c.procedure)
+    # Calls recorded before a procedure was renamed count with it, under its current id.
+    current = catalogue.procedures.current_id
+    procedures = Counter(current(c.procedure) for c in calls if c.procedure)
     themes = Counter(_theme(c, catalogue) or UNSPECIFIED for c in calls)
     redirections = Counter(c.redirect_to or UNSPECIFIED for c in calls
                            if c.outcome == "redirect")
@@ -532,6 +534,7 @@ def detail_rows(catalogue: Catalogue, records_by_kind: Mapping[str, Sequence[Rec
         for appointment_id in appointment_ids:
             calls_of[appointment_id].add(call_id)
     rows = []
+    procedures = catalogue.procedures
     calls = [r.event for r in records_by_kind.get("calls", ())
              if isinstance(r.event, CallRecorded)]
     for call in sorted(calls, key=lambda c: (c.at, c.id)):
@@ -540,7 +543,8 @@ def detail_rows(catalogue: Catalogue, records_by_kind: Mapping[str, Sequence[Rec
             continue
         rows.append(DetailRow(
             "appel", call.id, local.date().isoformat(), f"{local:%H:%M}", call.by, "",
-            call.procedure or "", _theme(call, catalogue) or "", call.outcome,
+            procedures.current_id(call.procedure or ""), _theme(call, catalogue) or "",
+            call.outcome,
             "" if call.duration_min is None else str(call.duration_min),
             "oui" if call.in_shift else "non", shift_of(call, catalogue.team, zone) or "",
             call.redirect_to or "", " ".join(sorted(links.get(call.id, ())))))
@@ -552,7 +556,8 @@ def detail_rows(catalogue: Catalogue, records_by_kind: Mapping[str, Sequence[Rec
         procedure = procedures.get(appointment.procedure or "")
         rows.append(DetailRow(
             "rendez-vous", appointment.id, local.date().isoformat(), f"{local:%H:%M}",
-            appointment.mediator, appointment.kind, appointment.procedure or "",
+            appointment.mediator, appointment.kind,
+            procedures.current_id(appointment.procedure or ""),
             (procedure.theme or "") if procedure else "", appointment.situation(now),
             str(appointment.duration_min), "", "", "",
             " ".join([*sorted(calls_of.get(appointment.id, ())), *filter(None, [

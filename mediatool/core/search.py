@@ -8,7 +8,10 @@ organisation — exactly, as a prefix, or with a typo (rapidfuzz's C scorer) —
 by how rare it is in the catalogue (a word every Caf entry has says little). Words that
 match nothing in the catalogue weigh only a little, so a spoken sentence still finds its
 procedure. Entries out of the service's mission (violence, a complaint, a medical
-question) come up only when one of their keyword phrases is said whole.
+question) come up only when one of their keyword phrases is said whole — or, for an
+entry with danger signals (catalogue `danger:`), when the sentence says harm done to the
+caller by someone ("il m'a giflée", "mon mari me cogne"), pressure from a close person
+or fear of them: that entry then comes first, flagged urgent.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from mediatool.core.model import Organisation, Procedure
+from mediatool.core.model import DangerSignals, Organisation, Procedure, Synonym
 
 # Filler of spoken French: pronouns, articles, "il faut", "comment je fais pour"…
 STOPWORDS = frozenset("""
@@ -39,9 +42,12 @@ vouloir vous vu y aide aider aidez besoin demande demander savoir sais
 WORD_MIN_SCORE = 80.0  # below this, two words are not one word with a typo
 FIELD_WEIGHTS = {"title": 1.0, "keyword": 0.9, "id": 0.8, "organisation": 0.45}
 UNKNOWN_WEIGHT = 0.35  # share of a word the catalogue has never heard of
+VERDICT_UNKNOWN = 0.5  # the same share when saying how sure a match is (score shown)
+SYNONYM_WEIGHT = 0.6  # share of a word the caller did not say but meant (catalogue synonyms)
 STRONG = 62.0  # from this score on, a match is "fort"
 FLOOR = 28.0  # below this, not a match at all
 
+ELIDED = frozenset("cdjlmnst")  # letters French elides before a vowel: d'identité, j'veux
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -80,6 +86,7 @@ def _all_stems(text: str) -> frozenset[str]:
 class Match:
     procedure: Procedure
     score: float
+    urgent: bool = False  # a danger signal was heard: first, with its emergency numbers
 
     @property
     def strong(self) -> bool:
@@ -90,19 +97,132 @@ class Match:
         return "fort" if self.strong else "faible"
 
 
+# French grammar the danger signals rely on (not lexicon: it does not change with the
+# catalogue). Who does it: "il me frappe"; to whom: "me", "m'", "moi"; said of oneself:
+# "je me bats", "il se bat"; undergone: "je suis battue", "je me fais taper".
+_SUBJECTS = frozenset({"il", "elle", "ils", "elles"})
+_ME = frozenset({"me", "m", "moi"})
+_UNDERGONE = frozenset({"suis", "ete", "etais", "fais", "fait", "faite", "faire"})
+_CAUSATIVE = frozenset({"fais", "fait", "faite", "faire"})
+_AIMED_WINDOW = 4  # "il m'a encore frappée": the act comes at most four words after "m'"
+_SUBJECT_WINDOW = 6
+
+
+class _WordSet:
+    """Lexicon words, each finding its other forms: the same word (or with -s, -e, -es),
+    the same stem, or the stem and a short ending ("frapper" finds "frappée", "battue"
+    "battues"; "forcer" does not find "forcément"). Set lookups: a search stays cheap."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.exact: set[str] = set()
+        self.short_roots: set[str] = set()  # three letters: too little alone
+        self.roots: set[str] = set()
+        self.sequences: list[tuple[str, ...]] = []  # several words in a row ("beau père")
+        for text in texts:
+            entry = tuple(normalise(text).split())
+            if len(entry) > 1:
+                self.sequences.append(entry)
+            elif entry:
+                self._add(entry[0])
+
+    def _add(self, word: str) -> None:
+        self.exact.update((word, word + "s", word + "e", word + "es"))
+        root = stem(word)
+        if len(root) == 3:
+            self.short_roots.add(root)
+        elif len(root) > 3:
+            self.roots.add(root)
+
+    def matches(self, token: str) -> bool:
+        if token in self.exact:
+            return True
+        root = stem(token)
+        if len(token) > 3 and root in self.short_roots:  # "fils" and "fil" share "fil"
+            return True
+        return root in self.roots or any(token[:len(token) - cut] in self.roots
+                                         for cut in (0, 1, 2, 3) if len(token) - cut > 3)
+
+    def positions(self, tokens: list[str]) -> set[int]:
+        """Where a word is said (for several words in a row: where the last one is)."""
+        found = {at for at, token in enumerate(tokens) if self.matches(token)}
+        for entry in self.sequences:
+            size = len(entry)
+            for at in range(len(tokens) - size + 1):
+                if all(_WordSet([w]).matches(tokens[at + k]) for k, w in enumerate(entry)):
+                    found.add(at + size - 1)
+        return found
+
+
+class _Signals:
+    """One entry's danger signals, compiled (see DangerSignals in the model)."""
+
+    def __init__(self, index: int, signals: DangerSignals) -> None:
+        self.index = index
+        self.phrases = [frozenset(words(p)) for p in signals.phrases if words(p)]
+        self.harms = _WordSet(signals.harms)
+        self.pressures = _WordSet(signals.pressures)
+        self.fears = _WordSet(signals.fears)
+        self.partners = _WordSet(signals.partners)
+        self.close = _WordSet([*signals.partners, *signals.family])
+
+    def heard(self, tokens: list[str], content: frozenset[str]) -> bool:
+        """`tokens`: every word of the sentence, normalised; `content`: its stems."""
+        if any(phrase <= content for phrase in self.phrases):
+            return True
+        close_at = self.close.positions(tokens)
+        for at in self.harms.positions(tokens):
+            if _reflexive(tokens, at):
+                continue
+            if close_at or _aimed(tokens, at, close_at) or tokens[at - 1:at] and \
+                    tokens[at - 1] in _UNDERGONE:
+                return True
+        if any(not _reflexive(tokens, at) and _aimed(tokens, at, close_at)
+               for at in self.pressures.positions(tokens)):
+            return True
+        fears = self.fears.positions(tokens)
+        return bool(fears) and (bool(self.partners.positions(tokens)) or any(
+            {"lui", "elle"} & set(tokens[at + 1:at + 4]) for at in fears))
+
+
+def _reflexive(tokens: list[str], at: int) -> bool:
+    """Done to oneself or to each other ("il se bat", "je me bats", "je me suis cogné"),
+    but not "je me fais taper"."""
+    before = tokens[max(at - 3, 0):at]
+    if before[-1:] == ["se"]:
+        return True
+    if before[-1:] and before[-1] in _CAUSATIVE:
+        return False
+    return any(before[k] in ("je", "j") and before[k + 1] == "me"
+               for k in range(len(before) - 1))
+
+
+def _aimed(tokens: list[str], at: int, close_at: set[int]) -> bool:
+    """The act is aimed at the caller ("me", "m'" just before) by someone: a pronoun or a
+    close person said shortly before ("mon ordinateur me bat" is nobody's act)."""
+    if not _ME & set(tokens[max(at - _AIMED_WINDOW, 0):at]):
+        return False
+    start = max(at - _SUBJECT_WINDOW, 0)
+    return bool(_SUBJECTS & set(tokens[start:at])) or any(start <= c < at for c in close_at)
+
+
 class SearchIndex:
     """Built once per catalogue; `search` is then a few rapidfuzz calls."""
 
     def __init__(self, procedures: Iterable[Procedure],
-                 organisations: dict[str, Organisation] | None = None) -> None:
+                 organisations: dict[str, Organisation] | None = None,
+                 synonyms: Iterable[Synonym] = ()) -> None:
         organisations = organisations or {}
         self.procedures = list(procedures)
+        # (stems said together, stems they mean): "la sécu" → assurance maladie
+        self.synonyms = [(frozenset(words(said)), tuple(words(s.means)))
+                         for s in synonyms for said in s.said if words(said)]
         # stem → {procedure index: field weight}
         self.postings: dict[str, dict[int, float]] = defaultdict(dict)
         # Each title or keyword phrase as its set of stems, with its entry.
         self.phrases: list[tuple[frozenset[str], int]] = []
         # Out-of-mission entries: (content stems, every stem) of each keyword phrase.
         self.guarded: dict[int, list[tuple[frozenset[str], frozenset[str]]]] = {}
+        self.danger: list[_Signals] = []
         for index, proc in enumerate(self.procedures):
             org = organisations.get(proc.organisation)
             fields = [(proc.title, "title"), (proc.id.replace("-", " "), "id"),
@@ -120,6 +240,8 @@ class SearchIndex:
             if not proc.in_scope:
                 self.guarded[index] = [(frozenset(words(k)), _all_stems(k))
                                        for k in proc.keywords if words(k)]
+            if proc.danger is not None:
+                self.danger.append(_Signals(index, proc.danger))
         count = max(len(self.procedures), 1)
         self.idf = {w: math.log(1 + count / len(p)) for w, p in self.postings.items()}
         self.vocabulary = sorted(self.postings)
@@ -137,6 +259,10 @@ class SearchIndex:
             if not candidate.startswith(word):
                 break
             found.setdefault(candidate, 92.0)
+        if word in self.postings:
+            # A word the catalogue knows is not a typo of another ("inscription" is not
+            # "réinscription"): typo tolerance is for words it has never seen.
+            return found
         for candidate, score, _ in process.extract(word, self.vocabulary, scorer=fuzz.ratio,
                                                    limit=None, score_cutoff=WORD_MIN_SCORE):
             if len(candidate) > 3:
@@ -144,25 +270,74 @@ class SearchIndex:
         return found
 
     def search(self, text: str, limit: int = 5) -> list[Match]:
-        """Best matches first; empty when nothing is close enough."""
-        query = list(dict.fromkeys(words(text)))
+        """Best matches first; empty when nothing is close enough. An entry whose danger
+        signals are heard comes first, whatever else matched."""
+        urgent: list[Match] = []
+        if self.danger:
+            tokens, content = normalise(text).split(), frozenset(words(text))
+            urgent = [Match(self.procedures[s.index], 100.0, urgent=True)
+                      for s in self.danger if s.heard(tokens, content)]
+        if not urgent:
+            return self._ranked(text, limit)
+        taken = {m.procedure.id for m in urgent}
+        rest = [m for m in self._ranked(text, limit) if m.procedure.id not in taken]
+        return (urgent + rest)[:limit]
+
+    def _query(self, text: str) -> list[str]:
+        """The query's stems, elisions written without their apostrophe undone: "jveux"
+        is "j'veux" (filler), "didentite" is "d'identité", "lapl" is "l'APL"."""
+        stems: list[str] = []
+        for token in normalise(text).split():
+            if token in STOPWORDS:
+                continue
+            if len(token) > 3 and token[0] in ELIDED:
+                rest = token[1:]
+                if rest in STOPWORDS:
+                    continue
+                if stem(token) not in self.postings and stem(rest) in self.postings:
+                    token = rest
+            stems.extend(self._split(token) or (stem(token),))
+        return list(dict.fromkeys(stems))
+
+    def _split(self, token: str) -> tuple[str, ...]:
+        """Two words typed as one ("passculture", "cartevitale"), when the catalogue knows
+        both and neither the whole nor a close spelling of it."""
+        whole = stem(token)
+        if len(token) < 7 or whole in self.postings or any(
+                score >= 88 for score in self._similar(whole).values()):
+            return ()
+        for cut in range(3, len(token) - 2):
+            left, right = stem(token[:cut]), stem(token[cut:])
+            if left in self.postings and right in self.postings:
+                return left, right
+        return ()
+
+    def _ranked(self, text: str, limit: int) -> list[Match]:
+        query = self._query(text)
         if not query:
             return []
         totals: dict[int, float] = defaultdict(float)
         hits: dict[int, int] = defaultdict(int)
         denominator = 0.0
+        unheard = 0.0  # the full weight of the words the catalogue has never heard
         matched: set[str] = set()
-        for word in query:
+        said_stems = set(query)
+        meant = [stem for said, means in self.synonyms if said <= said_stems for stem in means]
+        # What the caller's everyday words mean counts, but less than what was said.
+        terms = [(w, 1.0) for w in query] + [(w, SYNONYM_WEIGHT) for w in
+                                             dict.fromkeys(meant) if w not in said_stems]
+        for word, factor in terms:
             similar = self._similar(word)
             matched.update(c for c, score in similar.items() if score >= 88)
             if not similar:
-                denominator += UNKNOWN_WEIGHT * self.default_idf
+                denominator += factor * UNKNOWN_WEIGHT * self.default_idf
+                unheard += factor * self.default_idf
                 continue
-            weight = max(self.idf[c] for c in similar)
+            weight = factor * max(self.idf[c] for c in similar)
             denominator += weight
             best: dict[int, float] = {}
             for candidate, score in similar.items():
-                value = score / 100 * self.idf[candidate]
+                value = factor * score / 100 * self.idf[candidate]
                 for index, field_weight in self.postings[candidate].items():
                     best[index] = max(best.get(index, 0.0), value * field_weight)
             for index, value in best.items():
@@ -185,12 +360,17 @@ class SearchIndex:
             if guards is not None and not any(_said_whole(g, heard, said) for g in guards):
                 continue
             score = 100 * total / denominator * 0.8 + bonus.get(index, 0.0) * 0.2
+            # Shown and judged with the unknown words at their share of VERDICT_UNKNOWN:
+            # "un permis bateau" finds the driving licence entries first, but the word
+            # the catalogue never heard ("bateau") says it may not be about them.
+            shown = (100 * total / (denominator + (VERDICT_UNKNOWN - UNKNOWN_WEIGHT)
+                                    * unheard) * 0.8 + bonus.get(index, 0.0) * 0.2)
             if guards is not None:
-                score = max(score, STRONG)  # said whole: never shown as a weak guess
-            ranked.append((score, hits[index], index))
+                shown = score = max(score, STRONG)  # said whole: never a weak guess
+            ranked.append((score, hits[index], index, shown))
         ranked.sort(key=lambda r: (-r[0], -r[1], self.procedures[r[2]].id))
-        return [Match(self.procedures[i], round(min(score, 100.0), 1))
-                for score, _, i in ranked[:limit] if score >= FLOOR]
+        return [Match(self.procedures[i], round(min(shown, 100.0), 1))
+                for score, _, i, shown in ranked[:limit] if score >= FLOOR]
 
 
 def _said_whole(guard: tuple[frozenset[str], frozenset[str]], heard: set[str],

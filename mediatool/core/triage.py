@@ -15,10 +15,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from mediatool.core.days import service_open, weekly_occurrences
+from mediatool.core.fields import field_bounds
 from mediatool.core.model import (
     DropinSession,
     Organisation,
     Outcome,
+    PathOpened,
     Procedure,
     Site,
     Skill,
@@ -74,6 +76,13 @@ def missing_of(procedure: Procedure, missing: bool | Sequence[str]) -> tuple[str
     if not missing:
         return ()
     return tuple(p for p in procedure.prerequisites if p in set(missing))
+
+
+def first_path_sessions(procedure: Procedure) -> int:
+    """Sessions planned for the path a usage need opens during a call: one per skill it
+    aims at (the mediator agrees the real number with the person at the first session)."""
+    least, most = field_bounds(PathOpened, "sessions")
+    return int(min(max(len(procedure.skills), least or 1), most or 50))
 
 
 def recommend(procedure: Procedure, team: Team,

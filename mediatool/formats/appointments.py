@@ -53,7 +53,7 @@ def appointment_json(catalogue: Catalogue, appointment: Appointment,
         "end": local(team, appointment.end).isoformat(timespec="minutes"),
         "duration_min": appointment.duration_min, "when": format_datetime(start),
         "person": appointment.person, "phone": appointment.phone,
-        "procedure": appointment.procedure,
+        "procedure": procedure.id if procedure else appointment.procedure,  # renamed: current id
         "procedure_title": procedure.title if procedure else None,
         "documents": list(procedure.documents) if procedure else [],
         "path": appointment.path, "site": appointment.site,

@@ -16,6 +16,18 @@ def organisation_contact(organisation: Organisation) -> str:
     return " — ".join(parts)
 
 
+def danger_lines(procedure: Procedure, organisation: Organisation | None) -> list[str]:
+    """Said before anything else when a caller's words signal danger: the emergency
+    numbers, then who listens (hours included: "24 h/24" tells it can be called now)."""
+    if procedure.danger is None:
+        return []
+    lines = [f"DANGER POSSIBLE — {procedure.danger.emergency}"]
+    if organisation:
+        hours = f" ({organisation.hours})" if organisation.hours else ""
+        lines.append(f"Écoute et orientation : {organisation_contact(organisation)}{hours}")
+    return lines
+
+
 def fiche_lines(procedure: Procedure, organisation: Organisation | None) -> list[str]:
     """The full fiche, as shown by `catalogue show` and during a call."""
     lines = [f"{procedure.title}  [{procedure.id}]"]
@@ -25,6 +37,8 @@ def fiche_lines(procedure: Procedure, organisation: Organisation | None) -> list
         lines.append(f"Besoin d'usage (apprentissage) : {', '.join(procedure.coop_themes)}")
     if not procedure.in_scope:
         lines.append("HORS MISSION : réorienter vers l'organisation compétente.")
+    if procedure.danger is not None:
+        lines.append(procedure.danger.emergency)
     lines.append(f"Durée d'accompagnement estimée : {procedure.typical_duration_min} min")
     if procedure.processing_delay:
         lines.append(f"Délai de l'administration : {procedure.processing_delay}")

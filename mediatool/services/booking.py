@@ -30,6 +30,7 @@ from mediatool.core.model import (
     AppointmentCorrected,
     AppointmentNoShow,
     CallLinked,
+    PathOpened,
     Procedure,
     Record,
     Team,
@@ -85,6 +86,9 @@ class BookingRequest:
     call_recorded: bool = False
     # A need the catalogue lacks, noted during a call: a démarche without --procedure.
     outside_catalogue: bool = False
+    # A usage need booked during a call: its path opens with the session, in the same
+    # transaction, so a refused booking leaves no empty path behind.
+    new_path: PathOpened | None = None
 
 
 # ---- reading ---------------------------------------------------------------
@@ -223,7 +227,7 @@ class _Checked:
 def _validate(data: DataFolder, request: BookingRequest, now: dt.datetime) -> _Checked:
     catalogue = data.catalogue
     team = catalogue.team
-    kind = request.kind or ("usage" if request.path and not request.procedure else "demarche")
+    kind = request.kind or ("usage" if request.path or request.new_path else "demarche")
     if kind not in KINDS:
         raise InvalidInput(f"type de rendez-vous inconnu : « {kind} »",
                            "types possibles : demarche, usage")
@@ -242,17 +246,29 @@ def _validate(data: DataFolder, request: BookingRequest, now: dt.datetime) -> _C
         procedure = procedure_by_id(catalogue, request.procedure) if request.procedure else None
         if procedure is not None:
             refuse_out_of_scope(data, procedure)
+        if procedure is not None and procedure.is_usage:
+            raise InvalidInput(f"« {procedure.title} » est un besoin d'apprentissage : "
+                               "rendez-vous « usage », dans un parcours",
+                               "mediatool path open --person NOM --mediator ID --skills "
+                               f"{','.join(procedure.skills) or '1.1'} --sessions N, puis "
+                               "mediatool book --path PID")
     else:
         if request.procedure:
-            raise InvalidInput("--procedure ne sert qu'aux rendez-vous « démarche »",
-                               "une séance d'apprentissage se rattache à un parcours : --path PID")
-        if not request.path:
+            procedure = procedure_by_id(catalogue, request.procedure)
+            if not procedure.is_usage:
+                raise InvalidInput("--procedure ne sert qu'aux rendez-vous « démarche »",
+                                   "une séance d'apprentissage se rattache à un parcours : "
+                                   "--path PID")
+        if request.new_path is not None:
+            path = learning_paths.as_path(data, request.new_path)
+        elif not request.path:
             raise InvalidInput("un rendez-vous « usage » se rattache à un parcours (--path PID)",
                                "ouvrez-le d'abord : mediatool path open --person NOM "
                                "--mediator ID --skills 1.1,4.2 --sessions N")
-        path = learning_paths.find_path(data, request.path, now)
-        # Said at once, before any slot is searched; checked again under the lock.
-        _refuse_path(path, learning_paths.sessions_of(data, path))
+        else:
+            path = learning_paths.find_path(data, request.path, now)
+            # Said at once, before any slot is searched; checked again under the lock.
+            _refuse_path(path, learning_paths.sessions_of(data, path))
     if request.mediator is None and path is None:
         ids = ", ".join(m.id for m in team.mediators)
         raise InvalidInput("indiquez le médiateur : --mediator ID", f"médiateurs : {ids}")
@@ -501,6 +517,9 @@ def _book_at(data: DataFolder, checked: _Checked, start: dt.datetime, now: dt.da
         month = Month.of(local(team, start).date())
         while event.id in appointments:
             event = dataclasses.replace(event, id=data.store.new_id("appointments"))
+        if request.new_path is not None:
+            tx.append("paths", learning_paths.opening_month(team, request.new_path.at),
+                      request.new_path)
         tx.append("appointments", month, event)
     source = data.store.relative(data.store.file("appointments", month))
     return _fold([Record(event, source, 0)])[event.id], None
@@ -736,7 +755,9 @@ def _move_at(data: DataFolder, old: Appointment, start: dt.datetime, now: dt.dat
         booked = AppointmentBooked(
             id=new_id, event="booked", at=now, by=by, mediator=old.mediator, kind=old.kind,
             start=start, duration_min=old.duration_min, person=old.person, phone=old.phone,
-            procedure=old.procedure, path=old.path, site=old.site, from_call=old.from_call,
+            procedure=(data.catalogue.procedures.current_id(old.procedure)
+                       if old.procedure else None),
+            path=old.path, site=old.site, from_call=old.from_call,
             note=old.note, rescheduled_from=old.id)
         if old_month == new_month:
             tx.append_many("appointments", new_month, [cancelled, booked])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from mediatool.core.catalogue import Catalogue
 from mediatool.core.days import half_day
@@ -29,7 +29,13 @@ from mediatool.core.model import (
 )
 from mediatool.core.period import Month, months_between
 from mediatool.core.personal_data import refuse_personal_data
-from mediatool.core.triage import Recommendation, next_dropins, phone_shift, recommend
+from mediatool.core.triage import (
+    Recommendation,
+    first_path_sessions,
+    next_dropins,
+    phone_shift,
+    recommend,
+)
 from mediatool.formats.recap import BookedAppointment, RecapInput, caller_recap
 
 if TYPE_CHECKING:
@@ -335,7 +341,7 @@ def _would_book(data: DataFolder, call: CheckedCall, wish: BookingWish, now: dt.
     catalogue = data.catalogue
     duration = (call.recommendation.appointment_duration_min if call.recommendation else None)
     if wish.at is None or wish.mediator is None:
-        slot = first_free_slot(data, duration, now)
+        slot = first_free_slot(data, duration, now, booking_kind(call.procedure))
         mediator, at = slot.mediator, slot.start
         duration = int((slot.end - slot.start).total_seconds() // 60)
     else:
@@ -355,15 +361,28 @@ def book_for_call(data: DataFolder, call: CheckedCall, wish: BookingWish, call_i
 
     catalogue = data.catalogue
     duration = (call.recommendation.appointment_duration_min if call.recommendation else None)
+    kind = booking_kind(call.procedure)
     mediator, at = wish.mediator, wish.at
     if mediator is None:
-        slot = first_free_slot(data, duration, now)
+        slot = first_free_slot(data, duration, now, kind)
         mediator, at = slot.mediator, slot.start
+    new_path = None
+    if kind == "usage":
+        from mediatool.services import learning_paths
+
+        assert call.procedure is not None
+        # The first session of a learning path: the path opens with it, the mediator who
+        # will teach as its referent, aiming at the need's skills.
+        new_path = learning_paths.path_opening(
+            data, now, person=wish.person, mediator=mediator, skills=call.procedure.skills,
+            sessions=first_path_sessions(call.procedure), phone=wish.phone,
+            note=f"ouvert pendant l'appel {call_id} : {call.procedure.title}",
+            by=call.mediator.id)
     request = booking.BookingRequest(
-        mediator=mediator, kind="demarche", person=wish.person,
+        mediator=mediator, kind=kind, person=wish.person,
         procedure=call.procedure.id if call.procedure else None, at=at,
         duration_min=duration, phone=wish.phone, from_call=call_id, note=call.note,
-        by=call.mediator.id, outside_catalogue=call.procedure is None)
+        by=call.mediator.id, outside_catalogue=call.procedure is None, new_path=new_path)
     appointment = booking.book(data, request, now)
     who = catalogue.team.mediator(appointment.mediator)
     return appointment, BookedAppointment(
@@ -372,8 +391,13 @@ def book_for_call(data: DataFolder, call: CheckedCall, wish: BookingWish, call_i
         catalogue.team.site(appointment.site), in_zone(appointment.start, now.tzinfo))
 
 
+def booking_kind(procedure: Procedure | None) -> Literal["demarche", "usage"]:
+    """A usage need is taught in a learning path's sessions; anything else is a démarche."""
+    return "usage" if procedure is not None and procedure.is_usage else "demarche"
+
+
 def free_slots(data: DataFolder, duration_min: int | None, now: dt.datetime,
-               count: int = 5) -> list[Any]:
+               count: int = 5, kind: str = "demarche") -> list[Any]:
     """The earliest free démarche slots, one per mediator and half-day, earliest first.
 
     Five quarter-hours in a row of the same afternoon are not five choices
@@ -382,7 +406,7 @@ def free_slots(data: DataFolder, duration_min: int | None, now: dt.datetime,
     from mediatool.services import booking
 
     team = data.catalogue.team
-    slots = booking.next_free_slots(data, None, "demarche", duration_min, now,
+    slots = booking.next_free_slots(data, None, kind, duration_min, now,
                                     count=count * SLOTS_SCANNED_PER_CHOICE)
     chosen: dict[tuple[str, tuple[dt.date, str]], Any] = {}
     for slot in sorted(slots, key=lambda s: (s.start, s.mediator)):
@@ -393,12 +417,13 @@ def free_slots(data: DataFolder, duration_min: int | None, now: dt.datetime,
     return list(chosen.values())
 
 
-def first_free_slot(data: DataFolder, duration_min: int | None, now: dt.datetime) -> Any:
-    """The team's first free démarche slot; RuleRefusal (exit 3) when there is none."""
+def first_free_slot(data: DataFolder, duration_min: int | None, now: dt.datetime,
+                    kind: str = "demarche") -> Any:
+    """The team's first free slot; RuleRefusal (exit 3) when there is none."""
     from mediatool.core.errors import RuleRefusal
     from mediatool.services import booking
 
-    slots = booking.next_free_slots(data, None, "demarche", duration_min, now, count=1)
+    slots = booking.next_free_slots(data, None, kind, duration_min, now, count=1)
     if not slots:
         raise RuleRefusal("aucun créneau libre pour un rendez-vous",
                           "enregistrez l'appel sans réservation et rappelez la personne")

@@ -22,8 +22,9 @@ from mediatool.core.state import Appointment, LearningPath, fold_appointments, f
 from mediatool.store.folder import DataFolder
 from mediatool.store.records import AmbiguousId, Transaction
 
-__all__ = ["LearningPath", "PathProgress", "open_path", "find_path", "reread_path",
-           "close_path", "path_status", "list_paths", "sessions_of"]
+__all__ = ["LearningPath", "PathProgress", "open_path", "path_opening", "as_path",
+           "opening_month", "find_path", "reread_path", "close_path", "path_status",
+           "list_paths", "sessions_of"]
 
 
 def _opening_month(team: Team, path: LearningPath) -> Month:
@@ -62,6 +63,29 @@ def open_path(data: DataFolder, now: dt.datetime, *, person: str, mediator: str,
               skills: Sequence[str], sessions: int, phone: str | None = None,
               note: str | None = None, by: str | None = None) -> LearningPath:
     """Open a learning path: the skills agreed with the person and the number of sessions."""
+    event = path_opening(data, now, person=person, mediator=mediator, skills=skills,
+                         sessions=sessions, phone=phone, note=note, by=by)
+    month = opening_month(data.catalogue.team, now)
+    data.store.append("paths", month, event)
+    return as_path(data, event)
+
+
+def opening_month(team: Team, now: dt.datetime) -> Month:
+    """The month file a path opened at `now` is written in."""
+    return Month.of(local(team, now).date())
+
+
+def as_path(data: DataFolder, event: PathOpened) -> LearningPath:
+    """The path an opening event makes, as its file will hold it."""
+    source = data.store.relative(data.store.file("paths",
+                                                 opening_month(data.catalogue.team, event.at)))
+    return fold_paths([Record(event, source, 0)])[0][event.id]
+
+
+def path_opening(data: DataFolder, now: dt.datetime, *, person: str, mediator: str,
+                 skills: Sequence[str], sessions: int, phone: str | None = None,
+                 note: str | None = None, by: str | None = None) -> PathOpened:
+    """The checked opening event of a path, not written yet (InvalidInput, exit 2)."""
     catalogue = data.catalogue
     referent = mediator_by_id(catalogue, mediator)
     author = mediator_by_id(catalogue, by).id if by else referent.id
@@ -76,13 +100,9 @@ def open_path(data: DataFolder, now: dt.datetime, *, person: str, mediator: str,
     if not 1 <= sessions <= 50:
         raise InvalidInput(f"nombre de séances impossible : {sessions}",
                            "indiquez entre 1 et 50 séances")
-    event = PathOpened(id=data.store.new_id("paths"), event="opened", at=now, by=author,
-                       person=name, mediator=referent.id, skills=targets, sessions=sessions,
-                       phone=(phone or "").strip() or None, note=(note or "").strip() or None)
-    month = Month.of(local(catalogue.team, now).date())
-    data.store.append("paths", month, event)
-    source = data.store.relative(data.store.file("paths", month))
-    return fold_paths([Record(event, source, 0)])[0][event.id]
+    return PathOpened(id=data.store.new_id("paths"), event="opened", at=now, by=author,
+                      person=name, mediator=referent.id, skills=targets, sessions=sessions,
+                      phone=(phone or "").strip() or None, note=(note or "").strip() or None)
 
 
 def close_path(data: DataFolder, text: str, now: dt.datetime, *, reason: str | None = None,

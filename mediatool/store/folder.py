@@ -95,7 +95,8 @@ class DataFolder:
         from mediatool.core.search import SearchIndex  # rapidfuzz: only searches need it
 
         catalogue = self.catalogue
-        return SearchIndex(catalogue.procedures.values(), dict(catalogue.organisations))
+        return SearchIndex(catalogue.procedures.values(), dict(catalogue.organisations),
+                           catalogue.synonyms)
 
     @property
     def zone(self) -> ZoneInfo:
