@@ -586,3 +586,58 @@ def documents(folder: Path, kind: str = "calls") -> list[Any]:
     if not path.exists():
         return []
     return [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d]
+
+
+# ---- the catalogue loaded with some files replaced (test_catalogue, test_aliases)
+
+CATALOGUE_DAY = CLOCK.date()  # the day catalogue files are loaded on, in tests
+
+
+def load(**overrides: str | None) -> tuple[Catalogue | None, list[Any]]:
+    """The small catalogue, some files replaced (a None file is absent)."""
+    files = {}
+    for name, text in FILES.items():
+        value = overrides.get(name.removesuffix(".yaml"), text)
+        files[name] = None if value is None else textwrap.dedent(value).encode()
+    return load_catalogue(files, CATALOGUE_DAY)
+
+
+# ---- local places to import (test_places, test_call_interactive)
+
+PLACES_DATA = Path(__file__).parent / "data" / "places"
+ANNUAIRE = PLACES_DATA / "annuaire-administration.json"
+MEDNUM_CSV = PLACES_DATA / "lieux-mediation-numerique.csv"
+MEDNUM_JSON = PLACES_DATA / "lieux-mediation-numerique.json"
+PLACE_KINDS = ("caf", "point-justice", "mairie", "france-services", "mediation-numerique")
+LOCAL_ORGANISATIONS = ORGANISATIONS + """\
+  - id: mairie
+    name: Mairie
+    local: true
+  - id: france-services
+    name: France Services
+    local: true
+  - id: mediation-numerique
+    name: Équipe de médiation numérique
+    local: true
+"""
+# The team works in Rennes: its site's address names the commune after a postal code.
+RENNES_TEAM = TEAM.replace("  - {id: centre, name: Centre}",
+                           "  - {id: centre, name: Centre, address: \"1 place Test, 35000 "
+                           "Rennes\"}")
+
+
+# ---- a usage need (test_cli_call, test_call_interactive)
+
+USAGE_NEED = """\
+  - id: usage-email
+    kind: usage
+    title: Apprendre à envoyer un e-mail
+    keywords: [envoyer un mail]
+    coop_themes: [email]
+    organisation: caf
+    typical_duration_min: 60
+    documents: [Votre téléphone]
+    skills: [mail-creer, "2.1"]
+    source: https://pix.fr/competences
+    reviewed: 2026-11-01
+"""

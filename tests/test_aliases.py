@@ -3,8 +3,7 @@ every record written before the rename, still finds it (under its current id).""
 
 import json
 
-from conftest import FILES, write_folder
-from test_catalogue import load
+from conftest import FILES, load, write_folder
 
 RENAMED = FILES["procedures.yaml"].replace(
     "  - id: attestation-caf\n", "  - id: caf-attestation-paiement\n    aliases: [attestation-caf]\n")

@@ -347,7 +347,7 @@ def test_no_slot_suits_the_caller_goes_on_the_waiting_list(folder):
 
 
 def test_redirect_offers_the_imported_local_places_and_the_recap_gives_the_chosen_one(tmp_path):
-    from test_places import ANNUAIRE, LOCAL_ORGANISATIONS, RENNES_TEAM
+    from conftest import ANNUAIRE, LOCAL_ORGANISATIONS, RENNES_TEAM
 
     area = write_folder(tmp_path / "area", organisations=LOCAL_ORGANISATIONS, team=RENNES_TEAM)
     imported = subprocess.run(
@@ -378,8 +378,7 @@ def test_redirect_offers_the_imported_local_places_and_the_recap_gives_the_chose
     assert saved["redirect_to"] == "mairie"
 
 def test_a_usage_need_books_a_usage_session_in_a_new_path(tmp_path):
-    from conftest import FILES
-    from test_cli_call import USAGE_NEED
+    from conftest import FILES, USAGE_NEED
     folder = write_folder(tmp_path / "usage", procedures=FILES["procedures.yaml"] + USAGE_NEED)
     child = spawn(folder)
     child.expect("Mots de la personne > ")

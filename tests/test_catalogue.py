@@ -1,21 +1,10 @@
 """Loading the catalogue: every problem, with file:line."""
 
 import datetime as dt
-import textwrap
 
-from conftest import FILES
+from conftest import FILES, load
 
 from mediatool.store.catalogue import load_catalogue
-
-TODAY = dt.date(2026, 12, 7)
-
-
-def load(**overrides):
-    files = {}
-    for name, text in FILES.items():
-        value = overrides.get(name.removesuffix(".yaml"), text)
-        files[name] = None if value is None else textwrap.dedent(value).encode()
-    return load_catalogue(files, TODAY)
 
 
 def messages(problems):

@@ -4,7 +4,7 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import TEAM, documents, write_folder
+from conftest import TEAM, USAGE_NEED, documents, write_folder
 
 from mediatool.core.model import CallLinked
 from mediatool.core.period import Month
@@ -297,21 +297,6 @@ def test_no_free_slot_is_refused_with_exit_3(tmp_path, run):
 
 
 # ---- a usage need booked during a call ------------------------------------------
-
-USAGE_NEED = """\
-  - id: usage-email
-    kind: usage
-    title: Apprendre à envoyer un e-mail
-    keywords: [envoyer un mail]
-    coop_themes: [email]
-    organisation: caf
-    typical_duration_min: 60
-    documents: [Votre téléphone]
-    skills: [mail-creer, "2.1"]
-    source: https://pix.fr/competences
-    reviewed: 2026-11-01
-"""
-
 
 @pytest.fixture
 def with_usage(folder):

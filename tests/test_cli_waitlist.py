@@ -13,8 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import NOW, TEAM, write_folder
+from conftest import NOW, TEAM, write_folder
 
 TWO_MEDIATORS = TEAM.replace("""closures:""", """  - id: lea
     name: Léa
@@ -354,3 +353,18 @@ def test_add_without_a_name_is_refused_unless_the_path_gives_it(run, folder):
     result = run("wait", "add", "--procedure", "caf-prime-activite")
     assert result.exit_code == 2 and "le nom de la personne manque" in result.stderr
     assert records(folder) == {}
+
+
+def test_closing_a_path_with_its_planned_sessions_names_who_each_freed_slot_suits(run):
+    opened = run("path", "open", "--person", "Odette R.", "--mediator", "camille", "--skills",
+                 "2.1", "--sessions", "3", "--format", "json")
+    path_id = json.loads(opened.output)["id"]
+    session = run("book", "--path", path_id, "--at", "2026-12-08 14:00", "--format", "json")
+    assert session.exit_code == 0, session.stderr
+    waiting = wait_add(run, "--kind", "usage", person="Jules T.")
+    closed = run("path", "close", path_id, "--reason", "déménagement", "--cancel-planned")
+    assert closed.exit_code == 0, closed.stderr
+    assert "Séance annulée" in closed.output and "ce créneau convient à 1 personne(s)" in (
+        closed.output)
+    assert (f"mediatool book --from-wait {waiting} --mediator camille --at 2026-12-08T14:00"
+            in closed.output)

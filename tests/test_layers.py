@@ -88,3 +88,16 @@ def test_a_planted_violation_is_caught_with_its_line(tmp_path):
 def test_each_layer_says_what_it_is_for(layer):
     doc = ast.get_docstring(ast.parse((PACKAGE / layer / "__init__.py").read_text()))
     assert doc and "import" in doc, f"mediatool/{layer}/__init__.py: docstring missing"
+
+
+def test_test_modules_share_builders_through_conftest_only():
+    # Builders imported from another test module run that module's tests' imports and
+    # hide where the shared data lives: they belong in tests/conftest.py.
+    offenders = []
+    for path in sorted(Path(__file__).parent.glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([node.module or ""] if isinstance(node, ast.ImportFrom)
+                     else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            offenders += [f"{path.name}:{node.lineno}: {n}" for n in names
+                          if n.split(".")[-1].startswith("test_") or n.startswith("tests.")]
+    assert not offenders, offenders

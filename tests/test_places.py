@@ -4,36 +4,23 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from conftest import ORGANISATIONS, TEAM, write_folder
+from conftest import (
+    ANNUAIRE,
+    LOCAL_ORGANISATIONS,
+    MEDNUM_CSV,
+    MEDNUM_JSON,
+    ORGANISATIONS,
+    PLACE_KINDS,
+    RENNES_TEAM,
+    write_folder,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mediatool.core import opening_hours, places
 from mediatool.core.errors import InvalidInput
-
-DATA = Path(__file__).parent / "data" / "places"
-ANNUAIRE = DATA / "annuaire-administration.json"
-MEDNUM_CSV = DATA / "lieux-mediation-numerique.csv"
-MEDNUM_JSON = DATA / "lieux-mediation-numerique.json"
-KINDS = ("caf", "point-justice", "mairie", "france-services", "mediation-numerique")
-LOCAL_ORGANISATIONS = ORGANISATIONS + """\
-  - id: mairie
-    name: Mairie
-    local: true
-  - id: france-services
-    name: France Services
-    local: true
-  - id: mediation-numerique
-    name: Équipe de médiation numérique
-    local: true
-"""
-# The team works in Rennes: its site's address names the commune after a postal code.
-RENNES_TEAM = TEAM.replace("  - {id: centre, name: Centre}",
-                           "  - {id: centre, name: Centre, address: \"1 place Test, 35000 "
-                           "Rennes\"}")
 
 
 @pytest.fixture
@@ -48,8 +35,8 @@ def organisations_text(folder):
 # ---- reading the formats ---------------------------------------------------------
 
 def test_the_mednum_standard_reads_the_same_from_csv_and_json():
-    _, from_csv, problems = places.read(MEDNUM_CSV.read_bytes(), "l.csv", KINDS)
-    _, from_json, more = places.read(MEDNUM_JSON.read_bytes(), "l.json", KINDS)
+    _, from_csv, problems = places.read(MEDNUM_CSV.read_bytes(), "l.csv", PLACE_KINDS)
+    _, from_json, more = places.read(MEDNUM_JSON.read_bytes(), "l.json", PLACE_KINDS)
     assert problems == [] and more == []
     strip = [(p.source_id, p.name, p.place_of, p.address, p.phone, p.opening_hours, p.insee)
              for p in from_csv]
@@ -65,7 +52,7 @@ def test_the_mednum_standard_reads_the_same_from_csv_and_json():
 
 
 def test_the_dila_annuaire_reads_pivot_types_address_phone_and_plages():
-    dataset, found, problems = places.read(ANNUAIRE.read_bytes(), "a.json", KINDS)
+    dataset, found, problems = places.read(ANNUAIRE.read_bytes(), "a.json", PLACE_KINDS)
     assert dataset == places.ANNUAIRE and problems == []
     by_kind = {p.place_of: p for p in found}
     justice = by_kind["point-justice"]  # pivot « mjd »
@@ -83,7 +70,7 @@ def test_the_api_form_with_nested_fields_as_json_text_reads_the_same():
     entry = json.loads(ANNUAIRE.read_text(encoding="utf-8"))["service"][0]
     flat = {k: json.dumps(v) if isinstance(v, list) else v for k, v in entry.items()}
     api = json.dumps({"total_count": 1, "results": [flat]}).encode()
-    _, found, problems = places.read(api, "api.json", KINDS)
+    _, found, problems = places.read(api, "api.json", PLACE_KINDS)
     assert problems == [] and found[0].opening_hours == "Mo-Fr 09:00-12:00,13:30-17:00"
 
 
@@ -330,7 +317,7 @@ def test_mangled_directory_files_give_problems_never_a_crash(data):
     cut = data.draw(st.integers(0, len(raw)))
     raw = raw if data.draw(st.booleans()) else raw[:cut]
     try:
-        _, found, problems = places.read(raw, "x.json", KINDS,
+        _, found, problems = places.read(raw, "x.json", PLACE_KINDS,
                                          places.Area(insee=data.draw(st.sampled_from(
                                              [None, "35238"]))))
     except InvalidInput as exc:

@@ -2,6 +2,9 @@
 
 import datetime as dt
 
+from conftest import CLOCK as NOW
+from conftest import PARIS
+
 from mediatool.core.model import (
     Durations,
     Mediator,
@@ -15,8 +18,6 @@ from mediatool.core.model import (
 from mediatool.core.retention import old_waits, plan_purge, scrub_document
 from mediatool.core.state import MAX_OFFERS, fold_waitlist
 from mediatool.core.waitlist import deadline_passed, ordered, suited_to
-from tests.conftest import CLOCK as NOW
-from tests.conftest import PARIS
 
 TEAM = Team(service="test", mediators=(Mediator(id="camille", name="Camille"),
                                        Mediator(id="lea", name="Léa")),

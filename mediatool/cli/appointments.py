@@ -650,17 +650,21 @@ def path_close_command(path_id: str, reason: str | None, cancel_planned: bool, b
 
     Exemple : mediatool path close P-7K3QX2 --reason "parcours terminé"
     """
+    from mediatool.cli.waitlist_cmds import echo_suggestions, entry_json
     from mediatool.core.frenchdates import format_datetime
     from mediatool.core.scheduling import local
-    from mediatool.services.learning_paths import close_path_cancelling, path_status
+    from mediatool.services import waitlist
+    from mediatool.services.learning_paths import path_status
 
     data = folder()
     now = data.now()
-    _, cancelled = close_path_cancelling(data, path_id, now, reason=reason, by=by,
-                                         cancel_planned=cancel_planned)
+    cancelled, waiting = waitlist.close_path(data, path_id, now, reason=reason, by=by,
+                                             cancel_planned=cancel_planned)
     progress = path_status(data, path_id, now)
     if fmt == "json":
-        print_json(_path_json(data, progress, now))
+        print_json({**_path_json(data, progress, now),
+                    "waiting": {aid: [entry_json(data, e, now) for e in entries]
+                                for aid, entries in waiting.items() if entries}})
         return
     click.echo(f"Parcours {progress.path.id} clos : {progress.done} séance(s) faite(s) sur "
                f"{progress.path.sessions}.")
@@ -669,6 +673,7 @@ def path_close_command(path_id: str, reason: str | None, cancel_planned: bool, b
                    f"{format_datetime(local(data.catalogue.team, appointment.start))}"
                    + (f" — prévenez {appointment.person} ({appointment.phone})"
                       if appointment.phone else ""))
+        echo_suggestions(data, appointment, waiting[appointment.id], now)
     for appointment in progress.upcoming(now):
         click.echo(f"Séance encore prévue : {appointment.id} le "
                    f"{format_datetime(local(data.catalogue.team, appointment.start))} — "

@@ -263,6 +263,17 @@ def reschedule(data: DataFolder, appointment_id: str, now: dt.datetime, *,
     return old, new, suggestions(data, old, now)
 
 
+def close_path(data: DataFolder, path_id: str, now: dt.datetime, *, reason: str | None,
+               by: str | None, cancel_planned: bool
+               ) -> tuple[list[Appointment], dict[str, list[WaitEntry]]]:
+    """`path close`; with `cancel_planned`, who on the waiting list each freed session suits."""
+    from mediatool.services.learning_paths import close_path_cancelling
+
+    _, cancelled = close_path_cancelling(data, path_id, now, reason=reason, by=by,
+                                         cancel_planned=cancel_planned)
+    return cancelled, {a.id: suggestions(data, a, now) for a in cancelled}
+
+
 def book_from_wait(data: DataFolder, text: str, now: dt.datetime, *,
                    mediator: str | None = None, at: dt.datetime | None = None,
                    duration_min: int | None = None, path: str | None = None,
