@@ -317,3 +317,28 @@ def test_going_back_from_a_wrong_pick(folder):
     assert finish(child) == 0
     [saved] = calls(folder)
     assert saved["procedure"] == "caf-prime-activite" and saved["outcome"] == "dropin"
+
+
+def test_a_call_while_team_yaml_has_an_error_runs_on_the_last_good_catalogue(folder):
+    seen = subprocess.run([sys.executable, "-m", "mediatool", "--data", str(folder), "slots"],
+                          env={**os.environ, "MEDIATOOL_NOW": NOW, "PYTHONPATH": str(ROOT)},
+                          capture_output=True, text=True, timeout=TIMEOUT)
+    assert seen.returncode == 0, seen.stderr  # Monday's catalogue loaded: it is kept
+    team = folder / "catalogue" / "team.yaml"
+    team.write_text(team.read_text(encoding="utf-8").replace('start: "14:00", end: "17:00"',
+                                                             'start: 14:00, end: "17:00"'),
+                    encoding="utf-8")
+    child = spawn(folder)
+    child.expect(r"Attention : erreur dans catalogue/team.yaml:11")
+    child.expect("dernier catalogue valide")
+    child.expect("Mots de la personne > ")
+    child.sendline("carte grise")
+    child.sendline(pick(child, "Faire sa carte grise"))
+    child.expect(r"N° \(Entrée = 1 ; r = retour\) > ")
+    child.sendline("")
+    no_note_measured_duration(child)
+    child.expect("Appel enregistré")
+    child.expect("lundi 7 déc. 14h-17h, Centre")  # the drop-in of the last good team.yaml
+    assert finish(child) == 0
+    [saved] = calls(folder)
+    assert saved["procedure"] == "ants-carte-grise" and saved["outcome"] == "dropin"

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from mediatool.cli.common import folder, format_option, print_json, print_table
+from mediatool.cli.phone_line import survives_catalogue_errors
 
 if TYPE_CHECKING:
     from mediatool.core.learning import PathProgress
@@ -124,6 +125,7 @@ def _slot_rows(data: DataFolder, slots: list[Any]) -> list[tuple[Any, ...]]:
 @click.option("--limit", type=click.IntRange(1, 500), default=10, show_default=True,
               help="Nombre de créneaux affichés.")
 @format_option()
+@survives_catalogue_errors
 def slots_command(mediator: str | None, kind: str, procedure: str | None,
                   duration: int | None, start: str | None, days: int, limit: int,
                   fmt: str) -> None:
@@ -183,6 +185,7 @@ def slots_command(mediator: str | None, kind: str, procedure: str | None,
 @click.option("--note", help="Note.")
 @click.option("--by", metavar="ID", help="Qui enregistre (par défaut : le médiateur).")
 @format_option()
+@survives_catalogue_errors
 def book_command(mediator: str | None, kind: str | None, procedure: str | None,
                  path_id: str | None, at: str | None, first_free: bool, person: str | None,
                  phone: str | None, duration: int | None, from_call: str | None,
@@ -236,6 +239,7 @@ def book_command(mediator: str | None, kind: str | None, procedure: str | None,
 @click.option("--to-fill", is_flag=True, help="Tous les rendez-vous passés encore « à "
               "renseigner », les plus anciens d'abord, toutes semaines confondues.")
 @format_option()
+@survives_catalogue_errors
 def agenda_command(mediator: str | None, day: str | None, week: str | None, to_fill: bool,
                    fmt: str) -> None:
     """Rendez-vous d'un jour ou d'une semaine, avec les demi-journées utilisées.

@@ -6,6 +6,7 @@ import click
 from click.core import ParameterSource
 
 from mediatool.cli.common import folder, format_option, print_json, print_table
+from mediatool.cli.phone_line import survives_catalogue_errors
 
 # Kept as text here: importing the model costs ~0.1 s, too much for `--help`;
 # `calls.check_draft` validates both against the model.
@@ -43,6 +44,7 @@ INTERACTIVE_OPTIONS = {"mediator", "dry_run"}
               help="Essai : tout sauf l'enregistrement (aucun appel ni rendez-vous écrit).")
 @format_option()
 @click.pass_context
+@survives_catalogue_errors
 def call_command(ctx: click.Context, procedure_id: str | None, query: str | None,
                  theme: str | None, outcome: str | None, redirect_to: str | None,
                  duration: int | None, mediator: str | None, note: str | None,
