@@ -160,17 +160,21 @@ def appointment_for_prime_activite(folder):
     child.sendline("o")
     child.expect(r"N° \(Entrée = 2 ; r = retour\) > ")
     child.sendline("")
-    child.expect("Prochains créneaux libres")
+    child.expect(r"Créneaux libres \(1-5 sur \d+\)")
     return child
+
+
+SLOT_PROMPT = r"N°, \+ ou filtre \(0 = sans réserver ; r = retour\) > "
 
 
 def test_booking_during_the_call(folder):
     child = appointment_for_prime_activite(folder)
-    child.expect(r"1  mardi 8 décembre 2026, 14 h 00 — Camille \(Centre\)")
+    child.expect(r"1  mardi 8 décembre 2026, 14 h 00 — Camille\s+Centre ; reste 1 "
+                 r"demi-journée cette semaine")
     # one choice per half-day, not every quarter-hour of the same afternoon
     child.expect(r"2  jeudi 10 décembre 2026, 9 h 00 — Camille")
     child.expect(r"3  mardi 15 décembre 2026, 14 h 00 — Camille")
-    child.expect("N° > ")
+    child.expect(SLOT_PROMPT)
     child.sendline("1")
     child.expect("Nom de la personne .*> ")
     child.sendline("Nadia B.")
@@ -190,7 +194,7 @@ def test_booking_during_the_call(folder):
 def test_slot_taken_meanwhile_offers_the_slots_again(folder):
     child = appointment_for_prime_activite(folder)
     child.expect("1  mardi 8 décembre 2026, 14 h 00")
-    child.expect("N° > ")
+    child.expect(SLOT_PROMPT)
     # a colleague books that very slot while the caller is still on the line
     taken = subprocess.run(
         [sys.executable, "-m", "mediatool", "--data", str(folder), "book", "--mediator",
@@ -206,9 +210,9 @@ def test_slot_taken_meanwhile_offers_the_slots_again(folder):
     child.sendline("")
     no_note_measured_duration(child)
     child.expect("Réservation refusée")
-    child.expect("Prochains créneaux libres")
+    child.expect("Créneaux libres")
     child.expect(r"1  mardi 8 décembre 2026, 14 h 30")
-    child.expect("N° > ")
+    child.expect(r"N°, \+ ou filtre \(0 = sans réserver\) > ")  # no way back: all is said
     child.sendline("1")  # name and phone are not asked again
     child.expect(r"Rendez-vous : (A-[0-9A-Z]{6,9})")
     appointment = child.match.group(1)
@@ -342,3 +346,56 @@ def test_a_call_while_team_yaml_has_an_error_runs_on_the_last_good_catalogue(fol
     assert finish(child) == 0
     [saved] = calls(folder)
     assert saved["procedure"] == "ants-carte-grise" and saved["outcome"] == "dropin"
+
+
+def test_paging_and_filtering_the_slots(folder):
+    child = appointment_for_prime_activite(folder)
+    child.expect(r"…  et \d+ autres : \+ pour voir")
+    child.expect(SLOT_PROMPT)
+    child.sendline("+")  # the next page, numbered on
+    child.expect(r"Créneaux libres \(6-10 sur \d+\)")
+    child.expect(r"6  mardi 5 janvier 2027, 14 h 00 — Camille")
+    child.expect(SLOT_PROMPT)
+    child.sendline("jeudi")
+    child.expect(r"Créneaux libres — « jeudi » \(1-5 sur \d+\)")
+    child.expect(r"1  jeudi 10 décembre 2026, 9 h 00")
+    child.expect(SLOT_PROMPT)
+    child.sendline("vendredi")  # Camille has no hours on Fridays
+    child.expect("Aucun créneau libre pour « vendredi »")
+    child.expect(SLOT_PROMPT)
+    child.sendline("jeudi 17 déc.")
+    child.expect(r"Créneaux libres — « jeudi 17 déc. » \(1-1 sur 1\)")
+    child.expect(r"1  jeudi 17 décembre 2026, 9 h 00")
+    child.expect(SLOT_PROMPT)
+    child.sendline("chez le notaire")
+    child.expect("pas compris : « notaire » — filtrer : un jour")
+    child.expect(SLOT_PROMPT)
+    child.sendline("9")  # out of the numbers shown
+    child.expect(r"Un numéro entre 0 et 1, \+ pour la suite")
+    child.expect(SLOT_PROMPT)
+    child.sendline("15/12 Après-midi centre")
+    child.expect(r"Créneaux libres — « 15/12 Après-midi centre » \(1-1 sur 1\)")
+    child.expect(SLOT_PROMPT)
+    child.sendline("+")
+    child.expect("Pas d'autre créneau pour ce filtre")
+    child.expect(SLOT_PROMPT)
+    child.sendline("1")
+    child.expect(r"Nom de la personne \(tel qu'elle le dit .*> ")
+    child.sendline("r")  # back to the outcome, then to the slots again
+    child.expect(r"N° \(Entrée = 2 ; r = retour\) > ")
+    child.sendline("")
+    child.expect(SLOT_PROMPT)
+    child.sendline("camille")
+    child.expect(SLOT_PROMPT)
+    child.sendline("3")
+    child.expect(r"Nom de la personne \(tel qu'elle le dit .*> ")
+    child.sendline("Émilie  de La Tour-d'Auvergne")
+    child.expect("Téléphone .*> ")
+    child.sendline("")
+    no_note_measured_duration(child)
+    child.expect("rendez-vous le mardi 15 décembre 2026, 14 h 00")
+    assert finish(child) == 0
+    [booked] = documents(folder, "appointments")
+    # as typed: accents and case kept, the doubled space of a hasty paste folded
+    assert booked["person"] == "Émilie de La Tour-d'Auvergne"
+    assert booked["start"].startswith("2026-12-15T14:00")

@@ -84,6 +84,26 @@ def wrapped(text: str) -> str:
                      for line in text.splitlines())
 
 
+def _terminal_width() -> int:
+    import shutil
+
+    return max(40, shutil.get_terminal_size((80, 24)).columns - 1)
+
+
+def _fitted(line: str) -> str:
+    """One line ellipsised to the terminal (the fiche shows the full text)."""
+    width = _terminal_width()
+    return line if len(line) <= width else line[: width - 1].rstrip() + "…"
+
+
+def wrapped_indented(text: str, indent: str) -> str:
+    import textwrap
+
+    return textwrap.fill(text, _terminal_width(), initial_indent=indent,
+                         subsequent_indent=indent, break_long_words=False,
+                         break_on_hyphens=False)
+
+
 def run_interactive(data: DataFolder, mediator_id: str | None, dry_run: bool = False) -> None:
     """Drive one call from the first words to the recap (`dry_run`: nothing is written)."""
     with contextlib.suppress(ImportError):  # not on every platform
@@ -416,43 +436,95 @@ def _contact_if_missing(organisation: Organisation | None) -> str | None:
 
 def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
                   previous: Any = None) -> Any:
-    """The booking wish from the slots shown, or None to record the intent only.
+    """The booking wish from the slots offered, or None to record the intent only.
 
-    After a refusal, `previous` keeps the name and phone already given.
+    `+` shows the next page; a day, a date, matin/après-midi, a site or a mediator
+    narrows the list (`core.slotpick`). After a refusal, `previous` keeps the name
+    and phone already given, and r no longer goes back (the answers are all given).
     """
-    from mediatool.services.calls import BookingWish, free_slots
+    from mediatool.core.errors import InvalidInput
+    from mediatool.core.slotpick import FILTER_HELP, PAGE, SlotFilter, is_clear, parse_filter
+    from mediatool.services.calls import BookingWish, slot_choices
 
     duration = recommendation.appointment_duration_min if recommendation else None
-    from mediatool.core.frenchdates import format_datetime
-
-    slots = free_slots(data, duration, now)
-    heading("Prochains créneaux libres")
-    if not slots:
+    choices = slot_choices(data, duration, now)
+    if not choices:
+        heading("Prochains créneaux libres")
         click.echo("Aucun créneau libre : l'appel est noté « rendez-vous à proposer ».")
         return None
     team = data.catalogue.team
-    labels = []
-    for slot in slots:
-        who = team.mediator(slot.mediator)
-        site = team.site(who.site if who else None)
-        labels.append(f"{format_datetime(slot.start.astimezone(now.tzinfo))} — "
-                      f"{who.name if who else slot.mediator}" + (f" ({site.name})" if site else ""))
-    _numbered(labels)
-    click.echo("   0  ne pas réserver maintenant (rendez-vous à proposer)")
+    question = ask_step if previous is None else ask
+    back = f" ; {BACK_HINT}" if previous is None else ""
+    chosen = SlotFilter()
+    shown, first = chosen.apply(choices, team), 0
+    page: list[Any] = []
+    redraw = True
     while True:
-        answer = ask("N° > ")
+        page = shown[first:first + PAGE]
+        if redraw:  # after a hint, the list above is still the one that stands
+            _show_slots(team, chosen, shown, first, page, now)
+        redraw = False
+        answer = question(f"N°, + ou filtre (0 = sans réserver{back}) > ")
         if answer == "0":
             return None
-        if answer.isdigit() and 1 <= int(answer) <= len(slots):
-            break
-    slot = slots[int(answer) - 1]
+        if answer.isdigit() and 1 <= int(answer) <= first + len(page):
+            break  # numbers run on across pages: any one shown for this filter stands
+        if answer == "+":
+            if first + PAGE < len(shown):
+                first, redraw = first + PAGE, True
+            else:
+                click.echo("Pas d'autre créneau" + (" pour ce filtre" if chosen.text else "")
+                           + " : tapez un autre filtre, ou * pour tout revoir.")
+            continue
+        if answer == "-":
+            first, redraw = max(0, first - PAGE), first > 0
+            continue
+        if answer.isdigit() or not answer:
+            click.echo(f"Un numéro entre 0 et {first + len(page)}, + pour la suite, "
+                       f"ou {FILTER_HELP}.")
+            continue
+        try:
+            wanted = SlotFilter() if is_clear(answer) else parse_filter(answer, team,
+                                                                       now.date())
+        except InvalidInput as exc:
+            click.echo(f"{exc.message} — {exc.hint}")
+            continue
+        narrowed = wanted.apply(choices, team)
+        if not narrowed:
+            click.echo(f"Aucun créneau libre pour « {wanted.text} » dans les semaines "
+                       "ouvertes : un autre filtre, ou * pour tout revoir.")
+            continue
+        chosen, shown, first, redraw = wanted, narrowed, 0, True
+    slot = shown[int(answer) - 1].slot
     if previous is not None:
         return BookingWish(previous.person, previous.phone, slot.mediator, slot.start)
     person = ""
     while not person:
-        person = ask("Nom de la personne (pour le rendez-vous) > ")
-    phone = ask("Téléphone (Entrée pour passer) > ") or None
+        person = ask_step(f"Nom de la personne (tel qu'elle le dit ; {BACK_HINT}) > ")
+    phone = ask_step(f"Téléphone (Entrée pour passer ; {BACK_HINT}) > ") or None
     return BookingWish(person, phone, slot.mediator, slot.start)
+
+
+def _show_slots(team: Any, chosen: Any, shown: Sequence[Any], first: int,
+                page: Sequence[Any], now: dt.datetime) -> None:
+    """One page of choices: when and with whom, then where and the cost under the cap."""
+    from mediatool.core.frenchdates import format_datetime
+    from mediatool.core.slotpick import FILTER_HELP
+
+    what = f" — « {chosen.text} »" if chosen.text else ""
+    heading(f"Créneaux libres{what} ({first + 1}-{first + len(page)} sur {len(shown)})")
+    for number, choice in enumerate(page, start=first + 1):
+        who = team.mediator(choice.slot.mediator)
+        site = team.site(choice.site)
+        when = format_datetime(choice.slot.start.astimezone(now.tzinfo))
+        click.echo(_fitted(f"  {number:>2}  {when} — {who.name if who else choice.slot.mediator}"))
+        detail = " ; ".join(p for p in (site.name if site else "", choice.cap_note(team)) if p)
+        click.echo(wrapped_indented(detail, "      "))
+    more = len(shown) - first - len(page)
+    if more > 0:
+        click.echo(f"   …  et {more} autre{'s' if more > 1 else ''} : + pour voir"
+                   + (" (- pour revenir)" if first else ""))
+    click.echo(wrapped_indented(f"{FILTER_HELP} ; 0 = ne pas réserver maintenant", "   "))
 
 
 def _ask_duration(measured: int) -> int:

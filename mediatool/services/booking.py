@@ -46,6 +46,8 @@ from mediatool.core.scheduling import (
     refusal,
 )
 from mediatool.core.search import closest_ids
+from mediatool.core.slotpick import SlotChoice
+from mediatool.core.slotpick import slot_choices as choices_of
 from mediatool.core.state import Appointment, fold_appointments
 from mediatool.formats.fiche import organisation_contact
 from mediatool.services import learning_paths
@@ -183,6 +185,23 @@ def _next_free_slots(data: DataFolder, cache: _MonthCache, mediator: str | None,
                                 count - len(found), span))
         window = at_local(team, window_last + dt.timedelta(days=1), dt.time(0, 0))
     return found
+
+
+ALL_SLOTS = 100_000  # "every slot of the horizon": the horizon bounds the work, not this
+
+
+def slot_choices(data: DataFolder, duration_min: int | None, now: dt.datetime,
+                 days: int = DEFAULT_HORIZON_DAYS) -> list[SlotChoice]:
+    """Every half-day a démarche can be booked in over `days` days (the first free slot of
+    each mediator's half-day), earliest first, with its cost under the weekly cap."""
+    cache = _MonthCache(data.store)
+    slots = _next_free_slots(data, cache, None, "demarche", duration_min, now, ALL_SLOTS,
+                             None, days)
+    team = data.catalogue.team
+    first = local(team, now).date()
+    months = months_between(week_bounds(first)[0],
+                            week_bounds(first + dt.timedelta(days=days))[1])
+    return choices_of(team, cache.appointments(months), slots)
 
 
 def slots_hint(team: Team, slots: Sequence[Slot], days: int = DEFAULT_HORIZON_DAYS) -> str:

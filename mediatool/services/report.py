@@ -19,7 +19,7 @@ from pathlib import Path
 from mediatool.core.days import service_open
 from mediatool.core.errors import InvalidInput, OperationalError
 from mediatool.core.experiment import ExperimentSection, build_experiment
-from mediatool.core.lookup import by_id
+from mediatool.core.lookup import mediator_by_id, site_by_id
 from mediatool.core.model import RECORD_KINDS, CallLinked, CallRecorded, DropinTally, Record
 from mediatool.core.period import Month
 from mediatool.core.report import (
@@ -220,9 +220,9 @@ def record_dropin(data: DataFolder, site: str, day: dt.date, seen: int, refused:
                   ) -> tuple[DropinTally, list[str]]:
     """Append one drop-in tally; returns it and what looks odd (French notes, not errors)."""
     team = data.catalogue.team
-    by_id({s.id: s for s in team.sites}, site, "lieu")
+    site = site_by_id(data.catalogue, site).id
     if by is not None:
-        by_id({m.id: m for m in team.mediators}, by, "médiateur")
+        by = mediator_by_id(data.catalogue, by).id
     for label, value in (("--seen", seen), ("--refused", refused)):
         if value < 0:
             raise InvalidInput(f"{label} ne peut pas être négatif ({value})",
