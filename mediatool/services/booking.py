@@ -166,7 +166,8 @@ def next_free_slots(data: DataFolder, mediator: str | None, kind: str,
 
 def _next_free_slots(data: DataFolder, cache: _MonthCache, mediator: str | None, kind: str,
                      duration_min: int | None, now: dt.datetime, count: int,
-                     start_from: dt.datetime | None, days: int) -> list[Slot]:
+                     start_from: dt.datetime | None, days: int,
+                     first_per_half_day: bool = False) -> list[Slot]:
     team = data.catalogue.team
     if mediator:
         ids = [mediator_by_id(data.catalogue, mediator).id]
@@ -182,7 +183,8 @@ def _next_free_slots(data: DataFolder, cache: _MonthCache, mediator: str | None,
         window_last = window.date() + dt.timedelta(days=span - 1)
         months = months_between(week_bounds(window.date())[0], week_bounds(window_last)[1])
         found.extend(free_slots(team, cache.appointments(months), ids, duration, window, now,
-                                count - len(found), span))
+                                count - len(found), span,
+                                first_per_half_day=first_per_half_day))
         window = at_local(team, window_last + dt.timedelta(days=1), dt.time(0, 0))
     return found
 
@@ -196,7 +198,7 @@ def slot_choices(data: DataFolder, duration_min: int | None, now: dt.datetime,
     each mediator's half-day), earliest first, with its cost under the weekly cap."""
     cache = _MonthCache(data.store)
     slots = _next_free_slots(data, cache, None, "demarche", duration_min, now, ALL_SLOTS,
-                             None, days)
+                             None, days, first_per_half_day=True)
     team = data.catalogue.team
     first = local(team, now).date()
     months = months_between(week_bounds(first)[0],
