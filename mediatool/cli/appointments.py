@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from mediatool.cli.common import folder, format_option, print_json, print_table
+from mediatool.cli.common import folder, format_option, output_width, print_json, print_table
 from mediatool.cli.phone_line import survives_catalogue_errors
 
 if TYPE_CHECKING:
@@ -254,6 +254,7 @@ def agenda_command(mediator: str | None, day: str | None, week: str | None, to_f
     from mediatool.core.labels import STATUS_LABELS
     from mediatool.core.lookup import mediator_by_id
     from mediatool.core.scheduling import local, week_usage
+    from mediatool.formats.table import wrap_to
     from mediatool.services.booking import appointments_between
 
     data = folder()
@@ -292,7 +293,7 @@ def agenda_command(mediator: str | None, day: str | None, week: str | None, to_f
         return
     title = (f"Agenda du {format_date(first)}" if day
              else f"Agenda de la semaine {iso[1]} ({format_date(first)} – {format_date(last)})")
-    click.echo(title)
+    click.echo(wrap_to(title, output_width()))
     rows = []
     for a in found:
         start, end = local(team, a.start), local(team, a.end)
@@ -307,8 +308,8 @@ def agenda_command(mediator: str | None, day: str | None, week: str | None, to_f
         click.echo("Aucun rendez-vous.")
     for mediator_id, used in usage.items():
         halves = ", ".join(f"{format_date(d)} {h}" for d, h in used) or "aucune"
-        click.echo(f"{_mediator_name(data, mediator_id)} : {len(used)}/{cap} demi-journée(s) "
-                   f"de rendez-vous — {halves}")
+        click.echo(wrap_to(f"{_mediator_name(data, mediator_id)} : {len(used)}/{cap} "
+                           f"demi-journée(s) de rendez-vous — {halves}", output_width()))
 
 
 def _echo_to_fill(data: DataFolder, mediator: str | None, now: dt.datetime, fmt: str) -> None:
