@@ -399,3 +399,29 @@ def test_paging_and_filtering_the_slots(folder):
     # as typed: accents and case kept, the doubled space of a hasty paste folded
     assert booked["person"] == "Émilie de La Tour-d'Auvergne"
     assert booked["start"].startswith("2026-12-15T14:00")
+
+
+@pytest.mark.parametrize("stop", ["interrupt", "eof"])
+@pytest.mark.parametrize("where", ["slots", "name"])
+def test_giving_up_while_booking_records_nothing(folder, stop, where):
+    child = appointment_for_prime_activite(folder)
+    child.expect(SLOT_PROMPT)
+    child.sendline("")  # empty: a hint, the same question
+    child.expect(r"Un numéro entre 0 et 5, \+ pour la suite")
+    child.sendline("\x1b[A" + "z" * 1500)  # an arrow key and a very long paste
+    child.expect("Réponse trop longue")
+    if where == "name":
+        child.sendline("1")
+        child.expect(r"Nom de la personne \(tel qu'elle le dit .*> ")
+        child.sendline("   ")  # spaces: asked again
+        child.expect(r"Nom de la personne \(tel qu'elle le dit .*> ")
+    else:
+        child.expect(SLOT_PROMPT)
+    if stop == "interrupt":
+        child.sendintr()
+    else:
+        child.sendeof()
+    child.expect("rien n'a été enregistré")
+    assert finish(child) == 1
+    assert calls(folder) == [] and documents(folder, "appointments") == []
+    assert "Traceback" not in (child.before or "")

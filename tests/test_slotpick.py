@@ -103,3 +103,9 @@ def test_words_not_understood_are_named(text, said, hint):
     with pytest.raises(InvalidInput) as refused:
         parse_filter(text, TEAM2, TODAY)
     assert said in refused.value.message and hint in (refused.value.hint or "")
+
+
+def test_a_long_paste_is_not_echoed_whole():
+    with pytest.raises(InvalidInput) as refused:
+        parse_filter("x" * 900 + " qq rr ss", TEAM2, TODAY)
+    assert len(refused.value.message) < 120 and "(+ 1)" in refused.value.message

@@ -214,9 +214,10 @@ def parse_filter(text: str, team: Team, today: dt.date) -> SlotFilter:
             people.append(word)
             continue
         unknown.append(word)
-    if unknown:
-        raise InvalidInput("pas compris : " + ", ".join(f"« {w} »" for w in unknown),
-                           FILTER_HELP)
+    if unknown:  # a long paste is not echoed whole
+        said = [f"« {w if len(w) <= 30 else w[:29] + '…'} »" for w in unknown[:3]]
+        more = f" (+ {len(unknown) - 3})" if len(unknown) > 3 else ""
+        raise InvalidInput("pas compris : " + ", ".join(said) + more, FILTER_HELP)
     mediators: set[str] = set()
     if people:  # « camille exemple »: one person; « camille léa »: either
         whole = matching(mediator_items, " ".join(people), lambda m: m.name)
