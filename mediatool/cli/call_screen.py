@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import math
+import re
 import signal
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -79,9 +80,11 @@ def wrapped(text: str) -> str:
     import textwrap
 
     width = max(40, shutil.get_terminal_size((80, 24)).columns - 1)
+    # French puts a space before : ; ? ! — never a line break there (« Apportez\n: »)
+    glued = "\n".join(re.sub(r" ([:;?!])", "\u2060\\1", line) for line in text.splitlines())
     return "\n".join(textwrap.fill(line, width, break_long_words=False,
-                                   break_on_hyphens=False) if line else ""
-                     for line in text.splitlines())
+                                   break_on_hyphens=False).replace("\u2060", " ")
+                     if line else "" for line in glued.splitlines())
 
 
 def _terminal_width() -> int:

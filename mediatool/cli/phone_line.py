@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
-from mediatool.cli.common import folder
+from mediatool.cli.common import folder, output_width
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -18,9 +18,11 @@ def survives_catalogue_errors(command: F) -> F:
     """Put under `@click.command`: the warning goes to stderr before anything else."""
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
+        from mediatool.formats.table import wrap_to
         from mediatool.services.workspace import keep_phone_line
 
-        keep_phone_line(folder(), lambda text: click.secho(text, err=True, bold=True))
+        keep_phone_line(folder(), lambda text: click.secho(wrap_to(text, output_width()),
+                                                           err=True, bold=True))
         return command(*args, **kwargs)
 
     return run  # type: ignore[return-value]
