@@ -107,10 +107,10 @@ def test_nothing_fits_records_the_words_and_theme(tmp_path):
     folder = write_folder(tmp_path / "two", team=team)
     child = spawn(folder)
     child.expect("Qui répond")
-    child.expect("N° ou identifiant > ")
+    child.expect("N°, identifiant ou prénom > ")
     child.sendline("samr")
     child.expect("vouliez-vous : samir")
-    child.sendline("1")
+    child.sendline("SAMÏR")  # the name as typed: case and accents ignored
     child.expect("Mots de la personne > ")
     child.sendline("voisin bruyant")
     child.expect("> ")
@@ -279,7 +279,7 @@ def test_redirect_without_contact_warns_and_takes_one_for_the_recap_only(folder)
     child.expect(r"N° \(Entrée = 1 ; r = retour\) > ")
     child.sendline("3")
     child.expect("Entrée pour confirmer, ou une autre organisation > ")
-    child.sendline("point-justice")
+    child.sendline("POINT-JUSTICE")  # a name as typed: case and accents do not matter
     child.expect("Point-justice — coordonnées à compléter dans le catalogue")
     child.expect("pour ce récapitulatif seulement .*> ")
     child.sendline("05 55 00 11 22\x07")  # a stray control character is dropped
@@ -352,7 +352,7 @@ def test_paging_and_filtering_the_slots(folder):
     child = appointment_for_prime_activite(folder)
     child.expect(r"…  et \d+ autres : \+ pour voir")
     child.expect(SLOT_PROMPT)
-    child.sendline("+")  # the next page, numbered on
+    child.sendline("plus")  # the next page (+ too), numbered on
     child.expect(r"Créneaux libres \(6-10 sur \d+\)")
     child.expect(r"6  mardi 5 janvier 2027, 14 h 00 — Camille")
     child.expect(SLOT_PROMPT)

@@ -307,7 +307,7 @@ def _pick_mediator(catalogue: Any, wanted: str | None) -> str:
     heading("Qui répond ?")
     _numbered([f"{m.id} ({m.name})" for m in mediators])
     while True:
-        answer = ask("N° ou identifiant > ")
+        answer = ask("N°, identifiant ou prénom > ")
         if answer.isdigit() and 1 <= int(answer) <= len(mediators):
             return mediators[int(answer) - 1].id
         try:
@@ -395,6 +395,7 @@ def _pick_outcome(recommended: str | None, labels: dict[str, str]) -> str:
 
 
 def _pick_organisation(organisations: Mapping[str, Organisation], default: str | None) -> str:
+    from mediatool.core.lookup import matching
     from mediatool.core.search import closest_ids, normalise
     from mediatool.formats.fiche import organisation_contact
 
@@ -411,6 +412,9 @@ def _pick_organisation(organisations: Mapping[str, Organisation], default: str |
             return answer
         if not answer:
             continue
+        named = matching(organisations, answer, lambda o: o.name)
+        if len(named) == 1:  # « Point-Justice », « caf », « France Travail »
+            return named[0]
         names = {normalise(o.name): o.id for o in organisations.values()}
         found = dict.fromkeys([*closest_ids(answer, organisations), *(
             names[n] for n in closest_ids(answer, names))])
@@ -472,7 +476,7 @@ def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
             return None
         if answer.isdigit() and 1 <= int(answer) <= first + len(page):
             break  # numbers run on across pages: any one shown for this filter stands
-        if answer == "+":
+        if answer.lower() in NEXT_PAGE:
             if first + PAGE < len(shown):
                 first, redraw = first + PAGE, True
             else:
@@ -506,6 +510,9 @@ def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
         person = ask_step(f"Nom de la personne (tel qu'elle le dit ; {BACK_HINT}) > ")
     phone = ask_step(f"Téléphone (Entrée pour passer ; {BACK_HINT}) > ") or None
     return BookingWish(person, phone, slot.mediator, slot.start)
+
+
+NEXT_PAGE = ("+", "plus", "suite", "suivant", "suivants", "autres")
 
 
 def _show_slots(team: Any, chosen: Any, shown: Sequence[Any], first: int,
