@@ -77,3 +77,16 @@ def test_commands_fit_the_width_they_are_given(run, monkeypatch):
     assert "Nadia Benali-Fontaine" in agenda.output.replace("\n    ", " ")
     monkeypatch.delenv("COLUMNS")  # not a terminal (a file, a pipe): every character kept
     assert "Caisse d'allocations familiales (Caf)" in run("catalogue", "search", "caf").output
+
+
+def test_the_report_on_screen_fits_too_and_its_files_are_untouched(run, tmp_path, monkeypatch):
+    long_title = "Demander une aide très longue à décrire " * 3
+    assert run("call", "--query", long_title, "--outcome", "other", "--mediator", "camille",
+               "--duration", "3").exit_code == 0
+    monkeypatch.setenv("COLUMNS", "61")
+    shown = run("report", "--month", "2026-12")
+    assert shown.exit_code == 0 and widest(shown.output) <= 60, shown.output
+    out = tmp_path / "r.txt"
+    assert run("report", "--month", "2026-12", "--out", str(out)).exit_code == 0
+    monkeypatch.delenv("COLUMNS")
+    assert out.read_text(encoding="utf-8") == run("report", "--month", "2026-12").output

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from mediatool.cli.common import folder, format_option, iso_date, print_json, print_table
+from mediatool.cli.common import (
+    folder,
+    format_option,
+    iso_date,
+    output_width,
+    print_json,
+    print_table,
+)
 from mediatool.core.errors import InvalidInput
 
 REPORT_FORMATS = ("table", "markdown", "csv", "json", "html", "xlsx")
@@ -91,7 +98,8 @@ def report_command(ctx: click.Context, month: str | None, first: dt.date | None,
         period = resolve_period(now, month, first, last, year)
         report, found = make_report(data, period, now)
         content = render_report(data, fmt, now, csv_dialect, keys, report=report,
-                                found=found if detail else None)
+                                found=found if detail else None,
+                                width=output_width() if out is None else None)
         label = period.label
     if out is None:
         assert isinstance(content, str)

@@ -313,8 +313,10 @@ def check_output_path(out: Path) -> None:
 def render_report(data: DataFolder, fmt: str, now: dt.datetime, dialect: str = "excel",
                   keys: bool = False, report: Report | None = None,
                   found: ReportInput | None = None,
-                  experiment: ExperimentSection | None = None) -> str | bytes:
-    """The report (with its detail rows when `found` is given) or the experiment, rendered."""
+                  experiment: ExperimentSection | None = None,
+                  width: int | None = None) -> str | bytes:
+    """The report (with its detail rows when `found` is given) or the experiment, rendered;
+    `width`: the terminal's, for a table shown on screen."""
     from mediatool.formats import report as render
 
     service = data.catalogue.team.service
@@ -336,7 +338,7 @@ def render_report(data: DataFolder, fmt: str, now: dt.datetime, dialect: str = "
         return xlsx.report_workbook(report, detail, data.catalogue)
     if detail is not None:
         return render.render_detail(detail, dialect, keys, data.catalogue)
-    return render.render(report, fmt, dialect, keys)
+    return render.render(report, fmt, dialect, keys, width)
 
 
 def write_report(out: Path, content: str | bytes) -> None:
