@@ -3,20 +3,39 @@
 import datetime as dt
 
 import pytest
-from test_scheduling import NOW, TEAM, appt, at
+from conftest import PARIS, paris
 
 from mediatool.core.errors import InvalidInput
-from mediatool.core.model import Mediator, Site, WeeklySlot
+from mediatool.core.model import Mediator, Site, Team, WeeklySlot
 from mediatool.core.scheduling import free_slots
 from mediatool.core.slotpick import SlotFilter, parse_filter, slot_choices
+from mediatool.core.state import Appointment
 
-TODAY = NOW.date()  # Monday 7 December 2026
-TEAM2 = TEAM.__class__(**{
-    **TEAM.__dict__,
-    "sites": (Site("centre", "Espace du Centre"), Site("nord", "Médiathèque Nord")),
-    "mediators": (*TEAM.mediators,
-                  Mediator(id="lea", name="Léa Martin", site="nord",
-                           hours=(WeeklySlot("jeudi", dt.time(9), dt.time(12)),)))})
+NOW = paris(2026, 12, 7, 8)  # the fixed Monday
+TODAY = NOW.date()
+WORKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi")
+# Ana: every weekday 9:00-17:30 at the Centre; Bo: Tuesday afternoons; Léa: Thursday
+# mornings at Nord. The cap is the default two half-days a week.
+TEAM2 = Team(
+    service="Test",
+    sites=(Site("centre", "Espace du Centre"), Site("nord", "Médiathèque Nord")),
+    mediators=(
+        Mediator(id="ana", name="Ana", site="centre",
+                 hours=tuple(WeeklySlot(d, dt.time(9), dt.time(17, 30)) for d in WORKDAYS)),
+        Mediator(id="bo", name="Bo", hours=(WeeklySlot("mardi", dt.time(14), dt.time(16)),)),
+        Mediator(id="lea", name="Léa Martin", site="nord",
+                 hours=(WeeklySlot("jeudi", dt.time(9), dt.time(12)),))))
+
+
+def at(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=PARIS)
+
+
+def appt(ident: str, start: str, minutes: int = 45, mediator: str = "ana") -> Appointment:
+    return Appointment(id=ident, mediator=mediator, kind="demarche", start=at(start),
+                       duration_min=minutes, person="X", phone=None, procedure=None, path=None,
+                       site=None, from_call=None, note=None, booked_at=NOW,
+                       status="booked")  # type: ignore[arg-type]
 
 
 def choices(team=TEAM2, existing=(), minutes=45, days=14):

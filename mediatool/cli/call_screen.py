@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from mediatool.core.localtime import in_zone
 from mediatool.core.model import OUTCOMES as OUTCOME_ORDER
 
 if TYPE_CHECKING:
@@ -526,7 +527,7 @@ def _show_slots(team: Any, chosen: Any, shown: Sequence[Any], first: int,
     for number, choice in enumerate(page, start=first + 1):
         who = team.mediator(choice.slot.mediator)
         site = team.site(choice.site)
-        when = format_datetime(choice.slot.start.astimezone(now.tzinfo))
+        when = format_datetime(in_zone(choice.slot.start, now.tzinfo))
         click.echo(_fitted(f"  {number:>2}  {when} — {who.name if who else choice.slot.mediator}"))
         detail = " ; ".join(p for p in (site.name if site else "", choice.cap_note(team)) if p)
         click.echo(wrapped_indented(detail, "      "))

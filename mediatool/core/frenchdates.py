@@ -12,6 +12,7 @@ import re
 from zoneinfo import ZoneInfo
 
 from mediatool.core.errors import InvalidInput
+from mediatool.core.localtime import in_zone
 from mediatool.core.model import WEEKDAYS
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
@@ -92,6 +93,4 @@ def parse_datetime(text: str, zone: ZoneInfo, what: str = "date et heure") -> dt
     if moment is None:
         raise InvalidInput(f"{what} illisible : « {text} »",
                            f"formats acceptés : {DATETIME_FORMATS}")
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=zone)
-    return moment.astimezone(zone)
+    return in_zone(moment, zone)
