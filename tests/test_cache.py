@@ -186,3 +186,109 @@ def test_check_on_a_read_only_folder_works_and_says_so_once(
 def test_init_keeps_the_cache_out_of_git(run: Callable[..., Result], tmp_path: Path) -> None:
     assert run("init", str(tmp_path / "new")).exit_code == 0
     assert ".mediatool/" in (tmp_path / "new" / ".gitignore").read_text().splitlines()
+
+
+# -- the catalogue's last good copy (store/cache.py) ------------------------------------------
+
+BROKEN_TEAM = ('{site: centre, day: lundi, start: "14:00", end: "17:00"}',
+               '{site: centre, day: lundi, start: 14:00, end: "17:00"}')
+
+
+def _break_team(folder: Path) -> None:
+    team = folder / "catalogue" / "team.yaml"
+    text = team.read_text(encoding="utf-8")
+    assert BROKEN_TEAM[0] in text
+    team.write_text(text.replace(*BROKEN_TEAM), encoding="utf-8")
+
+
+def test_a_bad_edit_leaves_the_phone_line_on_the_last_good_catalogue(
+        run: Callable[..., Result], folder: Path) -> None:
+    assert run("slots").exit_code == 0  # today's files load: they are kept
+    assert (folder / CACHE / "catalogue-last-good.json").exists()
+    _break_team(folder)
+    warned = "Attention : erreur dans catalogue/team.yaml:11"
+    for args in (["slots"], ["agenda", "--mediator", "camille"],
+                 ["call", "--procedure", "ants-carte-grise", "--outcome", "dropin",
+                  "--mediator", "camille", "--duration", "4"],
+                 ["book", "--mediator", "camille", "--procedure", "ants-carte-grise",
+                  "--first-free", "--person", "Léa B."]):
+        result = run(*args)
+        assert result.exit_code == 0, (args, result.output)
+        assert result.output.count(warned) == 1, (args, result.output)
+        assert "(fichier modifié le " in result.output
+        assert "La ligne téléphonique utilise le dernier catalogue valide (du " in result.output
+        assert "« mediatool catalogue check »" in result.output
+    # the call and the appointment were recorded on the last good catalogue
+    assert list((folder / "records").rglob("*.yaml"))
+    # `check` and `catalogue check` still fail on today's files
+    for args in (["check"], ["catalogue", "check"]):
+        result = run(*args)
+        assert result.exit_code == 1, (args, result.output)
+        assert "dernier catalogue valide" not in result.output
+    # a command outside the phone line refuses, as before
+    refused = run("report")
+    assert refused.exit_code == 1 and "le catalogue contient des erreurs" in refused.output
+
+
+def test_the_copy_kept_is_the_last_that_loaded(run: Callable[..., Result],
+                                               folder: Path) -> None:
+    from mediatool.store import cache
+    from mediatool.store.catalogue import read_catalogue_files
+
+    assert run("slots").exit_code == 0
+    team = folder / "catalogue" / "team.yaml"
+    team.write_text(team.read_text(encoding="utf-8").replace("Service de test", "Service B"),
+                    encoding="utf-8")
+    assert run("slots").exit_code == 0  # a good edit replaces the copy
+    kept = cache.last_good(folder)
+    assert kept is not None and kept.files == read_catalogue_files(folder)
+    assert b"Service B" in (kept.files["team.yaml"] or b"")
+    key_file = folder / CACHE / "catalogue-last-good-key.json"
+    before = key_file.stat().st_mtime_ns
+    assert run("slots").exit_code == 0  # unchanged files: nothing rewritten
+    assert key_file.stat().st_mtime_ns == before
+
+
+def test_no_good_catalogue_ever_is_the_error_as_before(run: Callable[..., Result],
+                                                       folder: Path) -> None:
+    _break_team(folder)
+    result = run("slots")
+    assert result.exit_code == 1
+    assert "le catalogue contient des erreurs" in result.output
+    assert "team.yaml:11" in result.output and "dernier catalogue" not in result.output
+
+
+@pytest.mark.parametrize("damage", ["tampered", "truncated"])
+def test_a_damaged_copy_is_not_believed(run: Callable[..., Result], folder: Path,
+                                        damage: str) -> None:
+    assert run("slots").exit_code == 0
+    copy = folder / CACHE / "catalogue-last-good.json"
+    text = copy.read_text(encoding="utf-8")
+    if damage == "tampered":  # checksum recomputed, but the key no longer matches the files
+        wrapper = json.loads(text)
+        wrapper["data"]["files"]["team.yaml"] += "\n# autre\n"
+        wrapper["checksum"] = records_cache.digest(records_cache._canonical(wrapper["data"]))
+        copy.write_text(json.dumps(wrapper), encoding="utf-8")
+    else:
+        copy.write_text(text[: len(text) // 2], encoding="utf-8")
+    _break_team(folder)
+    result = run("slots")
+    assert result.exit_code == 1 and "le catalogue contient des erreurs" in result.output
+
+
+def test_the_warning_names_every_error_count_and_dates() -> None:
+    from mediatool.core.errors import Problem
+    from mediatool.services.workspace import last_good_warning
+    from mediatool.store.folder import CatalogueFallback
+
+    problems = (Problem("catalogue/team.yaml", 4, "heure écrite sans guillemets"),
+                Problem("catalogue/procedures.yaml", 9, "thème inconnu"))
+    text = last_good_warning(CatalogueFallback(
+        problems, dt.datetime(2026, 11, 30, 13, 5, tzinfo=dt.UTC),
+        {"catalogue/team.yaml": dt.datetime(2026, 12, 7, 8, 12, tzinfo=dt.UTC)},
+        "Europe/Paris"))
+    assert text.startswith("Attention : erreur dans catalogue/team.yaml:4 (fichier modifié "
+                           "le lundi 7 décembre 2026, 9 h 12) : heure écrite sans guillemets "
+                           "(+ 1 autre).")
+    assert "dernier catalogue valide (du lundi 30 novembre 2026, 14 h 05)" in text
+    assert "\n" not in text

@@ -106,10 +106,10 @@ def test_nothing_fits_records_the_words_and_theme(tmp_path):
     folder = write_folder(tmp_path / "two", team=team)
     child = spawn(folder)
     child.expect("Qui répond")
-    child.expect("N° ou identifiant > ")
+    child.expect("N°, identifiant ou prénom > ")
     child.sendline("samr")
     child.expect("vouliez-vous : samir")
-    child.sendline("1")
+    child.sendline("SAMÏR")  # the name as typed: case and accents ignored
     child.expect("Mots de la personne > ")
     child.sendline("voisin bruyant")
     child.expect("> ")
@@ -159,17 +159,21 @@ def appointment_for_prime_activite(folder):
     child.sendline("o")
     child.expect(r"N° \(Entrée = 2 ; r = retour\) > ")
     child.sendline("")
-    child.expect("Prochains créneaux libres")
+    child.expect(r"Créneaux libres \(1-5 sur \d+\)")
     return child
+
+
+SLOT_PROMPT = r"N°, \+ ou filtre \(0 = sans réserver ; r = retour\) > "
 
 
 def test_booking_during_the_call(folder):
     child = appointment_for_prime_activite(folder)
-    child.expect(r"1  mardi 8 décembre 2026, 14 h 00 — Camille \(Centre\)")
+    child.expect(r"1  mardi 8 décembre 2026, 14 h 00 — Camille\s+Centre ; reste 1 "
+                 r"demi-journée cette semaine")
     # one choice per half-day, not every quarter-hour of the same afternoon
     child.expect(r"2  jeudi 10 décembre 2026, 9 h 00 — Camille")
     child.expect(r"3  mardi 15 décembre 2026, 14 h 00 — Camille")
-    child.expect("N° > ")
+    child.expect(SLOT_PROMPT)
     child.sendline("1")
     child.expect("Nom de la personne .*> ")
     child.sendline("Nadia B.")
@@ -189,7 +193,7 @@ def test_booking_during_the_call(folder):
 def test_slot_taken_meanwhile_offers_the_slots_again(folder):
     child = appointment_for_prime_activite(folder)
     child.expect("1  mardi 8 décembre 2026, 14 h 00")
-    child.expect("N° > ")
+    child.expect(SLOT_PROMPT)
     # a colleague books that very slot while the caller is still on the line
     taken = subprocess.run(
         [sys.executable, "-m", "mediatool", "--data", str(folder), "book", "--mediator",
@@ -205,9 +209,9 @@ def test_slot_taken_meanwhile_offers_the_slots_again(folder):
     child.sendline("")
     no_note_measured_duration(child)
     child.expect("Réservation refusée")
-    child.expect("Prochains créneaux libres")
+    child.expect("Créneaux libres")
     child.expect(r"1  mardi 8 décembre 2026, 14 h 30")
-    child.expect("N° > ")
+    child.expect(r"N°, \+ ou filtre \(0 = sans réserver\) > ")  # no way back: all is said
     child.sendline("1")  # name and phone are not asked again
     child.expect(r"Rendez-vous : (A-[0-9A-Z]{6,9})")
     appointment = child.match.group(1)
@@ -274,7 +278,7 @@ def test_redirect_without_contact_warns_and_takes_one_for_the_recap_only(folder)
     child.expect(r"N° \(Entrée = 1 ; r = retour\) > ")
     child.sendline("3")
     child.expect("Entrée pour confirmer, ou une autre organisation > ")
-    child.sendline("point-justice")
+    child.sendline("POINT-JUSTICE")  # a name as typed: case and accents do not matter
     child.expect("Point-justice — coordonnées à compléter dans le catalogue")
     child.expect("pour ce récapitulatif seulement .*> ")
     child.sendline("05 55 00 11 22\x07")  # a stray control character is dropped
@@ -440,3 +444,106 @@ def test_words_of_danger_put_the_urgent_entry_first_with_its_numbers(tmp_path):
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
     assert calls(folder) == []
+
+def test_a_call_while_team_yaml_has_an_error_runs_on_the_last_good_catalogue(folder):
+    seen = subprocess.run([sys.executable, "-m", "mediatool", "--data", str(folder), "slots"],
+                          env={**os.environ, "MEDIATOOL_NOW": NOW, "PYTHONPATH": str(ROOT)},
+                          capture_output=True, text=True, timeout=TIMEOUT)
+    assert seen.returncode == 0, seen.stderr  # Monday's catalogue loaded: it is kept
+    team = folder / "catalogue" / "team.yaml"
+    team.write_text(team.read_text(encoding="utf-8").replace('start: "14:00", end: "17:00"',
+                                                             'start: 14:00, end: "17:00"'),
+                    encoding="utf-8")
+    child = spawn(folder)
+    child.expect(r"Attention : erreur dans catalogue/team.yaml:11")
+    child.expect("dernier catalogue valide")
+    child.expect("Mots de la personne > ")
+    child.sendline("carte grise")
+    child.sendline(pick(child, "Faire sa carte grise"))
+    child.expect(r"N° \(Entrée = 1 ; r = retour\) > ")
+    child.sendline("")
+    no_note_measured_duration(child)
+    child.expect("Appel enregistré")
+    child.expect("lundi 7 déc. 14h-17h, Centre")  # the drop-in of the last good team.yaml
+    assert finish(child) == 0
+    [saved] = calls(folder)
+    assert saved["procedure"] == "ants-carte-grise" and saved["outcome"] == "dropin"
+
+
+def test_paging_and_filtering_the_slots(folder):
+    child = appointment_for_prime_activite(folder)
+    child.expect(r"…  et \d+ autres : \+ pour voir")
+    child.expect(SLOT_PROMPT)
+    child.sendline("plus")  # the next page (+ too), numbered on
+    child.expect(r"Créneaux libres \(6-10 sur \d+\)")
+    child.expect(r"6  mardi 5 janvier 2027, 14 h 00 — Camille")
+    child.expect(SLOT_PROMPT)
+    child.sendline("jeudi")
+    child.expect(r"Créneaux libres — « jeudi » \(1-5 sur \d+\)")
+    child.expect(r"1  jeudi 10 décembre 2026, 9 h 00")
+    child.expect(SLOT_PROMPT)
+    child.sendline("vendredi")  # Camille has no hours on Fridays
+    child.expect("Aucun créneau libre pour « vendredi »")
+    child.expect(SLOT_PROMPT)
+    child.sendline("jeudi 17 déc.")
+    child.expect(r"Créneaux libres — « jeudi 17 déc. » \(1-1 sur 1\)")
+    child.expect(r"1  jeudi 17 décembre 2026, 9 h 00")
+    child.expect(SLOT_PROMPT)
+    child.sendline("chez le notaire")
+    child.expect("pas compris : « notaire » — filtrer : un jour")
+    child.expect(SLOT_PROMPT)
+    child.sendline("9")  # out of the numbers shown
+    child.expect(r"Un numéro entre 0 et 1, \+ pour la suite")
+    child.expect(SLOT_PROMPT)
+    child.sendline("15/12 Après-midi centre")
+    child.expect(r"Créneaux libres — « 15/12 Après-midi centre » \(1-1 sur 1\)")
+    child.expect(SLOT_PROMPT)
+    child.sendline("+")
+    child.expect("Pas d'autre créneau pour ce filtre")
+    child.expect(SLOT_PROMPT)
+    child.sendline("1")
+    child.expect(r"Nom de la personne \(tel qu'elle le dit .*> ")
+    child.sendline("r")  # back to the outcome, then to the slots again
+    child.expect(r"N° \(Entrée = 2 ; r = retour\) > ")
+    child.sendline("")
+    child.expect(SLOT_PROMPT)
+    child.sendline("camille")
+    child.expect(SLOT_PROMPT)
+    child.sendline("3")
+    child.expect(r"Nom de la personne \(tel qu'elle le dit .*> ")
+    child.sendline("Émilie  de La Tour-d'Auvergne")
+    child.expect("Téléphone .*> ")
+    child.sendline("")
+    no_note_measured_duration(child)
+    child.expect("rendez-vous le mardi 15 décembre 2026, 14 h 00")
+    assert finish(child) == 0
+    [booked] = documents(folder, "appointments")
+    # as typed: accents and case kept, the doubled space of a hasty paste folded
+    assert booked["person"] == "Émilie de La Tour-d'Auvergne"
+    assert booked["start"].startswith("2026-12-15T14:00")
+
+
+@pytest.mark.parametrize("stop", ["interrupt", "eof"])
+@pytest.mark.parametrize("where", ["slots", "name"])
+def test_giving_up_while_booking_records_nothing(folder, stop, where):
+    child = appointment_for_prime_activite(folder)
+    child.expect(SLOT_PROMPT)
+    child.sendline("")  # empty: a hint, the same question
+    child.expect(r"Un numéro entre 0 et 5, \+ pour la suite")
+    child.sendline("\x1b[A" + "z" * 1500)  # an arrow key and a very long paste
+    child.expect("Réponse trop longue")
+    if where == "name":
+        child.sendline("1")
+        child.expect(r"Nom de la personne \(tel qu'elle le dit .*> ")
+        child.sendline("   ")  # spaces: asked again
+        child.expect(r"Nom de la personne \(tel qu'elle le dit .*> ")
+    else:
+        child.expect(SLOT_PROMPT)
+    if stop == "interrupt":
+        child.sendintr()
+    else:
+        child.sendeof()
+    child.expect("rien n'a été enregistré")
+    assert finish(child) == 1
+    assert calls(folder) == [] and documents(folder, "appointments") == []
+    assert "Traceback" not in (child.before or "")

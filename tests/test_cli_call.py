@@ -146,6 +146,22 @@ def test_several_mediators_need_one_named(tmp_path, run, monkeypatch):
     assert recorded(data)[0]["by"] == "samir"
 
 
+
+def test_names_as_people_type_them(tmp_path, run):
+    team = TEAM.replace("mediators:\n", "mediators:\n  - {id: lea, name: Léa Martin}\n")
+    data = write_folder(tmp_path / "names", team=team)
+    for typed in ("Léa", "LEA", "martin"):
+        result = run("call", "--procedure", "ants-carte-grise", "--mediator", typed,
+                     "--outcome", "redirect", "--redirect-to", "Point-Justice", data=data)
+        assert result.exit_code == 0, result.output
+    assert [(c["by"], c["redirect_to"]) for c in recorded(data)] == [("lea", "point-justice")] * 3
+    booked = run("call", "--procedure", "ants-carte-grise", "--mediator", "camille",
+                 "--book-first-free", "--person", "  Émilie De La Tour  ", data=data)
+    assert booked.exit_code == 0, booked.output
+    [appointment] = documents(data, "appointments")
+    assert appointment["person"] == "Émilie De La Tour"  # as typed, accents and case kept
+
+
 # ---- bad input: exit 2, nothing recorded ------------------------------------------
 
 @pytest.mark.parametrize("args, message", [

@@ -286,3 +286,15 @@ def test_week_usage():
     assert week_usage(TEAM, existing, "ana", (2026, 50)) == (
         (dt.date(2026, 12, 7), "matin"), (dt.date(2026, 12, 8), "matin"),
         (dt.date(2026, 12, 8), "après-midi"))
+
+
+def test_first_per_half_day_is_the_earliest_slot_of_each_mediator_half_day():
+    existing = [appt("A-1", "2026-12-08T09:00"), appt("A-2", "2026-12-08T14:00", mediator="bo")]
+    every = free_slots(TEAM, existing, ["ana", "bo"], 45, NOW, NOW, limit=10_000, days=14)
+    firsts: dict = {}
+    for slot in every:
+        firsts.setdefault((slot.mediator, slot.start.date(), slot.start.hour < 13), slot)
+    quick = free_slots(TEAM, existing, ["ana", "bo"], 45, NOW, NOW, limit=10_000, days=14,
+                       first_per_half_day=True)
+    assert quick == sorted(firsts.values(), key=lambda s: (s.start, s.mediator != "ana"))
+    assert len(quick) < len(every)

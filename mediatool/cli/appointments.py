@@ -14,10 +14,12 @@ from mediatool.cli.common import (
     format_option,
     mediator_option,
     note_option,
+    output_width,
     phone_option,
     print_json,
     print_table,
 )
+from mediatool.cli.phone_line import survives_catalogue_errors
 from mediatool.core.labels import KIND_LABELS
 
 if TYPE_CHECKING:
@@ -79,6 +81,7 @@ def _slot_rows(data: DataFolder, slots: list[Any]) -> list[tuple[Any, ...]]:
 @click.option("--limit", type=click.IntRange(1, 500), default=10, show_default=True,
               help="Nombre de créneaux affichés.")
 @format_option()
+@survives_catalogue_errors
 def slots_command(mediator: str | None, kind: str, procedure: str | None,
                   duration: int | None, start: str | None, days: int, limit: int,
                   fmt: str) -> None:
@@ -139,6 +142,7 @@ def slots_command(mediator: str | None, kind: str, procedure: str | None,
 @note_option()
 @by_option()
 @format_option()
+@survives_catalogue_errors
 def book_command(mediator: str | None, kind: str | None, procedure: str | None,
                  path_id: str | None, at: str | None, first_free: bool, person: str | None,
                  phone: str | None, duration: int | None, from_call: str | None,
@@ -200,6 +204,7 @@ def _echo_booked(data: DataFolder, appointment: Appointment, now: dt.datetime, f
 @click.option("--to-fill", is_flag=True, help="Tous les rendez-vous passés encore « à "
               "renseigner », les plus anciens d'abord, toutes semaines confondues.")
 @format_option()
+@survives_catalogue_errors
 def agenda_command(mediator: str | None, day: str | None, week: str | None, to_fill: bool,
                    fmt: str) -> None:
     """Rendez-vous d'un jour ou d'une semaine, avec les demi-journées utilisées.
@@ -214,6 +219,7 @@ def agenda_command(mediator: str | None, day: str | None, week: str | None, to_f
     from mediatool.core.labels import STATUS_LABELS
     from mediatool.core.lookup import mediator_by_id
     from mediatool.core.scheduling import local, week_usage
+    from mediatool.formats.table import wrap_to
     from mediatool.services.booking import appointments_between
 
     data = folder()
@@ -252,7 +258,7 @@ def agenda_command(mediator: str | None, day: str | None, week: str | None, to_f
         return
     title = (f"Agenda du {format_date(first)}" if day
              else f"Agenda de la semaine {iso[1]} ({format_date(first)} – {format_date(last)})")
-    click.echo(title)
+    click.echo(wrap_to(title, output_width()))
     rows = []
     for a in found:
         start, end = local(team, a.start), local(team, a.end)
@@ -267,8 +273,8 @@ def agenda_command(mediator: str | None, day: str | None, week: str | None, to_f
         click.echo("Aucun rendez-vous.")
     for mediator_id, used in usage.items():
         halves = ", ".join(f"{format_date(d)} {h}" for d, h in used) or "aucune"
-        click.echo(f"{_mediator_name(data, mediator_id)} : {len(used)}/{cap} demi-journée(s) "
-                   f"de rendez-vous — {halves}")
+        click.echo(wrap_to(f"{_mediator_name(data, mediator_id)} : {len(used)}/{cap} "
+                           f"demi-journée(s) de rendez-vous — {halves}", output_width()))
 
 
 def _echo_to_fill(data: DataFolder, mediator: str | None, now: dt.datetime, fmt: str) -> None:

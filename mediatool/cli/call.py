@@ -18,6 +18,7 @@ from mediatool.cli.common import (
     print_json,
     print_table,
 )
+from mediatool.cli.phone_line import survives_catalogue_errors
 from mediatool.core.localtime import in_zone
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ INTERACTIVE_OPTIONS = {"mediator", "dry_run"}
               help="Essai : tout sauf l'enregistrement (aucun appel ni rendez-vous écrit).")
 @format_option()
 @click.pass_context
+@survives_catalogue_errors
 def call_command(ctx: click.Context, procedure_id: str | None, query: str | None,
                  theme: str | None, outcome: str | None, redirect_to: str | None,
                  place: str | None, duration: int | None, mediator: str | None, note: str | None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import math
+import re
 import signal
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -85,9 +86,31 @@ def wrapped(text: str) -> str:
     import textwrap
 
     width = max(40, shutil.get_terminal_size((80, 24)).columns - 1)
+    # French puts a space before : ; ? ! — never a line break there (« Apportez\n: »)
+    glued = "\n".join(re.sub(r" ([:;?!])", "\u2060\\1", line) for line in text.splitlines())
     return "\n".join(textwrap.fill(line, width, break_long_words=False,
-                                   break_on_hyphens=False) if line else ""
-                     for line in text.splitlines())
+                                   break_on_hyphens=False).replace("\u2060", " ")
+                     if line else "" for line in glued.splitlines())
+
+
+def _terminal_width() -> int:
+    import shutil
+
+    return max(40, shutil.get_terminal_size((80, 24)).columns - 1)
+
+
+def _fitted(line: str) -> str:
+    """One line ellipsised to the terminal (the fiche shows the full text)."""
+    width = _terminal_width()
+    return line if len(line) <= width else line[: width - 1].rstrip() + "…"
+
+
+def wrapped_indented(text: str, indent: str) -> str:
+    import textwrap
+
+    return textwrap.fill(text, _terminal_width(), initial_indent=indent,
+                         subsequent_indent=indent, break_long_words=False,
+                         break_on_hyphens=False)
 
 
 def run_interactive(data: DataFolder, mediator_id: str | None, dry_run: bool = False) -> None:
@@ -301,7 +324,7 @@ def _pick_mediator(catalogue: Any, wanted: str | None) -> str:
     heading("Qui répond ?")
     _numbered([f"{m.id} ({m.name})" for m in mediators])
     while True:
-        answer = ask("N° ou identifiant > ")
+        answer = ask("N°, identifiant ou prénom > ")
         if answer.isdigit() and 1 <= int(answer) <= len(mediators):
             return mediators[int(answer) - 1].id
         try:
@@ -396,6 +419,7 @@ def _pick_outcome(recommended: str | None, labels: dict[str, str]) -> str:
 
 
 def _pick_organisation(organisations: Mapping[str, Organisation], default: str | None) -> str:
+    from mediatool.core.lookup import matching
     from mediatool.core.search import closest_ids, normalise
     from mediatool.formats.fiche import organisation_contact
 
@@ -412,6 +436,9 @@ def _pick_organisation(organisations: Mapping[str, Organisation], default: str |
             return answer
         if not answer:
             continue
+        named = matching(organisations, answer, lambda o: o.name)
+        if len(named) == 1:  # « Point-Justice », « caf », « France Travail »
+            return named[0]
         names = {normalise(o.name): o.id for o in organisations.values()}
         found = dict.fromkeys([*closest_ids(answer, organisations), *(
             names[n] for n in closest_ids(answer, names))])
@@ -467,20 +494,24 @@ def _contact_if_missing(organisation: Organisation | None) -> str | None:
 
 def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
                   previous: Any = None, kind: str = "demarche") -> Any:
-    """The booking wish from the slots shown, or None to record the intent only.
+    """The booking wish from the slots offered, a waiting-list wish, or None to record the
+    intent only.
 
-    After a refusal, `previous` keeps the name and phone already given. A usage need
-    books the first session of a learning path (`kind` "usage").
+    `+` shows the next page; a day, a date, matin/après-midi, a site or a mediator
+    narrows the list (`core.slotpick`); `a` puts the caller on the waiting list. After a
+    refusal, `previous` keeps the name and phone already given, and r no longer goes back
+    (the answers are all given). A usage need books the first session of a learning path
+    (`kind` "usage").
     """
-    from mediatool.services.calls import BookingWish, free_slots
+    from mediatool.core.errors import InvalidInput
+    from mediatool.core.slotpick import FILTER_HELP, PAGE, SlotFilter, is_clear, parse_filter
+    from mediatool.services.calls import BookingWish, slot_choices
 
     duration = recommendation.appointment_duration_min if recommendation else None
-    from mediatool.core.frenchdates import format_datetime
-
-    slots = free_slots(data, duration, now, kind=kind)
-    heading("Prochains créneaux libres" + (" (première séance d'un parcours d'apprentissage)"
-                                            if kind == "usage" else ""))
-    if not slots:
+    choices = slot_choices(data, duration, now, kind=kind)
+    first_session = " (première séance d'un parcours d'apprentissage)" if kind == "usage" else ""
+    if not choices:
+        heading("Prochains créneaux libres" + first_session)
         click.echo("Aucun créneau libre.")
         click.echo("   a  liste d'attente : l'équipe rappelle la personne")
         click.echo("   0  rien maintenant (rendez-vous à proposer)")
@@ -491,30 +522,58 @@ def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
             if answer == "a":
                 return _ask_wait(now, previous)
     team = data.catalogue.team
-    labels = []
-    for slot in slots:
-        who = team.mediator(slot.mediator)
-        site = team.site(who.site if who else None)
-        labels.append(f"{format_datetime(in_zone(slot.start, now.tzinfo))} — "
-                      f"{who.name if who else slot.mediator}" + (f" ({site.name})" if site else ""))
-    _numbered(labels)
-    click.echo("   a  aucun ne convient : liste d'attente (l'équipe rappelle)")
-    click.echo("   0  ne pas réserver maintenant (rendez-vous à proposer)")
+    question = ask_step if previous is None else ask
+    back = f" ; {BACK_HINT}" if previous is None else ""
+    chosen = SlotFilter()
+    shown, first = chosen.apply(choices, team), 0
+    page: list[Any] = []
+    redraw = True
     while True:
-        answer = ask("N° > ").lower()
+        page = shown[first:first + PAGE]
+        if redraw:  # after a hint, the list above is still the one that stands
+            _show_slots(team, chosen, shown, first, page, now, first_session)
+        redraw = False
+        answer = question(f"N°, + ou filtre (a = liste d'attente, 0 = sans réserver{back}) > ")
         if answer == "0":
             return None
-        if answer == "a":
+        if answer.lower() == "a":
             return _ask_wait(now, previous)
-        if answer.isdigit() and 1 <= int(answer) <= len(slots):
-            break
-    slot = slots[int(answer) - 1]
+        if answer.isdigit() and 1 <= int(answer) <= first + len(page):
+            break  # numbers run on across pages: any one shown for this filter stands
+        if answer.lower() in NEXT_PAGE:
+            if first + PAGE < len(shown):
+                first, redraw = first + PAGE, True
+            else:
+                click.echo("Pas d'autre créneau" + (" pour ce filtre" if chosen.text else "")
+                           + " : tapez un autre filtre, ou * pour tout revoir.")
+            continue
+        if answer == "-":
+            first, redraw = max(0, first - PAGE), first > 0
+            continue
+        if answer.isdigit() or not answer:
+            click.echo(f"Un numéro entre 0 et {first + len(page)}, + pour la suite, "
+                       f"a pour la liste d'attente, ou {FILTER_HELP}.")
+            continue
+        try:
+            wanted = SlotFilter() if is_clear(answer) else parse_filter(answer, team,
+                                                                       now.date())
+        except InvalidInput as exc:
+            click.echo(f"{exc.message} — {exc.hint}")
+            continue
+        narrowed = wanted.apply(choices, team)
+        if not narrowed:
+            click.echo(f"Aucun créneau libre pour « {wanted.text} » dans les semaines "
+                       "ouvertes : un autre filtre, * pour tout revoir, ou a pour la liste "
+                       "d'attente.")
+            continue
+        chosen, shown, first, redraw = wanted, narrowed, 0, True
+    slot = shown[int(answer) - 1].slot
     if previous is not None:
         return BookingWish(previous.person, previous.phone, slot.mediator, slot.start)
     person = ""
     while not person:
-        person = ask("Nom de la personne (pour le rendez-vous) > ")
-    phone = ask("Téléphone (Entrée pour passer) > ") or None
+        person = ask_step(f"Nom de la personne (tel qu'elle le dit ; {BACK_HINT}) > ")
+    phone = ask_step(f"Téléphone (Entrée pour passer ; {BACK_HINT}) > ") or None
     return BookingWish(person, phone, slot.mediator, slot.start)
 
 
@@ -541,6 +600,33 @@ def _ask_wait(now: dt.datetime, previous: Any = None) -> Any:
         if before >= now.date():
             return WaitWish(person, phone, None, before)
         click.echo("Cette date est passée : une échéance à venir, ou Entrée.")
+
+
+NEXT_PAGE = ("+", "plus", "suite", "suivant", "suivants", "autres")
+
+
+def _show_slots(team: Any, chosen: Any, shown: Sequence[Any], first: int,
+                page: Sequence[Any], now: dt.datetime, first_session: str = "") -> None:
+    """One page of choices: when and with whom, then where and the cost under the cap."""
+    from mediatool.core.frenchdates import format_datetime
+    from mediatool.core.slotpick import FILTER_HELP
+
+    what = f" — « {chosen.text} »" if chosen.text else ""
+    heading(f"Créneaux libres{first_session}{what} ({first + 1}-{first + len(page)} sur "
+            f"{len(shown)})")
+    for number, choice in enumerate(page, start=first + 1):
+        who = team.mediator(choice.slot.mediator)
+        site = team.site(choice.site)
+        when = format_datetime(in_zone(choice.slot.start, now.tzinfo))
+        click.echo(_fitted(f"  {number:>2}  {when} — {who.name if who else choice.slot.mediator}"))
+        detail = " ; ".join(p for p in (site.name if site else "", choice.cap_note(team)) if p)
+        click.echo(wrapped_indented(detail, "      "))
+    more = len(shown) - first - len(page)
+    if more > 0:
+        click.echo(f"   …  et {more} autre{'s' if more > 1 else ''} : + pour voir"
+                   + (" (- pour revenir)" if first else ""))
+    click.echo(wrapped_indented(f"{FILTER_HELP} ; a = aucun ne convient : liste d'attente "
+                                "(l'équipe rappelle) ; 0 = ne pas réserver maintenant", "   "))
 
 
 def _ask_duration(measured: int) -> int:

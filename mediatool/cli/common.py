@@ -152,13 +152,29 @@ def print_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False, default=str))
 
 
+KEPT_WHOLE = ("#", "id", "Id", "--at")  # copied into the next command: never cut
+
+
 def print_table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> None:
-    from tabulate import tabulate
+    """A table within the terminal's width (long cells ellipsised, `formats/table`)."""
+    from mediatool.formats.table import render_table
 
     if not rows:
         click.echo("(aucun résultat)")
         return
-    click.echo(tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True))
+    click.echo(render_table(rows, headers, output_width(),
+                            [i for i, h in enumerate(headers) if h in KEPT_WHOLE]))
+
+
+def output_width() -> int | None:
+    """COLUMNS when set, else the terminal's width; None when the output is a file or a
+    pipe (a script gets every character; it should rather use --format json)."""
+    import os
+    import shutil
+
+    if not os.environ.get("COLUMNS", "").strip().isdigit() and not sys.stdout.isatty():
+        return None
+    return max(40, shutil.get_terminal_size((80, 24)).columns - 1)
 
 
 def iso_date(_ctx: click.Context, param: click.Parameter, value: str | None

@@ -15,6 +15,7 @@ from mediatool.cli.common import (
     iso_date,
     month_option,
     note_option,
+    output_width,
     period_options,
     print_json,
     print_table,
@@ -100,7 +101,8 @@ def report_command(ctx: click.Context, month: Month | None, first: dt.date | Non
         period = resolve_period(now, month, first, last, year)
         report, found = make_report(data, period, now)
         content = render_report(data, fmt, now, csv_dialect, keys, report=report,
-                                found=found if detail else None)
+                                found=found if detail else None,
+                                width=output_width() if out is None else None)
         label = period.label
     if out is None:
         assert isinstance(content, str)

@@ -244,11 +244,14 @@ def refusal(team: Team, appointments: Iterable[Appointment], mediator_id: str,
 
 def free_slots(team: Team, appointments: Iterable[Appointment], mediator_ids: Sequence[str],
                duration_min: int, start_from: dt.datetime, now: dt.datetime, limit: int,
-               days: int = DEFAULT_HORIZON_DAYS) -> list[Slot]:
+               days: int = DEFAULT_HORIZON_DAYS, *, first_per_half_day: bool = False
+               ) -> list[Slot]:
     """The first `limit` slots every rule allows, from `start_from`, over `days` days.
 
     Candidates start at each mediator's opening time and every `team.slot_step_min`
     minutes after; earliest first, then in the order of `mediator_ids`.
+    `first_per_half_day`: only the earliest of each mediator's half-day (what a
+    caller chooses between), which spares checking the rest.
     `appointments` must cover the ISO weeks of the period.
     """
     mediators = [m for m in (team.mediator(i) for i in mediator_ids) if m is not None]
@@ -263,6 +266,7 @@ def free_slots(team: Team, appointments: Iterable[Appointment], mediator_ids: Se
     for day in days_between(first_day, first_day + dt.timedelta(days=days - 1)):
         week = iso_week(day)
         todays: set[Slot] = set()
+        taken: set[tuple[str, str]] = set()
         for mediator in mediators:
             if day_refusal(team, mediator, day):
                 continue
@@ -274,10 +278,12 @@ def free_slots(team: Team, appointments: Iterable[Appointment], mediator_ids: Se
                 while wall + dt.timedelta(minutes=duration_min) <= closing:
                     start = wall.replace(tzinfo=zone_of(team.timezone))
                     end = plus_minutes(team, start, duration_min)
-                    if start >= earliest and _check(team, mediator,
-                                                    by_week.get((mediator.id, week), ()),
-                                                    start, end, now) is None:
+                    part = (mediator.id, half_day(start, team.halfday_boundary)[1])
+                    if start >= earliest and not (first_per_half_day and part in taken) \
+                            and _check(team, mediator, by_week.get((mediator.id, week), ()),
+                                       start, end, now) is None:
                         todays.add(Slot(mediator.id, start, end))
+                        taken.add(part)
                     wall += step
         found.extend(sorted(todays, key=lambda s: (s.start, order[s.mediator])))
         if len(found) >= limit:

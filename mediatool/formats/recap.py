@@ -13,6 +13,7 @@ that it goes as GSM-7, and the most detailed version that fits
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -87,12 +88,20 @@ class _Detail:
     usage: bool = True
     org_extra: bool = True
     compact_days: bool = False
+    short_words: bool = False  # « justif. », « < 3 mois », « RIB », bare web addresses
+    short_title: bool = False  # title, site and mediator names without their asides
+    bare_documents: bool = False  # each document without its parenthesised aside
 
 
 def _levels() -> tuple[_Detail, ...]:
-    """Each level drops one more detail, least useful to the caller first."""
+    """Each level drops one more detail, least useful to the caller first.
+
+    Whatever the level, every document is listed: the last levels only say each
+    one shorter (abbreviations, then without its aside in parentheses).
+    """
     steps = ({"dropins": 2}, {"usage": False}, {"line_hours": False}, {"org_extra": False},
-             {"dropins": 1}, {"compact_days": True})
+             {"dropins": 1}, {"compact_days": True}, {"short_words": True},
+             {"short_title": True}, {"bare_documents": True})
     levels = [_Detail()]
     for step in steps:
         levels.append(replace(levels[-1], **step))  # type: ignore[arg-type]
@@ -103,14 +112,20 @@ LEVELS = _levels()
 
 
 def caller_recap(data: RecapInput, segments: int = SMS_SEGMENTS) -> str:
-    """The recap in GSM-7: the most detailed version within `segments` SMS, else the shortest."""
+    """The recap in GSM-7: the most detailed version within `segments` SMS.
+
+    When no version fits, the most detailed of those that take the fewest SMS:
+    shortening a text that goes over anyway would cost words for nothing.
+    """
     compose = _COMPOSERS.get(data.outcome, _other)
-    text = ""
+    texts = []
     for level in LEVELS:
         text = to_gsm(compose(data, level))
         if sms_segments(text).segments <= segments:
             return text
-    return text
+        texts.append(text)
+    fewest = min(sms_segments(t).segments for t in texts)
+    return next(t for t in texts if sms_segments(t).segments == fewest)
 
 
 def recap_count(text: str) -> SmsCount:
@@ -122,10 +137,58 @@ def _join(*parts: str) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _documents(procedure: Procedure | None) -> str:
+# Shorter words an SMS reader still understands; applied only when the full wording
+# does not fit (`_Detail.short_words`).
+SHORT_WORDS = (
+    (re.compile(r"\b([Jj])ustificatifs?\b"), r"\1ustif."),
+    (re.compile(r"\bde moins de (\d+) mois\b"), r"< \1 mois"),
+    (re.compile(r"\b([Ff]ormulaire )?[Cc]erfa n° ?"), "cerfa "),
+    (re.compile(r"\b([Nn])uméro\b"), r"\1um."),
+    (re.compile(r"\b[Rr]elevé d'identité bancaire\b"), "RIB"),
+    (re.compile(r"\b([Aa])vis d'imposition\b"), r"\1vis d'impôt"),
+    (re.compile(r"\bsécurité sociale\b"), "Sécu"),
+    (re.compile(r"\b([Tt])éléphone portable\b"), r"\1él. portable"),
+)
+_ASIDE = re.compile(r"\s*\([^()]*\)")
+
+
+def short_document(text: str, level: _Detail | None = None) -> str:
+    """A document as the recap lists it at `level` (the most compact when None)."""
+    level = level or LEVELS[-1]
+    if level.bare_documents:
+        text = _bare(text)
+    if level.short_words:
+        for pattern, replacement in SHORT_WORDS:
+            text = pattern.sub(replacement, text)
+    return text
+
+
+def _bare(text: str) -> str:
+    """`text` without its asides in parentheses (« Espace Nord (fictif) » → « Espace Nord »)."""
+    return _ASIDE.sub("", text).strip() or text
+
+
+def _place(site: Site, level: _Detail, full: bool = True) -> str:
+    """The site as the recap says it: name and address (the name alone once said)."""
+    if not level.short_title:
+        return site.label(full)
+    name = _bare(site.name)
+    return f"{name}, {_bare(site.address)}" if full and site.address else name
+
+
+def _documents(procedure: Procedure | None, level: _Detail | None = None) -> str:
     if procedure is None or not procedure.documents:
         return ""
-    return "À apporter : " + " ; ".join(procedure.documents) + "."
+    level = level or LEVELS[0]
+    items = [short_document(d, level) for d in procedure.documents]
+    if level.short_words:
+        return "Apportez : " + "; ".join(items) + "."
+    return "À apporter : " + " ; ".join(items) + "."
+
+
+def short_url(url: str) -> str:
+    """« https://www.caf.fr/ » → « caf.fr »: the shortest form phones still make a link of."""
+    return re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
 
 
 def _lower_first(text: str) -> str:
@@ -160,8 +223,12 @@ def _line_text(team: Team, with_hours: bool) -> str:
     return text + "."
 
 
-def _title(data: RecapInput) -> str:
-    return data.procedure.title if data.procedure else ""
+def _title(data: RecapInput, level: _Detail | None = None) -> str:
+    if data.procedure is None:
+        return ""
+    if level is not None and level.short_title:
+        return _bare(data.procedure.title)
+    return data.procedure.title
 
 
 def _dropin_list(data: RecapInput, level: _Detail) -> str:
@@ -174,7 +241,7 @@ def _dropin_list(data: RecapInput, level: _Detail) -> str:
         site = occurrence.site
         where = ""
         if site is not None:
-            where = site.name if site.id in said else site.label(True)
+            where = _place(site, level, full=site.id not in said)
             said.add(site.id)
         items.append(f"{when}, {where}" if where else when)
     return " ; ou ".join(items)
@@ -182,19 +249,19 @@ def _dropin_list(data: RecapInput, level: _Detail) -> str:
 
 def _dropin(data: RecapInput, level: _Detail) -> str:
     sessions = _dropin_list(data, level)
-    title = _title(data)
+    title = _title(data, level)
     invite = "permanence sans RDV " if level.compact_days else \
         "venez sans rendez-vous à la permanence "
     come = (invite + sessions if sessions else
             "venez sans rendez-vous à une permanence (dates au téléphone)")
     main = f"{title} : {come}." if title else come[:1].upper() + come[1:] + "."
-    return _join(main, _documents(data.procedure), _missing(data),
+    return _join(main, _documents(data.procedure, level), _missing(data),
                  _line_text(data.team, level.line_hours), _usage(data, level))
 
 
 def _appointment(data: RecapInput, level: _Detail) -> str:
     booked = data.appointment
-    title = _title(data)
+    title = _title(data, level)
     if booked is None:
         what = ("un rendez-vous court vous sera proposé" if data.short else
                 "un rendez-vous vous sera proposé") + " par l'équipe"
@@ -202,33 +269,40 @@ def _appointment(data: RecapInput, level: _Detail) -> str:
             what = (f"vous êtes sur notre liste d'attente (réf. {data.waiting}), nous vous "
                     "rappelons dès qu'un créneau se libère")
         main = f"{title} : {what}." if title else what[:1].upper() + what[1:] + "."
-        return _join(main, _documents(data.procedure), _missing(data),
+        return _join(main, _documents(data.procedure, level), _missing(data),
                      _line_text(data.team, level.line_hours), _usage(data, level))
     when = booked.when
     if level.compact_days and booked.start is not None:
         when = f"{day_label(booked.start.date(), True)} {hour(booked.start)}"
-    where = booked.site.label(True) if booked.site else ""
-    main = f"rendez-vous le {when} ({booked.duration_min} min) avec {booked.mediator_name}"
+    where = _place(booked.site, level) if booked.site else ""
+    appointment = "RDV" if level.short_words else "rendez-vous"
+    who = _bare(booked.mediator_name) if level.short_title else booked.mediator_name
+    main = f"{appointment} le {when} ({booked.duration_min} min) avec {who}"
     main += f", {where}." if where else "."
     main = f"{title} : {main}" if title else main[:1].upper() + main[1:]
     line = data.team.phone_line
-    cancel = (f"Empêché(e) ? Prévenez au {line.number}, réf. {booked.id}." if line else
-              f"Réf. {booked.id}.")
-    return _join(main, _documents(data.procedure), _missing(data), cancel, _usage(data, level))
+    if line and level.short_words:
+        cancel = f"Empêché(e) ? {line.number}, réf. {booked.id}."
+    elif line:
+        cancel = f"Empêché(e) ? Prévenez au {line.number}, réf. {booked.id}."
+    else:
+        cancel = f"Réf. {booked.id}."
+    return _join(main, _documents(data.procedure, level), _missing(data), cancel, _usage(data, level))
 
 
 def _redirect(data: RecapInput, level: _Detail) -> str:
     org = data.organisation
-    about = f"Pour « {data.procedure.title} »" if data.procedure else "Pour votre demande"
-    documents = _documents(data.procedure)
+    about = f"Pour « {_title(data, level)} »" if data.procedure else "Pour votre demande"
+    documents = _documents(data.procedure, level)
     if data.place is not None:
-        return _join(_place(data, about, level), documents)
+        return _join(_local_place(data, about, level), documents)
     if org is None:
         return _join(f"{about}, adressez-vous à l'organisme compétent.",
                      f"Contact : {data.contact}." if data.contact else "", documents,
                      _line_text(data.team, level.line_hours))
-    contact = [f"tél. {org.phone}" if org.phone else "", org.website or "",
-               org.address or ""]
+    website = (short_url(org.website) if level.short_words else org.website) \
+        if org.website else ""
+    contact = [f"tél. {org.phone}" if org.phone else "", website, org.address or ""]
     if data.contact:
         contact.append(data.contact)
     said = ", ".join(c for c in contact if c)
@@ -240,7 +314,7 @@ def _redirect(data: RecapInput, level: _Detail) -> str:
     return _join(text, extra, documents)
 
 
-def _place(data: RecapInput, about: str, level: _Detail) -> str:
+def _local_place(data: RecapInput, about: str, level: _Detail) -> str:
     """The local place first (where to go, how to call, today's hours), then the week's
     hours and the national contact while there is room."""
     place = data.place
@@ -260,7 +334,7 @@ def _place(data: RecapInput, about: str, level: _Detail) -> str:
 def _resolved(data: RecapInput, level: _Detail) -> str:
     online = (f"En ligne : {data.procedure.online_service}."
               if data.procedure and data.procedure.online_service else "")
-    title = _title(data)
+    title = _title(data, level)
     return _join(f"{title} : réglé au téléphone." if title else "Réglé au téléphone.", online,
                  f"Besoin d'aide ? {_line_text(data.team, level.line_hours)}"
                  if data.team.phone_line else "", _usage(data, level))
@@ -269,7 +343,7 @@ def _resolved(data: RecapInput, level: _Detail) -> str:
 def _other(data: RecapInput, level: _Detail) -> str:
     sessions = _dropin_list(data, level)
     dropins = f"Permanences sans rendez-vous : {sessions}." if sessions else ""
-    title = _title(data)
+    title = _title(data, level)
     return _join(f"Votre démarche : {title}." if title else "", dropins,
                  _line_text(data.team, level.line_hours), _usage(data, level))
 

@@ -212,21 +212,28 @@ def _period_words(report: Report) -> str:
 
 # ---- table and markdown --------------------------------------------------------------
 
-def _tabulate(block: Block, tablefmt: str) -> str:
+def _tabulate(block: Block, tablefmt: str, width: int | None = None) -> str:
+    """`width` (a terminal's, for the plain table): long cells cut to fit (formats/table)."""
     from tabulate import tabulate
 
     if not block.rows:
         return "(aucun)"
+    if tablefmt == "simple" and width is not None:
+        from mediatool.formats.table import render_table as fitted
+
+        return fitted(block.rows, block.headers, width)
     return tabulate(block.rows, headers=block.headers, tablefmt=tablefmt,
                     disable_numparse=True)
 
 
-def render_table(report: Report) -> str:
-    out = [_heading(report), "=" * len(_heading(report))]
+def render_table(report: Report, width: int | None = None) -> str:
+    from mediatool.formats.table import wrap_to
+
+    out = [wrap_to(_heading(report), width), "=" * min(len(_heading(report)), width or len(_heading(report)))]
     for section in sections(report):
         out += ["", section.title.upper()]
         for block in section.blocks:
-            out += ["", f"{block.title}", _tabulate(block, "simple")]
+            out += ["", wrap_to(block.title, width), _tabulate(block, "simple", width)]
     out += ["", f"Édité le {report.generated_at:%Y-%m-%d %H:%M}."]
     return "\n".join(out) + "\n"
 
@@ -682,10 +689,11 @@ def render_html(report: Report, experiment: ExperimentSection | str | None = Non
 
 
 def render(report: Report, fmt: str, dialect: str = "excel", keys: bool = False,
-           experiment: ExperimentSection | str | None = None) -> str:
-    """The report in one of FORMATS (xlsx: formats/xlsx.py); `experiment` goes in html."""
+           experiment: ExperimentSection | str | None = None, width: int | None = None) -> str:
+    """The report in one of FORMATS (xlsx: formats/xlsx.py); `experiment` goes in html;
+    `width`: the terminal's, for the table shown on screen."""
     if fmt == "table":
-        return render_table(report)
+        return render_table(report, width)
     if fmt == "markdown":
         return render_markdown(report)
     if fmt == "csv":

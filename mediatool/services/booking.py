@@ -48,6 +48,8 @@ from mediatool.core.scheduling import (
     refusal,
 )
 from mediatool.core.search import closest_ids
+from mediatool.core.slotpick import SlotChoice
+from mediatool.core.slotpick import slot_choices as choices_of
 from mediatool.core.state import Appointment, fold_appointments
 from mediatool.formats.fiche import organisation_contact
 from mediatool.services import learning_paths
@@ -174,7 +176,8 @@ def next_free_slots(data: DataFolder, mediator: str | None, kind: str,
 
 def _next_free_slots(data: DataFolder, cache: _MonthCache, mediator: str | None, kind: str,
                      duration_min: int | None, now: dt.datetime, count: int,
-                     start_from: dt.datetime | None, days: int) -> list[Slot]:
+                     start_from: dt.datetime | None, days: int,
+                     first_per_half_day: bool = False) -> list[Slot]:
     team = data.catalogue.team
     if mediator:
         ids = [mediator_by_id(data.catalogue, mediator).id]
@@ -190,9 +193,28 @@ def _next_free_slots(data: DataFolder, cache: _MonthCache, mediator: str | None,
         window_last = window.date() + dt.timedelta(days=span - 1)
         months = months_between(week_bounds(window.date())[0], week_bounds(window_last)[1])
         found.extend(free_slots(team, cache.appointments(months), ids, duration, window, now,
-                                count - len(found), span))
+                                count - len(found), span,
+                                first_per_half_day=first_per_half_day))
         window = at_local(team, window_last + dt.timedelta(days=1), dt.time(0, 0))
     return found
+
+
+ALL_SLOTS = 100_000  # "every slot of the horizon": the horizon bounds the work, not this
+
+
+def slot_choices(data: DataFolder, duration_min: int | None, now: dt.datetime,
+                 days: int = DEFAULT_HORIZON_DAYS, kind: str = "demarche"
+                 ) -> list[SlotChoice]:
+    """Every half-day an appointment of `kind` can be booked in over `days` days (the first
+    free slot of each mediator's half-day), earliest first, with its cost under the cap."""
+    cache = _MonthCache(data.store)
+    slots = _next_free_slots(data, cache, None, kind, duration_min, now, ALL_SLOTS,
+                             None, days, first_per_half_day=True)
+    team = data.catalogue.team
+    first = local(team, now).date()
+    months = months_between(week_bounds(first)[0],
+                            week_bounds(first + dt.timedelta(days=days))[1])
+    return choices_of(team, cache.appointments(months), slots)
 
 
 def slots_hint(team: Team, slots: Sequence[Slot], days: int = DEFAULT_HORIZON_DAYS) -> str:

@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from mediatool.core.catalogue import Catalogue
-from mediatool.core.days import half_day
 from mediatool.core.errors import InvalidInput
 from mediatool.core.fields import field_bounds
 from mediatool.core.localtime import in_zone
@@ -43,7 +42,6 @@ if TYPE_CHECKING:
 
 MAX_DURATION_MIN = int(field_bounds(CallRecorded, "duration_min")[1] or 240)
 MAX_NOTE_CHARS = 1000
-SLOTS_SCANNED_PER_CHOICE = 15  # a half-day holds about a dozen quarter-hour starts
 
 
 @dataclass(frozen=True)
@@ -396,25 +394,13 @@ def booking_kind(procedure: Procedure | None) -> Literal["demarche", "usage"]:
     return "usage" if procedure is not None and procedure.is_usage else "demarche"
 
 
-def free_slots(data: DataFolder, duration_min: int | None, now: dt.datetime,
-               count: int = 5, kind: str = "demarche") -> list[Any]:
-    """The earliest free démarche slots, one per mediator and half-day, earliest first.
-
-    Five quarter-hours in a row of the same afternoon are not five choices
-    for a caller; the first slot of each distinct half-day is.
-    """
+def slot_choices(data: DataFolder, duration_min: int | None, now: dt.datetime,
+                 kind: str = "demarche") -> list[Any]:
+    """The slots to offer a caller: one per mediator and half-day, earliest first, each with
+    its cost under the cap (`core.slotpick.SlotChoice`), over the booking horizon."""
     from mediatool.services import booking
 
-    team = data.catalogue.team
-    slots = booking.next_free_slots(data, None, kind, duration_min, now,
-                                    count=count * SLOTS_SCANNED_PER_CHOICE)
-    chosen: dict[tuple[str, tuple[dt.date, str]], Any] = {}
-    for slot in sorted(slots, key=lambda s: (s.start, s.mediator)):
-        key = (slot.mediator, half_day(in_zone(slot.start, now.tzinfo), team.halfday_boundary))
-        chosen.setdefault(key, slot)
-        if len(chosen) == count:
-            break
-    return list(chosen.values())
+    return booking.slot_choices(data, duration_min, now, kind=kind)
 
 
 def first_free_slot(data: DataFolder, duration_min: int | None, now: dt.datetime,

@@ -85,7 +85,7 @@ def mark_sent(data: DataFolder, day: dt.date, now: dt.datetime, *, again: bool =
               by: str | None = None) -> list[Reminder]:
     """Append `reminded` to each of the day's reminders still due, once, under the lock."""
     if by:
-        mediator_by_id(data.catalogue, by)
+        by = mediator_by_id(data.catalogue, by).id
     listed = day_reminders(data, day, now, again=again).reminders
     if not listed:
         return []
@@ -110,7 +110,7 @@ def send_all(data: DataFolder, day: dt.date, now: dt.datetime, command: str, *,
     """
     argv = sms_gateway.parse_command(command)
     if by:
-        mediator_by_id(data.catalogue, by)
+        by = mediator_by_id(data.catalogue, by).id
     listed = day_reminders(data, day, now, again=again).reminders
     month = Month.of(day)
     # The program's name only: a path or an argument may hold an account or a key.

@@ -20,7 +20,7 @@ from pathlib import Path
 from mediatool.core.days import service_open
 from mediatool.core.errors import InvalidInput, OperationalError
 from mediatool.core.experiment import ExperimentSection, build_experiment
-from mediatool.core.lookup import by_id
+from mediatool.core.lookup import mediator_by_id, site_by_id
 from mediatool.core.model import RECORD_KINDS, CallLinked, CallRecorded, DropinTally, Record
 from mediatool.core.period import Month
 from mediatool.core.report import (
@@ -222,9 +222,9 @@ def record_dropin(data: DataFolder, site: str, day: dt.date, seen: int, refused:
     unless `replace`, which appends a tally naming the ones it supersedes.
     """
     team = data.catalogue.team
-    by_id({s.id: s for s in team.sites}, site, "lieu")
+    site = site_by_id(data.catalogue, site).id
     if by is not None:
-        by_id({m.id: m for m in team.mediators}, by, "médiateur")
+        by = mediator_by_id(data.catalogue, by).id
     for label, value in (("--seen", seen), ("--refused", refused)):
         if value < 0:
             raise InvalidInput(f"{label} ne peut pas être négatif ({value})",
@@ -330,8 +330,10 @@ def check_output_path(out: Path) -> None:
 def render_report(data: DataFolder, fmt: str, now: dt.datetime, dialect: str = "excel",
                   keys: bool = False, report: Report | None = None,
                   found: ReportInput | None = None,
-                  experiment: ExperimentSection | None = None) -> str | bytes:
-    """The report (with its detail rows when `found` is given) or the experiment, rendered."""
+                  experiment: ExperimentSection | None = None,
+                  width: int | None = None) -> str | bytes:
+    """The report (with its detail rows when `found` is given) or the experiment, rendered;
+    `width`: the terminal's, for a table shown on screen."""
     from mediatool.formats import report as render
 
     service = data.catalogue.team.service
@@ -359,7 +361,7 @@ def render_report(data: DataFolder, fmt: str, now: dt.datetime, dialect: str = "
             section = make_experiment(data, now)
         except InvalidInput as why:  # not measurable yet: the monthly page says why
             section = f"{why.message} — {why.hint}" if why.hint else why.message
-    return render.render(report, fmt, dialect, keys, section)
+    return render.render(report, fmt, dialect, keys, section, width)
 
 
 def write_report(out: Path, content: str | bytes) -> None:

@@ -3,17 +3,43 @@ line of it beside an error, write a report file, set up and merge it with git.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from mediatool.core.errors import OperationalError
 from mediatool.host import git
 from mediatool.store import records
-from mediatool.store.folder import DataFolder
+from mediatool.store.folder import CatalogueFallback, DataFolder
 
 
 def open_folder(explicit: str | None) -> DataFolder:
     """The data folder named by --data, MEDIATOOL_DATA, or found from here."""
     return DataFolder.find(explicit)
+
+
+def keep_phone_line(data: DataFolder, warn: Callable[[str], None]) -> None:
+    """With today's catalogue blocked by an error, run on the last good one; `warn` is told
+    (once, when the catalogue is first read) which file to fix and since when."""
+    data.on_last_good = lambda fallback: warn(last_good_warning(fallback))
+
+
+def last_good_warning(fallback: CatalogueFallback) -> str:
+    """« Attention : erreur dans catalogue/team.yaml:4 (fichier modifié le …) : … »."""
+    from mediatool.core.frenchdates import format_datetime
+
+    zone = ZoneInfo(fallback.zone)
+    first = fallback.problems[0] if fallback.problems else None
+    where = first.location() if first else "le catalogue"
+    changed = fallback.changed.get(first.source) if first else None
+    since = f" (fichier modifié le {format_datetime(changed.astimezone(zone))})" if changed else ""
+    others = len(fallback.problems) - 1
+    what = f" : {first.message}" if first else ""
+    more = f" (+ {others} autre{'s' if others > 1 else ''})" if others > 0 else ""
+    return (f"Attention : erreur dans {where}{since}{what}{more}. La ligne téléphonique "
+            f"utilise le dernier catalogue valide (du "
+            f"{format_datetime(fallback.saved.astimezone(zone))}) ; corrigez le fichier, "
+            "puis vérifiez avec « mediatool catalogue check ».")
 
 
 def folder_at(root: Path) -> DataFolder:

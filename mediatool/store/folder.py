@@ -6,7 +6,8 @@ import contextlib
 import datetime as dt
 import functools
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -15,7 +16,7 @@ from mediatool.core import days
 from mediatool.core.catalogue import Catalogue
 from mediatool.core.errors import DataProblems, Problem
 from mediatool.host import environment
-from mediatool.store import records_cache
+from mediatool.store import cache, records_cache
 from mediatool.store.catalogue import load_catalogue, read_catalogue_files
 from mediatool.store.records import Store
 
@@ -36,12 +37,26 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@dataclass(frozen=True)
+class CatalogueFallback:
+    """Today's catalogue is blocked by errors: the last good copy is used instead."""
+
+    problems: tuple[Problem, ...]  # today's blocking errors, to fix
+    saved: dt.datetime  # when the copy in use was kept (first seen loading fine)
+    changed: dict[str, dt.datetime]  # each file with an error → its last modification
+    zone: str  # the team's time zone, to say these moments in
+
+
 class DataFolder:
     """What commands work on. Loading errors raise DataProblems (exit 1)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.store = Store(root)
+        # Set by the phone-line commands before the catalogue is read: with today's files
+        # blocked by an error they run on the last good copy, and this is told why.
+        self.on_last_good: Callable[[CatalogueFallback], None] | None = None
+        self.fallback: CatalogueFallback | None = None
 
     @classmethod
     def find(cls, explicit: str | None) -> DataFolder:
@@ -50,12 +65,39 @@ class DataFolder:
     @functools.cached_property
     def loaded(self) -> tuple[Catalogue | None, list[Problem]]:
         """The catalogue (None when it has errors) and every problem, read once."""
+        now = environment.now("UTC")
         with collector_paused():
             files = read_catalogue_files(self.root)
-            catalogue, problems = load_catalogue(files, environment.now("UTC").date())
+            catalogue, problems = load_catalogue(files, now.date())
+            if catalogue is not None:
+                cache.remember(self.root, files, now)
+            elif self.on_last_good is not None:
+                catalogue = self._last_good(problems, now.date())
         if catalogue is not None:
             self._remember_holidays(catalogue)
         return catalogue, problems
+
+    def _last_good(self, problems: list[Problem], today: dt.date) -> Catalogue | None:
+        """The last catalogue that loaded fine, if any (reported through `on_last_good`)."""
+        kept = cache.last_good(self.root)
+        if kept is None:
+            return None
+        catalogue, _ = load_catalogue(kept.files, today)
+        if catalogue is None:
+            return None
+        blocking = tuple(p for p in problems if p.is_error and p.blocking)
+        changed = {}
+        for source in dict.fromkeys(p.source for p in blocking):
+            try:
+                stamp = (self.root / source).stat().st_mtime
+            except OSError:  # a file deleted: the error says so, there is no date
+                continue
+            changed[source] = dt.datetime.fromtimestamp(stamp, dt.UTC)
+        self.fallback = CatalogueFallback(blocking, kept.saved, changed,
+                                          catalogue.team.timezone)
+        if self.on_last_good is not None:
+            self.on_last_good(self.fallback)
+        return catalogue
 
     def _remember_holidays(self, catalogue: Catalogue) -> None:
         """This year's, last year's and next year's holidays, from the cache or computed once

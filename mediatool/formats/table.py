@@ -1,0 +1,124 @@
+"""Tables that fit the terminal: long cells ellipsised, the widest columns first (pure).
+
+A search table of 230 columns wraps into an unreadable staircase at 80. The columns
+are shrunk from the widest down (a title and an organisation name share the room
+left), never below what keeps a word readable; the columns a mediator copies from
+(`id`, `--at`, the row number) are kept whole. A table with too many columns for
+that (a week's agenda at 80 columns) shows each row as a short block of wrapped
+« header : value » lines instead. The fiche shows every text in full.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Any
+
+GAP = 2  # tabulate's "simple" format puts two spaces between columns
+HEADER_PADDING = 2  # and draws a column at least two wider than its header
+MIN_WIDTH = 10  # below this an ellipsised cell says nothing
+ELLIPSIS = "…"
+
+
+def cell_text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def ellipsised(text: str, width: int) -> str:
+    """`text` within `width` characters, « … » marking the cut (on a word when one is near)."""
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    space = cut.rfind(" ")
+    if text[width - 1] != " " and space >= width * 2 // 3:  # a cut on a word reads better, unless it wastes the room
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-—") + ELLIPSIS
+
+
+def _natural(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> list[int]:
+    """Each column's width as tabulate draws it (a header gets two spaces of padding)."""
+    return [max([len(h) + HEADER_PADDING, *(len(r[i]) for r in rows)])
+            for i, h in enumerate(headers)]
+
+
+def _shared_cap(natural: Sequence[int], floors: Sequence[int], keep: Collection[int],
+                room: int) -> int | None:
+    """The largest width the columns not kept may all be cut to, or None if even their
+    floors do not fit."""
+    def used(cap: int) -> int:
+        return sum(n if i in keep else max(floors[i], min(n, cap))
+                   for i, n in enumerate(natural))
+
+    if used(0) > room:
+        return None
+    low, high = 0, max(natural, default=0)
+    while low < high:  # binary search: `used` grows with the cap
+        cap = (low + high + 1) // 2
+        if used(cap) <= room:
+            low = cap
+        else:
+            high = cap - 1
+    return low
+
+
+def column_widths(rows: Sequence[Sequence[str]], headers: Sequence[str], width: int,
+                  keep: Collection[int] = ()) -> list[int] | None:
+    """Each column's width so that the table fits `width` on one line per row, or None
+    when it cannot without cutting cells below MIN_WIDTH (too many columns).
+
+    Columns in `keep` keep their natural width; the others are cut down to a common
+    cap, the widest first, no lower than MIN_WIDTH (or their header).
+    """
+    natural = _natural(rows, headers)
+    room = width - GAP * (len(headers) - 1)
+    if sum(natural) <= room:
+        return natural
+    floors = [n if i in keep else min(n, max(MIN_WIDTH, len(headers[i]) + HEADER_PADDING))
+              for i, n in enumerate(natural)]
+    cap = _shared_cap(natural, floors, keep, room)
+    if cap is None:
+        return None
+    return [n if i in keep else max(floors[i], min(n, cap)) for i, n in enumerate(natural)]
+
+
+def stacked(rows: Sequence[Sequence[str]], headers: Sequence[str], width: int) -> str:
+    """Each row as « header : value · header : value … » wrapped on words, continuation
+    lines indented: for tables with more columns than the terminal can show."""
+    import textwrap
+
+    blocks = []
+    for row in rows:
+        # A no-break space before the colon (French typography) keeps label and colon together.
+        pairs = [f"{h}\u00a0: {c}" for h, c in zip(headers, row, strict=False) if c.strip()]
+        blocks.append(textwrap.fill(" · ".join(pairs), width, subsequent_indent="    ",
+                                    break_long_words=False, break_on_hyphens=False))
+    return "\n".join(blocks)
+
+
+def render_table(rows: Sequence[Sequence[Any]], headers: Sequence[str], width: int | None,
+                 keep: Collection[int] = ()) -> str:
+    """The table as text within `width` (None: not a terminal, every character kept).
+
+    It fits: as it is. Too wide: long cells ellipsised (the columns in `keep` whole).
+    Too many columns even for that: one block of wrapped lines per row.
+    """
+    from tabulate import tabulate
+
+    if width is not None:
+        texts = [[cell_text(c) for c in row] for row in rows]
+        widths = column_widths(texts, headers, width, keep)
+        if widths is None:
+            return stacked(texts, headers, width)
+        if widths != _natural(texts, headers):
+            rows = [[ellipsised(c, widths[i]) for i, c in enumerate(row)] for row in texts]
+            headers = [ellipsised(h, widths[i]) for i, h in enumerate(headers)]
+    return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
+
+
+def wrap_to(text: str, width: int | None, indent: str = "  ") -> str:
+    """A long line of prose wrapped on words at `width` (None: as it is)."""
+    import textwrap
+
+    if width is None or len(text) <= width:
+        return text
+    return textwrap.fill(text, width, subsequent_indent=indent, break_long_words=False,
+                         break_on_hyphens=False)

@@ -1,0 +1,92 @@
+"""Tables that fit the terminal (formats/table): cut, kept whole, or stacked."""
+
+import pytest
+
+from mediatool.formats.table import ELLIPSIS, column_widths, ellipsised, render_table
+
+HEADERS = ["#", "id", "démarche", "organisation", "score"]
+ROWS = [(1, "caf-aide-logement", "Demander une aide au logement (APL, ALS, ALF) à la Caf",
+         "Caisse d'allocations familiales (Caf)", "90 fort"),
+        (2, "etrangers-anef-changement-adresse-duplicata",
+         "Signaler un changement d'adresse ou demander un duplicata de titre de séjour",
+         "Administration numérique pour les étrangers en France (ANEF)", "71 moyen")]
+
+
+def widest(text):
+    return max(len(line) for line in text.splitlines())
+
+
+@pytest.mark.parametrize("width", [60, 79, 100, 119])
+def test_a_wide_table_fits_and_keeps_its_ids_whole(width):
+    text = render_table(ROWS, HEADERS, width, keep=(0, 1))
+    assert widest(text) <= width, text
+    assert "etrangers-anef-changement-adresse-duplicata" in text
+    if width >= 100:  # one line per row, long cells cut
+        assert ELLIPSIS in text and "Signaler un" in text and len(text.splitlines()) == 4
+    else:  # a 43-character id leaves too little room: each row as a block
+        assert ELLIPSIS not in text and "(ANEF)" in text
+
+
+def test_a_table_that_fits_is_untouched_and_no_width_means_no_cut():
+    small = [(1, "caf", "Prime", "Caf", "90")]
+    assert render_table(small, HEADERS, 80) == render_table(small, HEADERS, None)
+    full = render_table(ROWS, HEADERS, None)
+    assert ELLIPSIS not in full and widest(full) > 150
+
+
+def test_the_widest_columns_give_way_first():
+    texts = [[str(c) for c in row] for row in ROWS]
+    widths = column_widths(texts, HEADERS, 100, keep=(0, 1))
+    assert widths[0] == 3 and widths[1] == 43 and widths[4] == 8  # short ones untouched
+    assert widths[2] == widths[3] and sum(widths) + 2 * 4 <= 100
+
+
+def test_too_many_columns_become_one_wrapped_block_per_row():
+    headers = ["jour", "heure", "médiateur", "type", "personne", "objet", "statut", "id"]
+    rows = [("mardi 1er décembre 2026", "14:00-14:30", "Samir Modèle (fictif)", "démarche",
+             "Lucienne J. (fictif)", "Refaire sa carte d'identité perdue ou volée",
+             "à renseigner", "A-47SWXV4T5")] * 2
+    text = render_table(rows, headers, 79, keep=(7,))
+    assert widest(text) <= 79 and ELLIPSIS not in text
+    lines = text.splitlines()
+    assert lines[0].startswith("jour\u00a0: mardi 1er décembre 2026 · heure\u00a0: 14:00-14:30")
+    assert all(line.startswith("    ") for line in lines[1:3])
+    assert text.count("A-47SWXV4T5") == 2 and "Refaire sa carte d'identité perdue" in text
+
+
+@pytest.mark.parametrize("text, width, cut", [
+    ("Caisse d'allocations familiales", 12, "Caisse d'al…"),
+    ("Demander une aide au logement", 18, "Demander une aide…"),  # on a word: it is near
+    ("Caisse d'allocations familiales", 31, "Caisse d'allocations familiales"),
+    ("anticonstitutionnellement", 10, "anticonst…"),
+    ("Lucienne J. (fictif)", 15, "Lucienne J.…"),
+])
+def test_cells_are_cut_on_a_word_when_one_is_near(text, width, cut):
+    assert ellipsised(text, width) == cut and len(cut) <= width
+
+
+def test_commands_fit_the_width_they_are_given(run, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "41")
+    found = run("catalogue", "search", "attestation", "caf")
+    assert found.exit_code == 0 and widest(found.output) <= 40, found.output
+    assert "attestation-caf" in found.output  # the id, to copy, is whole
+    assert run("book", "--mediator", "camille", "--procedure", "caf-prime-activite",
+               "--first-free", "--person", "Nadia Benali-Fontaine").exit_code == 0
+    agenda = run("agenda", "--week", "2026-12-08")
+    assert agenda.exit_code == 0 and widest(agenda.output) <= 40, agenda.output
+    assert "Nadia Benali-Fontaine" in agenda.output.replace("\n    ", " ")
+    monkeypatch.delenv("COLUMNS")  # not a terminal (a file, a pipe): every character kept
+    assert "Caisse d'allocations familiales (Caf)" in run("catalogue", "search", "caf").output
+
+
+def test_the_report_on_screen_fits_too_and_its_files_are_untouched(run, tmp_path, monkeypatch):
+    long_title = "Demander une aide très longue à décrire " * 3
+    assert run("call", "--query", long_title, "--outcome", "other", "--mediator", "camille",
+               "--duration", "3").exit_code == 0
+    monkeypatch.setenv("COLUMNS", "61")
+    shown = run("report", "--month", "2026-12")
+    assert shown.exit_code == 0 and widest(shown.output) <= 60, shown.output
+    out = tmp_path / "r.txt"
+    assert run("report", "--month", "2026-12", "--out", str(out)).exit_code == 0
+    monkeypatch.delenv("COLUMNS")
+    assert out.read_text(encoding="utf-8") == run("report", "--month", "2026-12").output
