@@ -324,8 +324,8 @@ def test_going_back_from_a_wrong_pick(folder):
 
 def test_no_slot_suits_the_caller_goes_on_the_waiting_list(folder):
     child = appointment_for_prime_activite(folder)
-    child.expect("a  aucun ne convient : liste d'attente")
-    child.expect("N° > ")
+    child.expect("a = aucun ne convient : liste d'attente")
+    child.expect(r"N°, \+ ou filtre \(0 = sans réserver ; r = retour\) > ")
     child.sendline("a")
     child.expect(r"Nom de la personne \(pour la liste d'attente\) > ")
     child.sendline("Nadia B.")
@@ -391,8 +391,8 @@ def test_a_usage_need_books_a_usage_session_in_a_new_path(tmp_path):
     child.expect("Recommandation : RENDEZ-VOUS")
     child.expect(r"N° \(Entrée = 2 ; r = retour\) > ")
     child.sendline("")
-    child.expect(r"Prochains créneaux libres \(première séance d'un parcours d'apprentissage\)")
-    child.expect("N° > ")
+    child.expect(r"Créneaux libres \(première séance d'un parcours d'apprentissage\) \(1-")
+    child.expect(r"N°, \+ ou filtre \(0 = sans réserver ; r = retour\) > ")
     child.sendline("1")
     child.expect("Nom de la personne .*> ")
     child.sendline("Odette R.")

@@ -533,7 +533,7 @@ def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
         if redraw:  # after a hint, the list above is still the one that stands
             _show_slots(team, chosen, shown, first, page, now, first_session)
         redraw = False
-        answer = question(f"N°, + ou filtre (a = liste d'attente, 0 = sans réserver{back}) > ")
+        answer = question(f"N°, + ou filtre (0 = sans réserver{back}) > ")
         if answer == "0":
             return None
         if answer.lower() == "a":
