@@ -76,7 +76,8 @@ def test_commands_fit_the_width_they_are_given(run, monkeypatch):
     assert agenda.exit_code == 0 and widest(agenda.output) <= 40, agenda.output
     assert "Nadia Benali-Fontaine" in agenda.output.replace("\n    ", " ")
     monkeypatch.delenv("COLUMNS")  # not a terminal (a file, a pipe): every character kept
-    assert "Caisse d'allocations familiales (Caf)" in run("catalogue", "search", "caf").output
+    assert "Télécharger une attestation de paiement" in run("catalogue", "search",
+                                                           "attestation").output
 
 
 def test_the_report_on_screen_fits_too_and_its_files_are_untouched(run, tmp_path, monkeypatch):
