@@ -13,7 +13,7 @@ import traceback
 import click
 
 from mediatool import __version__
-from mediatool.cli.common import Settings
+from mediatool.cli.common import Settings, harden, refuse_undecodable_arguments
 from mediatool.core.errors import EXIT_FAILURE, EXIT_INVALID, MediatoolError
 
 HELP_NAMES = ["-h", "--help"]
@@ -28,8 +28,13 @@ class MediatoolGroup(click.Group):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         argv = list(sys.argv[1:] if args is None else args)
-        _run_with_boundary(lambda: super(MediatoolGroup, self).main(
-            argv, prog_name or "mediatool", complete_var, False, **extra), "--debug" in argv)
+
+        def run() -> object:
+            refuse_undecodable_arguments(argv)
+            return super(MediatoolGroup, self).main(argv, prog_name or "mediatool",
+                                                     complete_var, False, **extra)
+
+        _run_with_boundary(run, "--debug" in argv)
 
 
 @click.group(cls=MediatoolGroup, context_settings=CONTEXT)
@@ -89,6 +94,7 @@ def _french_help(command: click.Command) -> None:
 
 
 _french_help(cli)
+harden(cli)
 
 _CLICK_FRENCH = (
     ("No such option", "option inconnue"),

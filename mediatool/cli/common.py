@@ -101,3 +101,86 @@ def current_root() -> Path | None:
     ctx = click.get_current_context(silent=True)
     found = ctx.find_object(Settings) if ctx else None
     return found._folder.root if found and found._folder else None
+
+
+# ---- every text typed on the command line: one rule (issue 20 #12, #13, #15) -------------
+
+def _text_fields() -> dict[str, tuple[type, str]]:
+    """Which model field bounds each text option: option names → (model, field)."""
+    from mediatool.core import model as m
+
+    return {
+        "person": (m.AppointmentBooked, "person"), "phone": (m.AppointmentBooked, "phone"),
+        "note": (m.AppointmentBooked, "note"), "reason": (m.AppointmentCancelled, "reason"),
+        "query": (m.CallRecorded, "query"), "text": (m.CallRecorded, "query"),
+        "appointment_id": (m.AppointmentBooked, "id"), "from_call": (m.CallRecorded, "id"),
+        "path_id": (m.PathOpened, "id"), "mediator": (m.Mediator, "id"),
+        "by": (m.Mediator, "id"), "book_with": (m.Mediator, "id"),
+        "procedure": (m.Procedure, "id"), "procedure_id": (m.Procedure, "id"),
+        "redirect_to": (m.Organisation, "id"), "site": (m.Site, "id"),
+        "send_with": (m.AppointmentReminded, "via"),
+    }
+
+
+class Text(click.ParamType):
+    """A text option: control, invisible and non-UTF-8 characters refused, length bounded.
+
+    `harden` gives this type to every plain text option and argument of the command
+    line, so no command can forget it; the bound is the model's (`fields.text_bound`),
+    or for an option that no field holds (dates, URLs, folders) the largest of them.
+    """
+
+    name = "text"
+
+    def __init__(self, max_length: int | None, person: bool = False) -> None:
+        self.max_length = max_length
+        self.person = person
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        from mediatool.core.text import clean_text
+
+        if not isinstance(value, str):
+            return value
+        what = "le texte"
+        if param is not None:
+            what = (param.opts[0] if param.opts[0].startswith("-")
+                    else param.metavar or param.human_readable_name)
+        return clean_text(value, f"« {what} »", self.max_length, name=self.person)
+
+
+def _text_type(param: click.Parameter) -> Text:
+    from mediatool.core.fields import text_bound
+
+    fields = _text_fields()
+    bounds = [text_bound(cls, name) for cls, name in fields.values()]
+    longest = max(b for b in bounds if b is not None)
+    if param.name in fields:
+        bound = text_bound(*fields[param.name])
+        return Text(bound if bound is not None else longest, person=param.name == "person")
+    return Text(longest)
+
+
+def harden(command: click.Command) -> None:
+    """Give every plain text parameter of `command` (and its subcommands) the `Text` type."""
+    for param in command.params:
+        if isinstance(param.type, click.types.StringParamType) and not isinstance(
+                param.type, Text):
+            param.type = _text_type(param)
+    for sub in getattr(command, "commands", {}).values():
+        harden(sub)
+
+
+def refuse_undecodable_arguments(argv: Sequence[str]) -> None:
+    """Arguments whose bytes are not UTF-8, on any option (paths and choices included)."""
+    from mediatool.core.text import not_utf8, readable
+
+    for index, arg in enumerate(argv):
+        if not_utf8(arg):
+            option = argv[index - 1] if index and argv[index - 1].startswith("-") else None
+            if arg.startswith("--") and "=" in arg:
+                option = arg.split("=", 1)[0]
+            where = f"la valeur de {option}" if option else f"l'argument « {readable(arg)} »"
+            raise InvalidInput(f"{where} n'est pas en UTF-8 (« {readable(arg)} »)",
+                               "réglez le terminal en UTF-8 (par exemple LANG=fr_FR.UTF-8) "
+                               "et retapez-la")
