@@ -69,14 +69,18 @@ def iso_date(_ctx: click.Context, param: click.Parameter, value: str | None
     """Click callback for options that take only an unambiguous AAAA-MM-JJ date."""
     if value is None:
         return None
+    from mediatool.core.period import refuse_out_of_range
+
     text = value.strip()
     try:
         if len(text) != 10:  # fromisoformat would also take 20261130
             raise ValueError(text)
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(f"date invalide pour {param.opts[0]} : « {value} »",
                            "écrivez-la AAAA-MM-JJ, par exemple 2026-11-30") from None
+    refuse_out_of_range(day, param.opts[0])
+    return day
 
 
 def stdin_is_terminal() -> bool:

@@ -20,6 +20,7 @@ from dataclasses import MISSING, dataclass
 from typing import Any, Literal, Union, get_args, get_origin
 
 from mediatool.core.errors import Problem
+from mediatool.core.period import DATE_RANGE_HINT, year_in_range
 
 # Where a value sits in a loaded document: its keys and list indexes from the root.
 Pointer = tuple[Any, ...]
@@ -254,13 +255,23 @@ def _convert_date(value: Any, path: Pointer, ctx: Context) -> Any:
     if isinstance(value, dt.datetime):
         return _type_error(value, path, ctx, dt.date)
     if isinstance(value, dt.date):
-        return value
+        return _in_range(value, value, path, ctx)
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
+            return _in_range(day, day, path, ctx)
         except ValueError:
             pass
     return _type_error(value, path, ctx, dt.date)
+
+
+def _in_range(day: dt.date, value: Any, path: Pointer, ctx: Context) -> Any:
+    """`value` when `day` lies in the years every command can compute with."""
+    if year_in_range(day.year):
+        return value
+    ctx.problem(path, f"« {_label(path)} » hors des dates permises ({day.isoformat()})",
+                DATE_RANGE_HINT)
+    return INVALID
 
 
 def _convert_datetime(value: Any, path: Pointer, ctx: Context) -> Any:
@@ -277,7 +288,7 @@ def _convert_datetime(value: Any, path: Pointer, ctx: Context) -> Any:
         ctx.problem(path, f"« {_label(path)} » n'a pas de décalage horaire",
                     "ajoutez-le, par exemple 2026-12-08T14:00:00+01:00")
         return INVALID
-    return parsed
+    return _in_range(parsed.date(), parsed, path, ctx)
 
 
 def _accepted_as_is(tp: Any) -> tuple[type | None, frozenset[Any] | None]:

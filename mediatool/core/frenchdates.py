@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from mediatool.core.errors import InvalidInput
 from mediatool.core.model import WEEKDAYS
+from mediatool.core.period import refuse_out_of_range
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
           "septembre", "octobre", "novembre", "décembre")
@@ -56,16 +57,19 @@ def parse_date(text: str, what: str = "date", today: dt.date | None = None) -> d
     offset = _RELATIVE_DAYS.get(cleaned.lower().replace("’", "'"))
     if today is not None and offset is not None:
         return today + dt.timedelta(days=offset)
+    day = None
     try:
-        return dt.date.fromisoformat(cleaned)
+        day = dt.date.fromisoformat(cleaned)
     except ValueError:
-        pass
-    match = _FRENCH_DATE_RE.match(cleaned)
-    if match:
-        try:
-            return dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
-        except ValueError:
-            pass
+        match = _FRENCH_DATE_RE.match(cleaned)
+        if match:
+            try:
+                day = dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
+            except ValueError:
+                pass
+    if day is not None:
+        refuse_out_of_range(day, what)
+        return day
     raise InvalidInput(f"{what} illisible : « {text} »", f"formats acceptés : {DATE_FORMATS}")
 
 
@@ -92,6 +96,7 @@ def parse_datetime(text: str, zone: ZoneInfo, what: str = "date et heure") -> dt
     if moment is None:
         raise InvalidInput(f"{what} illisible : « {text} »",
                            f"formats acceptés : {DATETIME_FORMATS}")
+    refuse_out_of_range(moment.date(), what)
     if moment.tzinfo is None:
         return moment.replace(tzinfo=zone)
     return moment.astimezone(zone)

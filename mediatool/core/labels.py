@@ -48,6 +48,7 @@ RECORD_KIND_LABELS = {"appointments": "rendez-vous", "paths": "parcours"}
 # The scheduling rule that refused a slot.
 RULE_LABELS = {
     "past": "date passée",
+    "horizon": "trop loin à l'avance",
     "holiday": "jour férié",
     "closure": "fermeture du service",
     "absence": "absence du médiateur",

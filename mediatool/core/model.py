@@ -316,6 +316,9 @@ class Team:
     durations: Durations = spec("Durées par défaut", default_factory=Durations)
     slot_step_min: int = spec("Pas des créneaux proposés, en minutes", default=15,
                               minimum=5, maximum=120)
+    booking_horizon_days: int = spec(
+        "Jusqu'à combien de jours à l'avance un rendez-vous peut être pris", default=365,
+        minimum=1, maximum=730)
     phone_line: PhoneLine | None = spec("Ligne téléphonique", default=None)
     sites: tuple[Site, ...] = spec("Lieux d'accueil", default=())
     dropins: tuple[DropinSession, ...] = spec("Permanences hebdomadaires", default=())

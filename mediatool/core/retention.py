@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from mediatool.core.model import Anonymised, Record
+from mediatool.core.errors import InvalidInput
 from mediatool.core.period import Month
 from mediatool.core.state import ANONYMOUS, Appointment, LearningPath
 
@@ -60,7 +61,7 @@ def file_of(record_source: str) -> tuple[str, Month] | None:
     path = PurePosixPath(record_source)
     try:
         return path.parent.name, Month.parse(path.stem)
-    except ValueError:
+    except (ValueError, InvalidInput):
         return None
 
 

@@ -21,7 +21,7 @@ from mediatool.core.errors import InvalidInput, OperationalError
 from mediatool.core.experiment import ExperimentSection, build_experiment
 from mediatool.core.lookup import by_id
 from mediatool.core.model import RECORD_KINDS, CallLinked, CallRecorded, DropinTally, Record
-from mediatool.core.period import Month
+from mediatool.core.period import DATE_RANGE_HINT, Month, year_in_range
 from mediatool.core.report import (
     History,
     Period,
@@ -200,8 +200,9 @@ def resolve_period(now: dt.datetime, month: str | None = None, first: dt.date | 
             raise InvalidInput(f"mois invalide : « {month} »",
                                "écrivez-le AAAA-MM, par exemple 2026-11") from None
     if year:
-        if not 1900 <= year <= 9999:
-            raise InvalidInput(f"année invalide : {year}", "par exemple --year 2026")
+        if not year_in_range(year):
+            raise InvalidInput(f"année hors des dates permises : {year}",
+                               f"{DATE_RANGE_HINT}, par exemple --year 2026")
         return Period.year(year)
     if first or last:
         if first is None:

@@ -277,7 +277,7 @@ class Store:
         found = []
         if folder.is_dir():
             for path in folder.glob("*.yaml"):
-                with contextlib.suppress(ValueError):
+                with contextlib.suppress(ValueError, InvalidInput):
                     found.append(Month.parse(path.stem))
         return sorted(found)
 
