@@ -201,7 +201,7 @@ def resolve_period(now: dt.datetime, month: str | None = None, first: dt.date | 
                                "écrivez-le AAAA-MM, par exemple 2026-11") from None
     if year:
         if not year_in_range(year):
-            raise InvalidInput(f"année hors des dates permises : {year}",
+            raise InvalidInput(f"année invalide : {year} (hors des dates permises)",
                                f"{DATE_RANGE_HINT}, par exemple --year 2026")
         return Period.year(year)
     if first or last:
