@@ -188,3 +188,8 @@ def refuse_undecodable_arguments(argv: Sequence[str]) -> None:
             raise InvalidInput(f"{where} n'est pas en UTF-8 (« {readable(arg)} »)",
                                "réglez le terminal en UTF-8 (par exemple LANG=fr_FR.UTF-8) "
                                "et retapez-la")
+
+
+def standard_output_as_none(out: Path | None) -> Path | None:
+    """`--out -` means the standard output: None, as if no file were named."""
+    return None if out is not None and str(out) == "-" else out

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from mediatool.cli.common import folder, format_option, iso_date, print_json, print_table
+from mediatool.cli.common import (
+    folder,
+    format_option,
+    iso_date,
+    print_json,
+    print_table,
+    standard_output_as_none,
+)
 from mediatool.core.errors import InvalidInput
 
 REPORT_FORMATS = ("table", "markdown", "csv", "json", "html", "xlsx")
@@ -36,7 +43,9 @@ REPORT_FORMATS = ("table", "markdown", "csv", "json", "html", "xlsx")
                    "(team.yaml, experiment) au lieu des chiffres d'une période.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FICHIER",
               help="Écrire dans ce fichier (remplacé d'un coup) au lieu de l'afficher ; le "
-                   "format se déduit de l'extension (.html .md .csv .json .xlsx .txt).")
+                   "format se déduit de l'extension (.html .md .csv .json .xlsx .txt). "
+                   "« - » : la sortie standard. Un fichier existant n'est remplacé que "
+                   "s'il porte l'une de ces extensions (jamais un lien ni un périphérique).")
 @click.pass_context
 def report_command(ctx: click.Context, month: str | None, first: dt.date | None,
                    last: dt.date | None, year: int | None, fmt: str, csv_dialect: str,
@@ -64,6 +73,7 @@ def report_command(ctx: click.Context, month: str | None, first: dt.date | None,
         write_report,
     )
 
+    out = standard_output_as_none(out)
     explicit = ctx.get_parameter_source("fmt") is not click.core.ParameterSource.DEFAULT
     fmt = format_for_output(out, fmt if explicit else None)
     if out is not None:

@@ -35,8 +35,9 @@ def spec(description: str = "", *, default: Any = MISSING, default_factory: Any 
          pattern_hint: str | None = None, max_length: int | None = None) -> Any:
     """A dataclass field with the rules the schema and the builder share.
 
-    `max_length`: the most characters a text (or each text of a list) may hold; the
-    command line bounds what people type with it too (`text_bound`).
+    `max_length`: the most characters a person may type for this text (the command
+    line reads it through `text_bound`). Files are not refused for it: records
+    written by earlier versions, which had no bound, stay readable.
     """
     metadata = {"description": description, "pattern": pattern, "minimum": minimum,
                 "maximum": maximum, "format": fmt, "pattern_hint": pattern_hint,
@@ -312,7 +313,7 @@ def _dataclass_converter(cls: Any) -> Converter:
     for f in dataclasses.fields(cls):
         required = f.default is MISSING and f.default_factory is MISSING
         constrained = any(f.metadata.get(k) is not None
-                          for k in ("pattern", "minimum", "maximum", "max_length"))
+                          for k in ("pattern", "minimum", "maximum"))
         plan.append((f.name, _converter(hints[f.name]), required, f.metadata, constrained,
                      _accepted_as_is(hints[f.name])))
     names = [f.name for f in dataclasses.fields(cls)]
@@ -364,14 +365,6 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 
 def _check_constraints(value: Any, path: Pointer, meta: typing.Mapping[str, Any],
                        ctx: Context) -> bool:
-    longest = meta.get("max_length")
-    if longest is not None:
-        for i, text in enumerate(value if isinstance(value, tuple) else (value,)):
-            if isinstance(text, str) and len(text) > longest:
-                where = (*path, i) if isinstance(value, tuple) else path
-                ctx.problem(where, f"« {_label(path)} » trop long ({len(text)} caractères)",
-                            f"au plus {longest} caractères")
-                return False
     pattern = meta.get("pattern")
     if pattern and isinstance(value, str) and not _compiled(pattern).fullmatch(value):
         ctx.problem(path, f"valeur {show_value(value)} invalide pour « {_label(path)} »",
@@ -422,8 +415,6 @@ def _schema(tp: Any, meta: typing.Mapping[str, Any] | None = None) -> dict[str, 
             out["description"] = tp.__doc__.strip().splitlines()[0]
     elif get_origin(tp) is tuple:
         item_meta = {"pattern": meta.get("pattern")} if meta.get("pattern") else None
-        if meta.get("max_length") is not None:
-            item_meta = {**(item_meta or {}), "max_length": meta["max_length"]}
         out = {"type": "array", "items": _schema(get_args(tp)[0], item_meta)}
     elif get_origin(tp) is Literal:
         out = {"enum": list(get_args(tp))}
@@ -437,8 +428,6 @@ def _schema(tp: Any, meta: typing.Mapping[str, Any] | None = None) -> dict[str, 
         out = {"type": {str: "string", int: "integer", float: "number", bool: "boolean"}[tp]}
         if meta.get("pattern") and tp is str:
             out["pattern"] = meta["pattern"]
-        if meta.get("max_length") is not None and tp is str:
-            out["maxLength"] = meta["max_length"]
         if meta.get("format"):
             out["format"] = meta["format"]
         if meta.get("minimum") is not None:

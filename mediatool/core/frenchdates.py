@@ -7,6 +7,7 @@ forms people type (`08/12/2026 14:00`, `8/12/2026 14h30`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from zoneinfo import ZoneInfo
@@ -63,10 +64,8 @@ def parse_date(text: str, what: str = "date", today: dt.date | None = None) -> d
     except ValueError:
         match = _FRENCH_DATE_RE.match(cleaned)
         if match:
-            try:
+            with contextlib.suppress(ValueError):
                 day = dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
-            except ValueError:
-                pass
     if day is not None:
         refuse_out_of_range(day, what)
         return day

@@ -59,8 +59,8 @@ URL = r"^https?://[^\s]+$"
 SLUG_HINT = "un identifiant en minuscules, chiffres et tirets (ex. caf-prime-activite)"
 SKILL_ID = r"^([1-5]\.[1-4]|[a-z0-9][a-z0-9-]*)$"
 PERSON_ID = id_pattern("A-Z")
-# The most characters a text may hold (records, catalogue, and what people type: the
-# command line reads these bounds through `fields.text_bound`).
+# The most characters a person may type for a text (the command line reads these
+# bounds through `fields.text_bound`; files written by earlier versions stay readable).
 NAME_MAX = 100
 PHONE_MAX = 30
 NOTE_MAX = 1000

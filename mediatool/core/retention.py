@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from mediatool.core.model import Anonymised, Record
 from mediatool.core.errors import InvalidInput
+from mediatool.core.model import Anonymised, Record
 from mediatool.core.period import Month
 from mediatool.core.state import ANONYMOUS, Appointment, LearningPath
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from mediatool.core.catalogue import Catalogue
 from mediatool.core.days import half_day
 from mediatool.core.errors import InvalidInput
-from mediatool.core.fields import field_bounds
+from mediatool.core.fields import field_bounds, text_bound
 from mediatool.core.lookup import mediator_by_id, organisation_by_id, procedure_by_id
 from mediatool.core.model import OUTCOMES, THEMES, CallLinked, CallRecorded, Mediator, Procedure
 from mediatool.core.period import Month, months_between
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from mediatool.store.folder import DataFolder
 
 MAX_DURATION_MIN = int(field_bounds(CallRecorded, "duration_min")[1] or 240)
-MAX_NOTE_CHARS = 1000
+MAX_NOTE_CHARS = text_bound(CallRecorded, "note") or 0
 SLOTS_SCANNED_PER_CHOICE = 15  # a half-day holds about a dozen quarter-hour starts
 
 

@@ -302,9 +302,17 @@ def format_for_output(out: Path | None, fmt: str | None) -> str:
 
 def check_output_path(out: Path) -> None:
     """Refuse before any work an output file that cannot be written where it is asked."""
+    from mediatool.store.records import refuse_special_target
+
     parent = out.parent if str(out.parent) else Path(".")
-    if out.is_dir():
-        raise InvalidInput(f"{out} est un dossier", "indiquez un nom de fichier")
+    refuse_special_target(out, "écrivez dans un nouveau fichier, ou sur la sortie standard "
+                               "avec « --out - »")
+    if out.exists() and out.suffix.lower() not in OUTPUT_FORMATS:
+        # `report --out /etc/passwd` as root replaced the system file: mediatool replaces
+        # only files named like what it writes.
+        raise InvalidInput(f"{out} existe et n'est pas un fichier de rapport : mediatool "
+                           "ne remplace que des fichiers .html, .md, .csv, .json, .xlsx ou "
+                           ".txt", "choisissez un nouveau nom de fichier")
     if not parent.is_dir():
         raise InvalidInput(f"le dossier {parent} n'existe pas (--out {out})",
                            f"créez-le d'abord (mkdir -p {parent}) ou choisissez un autre "
@@ -348,7 +356,8 @@ def write_report(out: Path, content: str | bytes) -> None:
     try:
         record_files.write_atomic(out, payload)
     except OSError as exc:
-        raise OperationalError(f"écriture impossible de {out} : {exc.strerror}",
+        raise OperationalError(f"écriture impossible de {out} : "
+                               f"{record_files.french_os_error(exc)}",
                                "vérifiez le dossier et les droits") from None
 
 

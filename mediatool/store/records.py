@@ -120,13 +120,47 @@ def refuse_problems(problems: list[Problem]) -> None:
                            "corrigez-les ou lancez « mediatool check --repair »", problems)
 
 
-def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> bool:
-    """Replace `path` with `data` atomically; False (untouched) when unchanged."""
+def refuse_special_target(path: Path, hint: str = "supprimez-le ou choisissez un autre "
+                          "dossier") -> None:
+    """An output replaces only a regular file: never a link, FIFO, device or socket.
+
+    `--out /dev/stdout` as root once replaced the device link with a file, and a FIFO
+    named like a calendar hung the export; `--out -` is the standard output.
+    """
     try:
-        if path.read_bytes() == data:
-            return False
+        info = os.lstat(path)
     except FileNotFoundError:
-        pass
+        return
+    except OSError as exc:
+        raise InvalidInput(f"{path} inaccessible : {french_os_error(exc)}",
+                           _os_hint(exc)) from None
+    if stat.S_ISLNK(info.st_mode):
+        raise InvalidInput(f"{path} est un lien symbolique : mediatool ne le remplace pas",
+                           hint)
+    if stat.S_ISDIR(info.st_mode):
+        raise InvalidInput(f"{path} est un dossier", "indiquez un nom de fichier")
+    if not stat.S_ISREG(info.st_mode):
+        raise InvalidInput(f"{path} n'est pas un fichier ordinaire (tube, périphérique…) : "
+                           "refusé", hint)
+
+
+def _current_bytes(path: Path) -> bytes | None:
+    """What `path` holds now (None: nothing there), never more than its size says."""
+    try:
+        return read_record_file(path, str(path))
+    except FileNotFoundError:
+        return None
+
+
+def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> bool:
+    """Replace `path` with `data` atomically; False (untouched) when unchanged.
+
+    Only a regular file is replaced (`refuse_special_target`), and the old one is
+    read through `read_record_file`: a link is never followed, a FIFO never waited on.
+    """
+    refuse_special_target(path)
+    if _current_bytes(path) == data:
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
