@@ -14,7 +14,13 @@ import click
 
 from mediatool import __version__
 from mediatool.cli.common import Settings, harden, refuse_undecodable_arguments
-from mediatool.core.errors import EXIT_FAILURE, EXIT_INVALID, MediatoolError
+from mediatool.core.errors import (
+    EXIT_FAILURE,
+    EXIT_INVALID,
+    MediatoolError,
+    french_os_error,
+    os_error_hint,
+)
 
 HELP_NAMES = ["-h", "--help"]
 CONTEXT = {"help_option_names": HELP_NAMES, "max_content_width": 100}
@@ -175,8 +181,9 @@ def _run_with_boundary(run, debug: bool) -> None:  # type: ignore[no-untyped-def
         if debug:
             raise
         where = f" ({exc.filename})" if exc.filename else ""
-        click.echo(f"Erreur : opération sur fichier impossible{where} : {exc.strerror or exc}",
-                   err=True)
+        hint = os_error_hint(exc)
+        click.echo(f"Erreur : opération sur fichier impossible{where} : "
+                   f"{french_os_error(exc)}" + (f" — {hint}" if hint else ""), err=True)
         sys.exit(EXIT_FAILURE)
     except Exception as exc:  # the boundary: never a traceback without --debug
         if debug:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -231,9 +232,15 @@ def _check_team(team: Team, pos: Any, at: Any) -> None:
 
     try:
         zoneinfo.ZoneInfo(team.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        # "Europe" names a folder of the zone database: IsADirectoryError, not NotFound.
+        zones = sorted(zoneinfo.available_timezones())
+        close = ([z for z in zones if z.startswith(team.timezone + "/")][:8]
+                 or difflib.get_close_matches(team.timezone, zones, n=5))
         err(("timezone",), f"fuseau horaire inconnu « {team.timezone} »",
-            "par exemple Europe/Paris, America/Cayenne, Indian/Reunion")
+            "valeurs permises : les noms de la base des fuseaux horaires (IANA), "
+            + (f"par exemple {', '.join(close)}" if close
+               else "par exemple Europe/Paris, America/Cayenne, Indian/Reunion"))
     if team.triage.short_max_min > team.triage.dropin_max_min:
         err(("triage", "short_max_min"), "short_max_min dépasse dropin_max_min")
     site_ids = {s.id for s in team.sites}

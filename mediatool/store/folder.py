@@ -54,7 +54,16 @@ class DataFolder:
             files = read_catalogue_files(self.root)
             catalogue, problems = load_catalogue(files, environment.now("UTC").date())
         if catalogue is not None:
-            self._remember_holidays(catalogue)
+            try:
+                self._remember_holidays(catalogue)
+            except days.UnknownHolidays as unknown:
+                # Checked here, where the library is loaded anyway, and not at every start:
+                # a cached year proves the country and subdivision were known.
+                text = (files.get("team.yaml") or b"").decode("utf-8", errors="replace")
+                line = next((number for number, content in enumerate(text.splitlines(), 1)
+                             if content.startswith(f"{unknown.field}:")), None)
+                return None, [*problems, Problem("catalogue/team.yaml", line, unknown.message,
+                                                 unknown.hint)]
         return catalogue, problems
 
     def _remember_holidays(self, catalogue: Catalogue) -> None:

@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mediatool.core import ids
-from mediatool.core.errors import DataProblems, InvalidInput, OperationalError, Problem
+from mediatool.core.errors import (
+    DataProblems,
+    InvalidInput,
+    OperationalError,
+    Problem,
+    french_os_error,
+    os_error_hint,
+)
 from mediatool.core.fields import INVALID, Context, build, show_value
 from mediatool.core.model import RECORD_KINDS, Record, event_to_document
 from mediatool.core.period import Month, months_between
@@ -41,35 +48,7 @@ LOCK_TIMEOUT_S = 15.0
 AUDIT_LOG = "audit.log"
 
 
-_OS_ERRORS = {
-    errno.ENOSPC: "disque plein",
-    errno.EDQUOT: "quota disque dépassé",
-    errno.EACCES: "permission refusée",
-    errno.EPERM: "opération non permise",
-    errno.EROFS: "système de fichiers en lecture seule",
-    errno.EISDIR: "c'est un dossier",
-    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
-    errno.ENOENT: "fichier ou dossier introuvable",
-    errno.ELOOP: "lien symbolique refusé",
-    errno.EIO: "erreur d'entrée-sortie du disque",
-    errno.EMFILE: "trop de fichiers ouverts",
-    errno.ENAMETOOLONG: "nom de fichier trop long",
-}
-
-
-def french_os_error(exc: OSError) -> str:
-    """The operating system's error in French (never its English text)."""
-    if exc.errno in _OS_ERRORS:
-        return _OS_ERRORS[exc.errno]
-    return f"erreur système n° {exc.errno}" if exc.errno else "erreur système"
-
-
-def _os_hint(exc: OSError) -> str | None:
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return "libérez de la place sur le disque, puis recommencez"
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return "vérifiez les droits sur le dossier de données (« check --repair » n'y peut rien)"
-    return None
+_os_hint = os_error_hint
 
 
 def _refuse_special(fd: int, source: str) -> None:
@@ -664,7 +643,7 @@ class Store:
                     os.chmod(self.root / relative, wanted & ~0o077)
                 except OSError as exc:
                     raise OperationalError(f"droits de {relative} impossibles à changer : "
-                                           f"{exc.strerror}") from None
+                                           f"{french_os_error(exc)}") from None
                 changed.append(relative)
         return changed
 
