@@ -43,7 +43,10 @@ STATUS_LABELS = {
     "rescheduled": "reporté",
 }
 
-RECORD_KIND_LABELS = {"appointments": "rendez-vous", "paths": "parcours"}
+# What purge lists for the `.broken-…` fragments it cleaned (they are no record kind).
+FRAGMENTS = "fragments"
+RECORD_KIND_LABELS = {"appointments": "rendez-vous", "paths": "parcours",
+                      FRAGMENTS: "fragment mis de côté (.broken-…)"}
 
 # The scheduling rule that refused a slot.
 RULE_LABELS = {

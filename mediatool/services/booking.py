@@ -214,6 +214,7 @@ class _Checked:
 
 def _validate(data: DataFolder, request: BookingRequest, now: dt.datetime) -> _Checked:
     catalogue = data.catalogue
+    refuse_personal_data(request.note, "la note", catalogue)
     team = catalogue.team
     mediator = mediator_by_id(catalogue, request.mediator)
     if request.kind not in KINDS:
@@ -616,6 +617,7 @@ def mark_attended(data: DataFolder, appointment_id: str, now: dt.datetime, *,
                   by: str | None = None, autonomy: int | None = None) -> Appointment:
     """The person came; with the skills reached (usage) and the Coop's autonomy level."""
     catalogue = data.catalogue
+    refuse_personal_data(note, "la note", catalogue)
     if autonomy is not None and autonomy not in (1, 2, 3):
         raise InvalidInput(f"--autonomy {autonomy} : niveau inconnu",
                            "1 avec guidage, 2 autonome avec guidage si besoin, 3 autonome")
@@ -647,6 +649,7 @@ def reschedule(data: DataFolder, appointment_id: str, now: dt.datetime, *,
     The new appointment names the old one (`rescheduled_from`), the old one its
     replacement (`rescheduled_to`). Refused (RuleRefusal), nothing is written.
     """
+    refuse_personal_data(reason, "le motif", data.catalogue)
     team = data.catalogue.team
     _, current = find_appointment(data, appointment_id, now)
     if current.status != "booked":
@@ -734,6 +737,7 @@ def correct_outcome(data: DataFolder, appointment_id: str, now: dt.datetime, *,
                     skills: Sequence[str] = (), by: str | None = None) -> Appointment:
     """Turn a noted outcome into the other one (venu ↔ absent): an appended event."""
     catalogue = data.catalogue
+    refuse_personal_data(reason, "le motif", catalogue)
     reached = tuple(dict.fromkeys(by_id(catalogue.skills, s, "compétence").id for s in skills))
     why = " ".join((reason or "").split())
     if not why:

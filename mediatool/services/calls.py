@@ -142,6 +142,7 @@ def check_draft(catalogue: Catalogue, draft: CallDraft) -> CheckedCall:
         raise InvalidInput(f"note trop longue ({len(note)} caractères)",
                            f"gardez-la sous {MAX_NOTE_CHARS} caractères")
     refuse_personal_data(note, "la note", catalogue)
+    refuse_personal_data(query, "la recherche", catalogue)
     theme = procedure.theme if procedure else draft.theme
     return CheckedCall(mediator, outcome, procedure, query if procedure is None else None,
                        theme, redirect_to, draft.duration_min, note, recommendation)

@@ -22,6 +22,7 @@ from mediatool.core.experiment import ExperimentSection, build_experiment
 from mediatool.core.lookup import by_id
 from mediatool.core.model import RECORD_KINDS, CallLinked, CallRecorded, DropinTally, Record
 from mediatool.core.period import DATE_RANGE_HINT, Month, year_in_range
+from mediatool.core.personal_data import refuse_personal_data
 from mediatool.core.report import (
     History,
     Period,
@@ -221,6 +222,7 @@ def record_dropin(data: DataFolder, site: str, day: dt.date, seen: int, refused:
                   ) -> tuple[DropinTally, list[str]]:
     """Append one drop-in tally; returns it and what looks odd (French notes, not errors)."""
     team = data.catalogue.team
+    refuse_personal_data(note, "la note", data.catalogue)
     by_id({s.id: s for s in team.sites}, site, "lieu")
     if by is not None:
         by_id({m.id: m for m in team.mediators}, by, "médiateur")

@@ -58,6 +58,14 @@ def _refuse_special(fd: int, source: str) -> None:
                                "remplacez-le par un vrai fichier (voir « mediatool check »)")
 
 
+def _is_month_name(stem: str) -> bool:
+    """`2026-11` exactly: a real month in the years dates may take."""
+    try:
+        return str(Month.parse(stem)) == stem
+    except (ValueError, InvalidInput):
+        return False
+
+
 def read_record_file(path: Path, source: str) -> bytes:
     """A record file's bytes: links and special files refused, never more than its size.
 
@@ -290,9 +298,42 @@ class Store:
         found = []
         if folder.is_dir():
             for path in folder.glob("*.yaml"):
-                with contextlib.suppress(ValueError, InvalidInput):
+                if _is_month_name(path.stem):
                     found.append(Month.parse(path.stem))
         return sorted(found)
+
+    def odd_files(self, kind: str) -> list[Path]:
+        """What lies in records/<kind>/ that no command reads as records: fragments set
+        aside by `check --repair`, misnamed files (2026-13.yaml, 2026-11.yml), folders.
+
+        The one reading rule: records are read from `<AAAA-MM>.yaml` files of a real
+        month, and nothing else (dot files are the temporary files of atomic writes).
+        """
+        folder = self.records / kind
+        if not folder.is_dir():
+            return []
+        odd = []
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith("."):
+                continue
+            if path.suffix == ".yaml" and _is_month_name(path.stem):
+                continue
+            odd.append(path)
+        return odd
+
+    def read_fragment(self, path: Path) -> str:
+        """A fragment's text (links and special files refused, like every record file)."""
+        return read_record_file(path, self.relative(path)).decode("utf-8", errors="replace")
+
+    def rewrite_fragment(self, path: Path, text: str, audit: str) -> None:
+        """Replace a fragment (purge), owner-only, then log it in records/audit.log."""
+        source = self.relative(path)
+        try:
+            write_atomic(path, text.encode("utf-8"), FILE_MODE)
+        except OSError as exc:
+            raise OperationalError(f"{source} n'a pas pu être réécrit ({french_os_error(exc)})",
+                                   _os_hint(exc)) from None
+        self.audit(f"{audit}\t{source}\tfragment nettoyé des données personnelles")
 
     # -- locking -------------------------------------------------------------
     def _lock(self, kind: str, month: Month) -> FileLock:
