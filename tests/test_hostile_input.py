@@ -397,3 +397,263 @@ def test_a_line_break_inside_a_property_never_starts_another() -> None:
     from mediatool.formats.ics import appointment_uid, fold
     assert fold("SUMMARY:a\r\nX-INJECTED:yes").count(b"\r\n") == 1
     assert b"\r\n" not in appointment_uid("A-X\r\nX-INJECTED:yes").encode()
+
+
+# ---- issue 20 #9: markdown report escaping ------------------------------------------------
+
+MARKUP = "<script>alert(1)</script> | <img src=x onerror=alert(2)> <svg onload=alert(3)>"
+
+
+def _unescaped_pipes(line: str) -> int:
+    return len(re.findall(r"(?<!\\)\|", line))
+
+
+def test_markup_from_the_catalogue_stays_text_in_the_markdown_report(run, folder: Path) -> None:
+    team = folder / "catalogue" / "team.yaml"
+    team.write_text(team.read_text(encoding="utf-8").replace(
+        "service: Service de test", f"service: '{MARKUP}'").replace(
+        "{id: centre, name: Centre}", "{id: centre, name: 'Centre | <b>x</b> [clic](http://evil)'}"),
+        encoding="utf-8")
+    procedures = folder / "catalogue" / "procedures.yaml"
+    procedures.write_text(procedures.read_text(encoding="utf-8").replace(
+        "title: Demander la prime d'activité", f"title: '{MARKUP}'"), encoding="utf-8")
+    assert run("dropin", "--site", "centre", "--date", "2026-12-07", "--seen", "3",
+               "--refused", "1").exit_code == 0
+    assert run("call", "--procedure", "caf-prime-activite", "--outcome", "dropin").exit_code == 0
+    result = run("report", "--month", "2026-12", "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    text = result.output
+    for tag in ("<script", "<img", "<svg", "<b>"):
+        assert tag not in text, tag
+    assert "&lt;script&gt;" not in text and "&lt;script>" in text  # shown, not run
+    assert "[clic](" not in text and "\\[clic\\](" in text  # no link
+    tables = [line for line in text.splitlines() if line.startswith("|")]
+    assert tables
+    header_pipes = None
+    for line in text.splitlines():
+        if not line.startswith("|"):
+            header_pipes = None
+            continue
+        header_pipes = header_pipes or _unescaped_pipes(line)
+        assert _unescaped_pipes(line) == header_pipes, line  # no cell split by a « | »
+
+
+@given(st.text(max_size=40))
+@settings(max_examples=200, deadline=None)
+def test_no_markdown_text_can_open_a_tag_or_a_cell(text: str) -> None:
+    from mediatool.formats.report import markdown_text
+    escaped = markdown_text(text)
+    assert "<" not in escaped and "\n" not in escaped
+    assert _unescaped_pipes(escaped) == 0
+
+
+# ---- issue 20 #10: every free text is anonymous; fragments are checked and purged ----------
+
+PERSONAL = "rappeler Mme Dupont au 06 12 34 56 78"
+
+
+def _record_files(folder: Path) -> dict[str, bytes]:
+    return {str(p): p.read_bytes() for p in (folder / "records").rglob("*.yaml")}
+
+
+def _booked(run) -> str:
+    booked = run("book", "--mediator", "camille", "--kind", "demarche", "--procedure",
+                 "caf-prime-activite", "--person", "Alice A.", "--at", "2026-12-08 14:00")
+    assert booked.exit_code == 0, booked.stderr
+    return re.search(r"A-[0-9A-Z]{9}", booked.output).group(0)
+
+
+@pytest.mark.parametrize("args", [
+    ["book", "--mediator", "camille", "--kind", "demarche", "--procedure",
+     "caf-prime-activite", "--person", "Alice A.", "--at", "2026-12-10 09:00", "--note", PERSONAL],
+    ["path", "open", "--person", "Odette R.", "--mediator", "camille", "--skills", "2.1",
+     "--sessions", "2", "--note", PERSONAL],
+    ["dropin", "--site", "centre", "--date", "2026-11-30", "--seen", "3", "--refused", "0",
+     "--note", PERSONAL],
+    ["call", "--query", "Mme Dupont carte grise", "--outcome", "other"],
+    ["reschedule", "{id}", "--at", "2026-12-10 09:00", "--reason", PERSONAL],
+    ["attended", "{id}", "--note", "nadia(at)gmail.com"],
+])
+def test_a_free_text_with_personal_data_is_refused_everywhere(run, folder: Path, monkeypatch,
+                                                              args: list[str]) -> None:
+    appointment = _booked(run)
+    if args[0] == "attended":
+        monkeypatch.setenv("MEDIATOOL_NOW", "2026-12-08T15:00:00+01:00")
+    before = _record_files(folder)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--data", str(folder), *[a.replace("{id}", appointment)
+                                                            for a in args]])
+    assert result.exit_code == 2, result.output
+    assert "anonymes" in result.output
+    assert _record_files(folder) == before
+
+
+FRAGMENT = ("---\nid: A-7K3QX2\nevent: booked\nat: '2026-09-01T10:00:00+02:00'\nby: camille\n"
+            "mediator: camille\nkind: demarche\nstart: '2026-09-03T09:00:00+02:00'\n"
+            "duration_min: 45\nperson: Jeanne Martin\nphone: 06 12 34 56 78\nnote: |\n"
+            "  Mme Dupont, sa voisine\n")
+
+
+def test_broken_fragments_are_reported_and_purged(run, folder: Path) -> None:
+    month = folder / "records" / "appointments"
+    month.mkdir(parents=True, exist_ok=True)
+    fragment = month / "2026-09.yaml.broken-20261001T100000"
+    fragment.write_text(FRAGMENT, encoding="utf-8")
+    checked = run("check")
+    assert "2026-09.yaml.broken-20261001T100000" in checked.output
+    assert "données personnelles" in checked.output
+    dry = run("purge", "--before", "2026-11-01", "--dry-run")
+    assert dry.exit_code == 0 and "broken" in dry.output, dry.output
+    assert fragment.read_text(encoding="utf-8") == FRAGMENT
+    done = run("purge", "--before", "2026-11-01")
+    assert done.exit_code == 0, done.output
+    text = fragment.read_text(encoding="utf-8")
+    for personal in ("Jeanne", "06 12", "Dupont", "voisine"):
+        assert personal not in text
+    assert "id: A-7K3QX2" in text and "start:" in text
+    assert "fragment nettoyé" in (folder / "records" / "audit.log").read_text(encoding="utf-8")
+    assert "données personnelles" not in run("check").output
+
+
+def test_a_recent_fragment_is_left_to_the_team(run, folder: Path) -> None:
+    fragment = folder / "records" / "appointments" / "2026-12.yaml.broken-20261207T090000"
+    fragment.parent.mkdir(parents=True, exist_ok=True)
+    fragment.write_text(FRAGMENT, encoding="utf-8")
+    assert run("purge", "--before", "2026-11-01").exit_code == 0
+    assert fragment.read_text(encoding="utf-8") == FRAGMENT
+
+
+# ---- issue 20 #12, #13, #15: what people type ----------------------------------------------
+
+@pytest.mark.parametrize("person, says", [
+    ("\x1b]0;pwn\x07", "U+001B"),
+    ("\u200b", "U+200B"),
+    ("Alice\u202eevil", "U+202E"),
+    ("Ali\u2028ce", "U+2028"),
+    ("Ali\x85ce", "U+0085"),  # C1
+    ("   ", "une lettre"),
+    ("12345", "une lettre"),
+    ("Ren\udce9e", "UTF-8"),
+    ("x" * 10_000_000, "trop long"),
+])
+def test_a_hostile_name_is_refused_and_nothing_recorded(run, folder: Path, person: str,
+                                                        says: str) -> None:
+    started = time.perf_counter()
+    result = run("book", "--mediator", "camille", "--kind", "demarche", "--procedure",
+                 "caf-prime-activite", "--person", person, "--at", "2026-12-08 14:00")
+    assert time.perf_counter() - started < 5
+    assert result.exit_code == 2, result.output[-300:]
+    assert says in result.stderr and "--person" in result.stderr
+    assert "\x1b" not in result.stderr and len(result.stderr) < 1000
+    assert not _record_files(folder)
+
+
+@pytest.mark.parametrize("args", [
+    ["cancel", "A-" + "X" * 10_000_000],
+    ["book", "--mediator", "camille", "--kind", "demarche", "--procedure",
+     "caf-prime-activite", "--person", "Alice A.", "--at", "2026-12-08 14:00",
+     "--from-call", "C-" + "Y" * 10_000_000],
+    ["catalogue", "search", "carte grise " * 1_000_000],
+    ["call", "--procedure", "ants-carte-grise", "--outcome", "dropin", "--note", "n" * 1001],
+    ["cancel", "A-7K3QX2", "--reason", "r" * 301],
+])
+def test_huge_texts_are_refused_at_once(run, folder: Path, args: list[str]) -> None:
+    started = time.perf_counter()
+    result = run(*args)
+    assert time.perf_counter() - started < 5
+    assert result.exit_code == 2, result.output[-300:]
+    assert "trop long" in result.stderr and "au plus" in result.stderr
+    assert not _record_files(folder)
+
+
+def test_bounds_of_typed_texts_come_from_the_model() -> None:
+    from mediatool.cli import cli as root
+    from mediatool.cli.common import Text
+    from mediatool.core.fields import text_bound
+    from mediatool.core.model import AppointmentBooked, AppointmentCancelled, CallRecorded
+
+    book = root.commands["book"]
+    person = next(p for p in book.params if p.name == "person")
+    note = next(p for p in book.params if p.name == "note")
+    assert isinstance(person.type, Text) and person.type.person
+    assert person.type.max_length == text_bound(AppointmentBooked, "person")
+    assert note.type.max_length == text_bound(AppointmentBooked, "note")
+    reason = next(p for p in root.commands["cancel"].params if p.name == "reason")
+    assert reason.type.max_length == text_bound(AppointmentCancelled, "reason")
+    search = root.commands["catalogue"].commands["search"]  # type: ignore[attr-defined]
+    assert search.params[0].type.max_length == text_bound(CallRecorded, "query")
+
+    import click
+
+    def plain(command: Any) -> list[str]:
+        found = [f"{command.name} {p.name}" for p in command.params
+                 if type(p.type) is click.types.StringParamType]
+        for sub in getattr(command, "commands", {}).values():
+            found += plain(sub)
+        return found
+
+    assert plain(root) == []  # every text option and argument is a Text
+
+
+LATIN1 = b"Ren\xe9e"
+
+
+@pytest.mark.parametrize("args", [
+    [b"book", b"--mediator", b"camille", b"--kind", b"demarche", b"--procedure",
+     b"caf-prime-activite", b"--person", LATIN1, b"--at", b"2026-12-08 14:00"],
+    [b"call", b"--query", LATIN1, b"--outcome", b"other"],
+    [b"report", b"--month", b"2026-11", b"--out", b"/tmp/" + LATIN1 + b".md"],
+    [b"catalogue", b"search", LATIN1],
+    [b"agenda", b"--week", LATIN1],
+    [b"book", b"--kind=" + LATIN1],
+])
+def test_arguments_that_are_not_utf8_get_a_french_line(folder: Path, args: list[bytes]) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "MEDIATOOL_NOW": NOW, "LC_ALL": "C.UTF-8",
+           "PYTHONIOENCODING": ""}
+    done = subprocess.run([sys.executable.encode(), b"-m", b"mediatool", b"--data",
+                           str(folder).encode(), *args], capture_output=True, env=env,
+                          timeout=60)
+    err = done.stderr.decode("utf-8")
+    assert done.returncode == 2, err
+    assert "UTF-8" in err and "Erreur :" in err
+    assert "Traceback" not in err and "UnicodeEncodeError" not in err
+    assert not _record_files(folder)
+    assert not Path("/tmp/Ren\udce9e.md").exists()
+
+
+TEXT_OPTIONS = [
+    ["book", "--mediator", "camille", "--kind", "demarche", "--procedure", "caf-prime-activite",
+     "--at", "2026-12-08 14:00", "--person", "{}"],
+    ["book", "--mediator", "camille", "--kind", "demarche", "--procedure", "caf-prime-activite",
+     "--at", "2026-12-08 14:00", "--person", "Alice A.", "--note", "{}"],
+    ["book", "--mediator", "camille", "--kind", "demarche", "--procedure", "caf-prime-activite",
+     "--at", "2026-12-08 14:00", "--person", "Alice A.", "--phone", "{}"],
+    ["call", "--procedure", "ants-carte-grise", "--outcome", "dropin", "--note", "{}"],
+    ["call", "--query", "{}", "--outcome", "other"],
+    ["dropin", "--site", "{}", "--seen", "1", "--refused", "0"],
+    ["path", "open", "--person", "{}", "--mediator", "camille", "--skills", "2.1",
+     "--sessions", "2"],
+    ["cancel", "{}"],
+    ["catalogue", "search", "{}"],
+    ["agenda", "--week", "{}"],
+    ["slots", "--mediator", "{}"],
+]
+INVISIBLE = st.sampled_from(["\x00", "\x07", "\x1b", "\x7f", "\x9b", "\u200b", "\u200e",
+                             "\u202e", "\u2066", "\ufeff", "\u2028", "\udce9", "\ue000"])
+
+
+@PROPERTY
+@given(template=st.sampled_from(TEXT_OPTIONS), before=st.text(max_size=12),
+       bad=INVISIBLE, after=st.text(max_size=12))
+def test_control_invisible_and_undecodable_characters_are_refused_in_every_text_option(
+        template: list[str], before: str, bad: str, after: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = write_folder(Path(tmp) / "data")
+        value = before + bad + after
+        args = [a.replace("{}", value) for a in template]
+        result = CliRunner().invoke(cli, ["--data", str(root), *args])
+        assert isinstance(result.exception, SystemExit | None), repr(result.exception)
+        assert result.exit_code == 2, (args, result.output[-400:])
+        assert "Erreur :" in result.output and "Erreur inattendue" not in result.output
+        assert bad not in result.output
+        assert not list((root / "records").rglob("*.yaml"))

@@ -43,6 +43,9 @@ def ask(prompt: str) -> str:
             raw = input(prompt)
         except EOFError:
             raise click.Abort() from None
+        except UnicodeDecodeError:
+            click.echo("Texte illisible (le terminal n'est pas en UTF-8) : retapez-le.")
+            continue
         text = "".join(c if c.isprintable() else " " for c in raw)
         text = " ".join(text.split())
         if len(text) <= MAX_ANSWER_CHARS:
@@ -449,7 +452,7 @@ def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
     if previous is not None:
         return BookingWish(previous.person, previous.phone, slot.mediator, slot.start)
     person = ""
-    while not person:
+    while not any(c.isalpha() for c in person):  # the rule of --person (core/text)
         person = ask("Nom de la personne (pour le rendez-vous) > ")
     phone = ask("Téléphone (Entrée pour passer) > ") or None
     return BookingWish(person, phone, slot.mediator, slot.start)
