@@ -657,3 +657,255 @@ def test_control_invisible_and_undecodable_characters_are_refused_in_every_text_
         assert "Erreur :" in result.output and "Erreur inattendue" not in result.output
         assert bad not in result.output
         assert not list((root / "records").rglob("*.yaml"))
+
+
+# ---- issue 20 #14: extreme dates ---------------------------------------------------------
+
+BOOK = ["book", "--mediator", "camille", "--kind", "demarche", "--procedure",
+        "caf-prime-activite", "--person", "Alice A."]
+
+
+@pytest.mark.parametrize("args", [
+    ["report", "--month", "0001-01"], ["report", "--year", "9999"],
+    ["report", "--from", "0001-01-01"], ["calls", "--month", "0000-01"],
+    ["agenda", "--week", "9999-12-31"], ["agenda", "--day", "01/01/0001"],
+    ["slots", "--from", "31/12/9999"], [*BOOK, "--at", "9999-12-31T23:59"],
+    [*BOOK, "--at", "9999-06-01T14:00"], ["dropin", "--site", "centre", "--date", "0001-01-01",
+                                         "--seen", "1", "--refused", "0"],
+    ["dropins", "--month", "9999-12"], ["purge", "--before", "0001-01-01", "--dry-run"],
+    ["export", "coop", "--month", "0001-01", "--out", "coop.csv"],
+])
+def test_extreme_dates_get_a_french_line_and_exit_2(run, folder: Path, args: list[str]) -> None:
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert "hors des dates permises" in result.stderr and "1990" in result.stderr
+    assert not _record_files(folder)
+
+
+@pytest.mark.parametrize("now", ["9999-12-31T23:00", "0001-01-01T00:00", "1989-12-31T12:00"])
+def test_an_extreme_clock_gets_a_french_line(folder: Path, monkeypatch, now: str) -> None:
+    monkeypatch.setenv("MEDIATOOL_NOW", now)
+    for args in (["agenda"], ["slots"], ["check"]):
+        result = CliRunner().invoke(cli, ["--data", str(folder), *args])
+        assert result.exit_code == 2, result.output
+        assert "MEDIATOOL_NOW hors des dates permises" in result.output
+
+
+def test_a_booking_beyond_the_horizon_is_refused(run, folder: Path) -> None:
+    far = run(*BOOK, "--at", "2027-12-09 14:00")  # a Thursday, 367 days ahead
+    assert far.exit_code == 3, far.output
+    assert "trop loin" in far.stderr and "booking_horizon_days" in far.stderr
+    team = folder / "catalogue" / "team.yaml"
+    team.write_text(team.read_text(encoding="utf-8") + "booking_horizon_days: 30\n",
+                    encoding="utf-8")
+    assert run(*BOOK, "--at", "2027-01-12 14:00").exit_code == 3  # 36 days ahead
+    assert run(*BOOK, "--at", "2026-12-08 14:00").exit_code == 0
+
+
+def test_a_record_or_a_closure_out_of_range_is_flagged_with_its_line(run, folder: Path,
+                                                                    tmp_path: Path) -> None:
+    _booked(run)
+    month = folder / "records" / "appointments" / "2026-12.yaml"
+    month.write_text(month.read_text(encoding="utf-8").replace(
+        "start: '2026-12-08T14:00:00+01:00'", "start: '9999-06-01T14:00:00+02:00'"),
+        encoding="utf-8")
+    assert "9999-06-01" in month.read_text(encoding="utf-8")
+    checked = run("check")
+    assert checked.exit_code == 1
+    assert "records/appointments/2026-12.yaml:" in checked.output
+    assert "hors des dates permises" in checked.output
+    exported = run("export-ics", "--out", str(tmp_path / "ics"))
+    assert exported.exit_code in (1, 2) and "Erreur inattendue" not in exported.output
+    team = folder / "catalogue" / "team.yaml"
+    team.write_text(team.read_text(encoding="utf-8").replace(
+        "{start: 2026-12-24, end: 2027-01-01}", "{start: 2026-12-24, end: 9999-12-31}"),
+        encoding="utf-8")
+    checked = run("catalogue", "check")
+    assert checked.exit_code == 1 and "hors des dates permises" in checked.output
+    line = next(i for i, text in enumerate(team.read_text().splitlines(), 1) if "9999" in text)
+    assert f"catalogue/team.yaml:{line}" in checked.output
+
+
+DATES = st.one_of(
+    st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)).map(str),
+    st.dates().map(lambda d: f"{d.day:02d}/{d.month:02d}/{d.year:04d}"),
+    st.sampled_from(["0000-01-01", "9999-12-31", "2026-02-30", "10000-01-01", "aujourd'hui"]))
+
+
+@PROPERTY
+@given(template=st.sampled_from([
+    ["agenda", "--week", "{}"], ["agenda", "--day", "{}"], ["slots", "--from", "{}"],
+    ["report", "--from", "{}"], ["calls", "--day", "{}"], [*BOOK, "--at", "{} 14:00"],
+    ["dropin", "--site", "centre", "--date", "{}", "--seen", "1", "--refused", "0"],
+    ["report", "--month", "{}"], ["purge", "--before", "{}", "--dry-run"]]), day=DATES)
+def test_any_date_typed_gets_an_answer(template: list[str], day: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = write_folder(Path(tmp) / "data")
+        value = day[:7] if template[:2] == ["report", "--month"] else day
+        result = CliRunner().invoke(cli, ["--data", str(root),
+                                          *[a.replace("{}", value) for a in template]])
+        assert isinstance(result.exception, SystemExit | None), repr(result.exception)
+        assert result.exit_code in (0, 1, 2, 3), result.output
+        assert "Erreur inattendue" not in result.output, (template, value, result.output)
+        year = re.match(r"(\d{4,})-|\d\d/\d\d/(\d{4,})", value)
+        if year and not 1990 <= int(year.group(1) or year.group(2)) <= 2100:
+            assert result.exit_code == 2, (template, value, result.output)
+
+
+# ---- issue 20 #16: holidays and time zone validated at load --------------------------------
+
+@pytest.mark.parametrize("line, says, lists", [
+    ("holidays: XX", "pays des jours fériés inconnu « XX »", "FR"),
+    ('holidays: FR\nholidays_subdivision: "99"', "subdivision « 99 » inconnue", "Zone A"),
+    ("timezone: Europe", "fuseau horaire inconnu « Europe »", "Europe/Paris"),
+])
+def test_team_settings_are_validated_at_load_with_their_line(run, folder: Path, line: str,
+                                                            says: str, lists: str) -> None:
+    team = folder / "catalogue" / "team.yaml"
+    text = team.read_text(encoding="utf-8").replace("timezone: Europe/Paris\n", "")
+    team.write_text(text + line + "\n" + ("" if "timezone" in line
+                                          else "timezone: Europe/Paris\n"), encoding="utf-8")
+    number = next(i for i, t in enumerate(team.read_text().splitlines(), 1)
+                  if t.startswith(line.split(":")[0] if "subdivision" not in line
+                                  else "holidays_subdivision"))
+    for args in (["catalogue", "check"], ["slots"], ["check"], ["agenda"]):
+        result = run(*args)
+        assert result.exit_code == 1, result.output
+        assert f"catalogue/team.yaml:{number}" in result.output + result.stderr
+        assert says in result.output + result.stderr and lists in result.output + result.stderr
+        assert "Erreur inattendue" not in result.output + result.stderr
+
+
+# ---- issue 20 #17: outputs only to regular files, never hang -------------------------------
+
+def _run_bounded(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "MEDIATOOL_NOW": NOW}
+    return subprocess.run([sys.executable, "-m", "mediatool", "--data", str(root), *args],
+                          capture_output=True, text=True, env=env, timeout=60)
+
+
+def _special(kind: str, path: Path, tmp_path: Path) -> None:
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "link to a device":
+        path.symlink_to("/dev/zero")
+    elif kind == "link to a file":
+        target = tmp_path / "elsewhere.txt"
+        target.write_text("précieux\n")
+        path.symlink_to(target)
+    elif kind == "device":
+        try:
+            os.mknod(path, 0o600 | stat_module.S_IFCHR, os.makedev(1, 3))  # like /dev/null
+        except PermissionError:
+            pytest.skip("creating a device needs root")
+
+
+import stat as stat_module  # noqa: E402
+
+SPECIAL = ["fifo", "link to a device", "link to a file", "device"]
+
+
+@pytest.mark.parametrize("kind", SPECIAL)
+def test_report_out_refuses_special_files(folder: Path, tmp_path: Path, kind: str) -> None:
+    out = tmp_path / "rapport.md"
+    _special(kind, out, tmp_path)
+    before = os.lstat(out)
+    done = _run_bounded(folder, "report", "--month", "2026-11", "--out", str(out))
+    assert done.returncode == 2, done.stderr
+    assert "refusé" in done.stderr or "lien symbolique" in done.stderr
+    assert "--out -" in done.stderr
+    after = os.lstat(out)
+    assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
+    if kind == "link to a file":
+        assert (tmp_path / "elsewhere.txt").read_text() == "précieux\n"
+
+
+@pytest.mark.parametrize("kind", SPECIAL)
+def test_export_ics_never_hangs_on_nor_follows_a_special_file(run, folder: Path,
+                                                             tmp_path: Path, kind: str) -> None:
+    _booked(run)
+    out = tmp_path / "ics"
+    out.mkdir()
+    _special(kind, out / "camille.ics", tmp_path)
+    started = time.perf_counter()
+    done = _run_bounded(folder, "export-ics", "--out", str(out))
+    assert time.perf_counter() - started < 30
+    assert done.returncode == 2, done.stderr
+    assert "camille.ics" in done.stderr and "Traceback" not in done.stderr
+    if kind == "link to a file":
+        assert (tmp_path / "elsewhere.txt").read_text() == "précieux\n"
+
+
+def test_report_out_never_replaces_a_file_it_did_not_write(run, tmp_path: Path) -> None:
+    system = tmp_path / "passwd"
+    system.write_text("root:x:0:0\n")
+    result = run("report", "--month", "2026-11", "--out", str(system))
+    assert result.exit_code == 2 and "n'est pas un fichier de rapport" in result.stderr
+    assert system.read_text() == "root:x:0:0\n"
+    report = tmp_path / "rapport.md"
+    for _ in range(2):  # its own report is replaced
+        assert run("report", "--month", "2026-11", "--out", str(report)).exit_code == 0
+    assert report.read_text(encoding="utf-8").startswith("# ")
+
+
+def test_report_out_dash_is_the_standard_output(run) -> None:
+    result = run("report", "--month", "2026-11", "--format", "markdown", "--out", "-")
+    assert result.exit_code == 0 and result.output.startswith("# Service de test")
+    assert not Path("-").exists()
+
+
+# ---- issue 20 #18: one reading rule for record files ---------------------------------------
+
+def test_misnamed_and_misplaced_record_files_are_reported(run, folder: Path) -> None:
+    _booked(run)
+    folder_ = folder / "records" / "appointments"
+    good = folder_ / "2026-12.yaml"
+    (folder_ / "2026-13.yaml").write_bytes(good.read_bytes())
+    (folder_ / "2026-11.yml").write_bytes(good.read_bytes())
+    good.rename(folder_ / "2026-11.yaml")  # the booking of 8 December, in November's file
+    checked = run("check")
+    assert checked.exit_code == 1
+    for name in ("2026-13.yaml", "2026-11.yml"):
+        assert f"records/appointments/{name}: fichier ignoré" in checked.output
+    assert "records/appointments/2026-11.yaml:" in checked.output
+    assert "mauvais mois" in checked.output and "2026-12.yaml" in checked.output
+    # agenda and check agree: the misnamed files are read by no command
+    agenda = run("agenda", "--week", "2026-12-07", "--format", "json")
+    assert agenda.exit_code == 0 and "A-" not in agenda.output
+
+
+def test_a_future_review_date_is_a_warning_not_a_stop(run, folder: Path) -> None:
+    procedures = folder / "catalogue" / "procedures.yaml"
+    procedures.write_text(procedures.read_text(encoding="utf-8").replace(
+        "reviewed: 2026-11-01", "reviewed: 2027-06-01", 1), encoding="utf-8")
+    checked = run("catalogue", "check")
+    assert "avertissement : date de vérification dans le futur" in checked.output
+    assert checked.exit_code == 0
+    assert run("slots", "--days", "2").exit_code == 0
+
+
+# ---- issue 20: operating-system errors in French ------------------------------------------
+
+def test_an_os_error_reaches_the_user_in_french(run, folder: Path) -> None:
+    month = folder / "records" / "appointments" / "2026-12.yaml"
+    month.mkdir(parents=True)  # a folder where the month file should be
+    result = run(*BOOK, "--at", "2026-12-08 14:00")
+    assert result.exit_code != 0
+    assert "Is a directory" not in result.stderr and "Erreur" in result.stderr
+    assert "Erreur inattendue" not in result.stderr
+
+
+@pytest.mark.parametrize("number, french", [(28, "disque plein"), (13, "permission refusée"),
+                                            (21, "c'est un dossier"), (30, "lecture seule")])
+def test_the_boundary_speaks_french_for_os_errors(run, monkeypatch, number: int,
+                                                  french: str) -> None:
+    import mediatool.services.booking as booking
+
+    def fail(*_args: Any, **_kwargs: Any) -> None:
+        raise OSError(number, os.strerror(number), "records/x.yaml")
+
+    monkeypatch.setattr(booking, "book", fail)
+    result = run(*BOOK, "--at", "2026-12-08 14:00")
+    assert result.exit_code == 1
+    assert french in result.stderr and os.strerror(number) not in result.stderr
+    assert "--repair" not in result.stderr or "n'y peut rien" in result.stderr

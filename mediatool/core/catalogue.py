@@ -238,9 +238,9 @@ def _check_team(team: Team, pos: Any, at: Any) -> None:
         close = ([z for z in zones if z.startswith(team.timezone + "/")][:8]
                  or difflib.get_close_matches(team.timezone, zones, n=5))
         err(("timezone",), f"fuseau horaire inconnu « {team.timezone} »",
-            "valeurs permises : les noms de la base des fuseaux horaires (IANA), "
-            + (f"par exemple {', '.join(close)}" if close
-               else "par exemple Europe/Paris, America/Cayenne, Indian/Reunion"))
+            "valeurs permises : les noms de la base des fuseaux horaires (IANA), par exemple "
+            "Europe/Paris, America/Cayenne, Indian/Reunion"
+            + (f" ; proches : {', '.join(close)}" if close else ""))
     if team.triage.short_max_min > team.triage.dropin_max_min:
         err(("triage", "short_max_min"), "short_max_min dépasse dropin_max_min")
     site_ids = {s.id for s in team.sites}

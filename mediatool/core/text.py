@@ -24,7 +24,13 @@ _SURROGATES = range(0xD800, 0xE000)
 
 def not_utf8(text: str) -> bool:
     """True when `text` carries bytes that were not UTF-8 (surrogate-escaped argv)."""
-    return any(ord(ch) in _SURROGATES for ch in text)
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")  # lone surrogates cannot be encoded: a C-speed test
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def readable(text: str) -> str:
