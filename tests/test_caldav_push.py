@@ -10,17 +10,16 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import caldav
 import icalendar
 import pytest
+from conftest import PARIS
 
 from mediatool.core.model import AppointmentAttended, AppointmentBooked, AppointmentCancelled
 from mediatool.core.period import Month
 from mediatool.store.records import Store
 
-PARIS = ZoneInfo("Europe/Paris")
 DECEMBER = Month(2026, 12)
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import CLOCK, PARIS
 from filelock import FileLock
 
 from mediatool.core.errors import DataProblems, OperationalError
@@ -15,9 +15,6 @@ from mediatool.core.period import Month
 from mediatool.services import calendars
 from mediatool.store.folder import DataFolder
 from mediatool.store.records import Store
-
-PARIS = ZoneInfo("Europe/Paris")
-NOW = dt.datetime(2026, 12, 7, 10, 0, tzinfo=PARIS)
 
 
 def book(folder: Path, id_: str, start: dt.datetime) -> None:
@@ -31,7 +28,7 @@ def test_only_the_months_of_the_window_are_read(folder, tmp_path):
     book(folder, "A-00000A", dt.datetime(2026, 12, 8, 14, 0, tzinfo=PARIS))
     old = folder / "records" / "appointments" / "2026-09.yaml"
     old.write_text("---\nid: A-OLD000\nevent: booked\nat: pas une date\n...\n")
-    result = calendars.export(DataFolder(folder), tmp_path / "cal", NOW, private=False)
+    result = calendars.export(DataFolder(folder), tmp_path / "cal", CLOCK, private=False)
     assert len(result.written) == 3
     assert b"A-00000A@mediatool" in (tmp_path / "cal" / "camille.ics").read_bytes()
 
@@ -49,7 +46,7 @@ def test_export_waits_for_the_store_lock(folder, tmp_path):
     data.store = Store(folder, lock_timeout=0.2)
     lock = FileLock(str(folder / "records" / ".locks" / "appointments-2026-12.lock"))
     with lock, pytest.raises(OperationalError, match="occupé"):
-        calendars.export(data, tmp_path / "cal", NOW, private=False)
+        calendars.export(data, tmp_path / "cal", CLOCK, private=False)
     assert not (tmp_path / "cal").exists()
 
 
@@ -79,7 +76,7 @@ def test_a_path_opened_years_before_the_window_is_found_by_its_id(folder, tmp_pa
         "---\nid: P-BROKEN\nevent: opened\nat: pas une date\n...\n")
     book_usage(folder, "A-USAGE1", dt.datetime(2026, 12, 8, 14, 0, tzinfo=PARIS), "P-OLD001")
     book_usage(folder, "A-USAGE2", dt.datetime(2026, 12, 10, 9, 0, tzinfo=PARIS), "P-FLOW01")
-    calendars.export(DataFolder(folder), tmp_path / "cal", NOW, private=False)
+    calendars.export(DataFolder(folder), tmp_path / "cal", CLOCK, private=False)
     text = (tmp_path / "cal" / "camille.ics").read_text().replace("\r\n ", "")
     assert "Parcours P-OLD001 (4 séances)" in text
     assert "Parcours P-FLOW01 (3 séances)" in text
@@ -92,5 +89,5 @@ def test_a_wanted_path_that_is_broken_stops_the_export(folder, tmp_path):
         "---\nid: P-BROKEN\nevent: opened\nat: pas une date\n...\n")
     book_usage(folder, "A-USAGE3", dt.datetime(2026, 12, 8, 14, 0, tzinfo=PARIS), "P-BROKEN")
     with pytest.raises(DataProblems):
-        calendars.export(DataFolder(folder), tmp_path / "cal", NOW, private=False)
+        calendars.export(DataFolder(folder), tmp_path / "cal", CLOCK, private=False)
     assert not (tmp_path / "cal").exists()

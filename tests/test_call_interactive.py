@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from conftest import NOW, TEAM, write_folder
-from test_cli_call import documents
+from conftest import NOW, TEAM, documents, write_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 20

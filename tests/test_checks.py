@@ -3,16 +3,14 @@
 import datetime as dt
 import os
 import stat
-from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import FILES, PARIS
 
 from mediatool.core.checks import FolderSnapshot, check_schedule
 from mediatool.core.model import AppointmentBooked, AppointmentCancelled, Record
 from mediatool.store.catalogue import load_catalogue
-from tests.conftest import FILES
 
-PARIS = ZoneInfo("Europe/Paris")
 CATALOGUE = load_catalogue({name: text.encode() for name, text in FILES.items()},
                            dt.date(2026, 12, 1))[0]
 SOURCE = "records/appointments/2026-12.yaml"

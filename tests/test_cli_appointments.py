@@ -10,8 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import TEAM, write_folder
+from conftest import TEAM, write_folder
 
 # Camille also works on Wednesdays, so a third half-day is possible and the cap can refuse it.
 WIDE_TEAM = TEAM.replace(
@@ -69,7 +68,8 @@ def test_slots_from_a_date_skip_the_closure(run):
 
 
 def test_slots_bad_inputs(run):
-    assert run("slots", "--from", "bientôt").exit_code == 2
+    vague = run("slots", "--from", "bientôt")
+    assert vague.exit_code == 2 and "--from illisible : « bientôt »" in vague.stderr
     unknown = run("slots", "--mediator", "camile")
     assert unknown.exit_code == 2 and "camille" in unknown.stderr
 
@@ -255,10 +255,17 @@ def test_agenda_shows_to_fill_for_past_appointments(run, monkeypatch):
     assert "à renseigner" in run("agenda").output
 
 
-def test_agenda_bad_inputs(run):
-    assert run("agenda", "--day", "x").exit_code == 2
-    assert run("agenda", "--day", "2026-12-08", "--week", "2026-12-08").exit_code == 2
-    assert run("agenda", "--mediator", "nobody").exit_code == 2
+@pytest.mark.parametrize(("args", "message"), [
+    (("--day", "x"), "--day illisible : « x » — formats acceptés : 2026-12-08, 08/12/2026"),
+    (("--day", "2026-12-08", "--week", "2026-12-08"), "--day et --week ne vont pas ensemble"),
+    (("--mediator", "nobody"), "médiateur inconnu(e) : « nobody »"),
+    (("--to-fill", "--week", "2026-12-08"), "--to-fill ne va pas avec --day ou --week"),
+])
+def test_agenda_bad_inputs(run, args, message):
+    result = run("agenda", *args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Erreur : ") and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 # ---- cancel, attended, no-show ------------------------------------------------------
@@ -527,7 +534,6 @@ def test_agenda_to_fill_lists_past_without_outcome_oldest_first(run, folder, mon
     assert noted not in result.output
     listed = json.loads(run("agenda", "--to-fill", "--format", "json").output)
     assert [a["id"] for a in listed] == [first, second]
-    assert run("agenda", "--to-fill", "--week", "2026-12-08").exit_code == 2
 
 
 def test_cap_refusal_proposes_earlier_slots_in_used_half_days(run, wide):

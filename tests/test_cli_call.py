@@ -4,8 +4,7 @@ import datetime as dt
 import json
 
 import pytest
-import yaml
-from conftest import TEAM, write_folder
+from conftest import TEAM, documents, write_folder
 
 from mediatool.core.model import CallLinked
 from mediatool.core.period import Month
@@ -16,14 +15,6 @@ TUESDAY_IN_SHIFT = "2026-12-08T10:30:00+01:00"
 
 def calls_file(folder):
     return folder / "records" / "calls" / "2026-12.yaml"
-
-
-def documents(folder, kind="calls"):
-    """The raw YAML documents of December 2026's file: what is really on disk."""
-    path = folder / "records" / kind / "2026-12.yaml"
-    if not path.exists():
-        return []
-    return [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d]
 
 
 def recorded(folder):

@@ -6,17 +6,16 @@ import datetime as dt
 import os
 import stat
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 import recurring_ical_events
+from conftest import PARIS
 
 from mediatool.core.model import AppointmentBooked, AppointmentCancelled
 from mediatool.core.period import Month
 from mediatool.store.records import Store
 
-PARIS = ZoneInfo("Europe/Paris")
 DECEMBER = Month(2026, 12)
 FILES = ("camille.ics", "equipe.ics", "permanences-telephoniques.ics")
 
@@ -198,3 +197,24 @@ def test_demo_exports_the_calendars_and_says_where(tmp_path, monkeypatch):
         assert occurrences, path.name
         assert {str(e["UID"]) for e in occurrences} <= {str(e["UID"])
                                                         for e in calendar.walk("VEVENT")}
+
+
+def test_an_event_that_does_not_fold_is_skipped_by_readers_and_reported_by_check(
+        run, folder, tmp_path):
+    # The one policy for events that make no sense (a cancellation of an unknown
+    # appointment, merged in from a teammate's clone): never applied, every reader goes on
+    # with the rest — the cron export of the whole team included, saying so — and `check`
+    # reports it with its position.
+    book(folder)
+    cancel(folder, "A-ORPHAN")
+    exported = run("export-ics", "--out", str(tmp_path / "cal"))
+    assert exported.exit_code == 0, exported.stderr
+    assert "1 évènement(s) incohérent(s)" in exported.stderr
+    assert "rendez-vous inconnu A-ORPHAN" in exported.stderr and "mediatool check" in exported.stderr
+    assert "A-7K3QX2" in (tmp_path / "cal" / "camille.ics").read_text()
+    agenda = run("agenda", "--week", "2026-12-08")
+    assert agenda.exit_code == 0 and "A-7K3QX2" in agenda.output
+    assert run("report", "--month", "2026-12").exit_code == 0
+    checked = run("check")
+    assert checked.exit_code == 1
+    assert "records/appointments/2026-12.yaml" in checked.output + checked.stderr

@@ -361,3 +361,39 @@ def test_attended_autonomy_reaches_the_coop_export(run, demo, tmp_path):
     rows = list(csvlib.reader(io.StringIO(out.read_text(encoding="utf-8-sig")), delimiter=";"))
     row = next(r for r in rows if r[-1] == appointment)
     assert row[rows[0].index("Niveau d’autonomie (ou de l’atelier)")] == "2/3"
+
+
+def _with_experiment(folder, start):
+    team = folder / "catalogue" / "team.yaml"
+    team.write_text(team.read_text(encoding="utf-8")
+                    + f"experiment: {{start: {start}, services: [phone_line, appointments]}}\n",
+                    encoding="utf-8")
+
+
+def test_the_monthly_html_carries_the_experiment_when_team_yaml_sets_it(run, folder, tmp_path):
+    for day, seen, refused in (("2026-08-03", 5, 6), ("2026-08-10", 6, 5), ("2026-09-07", 8, 2),
+                               ("2026-11-30", 9, 1)):
+        assert run("dropin", "--site", "centre", "--date", day, "--seen", str(seen),
+                   "--refused", str(refused)).exit_code == 0
+    plain = run("report", "--out", str(tmp_path / "sans.html"))
+    assert plain.exit_code == 0, plain.stderr
+    assert "Expérimentation" not in (tmp_path / "sans.html").read_text(encoding="utf-8")
+    _with_experiment(folder, "2026-09-01")
+    assert run("report", "--out", str(tmp_path / "avec.html")).exit_code == 0
+    page = (tmp_path / "avec.html").read_text(encoding="utf-8")
+    alone = run("report", "--experiment", "--format", "json")
+    verdict = json.loads(alone.output)["experiment"]["verdict"]
+    assert "Expérimentation : avant / depuis" in page
+    assert verdict in page.replace("&#x27;", "'").replace("&#39;", "'")  # the same verdict
+    assert page.index("Expérimentation") < page.index("Définitions")
+
+
+def test_an_experiment_not_measurable_yet_is_said_in_the_monthly_html(run, folder, tmp_path):
+    run("dropin", "--site", "centre", "--date", "2026-11-30", "--seen", "9", "--refused", "1")
+    _with_experiment(folder, "2027-03-01")
+    result = run("report", "--out", str(tmp_path / "r.html"))
+    assert result.exit_code == 0, result.stderr  # the month's figures are still due
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "commence le 01/03/2027, une date à venir" in page
+    refused = run("report", "--experiment")
+    assert refused.exit_code == 2 and "une date à venir" in refused.stderr

@@ -1,9 +1,9 @@
 """French dates read over the phone, and the forms people type."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import PARIS
 
 from mediatool.core.errors import InvalidInput
 from mediatool.core.frenchdates import (
@@ -14,8 +14,6 @@ from mediatool.core.frenchdates import (
     parse_date,
     parse_datetime,
 )
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 def test_formats():

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import recurring_ical_events
-from conftest import FILES
+from conftest import CLOCK, FILES, PARIS
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -23,9 +23,6 @@ from mediatool.core.model import (
 from mediatool.core.state import fold_appointments, fold_paths
 from mediatool.formats import ics
 from mediatool.store.catalogue import load_catalogue
-
-PARIS = ZoneInfo("Europe/Paris")
-NOW = dt.datetime(2026, 12, 7, 10, 0, tzinfo=PARIS)
 
 # The template team's phone shifts and year-end closure.
 TEAM = """\
@@ -85,7 +82,7 @@ def fold(*events):
     return list(state.values())
 
 
-def build(*events, private=False, now=NOW, team=TEAM, paths=None):
+def build(*events, private=False, now=CLOCK, team=TEAM, paths=None):
     files = ics.build_calendars(catalogue(team), fold(*events), paths or {}, now, private)
     return {f.name: f.to_ics() for f in files}
 
@@ -226,7 +223,7 @@ def test_same_data_same_bytes_and_no_clock():
     two = build(booked("A-2B3C4D", "2026-12-10T09:00", "samir"), booked())
     assert one == two
     later_same_month = build(booked(), booked("A-2B3C4D", "2026-12-10T09:00", "samir"),
-                             now=NOW + dt.timedelta(hours=5))
+                             now=CLOCK + dt.timedelta(hours=5))
     assert later_same_month == one
 
 
@@ -288,7 +285,7 @@ def test_usage_appointment_names_the_path_skills():
 
 
 def test_caldav_object_has_no_method_and_a_fingerprint():
-    calendar = ics.build_calendars(catalogue(), fold(booked()), {}, NOW)[0]
+    calendar = ics.build_calendars(catalogue(), fold(booked()), {}, CLOCK)[0]
     event = calendar.events[-1]
     obj = parse(calendar.object_ics(event))
     assert "METHOD" not in obj

@@ -1,12 +1,12 @@
 """Learning-path progress (pure): sessions booked and done, skills reached."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
+
+from conftest import PARIS
 
 from mediatool.core.learning import path_progress
 from mediatool.core.state import Appointment, LearningPath
 
-PARIS = ZoneInfo("Europe/Paris")
 OPENED = dt.datetime(2026, 11, 2, 10, 0, tzinfo=PARIS)
 PATH = LearningPath(id="P-000001", person="Odette R.", phone=None, mediator="lea",
                     skills=("1.1", "mail-creer", "3.1"), sessions=4, opened_at=OPENED, note=None)

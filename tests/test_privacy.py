@@ -2,83 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import stat
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import NOV_2026, OCT_2025, write_history
 
-from mediatool.core.model import (
-    AppointmentAttended,
-    AppointmentBooked,
-    AppointmentCancelled,
-    AppointmentNoShow,
-    PathClosed,
-    PathOpened,
-)
-from mediatool.core.period import Month
 from mediatool.core.state import ANONYMOUS, fold_appointments, fold_paths
 from mediatool.store.records import Store
 
-PARIS = ZoneInfo("Europe/Paris")
-OCT_2025, NOV_2026 = Month(2025, 10), Month(2026, 11)
 NAMES = ("Jeanne Martin", "Paul Durand", "Ali Ben Salah")
 SECRETS = (*NAMES, "06 12 34 56 78", "0611223344", "sa fille l'accompagne", "malade",
            "très à l'aise", "déménage")
-
-
-def moment(day: str, hour: int = 10) -> dt.datetime:
-    return dt.datetime.fromisoformat(day).replace(hour=hour, tzinfo=PARIS)
-
-
-def booking(aid: str, day: str, person: str, hour: int = 10, **extra: object
-            ) -> AppointmentBooked:
-    fields: dict[str, object] = {"kind": "demarche", "procedure": "caf-prime-activite"}
-    fields.update(extra)
-    start = moment(day, hour)
-    return AppointmentBooked(id=aid, event="booked", at=start - dt.timedelta(days=2),
-                             by="camille", mediator="camille", start=start, duration_min=45,
-                             person=person, **fields)  # type: ignore[arg-type]
-
-
-def write_history(root: Path) -> Store:
-    """Old (October 2025) and recent (November 2026) appointments and paths."""
-    store = Store(root)
-    old = [
-        booking("A-OLD001", "2025-10-07", "Jeanne Martin", phone="06 12 34 56 78",
-                note="sa fille l'accompagne"),
-        AppointmentCancelled(id="A-OLD001", event="cancelled", at=moment("2025-10-06"),
-                             by="camille", by_person=True, reason="malade"),
-        booking("A-OLD002", "2025-10-09", "Paul Durand", hour=14, kind="usage",
-                procedure=None, path="P-OLD001"),
-        AppointmentAttended(id="A-OLD002", event="attended", at=moment("2025-10-09", 15),
-                            by="camille", skills=("2.1",), note="très à l'aise"),
-        booking("A-OLD003", "2025-10-21", "Ali Ben Salah", phone="0611223344"),
-        AppointmentNoShow(id="A-OLD003", event="no_show", at=moment("2025-10-21", 11),
-                          by="camille"),
-        booking("A-LATE01", "2025-10-28", "Paul Durand", kind="usage", procedure=None,
-                path="P-ALIVE1"),
-    ]
-    for event in old:
-        store.append("appointments", OCT_2025, event)
-    store.append("appointments", NOV_2026, booking("A-NEW001", "2026-11-17", "Jeanne Martin",
-                                                   phone="06 12 34 56 78"))
-    store.append("appointments", NOV_2026, booking("A-NEW002", "2026-11-19", "Paul Durand",
-                                                   kind="usage", procedure=None,
-                                                   path="P-ALIVE1"))
-    for event in (
-        PathOpened(id="P-OLD001", event="opened", at=moment("2025-10-02"), by="camille",
-                   person="Paul Durand", mediator="camille", skills=("2.1",), sessions=2,
-                   phone="06 12 34 56 78"),
-        PathClosed(id="P-OLD001", event="closed", at=moment("2025-10-30"), by="camille",
-                   reason="déménage"),
-        PathOpened(id="P-ALIVE1", event="opened", at=moment("2025-10-20"), by="camille",
-                   person="Paul Durand", mediator="camille", skills=("2.1",), sessions=10),
-    ):
-        store.append("paths", OCT_2025, event)
-    return store
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
 """The caller's recap: content per outcome, GSM-7 text, and the two-SMS budget."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import CLOCK, PARIS
 
 from mediatool.core.model import (
     DropinSession,
@@ -28,7 +28,6 @@ from mediatool.formats.sms import sms_segments, to_gsm
 from mediatool.host.environment import default_catalogue
 from mediatool.store.catalogue import load_catalogue, read_catalogue_files
 
-PARIS = ZoneInfo("Europe/Paris")
 CENTRE = Site("centre", "Espace du Centre", "1 place de l'Exemple")
 TEAM = Team(service="Test", mediators=(Mediator(id="camille", name="Camille"),),
             phone_line=PhoneLine("01 99 00 00 00", (
@@ -42,11 +41,10 @@ PROC = Procedure(id="caf-prime-activite", title="Demander la prime d'activité",
                  source="https://example.org", reviewed=dt.date(2026, 11, 1),
                  documents=("RIB", "Avis d'impôt"), prerequisites=("Adresse e-mail",),
                  online_service="https://caf.fr/prime")
-NOW = dt.datetime(2026, 12, 7, 10, 0, tzinfo=PARIS)
 
 
 def dropins():
-    return next_dropins(TEAM, NOW)
+    return next_dropins(TEAM, CLOCK)
 
 
 def test_french_dates_and_hours():
@@ -115,7 +113,7 @@ def test_long_recaps_shed_details_but_never_documents_nor_address():
     many = [DropinOccurrence(o.start, o.end, o.session,
                              Site("centre", "Espace numérique du Centre-ville historique",
                                   "12 boulevard de la République, 00000 Exempleville"))
-            for o in next_dropins(TEAM, NOW, count=3)]
+            for o in next_dropins(TEAM, CLOCK, count=3)]
     documents = tuple(f"Justificatif n°{n} de moins de 3 mois" for n in range(2))
     proc = Procedure(**{**PROC.__dict__, "documents": documents})
     text = caller_recap(RecapInput("dropin", TEAM, proc, CAF, many))
@@ -145,7 +143,7 @@ def essentials(proc, outcome, team, sessions):
 @pytest.mark.parametrize("outcome", ["dropin", "appointment"])
 def test_shipped_catalogue_recaps_fit_two_sms_where_possible(shipped, outcome, capsys):
     team = shipped.team
-    sessions = next_dropins(team, NOW)
+    sessions = next_dropins(team, CLOCK)
     mediator = team.mediators[0]
     start = dt.datetime(2026, 12, 8, 14, 0, tzinfo=PARIS)
     booked = BookedAppointment("A-7K3QX2", "mardi 8 décembre 2026, 14 h 00", 45,

@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import NOW
 
 from mediatool.core.state import Appointment
 from mediatool.formats.reminders import reminder_text
 from mediatool.formats.sms import is_gsm7, segments, septets
 from mediatool.store.folder import DataFolder
-from tests.conftest import NOW
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -15,7 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_report import HISTORY, NOVEMBER, NOW, catalogue, november
+from conftest import HISTORY, NOVEMBER, REPORT_NOW, november, report_catalogue
 
 from mediatool.core.report import build_report, detail_rows
 from mediatool.formats import report as render
@@ -25,7 +25,7 @@ GOLDEN = Path(__file__).parent / "golden"
 
 @pytest.fixture(scope="module")
 def report():
-    return build_report(catalogue(), november(), NOVEMBER, NOW, HISTORY)
+    return build_report(report_catalogue(), november(), NOVEMBER, REPORT_NOW, HISTORY)
 
 
 def check_golden(name, text):
@@ -67,7 +67,7 @@ def test_golden_excel_fr(report):
 
 
 def test_golden_detail(report):
-    text = render.render_detail(detail_rows(catalogue(), november(), NOVEMBER, NOW, HISTORY))
+    text = render.render_detail(detail_rows(report_catalogue(), november(), NOVEMBER, REPORT_NOW, HISTORY))
     check_golden("detail.csv", text)
     assert "fictif" not in text and "06 39" not in text
 
@@ -147,6 +147,6 @@ def test_experiment_html_has_the_before_after_chart():
         NOVEMBER.first, ("phone_line",), side("before", ["2026-09"]),
         side("since", ["2026-11"]), nothing, "méthode", "Trop peu de données.", None,
         PhoneContribution(0, 0, nothing, 0, nothing, 0, 0, 0), 0, 0, nothing)
-    page = render_experiment.render("Service", exp, "html", NOW)
+    page = render_experiment.render("Service", exp, "html", REPORT_NOW)
     assert "ouverture" in page and "Taux de refus par mois, avant et depuis" in page
     assert "Trop peu de données." in page and "<h2>Définitions</h2>" in page

@@ -1,377 +1,20 @@
 """The report core: every figure of a small hand-built month, counted by hand below."""
 
 import datetime as dt
-import textwrap
-from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import FILES
+from conftest import (
+    APPOINTMENTS,
+    HISTORY,
+    NOVEMBER,
+    REPORT_NOW,
+    november,
+    records,
+    report_catalogue,
+)
 
 from mediatool.core.period import Month
 from mediatool.core.report import History, Period, build_report, detail_rows, duration_buckets
-from mediatool.store.catalogue import load_catalogue
-from mediatool.store.records import parse_documents
-from mediatool.store.yamltext import load_documents
-
-PARIS = ZoneInfo("Europe/Paris")
-NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=PARIS)  # a Thursday, after A-000003 ended
-NOVEMBER = Period.month(Month(2026, 11))
-
-TEAM = FILES["team.yaml"].replace(
-    "  - {id: centre, name: Centre}\n",
-    "  - {id: centre, name: Centre}\n  - {id: nord, name: Nord}\n",
-).replace("closures:", """\
-  - id: samir
-    name: Samir
-    site: nord
-closures:""")
-
-
-def catalogue():
-    files = {name: text.encode() for name, text in FILES.items()}
-    files["team.yaml"] = TEAM.encode()
-    built, problems = load_catalogue(files, dt.date(2026, 11, 26))
-    assert built is not None, [p.format() for p in problems]
-    return built
-
-
-def records(kind, text, source=None):
-    """Inline record documents → records, as the store reads them."""
-    docs = "".join(f"---\n{textwrap.dedent(doc).strip()}\n...\n"
-                   for doc in textwrap.dedent(text).split("\n\n") if doc.strip())
-    found, problems = parse_documents(kind, load_documents(docs), source or f"{kind}.yaml")
-    assert not problems, [p.format() for p in problems]
-    return found
-
-
-CALLS = """\
-id: C-000001
-event: call
-at: 2026-11-03T09:40:00+01:00
-by: camille
-outcome: appointment
-in_shift: true
-shift: mardi 09:30-12:00
-duration_min: 10
-procedure: caf-prime-activite
-theme: social-sante
-appointment: A-000001
-
-id: C-000002
-event: call
-at: 2026-11-03T10:05:00+01:00
-by: camille
-outcome: redirect
-in_shift: true
-duration_min: 25
-procedure: conseil-juridique
-redirect_to: point-justice
-
-id: C-000003
-event: call
-at: 2026-11-10T11:00:00+01:00
-by: samir
-outcome: dropin
-in_shift: true
-shift: mardi 09:30-12:00
-duration_min: 30
-procedure: ants-carte-grise
-theme: transports-mobilite
-
-id: C-000004
-event: call
-at: 2026-11-12T15:00:00+01:00
-by: samir
-outcome: resolved
-in_shift: false
-procedure: attestation-caf
-theme: social-sante
-
-id: C-000005
-event: call
-at: 2026-11-17T09:45:00+01:00
-by: camille
-outcome: appointment
-in_shift: true
-shift: mardi 09:30-12:00
-duration_min: 5
-procedure: caf-prime-activite
-theme: social-sante
-
-id: C-000006
-event: call
-at: 2026-11-24T10:00:00+01:00
-by: camille
-outcome: appointment
-in_shift: true
-shift: mardi 09:30-12:00
-duration_min: 12
-procedure: ants-carte-grise
-theme: transports-mobilite
-
-id: C-000008
-event: call
-at: 2026-11-19T10:00:00+01:00
-by: samir
-outcome: redirect
-in_shift: false
-redirect_to: caf
-"""
-
-APPOINTMENTS = """\
-id: A-000001
-event: booked
-at: 2026-11-03T09:45:00+01:00
-by: camille
-mediator: camille
-kind: demarche
-start: 2026-11-05T09:00:00+01:00
-duration_min: 45
-person: Nadia B. (fictif)
-phone: 06 39 98 00 01
-procedure: caf-prime-activite
-
-id: A-000002
-event: booked
-at: 2026-11-01T09:00:00+01:00
-by: camille
-mediator: camille
-kind: demarche
-start: 2026-11-05T12:30:00+01:00
-duration_min: 60
-person: Gérard C. (fictif)
-
-id: A-000003
-event: booked
-at: 2026-11-24T10:05:00+01:00
-by: camille
-mediator: camille
-kind: demarche
-start: 2026-11-26T09:00:00+01:00
-duration_min: 45
-person: Fatou D. (fictif)
-from_call: C-000006
-
-id: A-000004
-event: booked
-at: 2026-11-02T10:00:00+01:00
-by: samir
-mediator: samir
-kind: usage
-start: 2026-11-10T14:00:00+01:00
-duration_min: 60
-person: Odette F. (fictif)
-path: P-000001
-
-id: A-000006
-event: booked
-at: 2026-11-02T10:00:00+01:00
-by: samir
-mediator: samir
-kind: usage
-start: 2026-11-12T12:30:00+01:00
-duration_min: 60
-person: Odette F. (fictif)
-path: P-000001
-
-id: A-000007
-event: booked
-at: 2026-11-20T10:00:00+01:00
-by: samir
-mediator: samir
-kind: demarche
-start: 2026-11-27T10:00:00+01:00
-duration_min: 45
-person: Karim G. (fictif)
-
-id: A-000008
-event: booked
-at: 2026-11-10T10:00:00+01:00
-by: camille
-mediator: camille
-kind: demarche
-start: 2026-11-19T09:00:00+01:00
-duration_min: 30
-person: Sylvie H. (fictif)
-
-id: A-000009
-event: booked
-at: 2026-11-25T10:00:00+01:00
-by: samir
-mediator: samir
-kind: demarche
-start: 2026-11-30T09:00:00+01:00
-duration_min: 45
-person: Inès J. (fictif)
-
-id: A-000001
-event: attended
-at: 2026-11-05T09:50:00+01:00
-by: camille
-
-id: A-000002
-event: cancelled
-at: 2026-11-04T18:00:00+01:00
-by: camille
-by_person: true
-
-id: A-000003
-event: no_show
-at: 2026-11-26T10:00:00+01:00
-by: camille
-
-id: A-000004
-event: attended
-at: 2026-11-10T15:05:00+01:00
-by: samir
-skills: ["2.1", mail-creer]
-
-id: A-000008
-event: cancelled
-at: 2026-11-18T09:00:00+01:00
-by: camille
-by_person: false
-reason: Formation
-"""
-
-PATHS = """\
-id: P-000001
-event: opened
-at: 2026-11-02T10:00:00+01:00
-by: samir
-person: Odette F. (fictif)
-mediator: samir
-skills: ["2.1", mail-creer]
-sessions: 4
-
-id: P-000002
-event: opened
-at: 2026-11-20T10:00:00+01:00
-by: camille
-person: Bernard K. (fictif)
-mediator: camille
-skills: ["2.1"]
-sessions: 3
-
-id: P-000002
-event: closed
-at: 2026-11-25T10:00:00+01:00
-by: camille
-"""
-
-DROPINS = """\
-id: D-000001
-event: tally
-at: 2026-11-02T17:05:00+01:00
-by: camille
-site: centre
-date: 2026-11-02
-seen: 10
-refused: 5
-
-id: D-000002
-event: tally
-at: 2026-11-09T17:05:00+01:00
-by: camille
-site: centre
-date: 2026-11-09
-seen: 8
-refused: 2
-
-id: D-000003
-event: tally
-at: 2026-11-13T17:05:00+01:00
-by: samir
-site: nord
-date: 2026-11-13
-seen: 6
-refused: 0
-"""
-
-# Records stored outside November's files that November's figures need.
-HISTORY = History(
-    dropins=records("dropins", """\
-        id: D-000010
-        event: tally
-        at: 2026-10-05T17:05:00+02:00
-        by: camille
-        site: centre
-        date: 2026-10-05
-        seen: 9
-        refused: 9
-
-        id: D-000011
-        event: tally
-        at: 2026-08-03T17:05:00+02:00
-        by: camille
-        site: centre
-        date: 2026-08-03
-        seen: 5
-        refused: 15
-        """, "records/dropins/2026-10.yaml"),
-    calls=records("calls", """\
-        id: C-000005
-        event: linked
-        at: 2026-12-01T09:00:00+01:00
-        by: camille
-        appointment: A-000005
-        """, "records/calls/2026-12.yaml"),
-    appointments=[
-        *records("appointments", """\
-        id: A-000005
-        event: booked
-        at: 2026-12-01T09:00:00+01:00
-        by: camille
-        mediator: camille
-        kind: demarche
-        start: 2026-12-03T09:00:00+01:00
-        duration_min: 45
-        person: Aïcha L. (fictif)
-        procedure: caf-prime-activite
-
-        id: A-000005
-        event: attended
-        at: 2026-12-03T09:50:00+01:00
-        by: camille
-
-        id: A-000010
-        event: booked
-        at: 2026-11-20T09:00:00+01:00
-        by: samir
-        mediator: samir
-        kind: demarche
-        start: 2026-12-01T14:00:00+01:00
-        duration_min: 45
-        person: Thierry M. (fictif)
-        """, "records/appointments/2026-12.yaml"),
-        *records("appointments", """\
-        id: A-000011
-        event: booked
-        at: 2026-10-20T09:00:00+02:00
-        by: camille
-        mediator: camille
-        kind: demarche
-        start: 2026-10-27T14:00:00+01:00
-        duration_min: 45
-        person: Lucienne N. (fictif)
-        """, "records/appointments/2026-10.yaml")],
-    paths=records("paths", """\
-        id: P-000000
-        event: closed
-        at: 2026-11-15T10:00:00+01:00
-        by: samir
-
-        id: P-000009
-        event: closed
-        at: 2026-10-20T10:00:00+02:00
-        by: samir
-        """, "records/paths/2026-09.yaml"),
-)
-
-
-def november():
-    return {"calls": records("calls", CALLS), "appointments": records("appointments", APPOINTMENTS),
-            "paths": records("paths", PATHS), "dropins": records("dropins", DROPINS)}
 
 
 def counts(items):
@@ -380,7 +23,7 @@ def counts(items):
 
 @pytest.fixture(scope="module")
 def report():
-    return build_report(catalogue(), november(), NOVEMBER, NOW, HISTORY)
+    return build_report(report_catalogue(), november(), NOVEMBER, REPORT_NOW, HISTORY)
 
 
 def test_phone_line(report):
@@ -452,8 +95,8 @@ def test_half_days_per_week_against_the_cap(report):
 def test_a_week_straddling_two_months_is_counted_whole():
     """December owns S49 (Thursday 3 Dec), which starts on Monday 30 November."""
     december = Period.month(Month(2026, 12))
-    report = build_report(catalogue(), {"appointments": [*HISTORY.appointments]}, december,
-                          NOW, History(appointments=records("appointments", APPOINTMENTS)))
+    report = build_report(report_catalogue(), {"appointments": [*HISTORY.appointments]}, december,
+                          REPORT_NOW, History(appointments=records("appointments", APPOINTMENTS)))
     used = {(h.mediator, h.week): h.used for h in report.appointments.half_days}
     assert sorted({w for _, w in used}) == ["2026-S49", "2026-S50", "2026-S51", "2026-S52",
                                             "2026-S53"]
@@ -486,7 +129,7 @@ def test_dropins_and_their_trend(report):
 
 
 def test_empty_period_is_a_report_of_zeros():
-    empty = build_report(catalogue(), {}, Period.month(Month(2030, 2)), NOW)
+    empty = build_report(report_catalogue(), {}, Period.month(Month(2030, 2)), REPORT_NOW)
     assert empty.phone.calls == 0 and empty.phone.duration_mean_min is None
     assert empty.phone.became_appointments_rate is None
     assert empty.appointments.booked == 0
@@ -498,7 +141,7 @@ def test_empty_period_is_a_report_of_zeros():
 
 def test_a_shorter_period_keeps_only_its_days():
     week = Period.between(dt.date(2026, 11, 2), dt.date(2026, 11, 8))
-    part = build_report(catalogue(), november(), week, NOW, HISTORY)
+    part = build_report(report_catalogue(), november(), week, REPORT_NOW, HISTORY)
     assert part.phone.calls == 2  # C-1 and C-2 on 3 November
     assert part.appointments.booked == 2  # A-1 and A-2 on 5 November
     assert part.dropins.seen == 10
@@ -506,7 +149,7 @@ def test_a_shorter_period_keeps_only_its_days():
         "2026-S45"]
     # Two days without a Thursday: the week they touch.
     days = Period.between(dt.date(2026, 11, 2), dt.date(2026, 11, 3))
-    assert {h.week for h in build_report(catalogue(), november(), days, NOW)
+    assert {h.week for h in build_report(report_catalogue(), november(), days, REPORT_NOW)
             .appointments.half_days} == {"2026-S45"}
 
 
@@ -516,7 +159,7 @@ def test_duration_buckets_bounds():
 
 
 def test_detail_has_no_personal_data():
-    rows = detail_rows(catalogue(), november(), NOVEMBER, NOW, HISTORY)
+    rows = detail_rows(report_catalogue(), november(), NOVEMBER, REPORT_NOW, HISTORY)
     assert [r.type for r in rows].count("appel") == 7
     assert [r.type for r in rows].count("rendez-vous") == 8
     text = repr(rows)

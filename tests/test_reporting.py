@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from test_report import HISTORY, NOVEMBER, NOW, catalogue, november
+from conftest import HISTORY, NOVEMBER, REPORT_NOW, november, report_catalogue
 
 from mediatool.core.errors import DataProblems, InvalidInput
 from mediatool.core.period import Month
@@ -20,7 +20,7 @@ def _month_of(event):
 def test_read_period_finds_history_in_other_month_files(tmp_path):
     """Events spread over their real files give the same report as the hand-built one."""
     store = Store(tmp_path)
-    expected = build_report(catalogue(), november(), NOVEMBER, NOW, HISTORY)
+    expected = build_report(report_catalogue(), november(), NOVEMBER, REPORT_NOW, HISTORY)
     booked = {}
     batches = [(k, r) for k, rs in november().items() for r in rs]
     batches += [(k, r) for k in ("dropins", "calls", "appointments", "paths")
@@ -39,7 +39,7 @@ def test_read_period_finds_history_in_other_month_files(tmp_path):
     # A far-away month that must not be parsed: garbage there changes nothing.
     (tmp_path / "records" / "calls" / "2020-01.yaml").write_text("--- [unclosed\n")
     found = read_period(store, NOVEMBER)
-    assert build_report(catalogue(), found.records, NOVEMBER, NOW, found.history) == expected
+    assert build_report(report_catalogue(), found.records, NOVEMBER, REPORT_NOW, found.history) == expected
     # Only the looked-up documents of other months were parsed.
     assert {r.event.id for r in found.history.appointments} == {"A-000005"}
     assert [r.event.id for r in found.history.paths] == ["P-000000"]
@@ -49,7 +49,7 @@ def test_read_period_finds_history_in_other_month_files(tmp_path):
     december = Period.month(Month(2026, 12))
     found = read_period(store, december)
     assert {r.event.id for r in found.history.appointments} == {"A-000009"}
-    report = build_report(catalogue(), found.records, december, NOW, found.history)
+    report = build_report(report_catalogue(), found.records, december, REPORT_NOW, found.history)
     assert [h.used for h in report.appointments.half_days
             if h.mediator == "samir" and h.week == "2026-S49"] == [2]
 
@@ -81,15 +81,13 @@ def test_read_matching_reports_a_broken_document_with_its_line(tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    ({"month": "2026-13"}, "mois invalide"),
-    ({"month": "nov"}, "mois invalide"),
-    ({"month": "2026-11", "year": 2026}, "incompatibles"),
+    ({"month": Month(2026, 11), "year": 2026}, "incompatibles"),
     ({"year": 20}, "année invalide"),
 ])
 def test_bad_periods(args, message):
     with pytest.raises(InvalidInput, match=message):
-        resolve_period(NOW, **args)
+        resolve_period(REPORT_NOW, **args)
 
 
 def test_default_period_is_the_previous_month():
-    assert resolve_period(NOW).label == "2026-10"
+    assert resolve_period(REPORT_NOW).label == "2026-10"

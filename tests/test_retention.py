@@ -1,9 +1,9 @@
 """Retention rules (pure): what is old, what erasing means, what stays counted."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import PARIS
 
 from mediatool.core.model import (
     Anonymised,
@@ -23,8 +23,6 @@ from mediatool.core.retention import (
     scrub_document,
 )
 from mediatool.core.state import ANONYMOUS, fold_appointments, fold_paths
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 def at(day: str, hour: int = 10) -> dt.datetime:

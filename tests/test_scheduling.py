@@ -1,9 +1,9 @@
 """The booking rules on a table of cases: hours, days off, overlap, the half-day cap, DST."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import PARIS, paris
 
 from mediatool.core.model import Caps, DateRange, Mediator, Team, WeeklySlot
 from mediatool.core.scheduling import (
@@ -16,7 +16,6 @@ from mediatool.core.scheduling import (
 )
 from mediatool.core.state import Appointment
 
-PARIS = ZoneInfo("Europe/Paris")
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi")
 
 # Ana works every weekday 09:00-17:30 (so the cap, not the hours, is what limits her);
@@ -31,7 +30,7 @@ TEAM = Team(
     ),
     closures=(DateRange(dt.date(2026, 12, 24), dt.date(2027, 1, 1), "Fin d'année"),),
 )
-NOW = dt.datetime(2026, 12, 7, 8, 0, tzinfo=PARIS)  # Monday of ISO week 50
+NOW = paris(2026, 12, 7, 8)  # the fixed Monday, before the first shift opens
 
 
 def at(text: str) -> dt.datetime:

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import NOW
 
 from mediatool.cli import cli
 
-NOW = "2026-12-07T10:00:00+01:00"  # Monday of ISO week 50
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -102,7 +102,7 @@ def test_merged_clones_show_the_cap_breach_and_the_overlap(
 
 def test_a_purge_on_one_clone_merges_with_new_events_from_the_other(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from test_privacy import OCT_2025, write_history
+    from conftest import OCT_2025, write_history
 
     from mediatool.core.model import AppointmentNoShow
     from mediatool.store.records import Store

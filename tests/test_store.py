@@ -3,16 +3,15 @@
 import datetime as dt
 import os
 import stat
-from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import PARIS
 
 from mediatool.core.errors import DataProblems
 from mediatool.core.model import AppointmentBooked, DropinTally
 from mediatool.core.period import Month
 from mediatool.store.records import Store, write_atomic
 
-PARIS = ZoneInfo("Europe/Paris")
 NOV = Month(2026, 11)
 
 

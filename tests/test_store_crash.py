@@ -20,11 +20,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
-from conftest import NOW, write_folder
+from conftest import CLOCK, NOW, PARIS, write_folder
 
 from mediatool.cli import cli
 from mediatool.core.errors import DataProblems
@@ -37,7 +36,6 @@ MONTHS = (Month(2026, 9), Month(2026, 10), Month(2026, 11))
 KILLS = 30
 TIME_BUDGET_S = 12.0
 CLI_REPAIRS = 3
-PARIS = ZoneInfo("Europe/Paris")
 
 def _writer_loop(root: Path, name: str, seed: int, tear: float, channel: int) -> None:
     """Append tallies forever, saying `begin ID` before and `ack ID` after each append.
@@ -298,24 +296,21 @@ def test_a_path_session_booked_in_a_new_month_meanwhile_is_seen(tmp_path, monkey
     first listing of the month files and the taking of the locks.
     """
     import datetime as dt
-    from zoneinfo import ZoneInfo
 
     from mediatool.core.errors import RuleRefusal
     from mediatool.services.booking import BookingRequest, book
     from mediatool.services.learning_paths import open_path
     from mediatool.store.folder import DataFolder
     from mediatool.store.records import Store
-    from tests.conftest import write_folder
 
-    paris = ZoneInfo("Europe/Paris")
-    now = dt.datetime(2026, 12, 7, 10, 0, tzinfo=paris)
+    now = CLOCK
     data = DataFolder(write_folder(tmp_path / "data"))
     path = open_path(data, now, person="Odette R.", mediator="camille", skills=["2.1"],
                      sessions=1)
 
     def session(at: str) -> BookingRequest:
         return BookingRequest(mediator="camille", kind="usage", person="Odette R.",
-                              path=path.id, at=dt.datetime.fromisoformat(at).replace(tzinfo=paris))
+                              path=path.id, at=dt.datetime.fromisoformat(at).replace(tzinfo=PARIS))
 
     original = Store.months
     raced: list[object] = []

@@ -1,9 +1,9 @@
 """Phone-line triage: the recommendation table, next drop-ins, phone shifts."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import PARIS
 
 from mediatool.core.model import (
     DateRange,
@@ -19,8 +19,6 @@ from mediatool.core.model import (
     WeeklySlot,
 )
 from mediatool.core.triage import next_dropins, phone_shift, recommend
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 def team(**changes):

@@ -7,14 +7,25 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from mediatool.cli.common import folder, format_option, print_json, print_table
+from mediatool.cli.common import (
+    appointment_duration_option,
+    by_option,
+    folder,
+    format_option,
+    mediator_option,
+    note_option,
+    phone_option,
+    print_json,
+    print_table,
+)
+from mediatool.core.labels import KIND_LABELS
 
 if TYPE_CHECKING:
     from mediatool.core.learning import PathProgress
     from mediatool.core.state import Appointment
     from mediatool.store.folder import DataFolder
 
-KIND_CHOICE = click.Choice(["demarche", "usage"])
+KIND_CHOICE = click.Choice(list(KIND_LABELS))
 
 
 # ---- shared formatting -------------------------------------------------------
@@ -25,77 +36,22 @@ def _split_list(values: tuple[str, ...]) -> list[str]:
 
 
 def _mediator_name(data: DataFolder, mediator_id: str) -> str:
-    mediator = data.catalogue.team.mediator(mediator_id)
-    return mediator.name if mediator else mediator_id
+    from mediatool.formats.appointments import mediator_name
+
+    return mediator_name(data.catalogue.team, mediator_id)
 
 
 def _subject(data: DataFolder, appointment: Appointment) -> str:
-    if appointment.procedure:
-        procedure = data.catalogue.procedures.get(appointment.procedure)
-        return procedure.title if procedure else appointment.procedure
-    if appointment.path:
-        return f"parcours {appointment.path}"
-    return ""
+    from mediatool.formats.appointments import subject
+
+    return subject(data.catalogue, appointment)
 
 
 def appointment_json(data: DataFolder, appointment: Appointment,
                      now: dt.datetime) -> dict[str, Any]:
-    """An appointment for `--format json`: stored values plus what a reader needs."""
-    from mediatool.core.frenchdates import format_datetime
-    from mediatool.core.labels import STATUS_LABELS
-    from mediatool.core.scheduling import local
-    from mediatool.core.state import RDV_SERVICE_PUBLIC_STATUS
+    from mediatool.formats import appointments
 
-    team = data.catalogue.team
-    site = team.site(appointment.site)
-    procedure = data.catalogue.procedures.get(appointment.procedure or "")
-    situation = appointment.situation(now)
-    start = local(team, appointment.start)
-    return {
-        "id": appointment.id, "kind": appointment.kind,
-        "mediator": appointment.mediator,
-        "mediator_name": _mediator_name(data, appointment.mediator),
-        "start": start.isoformat(timespec="minutes"),
-        "end": local(team, appointment.end).isoformat(timespec="minutes"),
-        "duration_min": appointment.duration_min, "when": format_datetime(start),
-        "person": appointment.person, "phone": appointment.phone,
-        "procedure": appointment.procedure,
-        "procedure_title": procedure.title if procedure else None,
-        "documents": list(procedure.documents) if procedure else [],
-        "path": appointment.path, "site": appointment.site,
-        "site_name": site.name if site else None,
-        "site_address": site.address if site else None,
-        "from_call": appointment.from_call, "note": appointment.note,
-        "status": appointment.status, "situation": situation,
-        "situation_label": STATUS_LABELS[situation],
-        "rdv_service_public_status": RDV_SERVICE_PUBLIC_STATUS[situation],
-        "skills": list(appointment.skills),
-    }
-
-
-def _recap_lines(data: DataFolder, appointment: Appointment) -> list[str]:
-    """What to read to the caller: when, with whom, where, what to bring."""
-    from mediatool.core.frenchdates import format_datetime
-    from mediatool.core.scheduling import local
-    from mediatool.services.booking import place_label
-
-    team = data.catalogue.team
-    lines = [f"Quand : {format_datetime(local(team, appointment.start))} "
-             f"({appointment.duration_min} min)",
-             f"Avec et où : {place_label(data, appointment)}",
-             f"Pour : {appointment.person}" + (f" (tél. {appointment.phone})"
-                                                if appointment.phone else "")]
-    procedure = data.catalogue.procedures.get(appointment.procedure or "")
-    if procedure:
-        lines.append(f"Démarche : {procedure.title}")
-        if procedure.documents:
-            lines.append("Documents à apporter :")
-            lines.extend(f"  - {doc}" for doc in procedure.documents)
-        if procedure.prerequisites:
-            lines.append("À avoir si possible : " + " ; ".join(procedure.prerequisites))
-    if appointment.path:
-        lines.append(f"Séance du parcours d'apprentissage {appointment.path}")
-    return lines
+    return appointments.appointment_json(data.catalogue, appointment, now)
 
 
 def _slot_rows(data: DataFolder, slots: list[Any]) -> list[tuple[Any, ...]]:
@@ -111,12 +67,11 @@ def _slot_rows(data: DataFolder, slots: list[Any]) -> list[tuple[Any, ...]]:
 # ---- commands ------------------------------------------------------------------
 
 @click.command("slots")
-@click.option("--mediator", metavar="ID", help="Un médiateur (par défaut : toute l'équipe).")
+@mediator_option()
 @click.option("--kind", type=KIND_CHOICE, default="demarche", show_default=True,
               help="Type de rendez-vous (durée par défaut de l'équipe).")
 @click.option("--procedure", metavar="ID", help="Démarche : prend sa durée habituelle.")
-@click.option("--duration", type=click.IntRange(5, 480), metavar="MIN",
-              help="Durée en minutes.")
+@appointment_duration_option("Durée en minutes.")
 @click.option("--from", "start", metavar="DATE", help="À partir de ce jour (AAAA-MM-JJ ou "
               "JJ/MM/AAAA ; par défaut : maintenant).")
 @click.option("--days", type=click.IntRange(1, 366), default=14, show_default=True,
@@ -165,8 +120,7 @@ def slots_command(mediator: str | None, kind: str, procedure: str | None,
 
 
 @click.command("book")
-@click.option("--mediator", metavar="ID", help="Médiateur (pour un parcours : son référent "
-              "par défaut).")
+@mediator_option("Médiateur (pour un parcours : son référent par défaut).")
 @click.option("--kind", type=KIND_CHOICE, help="demarche (avec --procedure) ou usage (avec "
               "--path) ; déduit de l'un ou l'autre.")
 @click.option("--procedure", metavar="ID", help="Démarche (rendez-vous démarche).")
@@ -176,12 +130,12 @@ def slots_command(mediator: str | None, kind: str, procedure: str | None,
 @click.option("--first-free", is_flag=True, help="Prendre le premier créneau libre.")
 @click.option("--person", metavar="NOM", help="Nom de la personne (pour un parcours : celui "
               "du parcours par défaut).")
-@click.option("--phone", metavar="TEL", help="Téléphone de contact.")
-@click.option("--duration", type=click.IntRange(5, 480), metavar="MIN",
-              help="Durée (par défaut : durée habituelle de la démarche, ou de l'équipe).")
+@phone_option()
+@appointment_duration_option("Durée (par défaut : durée habituelle de la démarche, ou de "
+                             "l'équipe).")
 @click.option("--from-call", metavar="CID", help="Appel d'origine (les deux sont liés).")
-@click.option("--note", help="Note.")
-@click.option("--by", metavar="ID", help="Qui enregistre (par défaut : le médiateur).")
+@note_option()
+@by_option()
 @format_option()
 def book_command(mediator: str | None, kind: str | None, procedure: str | None,
                  path_id: str | None, at: str | None, first_free: bool, person: str | None,
@@ -193,43 +147,32 @@ def book_command(mediator: str | None, kind: str | None, procedure: str | None,
     """
     from mediatool.core.errors import InvalidInput
     from mediatool.core.frenchdates import parse_datetime
-    from mediatool.services import booking, learning_paths
+    from mediatool.formats.appointments import recap_lines
+    from mediatool.services import booking
 
     data = folder()
     now = data.now()
     if (at is None) == (not first_free):
         raise InvalidInput("indiquez --at DATE_HEURE ou --first-free (l'un des deux)",
                            "exemple : --at \"2026-12-08 14:00\"")
-    if kind is None:
-        kind = "usage" if path_id and not procedure else "demarche"
-    if kind == "demarche" and not procedure and not path_id:
-        raise InvalidInput("un rendez-vous « démarche » demande la démarche (--procedure ID)",
-                           "trouvez-la avec « mediatool catalogue search MOTS »")
-    moment = parse_datetime(at, data.zone, "--at") if at else None
-    if mediator is None:
-        if kind == "usage" and path_id:
-            mediator = learning_paths.find_path(data, path_id, now).mediator
-        else:
-            ids = ", ".join(m.id for m in data.catalogue.team.mediators)
-            raise InvalidInput("indiquez le médiateur : --mediator ID", f"médiateurs : {ids}")
-    call_id = booking.ensure_call(data, from_call, now) if from_call else None
     appointment = booking.book(data, booking.BookingRequest(
-        mediator=mediator, kind=kind, person=person or "", procedure=procedure, path=path_id,  # type: ignore[arg-type]
-        at=moment, duration_min=duration, phone=phone, from_call=call_id, note=note, by=by),
-        now)
+        mediator=mediator, kind=kind, person=person or "", procedure=procedure,  # type: ignore[arg-type]
+        path=path_id, at=parse_datetime(at, data.zone, "--at") if at else None,
+        duration_min=duration, phone=phone, from_call=from_call, call_recorded=True,
+        note=note, by=by), now)
     if fmt == "json":
         print_json(appointment_json(data, appointment, now))
         return
     click.echo(f"Rendez-vous réservé : {appointment.id}")
-    for line in _recap_lines(data, appointment):
+    for line in recap_lines(data.catalogue, appointment):
         click.echo(line)
-    if call_id:
-        click.echo(f"Lié à l'appel {call_id}.")
+    if appointment.from_call:
+        click.echo(f"Lié à l'appel {appointment.from_call}.")
     click.echo(f"Pour annuler : mediatool cancel {appointment.id}")
 
 
 @click.command("agenda")
-@click.option("--mediator", metavar="ID", help="Un médiateur (par défaut : toute l'équipe).")
+@mediator_option()
 @click.option("--day", metavar="DATE", help="Un jour (AAAA-MM-JJ ou JJ/MM/AAAA).")
 @click.option("--week", metavar="DATE", help="La semaine (lundi-dimanche) de ce jour "
               "(par défaut : la semaine en cours ; le week-end, la suivante).")
@@ -334,7 +277,7 @@ def _echo_to_fill(data: DataFolder, mediator: str | None, now: dt.datetime, fmt:
 @click.option("--reason", help="Motif.")
 @click.option("--by-person/--by-service", default=True, show_default=True,
               help="Excusé par la personne, ou annulé par le service.")
-@click.option("--by", metavar="ID", help="Qui enregistre (par défaut : le médiateur).")
+@by_option()
 @format_option()
 def cancel_command(appointment_id: str, reason: str | None, by_person: bool, by: str | None,
                    fmt: str) -> None:
@@ -362,14 +305,14 @@ def cancel_command(appointment_id: str, reason: str | None, by_person: bool, by:
 @click.argument("appointment_id", metavar="ID")
 @click.option("--skills", multiple=True, metavar="1.1,3.2",
               help="Compétences acquises pendant la séance (usage).")
-@click.option("--note", help="Note.")
+@note_option()
 @click.option("--autonomy", type=int, metavar="1|2|3",
               help="Niveau d'autonomie (La Coop) : 1 avec guidage, 2 autonome avec guidage "
                    "si besoin, 3 autonome.")
 @click.option("--correct", is_flag=True, help="Corriger une absence notée par erreur "
               "(avec --reason).")
 @click.option("--reason", help="Motif de la correction.")
-@click.option("--by", metavar="ID", help="Qui enregistre (par défaut : le médiateur).")
+@by_option()
 @format_option()
 def attended_command(appointment_id: str, skills: tuple[str, ...], note: str | None,
                      autonomy: int | None, correct: bool, reason: str | None, by: str | None,
@@ -415,7 +358,7 @@ def _refuse_reason_without_correct(reason: str | None) -> None:
 @click.option("--correct", is_flag=True, help="Corriger une venue notée par erreur "
               "(avec --reason).")
 @click.option("--reason", help="Motif de la correction.")
-@click.option("--by", metavar="ID", help="Qui enregistre (par défaut : le médiateur).")
+@by_option()
 @format_option()
 def no_show_command(appointment_id: str, correct: bool, reason: str | None, by: str | None,
                     fmt: str) -> None:
@@ -447,7 +390,7 @@ def no_show_command(appointment_id: str, correct: bool, reason: str | None, by: 
 @click.option("--at", "at", metavar="DATE_HEURE", help="Nouveau début (2026-12-08 14:00).")
 @click.option("--first-free", is_flag=True, help="Le premier créneau libre.")
 @click.option("--reason", help="Motif du report.")
-@click.option("--by", metavar="ID", help="Qui enregistre (par défaut : le médiateur).")
+@by_option()
 @format_option()
 def reschedule_command(appointment_id: str, at: str | None, first_free: bool,
                        reason: str | None, by: str | None, fmt: str) -> None:
@@ -473,7 +416,9 @@ def reschedule_command(appointment_id: str, at: str | None, first_free: bool,
                     "new": appointment_json(data, new, now)})
         return
     click.echo(f"Rendez-vous {old.id} reporté : nouveau rendez-vous {new.id}")
-    for line in _recap_lines(data, new):
+    from mediatool.formats.appointments import recap_lines
+
+    for line in recap_lines(data.catalogue, new):
         click.echo(line)
     click.echo(f"Pour annuler : mediatool cancel {new.id}")
 
@@ -516,14 +461,14 @@ def path_group() -> None:
 
 @path_group.command("open")
 @click.option("--person", required=True, metavar="NOM", help="Nom de la personne.")
-@click.option("--mediator", required=True, metavar="ID", help="Médiateur référent.")
+@mediator_option("Médiateur référent.", required=True)
 @click.option("--skills", required=True, multiple=True, metavar="1.1,4.2",
               help="Compétences visées (ids de skills.yaml).")
 @click.option("--sessions", required=True, type=click.IntRange(1, 50), metavar="N",
               help="Nombre de séances convenu.")
-@click.option("--phone", metavar="TEL", help="Téléphone de contact.")
-@click.option("--note", help="Note.")
-@click.option("--by", metavar="ID", help="Qui enregistre (par défaut : le référent).")
+@phone_option()
+@note_option()
+@by_option("le référent")
 @format_option()
 def path_open_command(person: str, mediator: str, skills: tuple[str, ...], sessions: int,
                       phone: str | None, note: str | None, by: str | None, fmt: str) -> None:
@@ -557,7 +502,7 @@ def path_open_command(person: str, mediator: str, skills: tuple[str, ...], sessi
               "créneau libre de chaque jour).")
 @click.option("--count", type=click.IntRange(1, 50), metavar="N",
               help="Nombre de séances (par défaut : toutes celles qui restent).")
-@click.option("--by", metavar="ID", help="Qui enregistre (par défaut : le référent).")
+@by_option("le référent")
 @format_option()
 def path_book_command(path_id: str, every: int, start: str | None, at: str | None,
                       count: int | None, by: str | None, fmt: str) -> None:
@@ -668,7 +613,7 @@ def path_list_command(only_open: bool, fmt: str) -> None:
 @click.option("--reason", help="Motif (ex. « parcours terminé », « abandon »).")
 @click.option("--cancel-planned", is_flag=True, help="Annuler aussi ses séances à venir "
               "(par le service), dans le même geste.")
-@click.option("--by", metavar="ID", help="Qui enregistre (par défaut : le référent).")
+@by_option("le référent")
 @format_option()
 def path_close_command(path_id: str, reason: str | None, cancel_planned: bool, by: str | None,
                        fmt: str) -> None:
@@ -735,7 +680,7 @@ def _reminder_header(data: DataFolder, appointment: Appointment) -> str:
 @click.option("--timeout", type=click.FloatRange(1, 120), default=10, show_default=True,
               metavar="S", help="Attente maximale par SMS avec --send-with, en secondes.")
 @click.option("--again", is_flag=True, help="Lister aussi les rendez-vous déjà rappelés.")
-@click.option("--by", metavar="ID", help="Qui envoie (par défaut : le médiateur du rendez-vous).")
+@by_option("le médiateur du rendez-vous", "Qui envoie")
 @format_option("table", "csv", "json")
 def remind_command(day: str | None, in_days: int, mark_sent: bool, send_with: str | None,
                    timeout: float, again: bool, by: str | None, fmt: str) -> None:

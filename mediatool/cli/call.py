@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 from click.core import ParameterSource
 
-from mediatool.cli.common import folder, format_option, print_json, print_table
+from mediatool.cli.common import (
+    call_duration_option,
+    folder,
+    format_option,
+    mediator_option,
+    month_option,
+    note_option,
+    phone_option,
+    print_json,
+    print_table,
+)
+from mediatool.core.localtime import in_zone
+
+if TYPE_CHECKING:
+    from mediatool.core.period import Month
 
 # Kept as text here: importing the model costs ~0.1 s, too much for `--help`;
 # `calls.check_draft` validates both against the model.
@@ -25,10 +41,9 @@ INTERACTIVE_OPTIONS = {"mediator", "dry_run"}
               help=f"Suite donnée : {OUTCOME_CHOICES}. Par défaut : la recommandation.")
 @click.option("--redirect-to", metavar="ORG",
               help="Organisation (avec --outcome redirect ; par défaut celle de la démarche).")
-@click.option("--duration", type=int, metavar="MIN", help="Durée de l'appel, en minutes.")
-@click.option("--mediator", envvar="MEDIATOOL_MEDIATOR", metavar="ID",
-              help="Médiateur qui répond (ou MEDIATOOL_MEDIATOR).")
-@click.option("--note", metavar="TEXTE", help="Note libre, sans nom ni téléphone.")
+@call_duration_option("Durée de l'appel, en minutes.")
+@mediator_option("Médiateur qui répond (ou MEDIATOOL_MEDIATOR).", envvar="MEDIATOOL_MEDIATOR")
+@note_option()
 @click.option("--missing-prerequisites", is_flag=True,
               help="La personne n'a pas les prérequis (e-mail, compte…) : parcours proposé.")
 @click.option("--book-first-free", is_flag=True,
@@ -36,7 +51,7 @@ INTERACTIVE_OPTIONS = {"mediator", "dry_run"}
 @click.option("--book-with", metavar="ID",
               help="Avec --book-first-free : chez ce médiateur plutôt que le premier libre.")
 @click.option("--person", metavar="NOM", help="Nom de la personne, pour le rendez-vous.")
-@click.option("--phone", metavar="TÉL", help="Téléphone de la personne, pour le rendez-vous.")
+@phone_option("Téléphone de la personne, pour le rendez-vous.")
 @click.option("--sms", "--recap-only", "recap_only", is_flag=True,
               help="N'afficher que le récapitulatif (à coller dans l'outil SMS de l'équipe).")
 @click.option("--dry-run", is_flag=True,
@@ -115,9 +130,9 @@ def _sms_plain(text: str) -> dict[str, object]:
 
 @click.command("calls")
 @click.option("--day", metavar="AAAA-MM-JJ", help="Les appels de ce jour (2026-12-08, 08/12/2026, aujourd'hui).")
-@click.option("--month", metavar="AAAA-MM", help="Les appels de ce mois (par défaut : le mois en cours).")
+@month_option("le mois en cours")
 @format_option()
-def calls_command(day: str | None, month: str | None, fmt: str) -> None:
+def calls_command(day: str | None, month: Month | None, fmt: str) -> None:
     """Lister les appels enregistrés (anonymes), du jour ou du mois.
 
     Exemple : mediatool calls --month 2026-11
@@ -134,11 +149,7 @@ def calls_command(day: str | None, month: str | None, fmt: str) -> None:
 
         first = last = parse_date(day, "jour", today=data.now().date())
     else:
-        try:
-            chosen = Month.parse(month) if month else Month.of(data.now().date())
-        except ValueError:
-            raise InvalidInput(f"mois illisible : « {month} »", "format attendu : AAAA-MM, "
-                               "ex. 2026-11") from None
+        chosen = month or Month.of(data.now().date())
         first, last = chosen.first_day, chosen.last_day
     found = list_calls(data, first, last)
     if fmt == "json":
@@ -152,7 +163,7 @@ def calls_command(day: str | None, month: str | None, fmt: str) -> None:
     for c in found:
         subject = c.procedure or (f"« {c.query} »" if c.query else "")
         follow = c.redirect_to or c.appointment or ""
-        rows.append((c.id, c.at.astimezone(data.zone).strftime("%d/%m %H:%M"), c.by, subject,
+        rows.append((c.id, in_zone(c.at, data.zone).strftime("%d/%m %H:%M"), c.by, subject,
                      OUTCOME_LABELS.get(c.outcome, c.outcome), follow,
                      "" if c.duration_min is None else f"{c.duration_min} min",
                      "oui" if c.in_shift else "HORS"))

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from mediatool.core.localtime import in_zone
 from mediatool.core.model import OUTCOMES as OUTCOME_ORDER
 
 if TYPE_CHECKING:
@@ -438,7 +439,7 @@ def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
     for slot in slots:
         who = team.mediator(slot.mediator)
         site = team.site(who.site if who else None)
-        labels.append(f"{format_datetime(slot.start.astimezone(now.tzinfo))} — "
+        labels.append(f"{format_datetime(in_zone(slot.start, now.tzinfo))} — "
                       f"{who.name if who else slot.mediator}" + (f" ({site.name})" if site else ""))
     _numbered(labels)
     click.echo("   0  ne pas réserver maintenant (rendez-vous à proposer)")

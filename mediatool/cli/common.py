@@ -16,6 +16,7 @@ from mediatool.core.errors import InvalidInput
 
 if TYPE_CHECKING:
     from mediatool.core.errors import Problem
+    from mediatool.core.period import Month
     from mediatool.store.folder import DataFolder
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -49,6 +50,102 @@ def format_option(*choices: str) -> Callable[[F], F]:
     choices = choices or ("table", "json")
     return click.option("--format", "fmt", type=click.Choice(choices), default=choices[0],
                         show_default=True, help="Format de sortie.")
+
+
+def _option(*decls: str, **attrs: Any) -> Callable[[F], F]:
+    return click.option(*decls, **attrs)
+
+
+def mediator_option(help_text: str = "Un médiateur (par défaut : toute l'équipe).", *,
+                    required: bool = False, envvar: str | None = None) -> Callable[[F], F]:
+    """`--mediator ID`: the same spelling and metavar on every command."""
+    return _option("--mediator", metavar="ID", required=required, envvar=envvar,
+                   help=help_text)
+
+
+def by_option(default: str = "le médiateur", who: str = "Qui enregistre") -> Callable[[F], F]:
+    """`--by ID`: who records the event (the audit trail's author)."""
+    return _option("--by", metavar="ID", help=f"{who} (par défaut : {default}).")
+
+
+def note_option(help_text: str = "Note libre, sans nom ni téléphone.") -> Callable[[F], F]:
+    return _option("--note", metavar="TEXTE", help=help_text)
+
+
+def phone_option(help_text: str = "Téléphone de contact.") -> Callable[[F], F]:
+    return _option("--phone", metavar="TÉL", help=help_text)
+
+
+class FieldBounded(click.ParamType):
+    """An integer within the bounds a model field's spec declares.
+
+    The bounds are read when a value is converted, not when the command is
+    declared: importing the model costs ~0.1 s, too much for `--help`.
+    """
+
+    name = "integer"
+
+    def __init__(self, model: str, field: str) -> None:
+        self.model, self.field = model, field
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> int:
+        from mediatool.core import model
+        from mediatool.core.fields import field_bounds
+
+        low, high = field_bounds(getattr(model, self.model), self.field)
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = None
+        if number is None or (low is not None and number < low) or (
+                high is not None and number > high):
+            self.fail(f"« {value} » : indiquez un nombre entier entre {int(low or 0)} et "
+                      f"{int(high) if high is not None else 'plus'}", param, ctx)
+        return number
+
+
+def appointment_duration_option(help_text: str) -> Callable[[F], F]:
+    """`--duration MIN` of an appointment, bounded as the stored record is."""
+    return _option("--duration", type=FieldBounded("AppointmentBooked", "duration_min"),
+                   metavar="MIN", help=help_text)
+
+
+def call_duration_option(help_text: str) -> Callable[[F], F]:
+    """`--duration MIN` of a call, bounded as the stored call is."""
+    return _option("--duration", type=FieldBounded("CallRecorded", "duration_min"),
+                   metavar="MIN", help=help_text)
+
+
+def _month(_ctx: click.Context, param: click.Parameter, value: str | None) -> Month | None:
+    from mediatool.core.period import Month
+
+    if value is None:
+        return None
+    try:
+        return Month.parse(value)
+    except ValueError:
+        raise InvalidInput(f"mois invalide pour {param.opts[0]} : « {value} »",
+                           "écrivez-le AAAA-MM, par exemple 2026-11") from None
+
+
+def month_option(default: str) -> Callable[[F], F]:
+    """`--month AAAA-MM`, read into a `Month` once for every command."""
+    return _option("--month", metavar="AAAA-MM", callback=_month,
+                   help=f"Mois (par défaut : {default}).")
+
+
+def period_options(func: F) -> F:
+    """`--month | --from/--to | --year`: the period of a report or an export."""
+    for decorator in reversed((
+            month_option("le mois dernier"),
+            _option("--from", "first", metavar="AAAA-MM-JJ", callback=iso_date,
+                    help="Premier jour d'un intervalle."),
+            _option("--to", "last", metavar="AAAA-MM-JJ", callback=iso_date,
+                    help="Dernier jour (inclus) de l'intervalle (par défaut : aujourd'hui)."),
+            _option("--year", type=int, metavar="AAAA", help="Année entière."))):
+        func = decorator(func)
+    return func
 
 
 def print_json(value: Any) -> None:

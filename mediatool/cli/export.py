@@ -41,6 +41,11 @@ def export_ics_command(out: Path, private: bool, verbose: bool, caldav_url: str 
     target = calendars.CaldavTarget(caldav_url, user, password_file) if caldav_url else None
     data = folder()
     result = calendars.export(data, out, data.now(), private, target)
+    if result.skipped:
+        first = result.skipped[0]
+        click.echo(f"Attention : {len(result.skipped)} évènement(s) incohérent(s) laissé(s) "
+                   f"hors des calendriers, dont {first.format()} — lancez « mediatool check »",
+                   err=True)
     if verbose:
         for path in result.written:
             click.echo(f"Mis à jour : {path}")

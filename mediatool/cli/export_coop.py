@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from mediatool.cli.common import folder, iso_date
+from mediatool.cli.common import folder, period_options
 from mediatool.core.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from mediatool.core.period import Month
 
 
 @click.group("export")
@@ -17,17 +21,13 @@ def export_group() -> None:
 
 
 @export_group.command("coop")
-@click.option("--month", metavar="AAAA-MM", help="Mois (par défaut : le mois dernier).")
-@click.option("--from", "first", metavar="AAAA-MM-JJ", callback=iso_date,
-              help="Premier jour d'un intervalle.")
-@click.option("--to", "last", metavar="AAAA-MM-JJ", callback=iso_date,
-              help="Dernier jour (inclus) de l'intervalle (par défaut : aujourd'hui).")
+@period_options
 @click.option("--format", "fmt", type=click.Choice(("xlsx", "csv")), default=None,
               help="xlsx ou csv (par défaut : d'après l'extension de --out).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               metavar="FICHIER", help="Fichier à écrire (.xlsx ou .csv).")
-def export_coop_command(month: str | None, first: dt.date | None, last: dt.date | None,
-                        fmt: str | None, out: Path) -> None:
+def export_coop_command(month: Month | None, first: dt.date | None, last: dt.date | None,
+                        year: int | None, fmt: str | None, out: Path) -> None:
     """Une ligne par accompagnement, colonnes de l'export « accompagnements » de La Coop.
 
     \b
@@ -51,7 +51,7 @@ def export_coop_command(month: str | None, first: dt.date | None, last: dt.date 
                            "nommez le fichier coop-AAAA-MM.xlsx ou .csv")
     check_output_path(out)
     data = folder()
-    period = resolve_period(data.now(), month, first, last)
+    period = resolve_period(data.now(), month, first, last, year)
     content = coop_export(data, period, chosen)
     write_report(out, content)
     click.echo(f"Export La Coop {period.label} écrit dans {out}", err=True)

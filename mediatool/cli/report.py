@@ -4,29 +4,32 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from mediatool.cli.common import (
+    by_option,
     folder,
     format_option,
     iso_date,
+    month_option,
+    note_option,
+    period_options,
     print_json,
     print_table,
     standard_output_as_none,
 )
 from mediatool.core.errors import InvalidInput
 
+if TYPE_CHECKING:
+    from mediatool.core.period import Month
+
 REPORT_FORMATS = ("table", "markdown", "csv", "json", "html", "xlsx")
 
 
 @click.command("report")
-@click.option("--month", metavar="AAAA-MM", help="Mois (par défaut : le mois dernier).")
-@click.option("--from", "first", metavar="AAAA-MM-JJ", callback=iso_date,
-              help="Premier jour d'un intervalle.")
-@click.option("--to", "last", metavar="AAAA-MM-JJ", callback=iso_date,
-              help="Dernier jour (inclus) de l'intervalle (par défaut : aujourd'hui).")
-@click.option("--year", type=int, metavar="AAAA", help="Année entière.")
+@period_options
 @format_option(*REPORT_FORMATS)
 @click.option("--csv-dialect", type=click.Choice(("excel", "excel-fr")), default="excel",
               show_default=True,
@@ -47,7 +50,7 @@ REPORT_FORMATS = ("table", "markdown", "csv", "json", "html", "xlsx")
                    "« - » : la sortie standard. Un fichier existant n'est remplacé que "
                    "s'il porte l'une de ces extensions (jamais un lien ni un périphérique).")
 @click.pass_context
-def report_command(ctx: click.Context, month: str | None, first: dt.date | None,
+def report_command(ctx: click.Context, month: Month | None, first: dt.date | None,
                    last: dt.date | None, year: int | None, fmt: str, csv_dialect: str,
                    keys: bool, detail: bool, experiment: bool, out: Path | None) -> None:
     """Statistiques d'une période : ligne téléphonique, rendez-vous, parcours, permanences.
@@ -118,8 +121,8 @@ def report_command(ctx: click.Context, month: str | None, first: dt.date | None,
 @click.option("--seen", type=int, required=True, metavar="N", help="Personnes reçues.")
 @click.option("--refused", type=int, required=True, metavar="N",
               help="Personnes refusées faute de place.")
-@click.option("--note", help="Remarque (sans nom ni téléphone).")
-@click.option("--by", metavar="MÉDIATEUR", help="Qui saisit (par défaut : accueil).")
+@note_option("Remarque (sans nom ni téléphone).")
+@by_option("accueil")
 @format_option()
 def dropin_command(site: str, day: dt.date | None, seen: int, refused: int, note: str | None,
                    by: str | None, fmt: str) -> None:
@@ -144,42 +147,34 @@ def dropin_command(site: str, day: dt.date | None, seen: int, refused: int, note
 
 
 @click.command("dropins")
-@click.option("--month", metavar="AAAA-MM", help="Mois (par défaut : le mois en cours).")
+@month_option("le mois en cours")
 @format_option()
-def dropins_command(month: str | None, fmt: str) -> None:
+def dropins_command(month: Month | None, fmt: str) -> None:
     """Lister les bilans de permanences d'un mois, avec les totaux.
 
     Exemple : mediatool dropins --month 2026-11
     """
     from mediatool.core.fields import to_plain
     from mediatool.core.period import Month
-    from mediatool.core.report import rate
+    from mediatool.core.report import dropin_figures
     from mediatool.formats.report import percent
     from mediatool.services.report import list_dropins
 
     data = folder()
-    if month is None:
-        chosen = Month.of(data.now().date())
-    else:
-        try:
-            chosen = Month.parse(month)
-        except ValueError:
-            raise InvalidInput(f"mois invalide : « {month} »",
-                               "écrivez-le AAAA-MM, par exemple 2026-11") from None
+    chosen = month or Month.of(data.now().date())
     tallies = list_dropins(data, [chosen])
-    seen = sum(t.seen for t in tallies)
-    refused = sum(t.refused for t in tallies)
+    total = dropin_figures(str(chosen), str(chosen), tallies)
     if fmt == "json":
-        print_json({"month": str(chosen), "sessions": len(tallies), "seen": seen,
-                    "refused": refused, "refusal_rate": rate(refused, seen + refused),
+        print_json({"month": str(chosen), "sessions": total.sessions, "seen": total.seen,
+                    "refused": total.refused, "refusal_rate": total.refusal_rate,
                     "tallies": [to_plain(t) for t in tallies]})
         return
     rows = [(f"{t.date:%Y-%m-%d}", t.site, str(t.seen), str(t.refused),
-             percent(rate(t.refused, t.seen + t.refused)), t.note or "", t.id) for t in tallies]
+             percent(dropin_figures(t.id, t.site, [t]).refusal_rate), t.note or "", t.id)
+            for t in tallies]
     print_table(rows, ("Date", "Lieu", "Reçues", "Refusées", "Taux de refus", "Note", "Id"))
     if tallies:
-        click.echo(f"\nTotal {chosen} : {len(tallies)} permanence(s), {seen} reçue(s), "
-                   f"{refused} refusée(s), taux de refus {percent(rate(refused, seen + refused))}.")
-
+        click.echo(f"\nTotal {chosen} : {total.sessions} permanence(s), {total.seen} reçue(s), "
+                   f"{total.refused} refusée(s), taux de refus {percent(total.refusal_rate)}.")
 
 COMMANDS = [report_command, dropin_command, dropins_command]

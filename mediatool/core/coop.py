@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from mediatool.core.catalogue import Catalogue
+from mediatool.core.localtime import in_zone
 from mediatool.core.model import CallRecorded, Organisation, Record
 from mediatool.core.report import Period
 from mediatool.core.state import fold_appointments
@@ -102,7 +103,7 @@ def redirection(organisation: Organisation | None, organisation_id: str) -> str:
 
 
 def _stamp(moment: dt.datetime, zone: ZoneInfo) -> str:
-    return f"{moment.astimezone(zone):%d/%m/%Y à %H:%M}"
+    return f"{in_zone(moment, zone):%d/%m/%Y à %H:%M}"
 
 
 def _place(address: str | None) -> tuple[str, str]:
@@ -127,7 +128,7 @@ def coop_rows(catalogue: Catalogue, records_by_kind: Mapping[str, Sequence[Recor
         call = record.event
         if not isinstance(call, CallRecorded) or call.outcome not in ("resolved", "redirect"):
             continue
-        day = call.at.astimezone(zone).date()
+        day = in_zone(call.at, zone).date()
         if day not in period:
             continue
         procedure = catalogue.procedures.get(call.procedure or "")
@@ -142,7 +143,7 @@ def coop_rows(catalogue: Catalogue, records_by_kind: Mapping[str, Sequence[Recor
             call.id)))
     appointments, _ = fold_appointments(list(records_by_kind.get("appointments", ())))
     for appointment in appointments.values():
-        day = appointment.start.astimezone(zone).date()
+        day = in_zone(appointment.start, zone).date()
         if appointment.status != "attended" or day not in period:
             continue
         site = team.site(appointment.site) if appointment.site else None

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from mediatool.core.errors import InvalidInput
+from mediatool.core.localtime import in_zone
 from mediatool.core.model import CallLinked, CallRecorded, DropinTally, Experiment, Record
 from mediatool.core.period import Month, months_between
 from mediatool.core.state import Appointment, fold_appointments
@@ -184,7 +185,7 @@ def first_record_day(records: Iterable[Record], zone: ZoneInfo) -> dt.date | Non
         if isinstance(event, DropinTally):
             days.append(event.date)
         else:
-            days.append(event.at.astimezone(zone).date())
+            days.append(in_zone(event.at, zone).date())
     return min(days, default=None)
 
 
@@ -260,7 +261,7 @@ def build_experiment(experiment: Experiment, records_by_kind: Mapping[str, Seque
                      now: dt.datetime, zone: ZoneInfo) -> ExperimentSection:
     """Before vs since `experiment.start`, from every record of the folder."""
     every = [r for records in records_by_kind.values() for r in records]
-    today = now.astimezone(zone).date()
+    today = in_zone(now, zone).date()
     check_start(experiment, first_record_day(every, zone), today)
     start = experiment.start
     tallies = [r.event for r in records_by_kind.get("dropins", ())
@@ -273,7 +274,7 @@ def build_experiment(experiment: Experiment, records_by_kind: Mapping[str, Seque
 
     appointments, _ = fold_appointments(list(records_by_kind.get("appointments", ())))
     calls = [r.event for r in records_by_kind.get("calls", ())
-             if isinstance(r.event, CallRecorded) and r.event.at.astimezone(zone).date() >= start]
+             if isinstance(r.event, CallRecorded) and in_zone(r.event.at, zone).date() >= start]
     links: dict[str, set[str]] = defaultdict(set)
     for record in records_by_kind.get("calls", ()):
         event = record.event
@@ -295,7 +296,7 @@ def build_experiment(experiment: Experiment, records_by_kind: Mapping[str, Seque
         appointments_attended=sum(a.status == "attended" for a in linked),
         appointments_ahead=sum(a.situation(now) == "booked" for a in linked))
     attended = sum(1 for a in appointments.values() if a.status == "attended"
-                   and start <= a.start.astimezone(zone).date() <= today)
+                   and start <= in_zone(a.start, zone).date() <= today)
     accompaniments = attended + since.seen + handled
     return ExperimentSection(
         start=start, services=tuple(experiment.services), before=before, since=since,

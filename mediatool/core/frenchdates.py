@@ -13,6 +13,7 @@ import re
 from zoneinfo import ZoneInfo
 
 from mediatool.core.errors import InvalidInput
+from mediatool.core.localtime import in_zone
 from mediatool.core.model import WEEKDAYS
 from mediatool.core.period import refuse_out_of_range
 
@@ -96,6 +97,4 @@ def parse_datetime(text: str, zone: ZoneInfo, what: str = "date et heure") -> dt
         raise InvalidInput(f"{what} illisible : « {text} »",
                            f"formats acceptés : {DATETIME_FORMATS}")
     refuse_out_of_range(moment.date(), what)
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=zone)
-    return moment.astimezone(zone)
+    return in_zone(moment, zone)

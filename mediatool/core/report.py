@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from mediatool.core.catalogue import Catalogue
 from mediatool.core.days import iso_week
 from mediatool.core.labels import KIND_LABELS, OUTCOME_LABELS, STATUS_LABELS, THEME_LABELS
+from mediatool.core.localtime import in_zone
 from mediatool.core.model import (
     OUTCOMES,
     CallLinked,
@@ -229,10 +230,6 @@ def rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _local(moment: dt.datetime, zone: ZoneInfo) -> dt.datetime:
-    return moment.astimezone(zone)
-
-
 def _ranked(counter: Mapping[str, int], labels: Mapping[str, str], limit: int | None = None
             ) -> tuple[Count, ...]:
     """Biggest first, then by key, so equal counts keep a stable order."""
@@ -264,7 +261,7 @@ def shift_of(call: CallRecorded, team: Team, zone: ZoneInfo) -> str | None:
         return None
     if call.shift:
         return call.shift
-    shift = phone_shift(team, _local(call.at, zone))  # the rule `call` itself applies
+    shift = phone_shift(team, in_zone(call.at, zone))  # the rule `call` itself applies
     return shift.label() if shift else UNSPECIFIED
 
 
@@ -278,7 +275,7 @@ def build_report(catalogue: Catalogue, records_by_kind: Mapping[str, Sequence[Re
         appointment_records = _unique_records([*appointment_records, *history.appointments])
     appointments, _ = fold_appointments(appointment_records)
     calls = [r.event for r in records_by_kind.get("calls", ())
-             if isinstance(r.event, CallRecorded) and _local(r.event.at, zone).date() in period]
+             if isinstance(r.event, CallRecorded) and in_zone(r.event.at, zone).date() in period]
     links = _call_links([*records_by_kind.get("calls", ()), *history.calls],
                         appointments.values())
     return Report(
@@ -371,7 +368,7 @@ def _breakdown(key: str, label: str, situations: Counter[str]) -> Breakdown:
 def _appointments(catalogue: Catalogue, appointments: Mapping[str, Appointment],
                   period: Period, now: dt.datetime, zone: ZoneInfo) -> AppointmentsSection:
     team = catalogue.team
-    in_period = [a for a in appointments.values() if _local(a.start, zone).date() in period]
+    in_period = [a for a in appointments.values() if in_zone(a.start, zone).date() in period]
     situations: Counter[str] = Counter()
     by_kind: dict[str, Counter[str]] = {kind: Counter() for kind in KIND_LABELS}
     mediator_names = {m.id: m.name for m in team.mediators}
@@ -446,12 +443,12 @@ def _paths(catalogue: Catalogue, period_records: Sequence[Record],
            earlier_records: Sequence[Record], appointments: Mapping[str, Appointment],
            period: Period, zone: ZoneInfo) -> PathsSection:
     paths, _ = fold_paths(period_records)
-    opened = [p for p in paths.values() if _local(p.opened_at, zone).date() in period]
+    opened = [p for p in paths.values() if in_zone(p.opened_at, zone).date() in period]
     closed = {r.event.id for r in _unique_records([*period_records, *earlier_records])
-              if isinstance(r.event, PathClosed) and _local(r.event.at, zone).date() in period}
+              if isinstance(r.event, PathClosed) and in_zone(r.event.at, zone).date() in period}
     sessions = [a for a in appointments.values()
                 if a.kind == "usage" and a.status == "attended"
-                and _local(a.start, zone).date() in period]
+                and in_zone(a.start, zone).date() in period]
     skills = Counter(skill for a in sessions for skill in a.skills)
     areas: Counter[str] = Counter()
     for skill_id, count in skills.items():
@@ -473,7 +470,8 @@ def pix_area(catalogue: Catalogue, skill_id: str) -> str:
     return skill.area
 
 
-def _figures(key: str, label: str, tallies: Sequence[DropinTally]) -> DropinFigures:
+def dropin_figures(key: str, label: str, tallies: Sequence[DropinTally]) -> DropinFigures:
+    """Sessions, people seen and refused, and the refusal rate: refused / (seen + refused)."""
     seen = sum(t.seen for t in tallies)
     refused = sum(t.refused for t in tallies)
     return DropinFigures(key, label, len(tallies), seen, refused, rate(refused, seen + refused))
@@ -498,7 +496,7 @@ def _dropins(catalogue: Catalogue, records: Sequence[Record],
     by_month: dict[Month, list[DropinTally]] = defaultdict(list)
     for tally in tallies:
         by_month[Month.of(tally.date)].append(tally)
-    total = _figures("total", "total", current)
+    total = dropin_figures("total", "total", current)
     months = trend_months(period)
     # Months before the first tally are "no data yet", not months with nobody turned away.
     while (len(months) > len(period.months) and months[0] not in by_month
@@ -506,7 +504,7 @@ def _dropins(catalogue: Catalogue, records: Sequence[Record],
         months.pop(0)
     trend = []
     for month in months:
-        figures = _figures(str(month), str(month), by_month.get(month, []))
+        figures = dropin_figures(str(month), str(month), by_month.get(month, []))
         if str(month) in totals and month not in by_month:
             sessions, seen, refused = totals[str(month)]
             figures = DropinFigures(str(month), str(month), sessions, seen, refused,
@@ -515,7 +513,7 @@ def _dropins(catalogue: Catalogue, records: Sequence[Record],
     return DropinsSection(
         sessions=total.sessions, seen=total.seen, refused=total.refused,
         refusal_rate=total.refusal_rate,
-        by_site=tuple(_figures(s, names.get(s, s), t) for s, t in by_site.items()),
+        by_site=tuple(dropin_figures(s, names.get(s, s), t) for s, t in by_site.items()),
         trend=tuple(trend))
 
 
@@ -536,7 +534,7 @@ def detail_rows(catalogue: Catalogue, records_by_kind: Mapping[str, Sequence[Rec
     calls = [r.event for r in records_by_kind.get("calls", ())
              if isinstance(r.event, CallRecorded)]
     for call in sorted(calls, key=lambda c: (c.at, c.id)):
-        local = _local(call.at, zone)
+        local = in_zone(call.at, zone)
         if local.date() not in period:
             continue
         rows.append(DetailRow(
@@ -547,7 +545,7 @@ def detail_rows(catalogue: Catalogue, records_by_kind: Mapping[str, Sequence[Rec
             call.redirect_to or "", " ".join(sorted(links.get(call.id, ())))))
     procedures = catalogue.procedures
     for appointment in sorted(appointments.values(), key=lambda a: (a.start, a.id)):
-        local = _local(appointment.start, zone)
+        local = in_zone(appointment.start, zone)
         if local.date() not in period:
             continue
         procedure = procedures.get(appointment.procedure or "")

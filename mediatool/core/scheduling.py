@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from mediatool.core.days import absence, closure, days_between, half_day, iso_week, public_holiday
 from mediatool.core.frenchdates import format_date, format_datetime, format_time
 from mediatool.core.labels import RULE_LABELS
+from mediatool.core.localtime import in_zone
 from mediatool.core.model import Mediator, Procedure, Team
 from mediatool.core.state import Appointment
 
@@ -72,7 +73,7 @@ def zone_of(name: str) -> ZoneInfo:
 
 def local(team: Team, moment: dt.datetime) -> dt.datetime:
     """`moment` in the team's time zone."""
-    return moment.astimezone(zone_of(team.timezone))
+    return in_zone(moment, zone_of(team.timezone))
 
 
 def plus_minutes(team: Team, moment: dt.datetime, minutes: int) -> dt.datetime:

@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 from mediatool.core import days
 from mediatool.core.catalogue import Catalogue
 from mediatool.core.labels import KIND_LABELS, STATUS_LABELS
+from mediatool.core.localtime import in_zone
 from mediatool.core.model import (
     DateRange,
     DropinSession,
@@ -106,7 +107,7 @@ def _utc(moment: dt.datetime) -> str:
 
 
 def _local(moment: dt.datetime, zone: ZoneInfo) -> str:
-    return _stamp(moment.astimezone(zone))
+    return _stamp(in_zone(moment, zone))
 
 
 def _date(day: dt.date) -> str:
@@ -274,7 +275,7 @@ def build_calendars(catalogue: Catalogue, appointments: Iterable[Appointment],
     """
     team = catalogue.team
     zone = ZoneInfo(team.timezone)
-    now = now.astimezone(zone)
+    now = in_zone(now, zone)
     ctx = Context(catalogue, paths, zone, private, window_start(now), horizon(now))
     chosen = sorted((a for a in appointments if a.end >= ctx.first),
                     key=lambda a: (a.start, a.id))
@@ -297,7 +298,7 @@ def build_calendars(catalogue: Catalogue, appointments: Iterable[Appointment],
 
     years = [ctx.first.year, ctx.last_day.year]
     if chosen:
-        years.append(chosen[-1].end.astimezone(zone).year)
+        years.append(in_zone(chosen[-1].end, zone).year)
     years.extend(c.end.year for c in team.closures)
     years.extend(a.end.year for m in team.mediators for a in m.absences)
     timezone = vtimezone(team.timezone, ctx.first.year, max(years))
@@ -407,7 +408,7 @@ def _appointment_description(ctx: Context, a: Appointment, procedure: Procedure 
              f"Durée : {a.duration_min} min"]
     if a.status == "cancelled" and a.last_change:
         who = "par la personne" if a.cancelled_by_person else "par le service"
-        lines.append(f"Annulé {who} le {a.last_change.astimezone(ctx.zone):%d/%m/%Y à %H:%M}")
+        lines.append(f"Annulé {who} le {in_zone(a.last_change, ctx.zone):%d/%m/%Y à %H:%M}")
     if procedure is not None:
         lines.extend(_procedure_lines(procedure, ctx.catalogue.organisation_of(procedure)))
     elif a.procedure:

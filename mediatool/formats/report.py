@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mediatool.core.catalogue import Catalogue
 from mediatool.core.fields import to_plain
@@ -37,6 +37,9 @@ from mediatool.core.report import (
     DropinFigures,
     Report,
 )
+
+if TYPE_CHECKING:
+    from mediatool.core.experiment import ExperimentSection
 
 FORMATS = ("table", "markdown", "csv", "json", "html")
 CSV_DIALECTS = ("excel", "excel-fr")
@@ -650,8 +653,12 @@ def charts(report: Report) -> list[tuple[str, str]]:
     ]
 
 
-def render_html(report: Report) -> str:
-    """One self-contained page: inline CSS and SVG, no script, no external asset."""
+def render_html(report: Report, experiment: ExperimentSection | str | None = None) -> str:
+    """One self-contained page: inline CSS and SVG, no script, no external asset.
+
+    With the team's experiment set, the page carries its before / since section (or, when
+    it cannot be measured yet, the reason in one line).
+    """
     drops, phone, appts = report.dropins, report.phone, report.appointments
     situation = {c.key: c.value for c in appts.situations}
     cancelled = situation["excused"] + situation["revoked"]
@@ -677,6 +684,13 @@ def render_html(report: Report) -> str:
     for caption, svg in charts(report):
         out.append(f"<figure><figcaption>{_esc(caption)}</figcaption>{svg}</figure>")
     out.append("</div>")
+    if isinstance(experiment, str):
+        out.append(f'<section class="experiment"><h2>Expérimentation : avant / depuis</h2>'
+                   f'<p class="sub">{_esc(experiment)}</p></section>')
+    elif experiment is not None:
+        from mediatool.formats.experiment import html_body
+
+        out.extend(html_body(experiment))
     for section in sections(report, long=True):
         out.append(f"<section><h2>{_esc(section.title)}</h2>")
         out.extend(_html_table(block) for block in section.blocks)
@@ -690,8 +704,9 @@ def render_html(report: Report) -> str:
     return "\n".join(out) + "\n"
 
 
-def render(report: Report, fmt: str, dialect: str = "excel", keys: bool = False) -> str:
-    """The report in one of FORMATS (xlsx: formats/xlsx.py)."""
+def render(report: Report, fmt: str, dialect: str = "excel", keys: bool = False,
+           experiment: ExperimentSection | str | None = None) -> str:
+    """The report in one of FORMATS (xlsx: formats/xlsx.py); `experiment` goes in html."""
     if fmt == "table":
         return render_table(report)
     if fmt == "markdown":
@@ -701,7 +716,7 @@ def render(report: Report, fmt: str, dialect: str = "excel", keys: bool = False)
     if fmt == "json":
         return render_json(report)
     if fmt == "html":
-        return render_html(report)
+        return render_html(report, experiment)
     raise ValueError(fmt)
 
 

@@ -17,6 +17,7 @@ from typing import Literal
 
 from mediatool.core.days import week_bounds
 from mediatool.core.errors import InvalidInput, RuleRefusal
+from mediatool.core.fields import field_bounds
 from mediatool.core.frenchdates import format_date, format_datetime
 from mediatool.core.ids import id_pattern, normalise_id
 from mediatool.core.labels import STATUS_LABELS
@@ -68,8 +69,8 @@ SUGGESTION_MONTHS_BACK = 6
 class BookingRequest:
     """What `book` is asked: who, what, when (None = first free slot)."""
 
-    mediator: str
-    kind: Literal["demarche", "usage"]
+    mediator: str | None
+    kind: Literal["demarche", "usage"] | None  # None: usage with a path alone, else demarche
     person: str
     procedure: str | None = None
     path: str | None = None
@@ -79,6 +80,11 @@ class BookingRequest:
     from_call: str | None = None
     note: str | None = None
     by: str | None = None
+    # `book --from-call` links a call already recorded (unknown: refused); the phone flow
+    # books first and records its call afterwards, with the appointment id.
+    call_recorded: bool = False
+    # A need the catalogue lacks, noted during a call: a démarche without --procedure.
+    outside_catalogue: bool = False
 
 
 # ---- reading ---------------------------------------------------------------
@@ -202,6 +208,7 @@ class _Checked:
     """A request once its ids and values are valid."""
 
     request: BookingRequest
+    kind: Literal["demarche", "usage"]
     mediator: str
     procedure: Procedure | None
     path: learning_paths.LearningPath | None
@@ -209,6 +216,7 @@ class _Checked:
     person: str
     phone: str | None
     from_call: str | None
+    call_month: Month | None  # where the call is recorded, found once
     by: str
 
 
@@ -216,16 +224,20 @@ def _validate(data: DataFolder, request: BookingRequest, now: dt.datetime) -> _C
     catalogue = data.catalogue
     refuse_personal_data(request.note, "la note", catalogue)
     team = catalogue.team
-    mediator = mediator_by_id(catalogue, request.mediator)
-    if request.kind not in KINDS:
-        raise InvalidInput(f"type de rendez-vous inconnu : « {request.kind} »",
+    kind = request.kind or ("usage" if request.path and not request.procedure else "demarche")
+    if kind not in KINDS:
+        raise InvalidInput(f"type de rendez-vous inconnu : « {kind} »",
                            "types possibles : demarche, usage")
     procedure = None
     path = None
-    if request.kind == "demarche":
+    if kind == "demarche":
         if request.path:
             raise InvalidInput("--path ne sert qu'aux rendez-vous « usage »",
                                "pour une séance d'apprentissage, ajoutez --kind usage")
+        if not request.procedure and not request.outside_catalogue:
+            raise InvalidInput("un rendez-vous « démarche » demande la démarche "
+                               "(--procedure ID)",
+                               "trouvez-la avec « mediatool catalogue search MOTS »")
         # Without a procedure (a need the catalogue lacks, noted during a call), the
         # team's default duration applies; the command line asks for --procedure.
         procedure = procedure_by_id(catalogue, request.procedure) if request.procedure else None
@@ -245,10 +257,15 @@ def _validate(data: DataFolder, request: BookingRequest, now: dt.datetime) -> _C
         path = learning_paths.find_path(data, request.path, now)
         # Said at once, before any slot is searched; checked again under the lock.
         _refuse_path(path, learning_paths.sessions_of(data, path))
-    duration = request.duration_min or default_duration(team, request.kind, procedure)
-    if not 5 <= duration <= 480:
+    if request.mediator is None and path is None:
+        ids = ", ".join(m.id for m in team.mediators)
+        raise InvalidInput("indiquez le médiateur : --mediator ID", f"médiateurs : {ids}")
+    mediator = mediator_by_id(catalogue, request.mediator or path.mediator)  # type: ignore[union-attr]
+    duration = request.duration_min or default_duration(team, kind, procedure)
+    low, high = (int(b or 0) for b in field_bounds(AppointmentBooked, "duration_min"))
+    if not low <= duration <= high:
         raise InvalidInput(f"durée impossible : {duration} min",
-                           "indiquez une durée entre 5 et 480 minutes")
+                           f"indiquez une durée entre {low} et {high} minutes")
     person = " ".join((request.person or "").split()) or (path.person if path else "")
     if not person:
         raise InvalidInput("le nom de la personne manque", "ajoutez --person \"Prénom N.\"")
@@ -257,17 +274,21 @@ def _validate(data: DataFolder, request: BookingRequest, now: dt.datetime) -> _C
         raise InvalidInput(f"numéro de téléphone illisible : « {phone} »",
                            "exemple : --phone \"06 12 34 56 78\"")
     from_call = None
+    call_month = None
     if request.from_call:
         from_call = normalise_id(request.from_call)
-        if not CALL_ID.fullmatch(from_call):
+        if not CALL_ID.fullmatch(from_call) and not request.call_recorded:
             raise InvalidInput(f"identifiant d'appel illisible : « {request.from_call} »",
                                "un appel s'écrit C- suivi de 6 caractères (ex. C-7K3QX2)")
+        call_month = find_call_month(data, from_call, now)
+        if call_month is None and request.call_recorded:
+            raise _unknown_call(data, request.from_call, now)
     by = mediator_by_id(catalogue, request.by).id if request.by else mediator.id
     if request.at is not None and _aware(team, request.at) < now:
         raise InvalidInput(f"le {format_datetime(_aware(team, request.at))} est déjà passé",
                            "indiquez une date à venir, ou --first-free")
-    return _Checked(request, mediator.id, procedure, path, duration, person, phone, from_call,
-                    by)
+    return _Checked(request, kind, mediator.id, procedure, path, duration, person, phone,
+                    from_call, call_month, by)
 
 
 def _aware(team: Team, moment: dt.datetime) -> dt.datetime:
@@ -290,7 +311,7 @@ def book(data: DataFolder, request: BookingRequest, now: dt.datetime) -> Appoint
         start = _aware(team, request.at)
         appointment, refused = _book_at(data, checked, start, now)
         if refused is not None:
-            slots = _next_free_slots(data, cache, checked.mediator, request.kind,
+            slots = _next_free_slots(data, cache, checked.mediator, checked.kind,
                                      checked.duration, now, 3,
                                      proposals_from(team, refused, start),
                                      DEFAULT_HORIZON_DAYS)
@@ -299,8 +320,10 @@ def book(data: DataFolder, request: BookingRequest, now: dt.datetime) -> Appoint
     else:
         appointment = _book_first_free(data, cache, checked, now)
     assert appointment is not None
-    if checked.from_call:
-        link_call(data, checked.from_call, appointment.id, now, checked.by)
+    if checked.from_call and checked.call_month is not None:
+        data.store.append("calls", checked.call_month, CallLinked(
+            id=checked.from_call, event="linked", at=now, by=checked.by,
+            appointment=appointment.id))
     return appointment
 
 
@@ -320,13 +343,12 @@ def proposals_from(team: Team, refused: Refusal, start: dt.datetime) -> dt.datet
 
 def _book_first_free(data: DataFolder, cache: _MonthCache, checked: _Checked,
                      now: dt.datetime) -> Appointment:
-    request = checked.request
     start_from = now
     team = data.catalogue.team
     # Two sessions of one path on one day teach less than two days apart: skip its days.
     taken_days = _path_days(data, checked.path)
     for _ in range(FIRST_FREE_ATTEMPTS + len(taken_days)):
-        slots = _next_free_slots(data, cache, checked.mediator, request.kind, checked.duration,
+        slots = _next_free_slots(data, cache, checked.mediator, checked.kind, checked.duration,
                                  now, 1, start_from, DEFAULT_HORIZON_DAYS)
         if not slots:
             break
@@ -459,7 +481,7 @@ def _book_at(data: DataFolder, checked: _Checked, start: dt.datetime, now: dt.da
             return None, refused
         event = AppointmentBooked(
             id=data.store.new_id("appointments"), event="booked", at=now, by=checked.by,
-            mediator=checked.mediator, kind=request.kind, start=start,
+            mediator=checked.mediator, kind=checked.kind, start=start,
             duration_min=checked.duration, person=checked.person, phone=checked.phone,
             procedure=checked.procedure.id if checked.procedure else None,
             path=path.id if path else None,
@@ -487,17 +509,6 @@ def _refuse_path(path: learning_paths.LearningPath, appointments: Iterable[Appoi
                           "ouvrez-en un nouveau")
 
 
-def link_call(data: DataFolder, call_id: str, appointment_id: str, now: dt.datetime,
-              by: str) -> bool:
-    """Append `linked` to a recent call's month file; False when the call is not (yet) there."""
-    month = find_call_month(data, call_id, now)
-    if month is None:
-        return False
-    data.store.append("calls", month, CallLinked(id=call_id, event="linked", at=now, by=by,
-                                                 appointment=appointment_id))
-    return True
-
-
 def find_call_month(data: DataFolder, call_id: str, now: dt.datetime) -> Month | None:
     """The month file of a recent call (newest first, bounded look-back)."""
     month = Month.of(now.date())
@@ -510,15 +521,13 @@ def find_call_month(data: DataFolder, call_id: str, now: dt.datetime) -> Month |
     return None
 
 
-def ensure_call(data: DataFolder, call_id: str, now: dt.datetime) -> str:
-    """The normalised id of a recorded recent call, or InvalidInput (for `book --from-call`)."""
+def _unknown_call(data: DataFolder, call_id: str, now: dt.datetime) -> InvalidInput:
+    """`appel inconnu`, with the closest recent call ids (for `book --from-call`)."""
     wanted = normalise_id(call_id)
-    if CALL_ID.fullmatch(wanted) and find_call_month(data, wanted, now) is not None:
-        return wanted
     known = _recent_ids(data, "calls", now)
     close = closest_ids(wanted, known)
     hint = f"vouliez-vous : {', '.join(close)} ?" if close else "vérifiez l'identifiant de l'appel"
-    raise InvalidInput(f"appel inconnu : « {call_id} »", hint)
+    return InvalidInput(f"appel inconnu : « {call_id} »", hint)
 
 
 # ---- outcomes: cancel, attended, no-show ---------------------------------------
@@ -756,17 +765,5 @@ def correct_outcome(data: DataFolder, appointment_id: str, now: dt.datetime, *,
     return _change(data, appointment_id, now, make)
 
 
-def place_label(data: DataFolder, appointment: Appointment) -> str:
-    """Where and with whom, in French: « Camille, Espace numérique du Centre, 1 place … »."""
-    team = data.catalogue.team
-    mediator = team.mediator(appointment.mediator)
-    site = team.site(appointment.site)
-    parts = [mediator.name if mediator else appointment.mediator]
-    if site:
-        parts.append(site.label())
-    return " — ".join(parts)
-
-
 __all__ = ["BookingRequest", "book", "next_free_slots", "cancel", "mark_attended",
-           "mark_no_show", "appointments_between", "find_appointment", "link_call",
-           "ensure_call", "place_label"]
+           "mark_no_show", "appointments_between", "find_appointment"]

@@ -38,6 +38,7 @@ class ExportResult:
     unchanged: list[Path] = field(default_factory=list)
     window_start: dt.datetime | None = None
     pushed: caldav.PushResult | None = None
+    skipped: list[Problem] = field(default_factory=list)  # events that do not fold
 
 
 @dataclass(frozen=True)
@@ -49,14 +50,21 @@ class CaldavTarget:
     password_file: Path | None = None
 
 
-def build(data: DataFolder, now: dt.datetime, private: bool) -> list[ics.CalendarFile]:
-    """Every calendar, from the record months the window needs (nothing written)."""
+def build(data: DataFolder, now: dt.datetime, private: bool
+          ) -> tuple[list[ics.CalendarFile], list[Problem]]:
+    """Every calendar, from the record months the window needs (nothing written), and the
+    events left out because they do not fold (the one policy of every reader: an event
+    that makes no sense is skipped and said, `check` reports it; the calendars of the
+    whole team never stop for one bad event)."""
     catalogue = data.catalogue
     _refuse_reserved_ids(catalogue.team.mediators)
-    appointments = _appointments(data, ics.window_start(now))
+    appointments, skipped = _appointments(data, ics.window_start(now))
     wanted = {a.path for a in appointments if a.kind == "usage" and a.path}
-    paths = _paths(data, wanted, ics.window_start(now)) if wanted else {}
-    return ics.build_calendars(catalogue, appointments, paths, now, private)
+    paths: dict[str, LearningPath] = {}
+    if wanted:
+        paths, path_problems = _paths(data, wanted, ics.window_start(now))
+        skipped += path_problems
+    return ics.build_calendars(catalogue, appointments, paths, now, private), skipped
 
 
 def export(data: DataFolder, out: Path, now: dt.datetime, private: bool,
@@ -64,10 +72,10 @@ def export(data: DataFolder, out: Path, now: dt.datetime, private: bool,
     """Build, then write `<out>/<name>.ics` for each calendar (atomic, unchanged skipped);
     then publish them to `target` when given (its password is read before anything)."""
     password = caldav.read_password(target.password_file, target.user) if target else None
-    calendars = build(data, now, private)
+    calendars, skipped = build(data, now, private)
     contents = [(out / f"{c.name}.ics", c.to_ics()) for c in calendars]
     _prepare(out)
-    result = ExportResult(calendars, window_start=ics.window_start(now))
+    result = ExportResult(calendars, window_start=ics.window_start(now), skipped=skipped)
     mode = PRIVATE_MODE if private else PUBLIC_MODE
     for path, content in contents:
         try:
@@ -114,17 +122,15 @@ def _refuse_reserved_ids(mediators: tuple[Mediator, ...]) -> None:
             [Problem("catalogue/team.yaml", None, f"identifiant réservé : {clashes[0]}")])
 
 
-def _appointments(data: DataFolder, since: dt.datetime) -> list[Appointment]:
+def _appointments(data: DataFolder, since: dt.datetime
+                  ) -> tuple[list[Appointment], list[Problem]]:
     """Appointments of the months from the window start on (events live in the start month)."""
     # the day before: an appointment that started just before midnight may end inside
     first = Month.of((since - dt.timedelta(days=1)).date())
     months = [m for m in data.store.months("appointments") if m >= first]
     records = data.store.read("appointments", months)  # each file read under its lock
     state, problems = fold_appointments(records)
-    if problems:
-        raise DataProblems("des rendez-vous sont incohérents",
-                           "corrigez-les (voir « mediatool check »)", problems)
-    return list(state.values())
+    return list(state.values()), problems
 
 
 # Every event of a path carries the path's id, as `Store.append` writes it: the files are
@@ -132,7 +138,8 @@ def _appointments(data: DataFolder, since: dt.datetime) -> list[Appointment]:
 PATH_ID = re.compile(r"\nid: ['\"]?(P-[0-9A-Z]+)(?![\w-])")
 
 
-def _paths(data: DataFolder, wanted: set[str], since: dt.datetime) -> dict[str, LearningPath]:
+def _paths(data: DataFolder, wanted: set[str], since: dt.datetime
+           ) -> tuple[dict[str, LearningPath], list[Problem]]:
     """The paths of the window's usage appointments, wherever they were opened.
 
     A path may have been opened years before the window: rather than parsing every paths
@@ -148,7 +155,4 @@ def _paths(data: DataFolder, wanted: set[str], since: dt.datetime) -> dict[str, 
     records += data.store.read_matching("paths", [m for m in months if m >= first], PATH_ID,
                                         wanted, fallback="P-")
     state, problems = fold_paths([r for r in records if r.event.id in wanted])
-    if problems:
-        raise DataProblems("des parcours sont incohérents",
-                           "corrigez-les (voir « mediatool check »)", problems)
-    return state
+    return state, problems

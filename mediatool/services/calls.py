@@ -15,6 +15,7 @@ from mediatool.core.catalogue import Catalogue
 from mediatool.core.days import half_day
 from mediatool.core.errors import InvalidInput
 from mediatool.core.fields import field_bounds, text_bound
+from mediatool.core.localtime import in_zone
 from mediatool.core.lookup import mediator_by_id, organisation_by_id, procedure_by_id
 from mediatool.core.model import OUTCOMES, THEMES, CallLinked, CallRecorded, Mediator, Procedure
 from mediatool.core.period import Month, months_between
@@ -243,9 +244,9 @@ def _would_book(data: DataFolder, call: CheckedCall, wish: BookingWish, now: dt.
         mediator, at = wish.mediator, wish.at
     who = catalogue.team.mediator(mediator)
     return BookedAppointment(
-        DRY_RUN_APPOINTMENT_ID, format_datetime(at.astimezone(now.tzinfo)),
+        DRY_RUN_APPOINTMENT_ID, format_datetime(in_zone(at, now.tzinfo)),
         duration or catalogue.team.durations.demarche, who.name if who else mediator,
-        catalogue.team.site(who.site if who else None), at.astimezone(now.tzinfo))
+        catalogue.team.site(who.site if who else None), in_zone(at, now.tzinfo))
 
 
 def book_for_call(data: DataFolder, call: CheckedCall, wish: BookingWish, call_id: str,
@@ -264,13 +265,13 @@ def book_for_call(data: DataFolder, call: CheckedCall, wish: BookingWish, call_i
         mediator=mediator, kind="demarche", person=wish.person,
         procedure=call.procedure.id if call.procedure else None, at=at,
         duration_min=duration, phone=wish.phone, from_call=call_id, note=call.note,
-        by=call.mediator.id)
+        by=call.mediator.id, outside_catalogue=call.procedure is None)
     appointment = booking.book(data, request, now)
     who = catalogue.team.mediator(appointment.mediator)
     return appointment, BookedAppointment(
-        appointment.id, format_datetime(appointment.start.astimezone(now.tzinfo)),
+        appointment.id, format_datetime(in_zone(appointment.start, now.tzinfo)),
         appointment.duration_min, who.name if who else appointment.mediator,
-        catalogue.team.site(appointment.site), appointment.start.astimezone(now.tzinfo))
+        catalogue.team.site(appointment.site), in_zone(appointment.start, now.tzinfo))
 
 
 def free_slots(data: DataFolder, duration_min: int | None, now: dt.datetime,
@@ -287,7 +288,7 @@ def free_slots(data: DataFolder, duration_min: int | None, now: dt.datetime,
                                     count=count * SLOTS_SCANNED_PER_CHOICE)
     chosen: dict[tuple[str, tuple[dt.date, str]], Any] = {}
     for slot in sorted(slots, key=lambda s: (s.start, s.mediator)):
-        key = (slot.mediator, half_day(slot.start.astimezone(now.tzinfo), team.halfday_boundary))
+        key = (slot.mediator, half_day(in_zone(slot.start, now.tzinfo), team.halfday_boundary))
         chosen.setdefault(key, slot)
         if len(chosen) == count:
             break

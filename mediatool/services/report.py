@@ -186,7 +186,7 @@ def make_report(data: DataFolder, period: Period, now: dt.datetime) -> tuple[Rep
             gc.enable()
 
 
-def resolve_period(now: dt.datetime, month: str | None = None, first: dt.date | None = None,
+def resolve_period(now: dt.datetime, month: Month | None = None, first: dt.date | None = None,
                    last: dt.date | None = None, year: int | None = None) -> Period:
     """The period asked for on the command line (default: the previous month)."""
     chosen = [name for name, value in (("--month", month), ("--from/--to", first or last),
@@ -195,11 +195,7 @@ def resolve_period(now: dt.datetime, month: str | None = None, first: dt.date | 
         raise InvalidInput(f"options incompatibles : {' et '.join(chosen)}",
                            "choisissez un mois, une année, ou un intervalle --from/--to")
     if month:
-        try:
-            return Period.month(Month.parse(month))
-        except ValueError:
-            raise InvalidInput(f"mois invalide : « {month} »",
-                               "écrivez-le AAAA-MM, par exemple 2026-11") from None
+        return Period.month(month)
     if year:
         if not year_in_range(year):
             raise InvalidInput(f"année invalide : {year} (hors des dates permises)",
@@ -347,7 +343,13 @@ def render_report(data: DataFolder, fmt: str, now: dt.datetime, dialect: str = "
         return xlsx.report_workbook(report, detail, data.catalogue)
     if detail is not None:
         return render.render_detail(detail, dialect, keys, data.catalogue)
-    return render.render(report, fmt, dialect, keys)
+    section: ExperimentSection | str | None = None
+    if fmt == "html" and data.catalogue.team.experiment is not None:
+        try:
+            section = make_experiment(data, now)
+        except InvalidInput as why:  # not measurable yet: the monthly page says why
+            section = f"{why.message} — {why.hint}" if why.hint else why.message
+    return render.render(report, fmt, dialect, keys, section)
 
 
 def write_report(out: Path, content: str | bytes) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from mediatool.core.checks import FolderSnapshot, run_checks
 from mediatool.core.errors import OperationalError, Problem
+from mediatool.core.localtime import in_zone
 from mediatool.core.model import RECORD_KINDS, Record
 from mediatool.core.period import Month
 from mediatool.host import environment
@@ -83,7 +84,7 @@ def _check_folder(data: DataFolder, repair: bool) -> CheckResult:
             problems.extend(wrong)
     count = sum(len(r) for r in records.values())
     if catalogue is not None:
-        zone_now = now.astimezone(data.zone)
+        zone_now = in_zone(now, data.zone)
         from mediatool.host.git import driver_missing, records_merged_by_union
 
         extra = {"file_modes": data.store.permissions(), "odd_files": _odd_files(data),
