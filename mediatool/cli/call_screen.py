@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from mediatool.core.fields import text_bound
 from mediatool.core.localtime import in_zone
 from mediatool.core.model import OUTCOMES as OUTCOME_ORDER
+from mediatool.core.model import CallRecorded
 
 if TYPE_CHECKING:
     from mediatool.core.model import Organisation, Procedure
@@ -30,7 +32,8 @@ MATCHES_SHOWN = 6
 MORE_COUNTED = 20  # beyond, the words are too vague: better to refine than to page
 
 
-MAX_ANSWER_CHARS = 1000
+# The longest answer is a note: the model's bound, as for `--note` (cli/common.Text).
+MAX_ANSWER_CHARS = text_bound(CallRecorded, "note") or 0
 
 
 def ask(prompt: str) -> str:
