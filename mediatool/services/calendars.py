@@ -16,7 +16,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mediatool.core.errors import DataProblems, OperationalError, Problem, french_os_error
+from mediatool.core.errors import (
+    DataProblems,
+    OperationalError,
+    Problem,
+    french_os_error,
+    os_error_hint,
+)
 from mediatool.core.model import Mediator
 from mediatool.core.period import Month
 from mediatool.core.state import Appointment, LearningPath, fold_appointments, fold_paths
@@ -84,7 +90,7 @@ def export(data: DataFolder, out: Path, now: dt.datetime, private: bool,
                 os.chmod(path, mode)  # --private toggled on unchanged content: fix access
         except OSError as exc:
             raise OperationalError(f"écriture impossible de {path} : {_reason(exc)}",
-                                   "vérifiez les droits sur ce dossier") from None
+                                   os_error_hint(exc) or "vérifiez ce dossier") from None
         (result.written if changed else result.unchanged).append(path)
     if target is not None:
         result.pushed = caldav.push(target.url, target.user, password, calendars,
