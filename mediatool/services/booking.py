@@ -313,7 +313,7 @@ def book(data: DataFolder, request: BookingRequest, now: dt.datetime) -> Appoint
         if refused is not None:
             slots = _next_free_slots(data, cache, checked.mediator, checked.kind,
                                      checked.duration, now, 3,
-                                     proposals_from(team, refused, start),
+                                     proposals_from(team, refused, start, now),
                                      DEFAULT_HORIZON_DAYS)
             raise RuleRefusal(f"rendez-vous refusé ({refused.label}) : {refused.message}",
                               slots_hint(team, slots))
@@ -327,17 +327,22 @@ def book(data: DataFolder, request: BookingRequest, now: dt.datetime) -> Appoint
     return appointment
 
 
-def proposals_from(team: Team, refused: Refusal, start: dt.datetime) -> dt.datetime:
+def proposals_from(team: Team, refused: Refusal, start: dt.datetime,
+                   now: dt.datetime) -> dt.datetime:
     """Where the slots proposed after a refusal start.
 
     A cap refusal starts from the week's Monday: with the cap reached, the only slots
     the rule allows that week lie inside the half-days already used, earlier as well
     as later than the time asked; the next weeks follow. Other refusals start from
-    the day asked.
+    the day asked; a horizon refusal, from two weeks before the horizon.
     """
     day = local(team, start).date()
     if refused.rule == "cap":
         day = week_bounds(day)[0]
+    if refused.rule == "horizon":
+        # Nothing can be booked from that day on: propose the last weeks that can.
+        day = min(day, local(team, now).date() + dt.timedelta(
+            days=max(team.booking_horizon_days - 14, 0)))
     return at_local(team, day, dt.time(0, 0))
 
 
@@ -672,7 +677,7 @@ def reschedule(data: DataFolder, appointment_id: str, now: dt.datetime, *,
         moved, refused = _move_at(data, current, start, now, reason, who)
         if refused is not None:
             slots = next_free_slots(data, current.mediator, current.kind, current.duration_min,
-                                    now, 3, start_from=proposals_from(team, refused, start))
+                                    now, 3, start_from=proposals_from(team, refused, start, now))
             raise RuleRefusal(f"report refusé ({refused.label}) : {refused.message} ; le "
                               f"rendez-vous {current.id} reste inchangé",
                               slots_hint(team, slots))
