@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import re
 import resource
+import stat as stat_module
 import subprocess
 import sys
 import tempfile
@@ -554,6 +555,7 @@ def test_a_hostile_name_is_refused_and_nothing_recorded(run, folder: Path, perso
      "caf-prime-activite", "--person", "Alice A.", "--at", "2026-12-08 14:00",
      "--from-call", "C-" + "Y" * 10_000_000],
     ["catalogue", "search", "carte grise " * 1_000_000],
+    ["catalogue", "search", *["carte"] * 50_000],
     ["call", "--procedure", "ants-carte-grise", "--outcome", "dropin", "--note", "n" * 1001],
     ["cancel", "A-7K3QX2", "--reason", "r" * 301],
 ])
@@ -799,8 +801,6 @@ def _special(kind: str, path: Path, tmp_path: Path) -> None:
         except PermissionError:
             pytest.skip("creating a device needs root")
 
-
-import stat as stat_module  # noqa: E402
 
 SPECIAL = ["fifo", "link to a device", "link to a file", "device"]
 

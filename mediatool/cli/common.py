@@ -290,3 +290,13 @@ def refuse_undecodable_arguments(argv: Sequence[str]) -> None:
 def standard_output_as_none(out: Path | None) -> Path | None:
     """`--out -` means the standard output: None, as if no file were named."""
     return None if out is not None and str(out) == "-" else out
+
+
+def joined_words(words: Sequence[str]) -> str:
+    """Words typed as several arguments (`catalogue search titre sejour`), joined and
+    bounded as one search: each word is already a `Text`, their sum is bounded too."""
+    from mediatool.core.fields import text_bound
+    from mediatool.core.model import CallRecorded
+    from mediatool.core.text import clean_text
+
+    return clean_text(" ".join(words), "« la recherche »", text_bound(CallRecorded, "query"))
