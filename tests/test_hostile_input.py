@@ -909,3 +909,14 @@ def test_the_boundary_speaks_french_for_os_errors(run, monkeypatch, number: int,
     assert result.exit_code == 1
     assert french in result.stderr and os.strerror(number) not in result.stderr
     assert "--repair" not in result.stderr or "n'y peut rien" in result.stderr
+
+
+def test_a_closure_ending_years_ahead_is_a_warning(run, folder: Path) -> None:
+    team = folder / "catalogue" / "team.yaml"
+    team.write_text(team.read_text(encoding="utf-8").replace(
+        "{start: 2026-12-24, end: 2027-01-01}", "{start: 2026-12-24, end: 2099-12-31}"),
+        encoding="utf-8")
+    checked = run("catalogue", "check")
+    assert checked.exit_code == 0, checked.output
+    assert "avertissement : période qui finit le 2099-12-31" in checked.output
+    assert run("slots", "--days", "2").exit_code == 0

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mediatool.core.errors import Problem
-from mediatool.core.fields import INVALID, Context, Positioned, build, schema_for
+from mediatool.core.fields import INVALID, Context, Positioned, build, field_bounds, schema_for
 from mediatool.core.model import (
     THEMES,
     DateRange,
@@ -116,6 +116,7 @@ def build_catalogue(files: Mapping[str, Positioned | Problem | None], today: dt.
     if "team.yaml" in built:
         team, team_pos = built["team.yaml"]
         _check_team(team, team_pos, at)
+        _check_far_ranges(team, team_pos, today, at)
     organisations = skills = procedures = None
     if "organisations.yaml" in built:
         organisations_file, organisations_pos = built["organisations.yaml"]
@@ -276,6 +277,23 @@ def _check_slots(slots: tuple[WeeklySlot, ...], path: tuple[Any, ...], err: Any)
         for b in slots[i + 1:]:
             if a.day == b.day and a.start < b.end and b.start < a.end:
                 err((*path, i), f"créneaux qui se chevauchent : {a.label()} et {b.label()}")
+
+
+def _check_far_ranges(team: Team, pos: Any, today: dt.date, at: Any) -> None:
+    """A closure or absence ending beyond the longest booking horizon is likely a typo
+    (9999-12-31 for « until further notice »): a warning, the dates stay valid."""
+    longest = int(field_bounds(Team, "booking_horizon_days")[1] or 0)
+    limit = today + dt.timedelta(days=longest)
+    ranges: list[tuple[tuple[Any, ...], DateRange]] = [
+        (("closures", i, "end"), r) for i, r in enumerate(team.closures)]
+    ranges += [(("mediators", m, "absences", i, "end"), r)
+               for m, mediator in enumerate(team.mediators)
+               for i, r in enumerate(mediator.absences)]
+    for path, period in ranges:
+        if period.end > limit:
+            at("team.yaml", pos, path, f"période qui finit le {period.end}, à plus de "
+               f"{longest} jours", "vérifiez la date : aucun rendez-vous ne se prend si loin",
+               "warning")
 
 
 def _check_ranges(ranges: tuple[DateRange, ...], path: tuple[Any, ...], err: Any) -> None:
