@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -229,13 +230,25 @@ class Text(click.ParamType):
     `harden` gives this type to every plain text option and argument of the command
     line, so no command can forget it; the bound is the model's (`fields.text_bound`),
     or for an option that no field holds (dates, URLs, folders) the largest of them.
+    The bound is read at the first conversion, not when the command is declared:
+    importing the model costs ~0.1 s, too much for `--help`.
     """
 
     name = "text"
 
-    def __init__(self, max_length: int | None, person: bool = False) -> None:
-        self.max_length = max_length
+    def __init__(self, option: str | None, person: bool = False) -> None:
+        self.option = option
         self.person = person
+
+    @functools.cached_property
+    def max_length(self) -> int:
+        from mediatool.core.fields import text_bound
+
+        fields = _text_fields()
+        bounds = [b for b in (text_bound(cls, name) for cls, name in fields.values())
+                  if b is not None]
+        bound = text_bound(*fields[self.option]) if self.option in fields else None
+        return bound if bound is not None else max(bounds)
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> Any:
@@ -250,24 +263,12 @@ class Text(click.ParamType):
         return clean_text(value, f"« {what} »", self.max_length, name=self.person)
 
 
-def _text_type(param: click.Parameter) -> Text:
-    from mediatool.core.fields import text_bound
-
-    fields = _text_fields()
-    bounds = [text_bound(cls, name) for cls, name in fields.values()]
-    longest = max(b for b in bounds if b is not None)
-    if param.name in fields:
-        bound = text_bound(*fields[param.name])
-        return Text(bound if bound is not None else longest, person=param.name == "person")
-    return Text(longest)
-
-
 def harden(command: click.Command) -> None:
     """Give every plain text parameter of `command` (and its subcommands) the `Text` type."""
     for param in command.params:
         if isinstance(param.type, click.types.StringParamType) and not isinstance(
                 param.type, Text):
-            param.type = _text_type(param)
+            param.type = Text(param.name, person=param.name == "person")
     for sub in getattr(command, "commands", {}).values():
         harden(sub)
 
