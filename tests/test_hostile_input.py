@@ -920,3 +920,42 @@ def test_a_closure_ending_years_ahead_is_a_warning(run, folder: Path) -> None:
     assert checked.exit_code == 0, checked.output
     assert "avertissement : période qui finit le 2099-12-31" in checked.output
     assert run("slots", "--days", "2").exit_code == 0
+
+
+@settings(max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "20")), deadline=None,
+          derandomize=not os.environ.get("HOSTILE_EXPLORE"))
+@given(kind=st.sampled_from(SPECIAL if os.geteuid() == 0 else SPECIAL[:3]), name=st.sampled_from(["rapport.md", "r.csv", "x.json",
+                                                            "coop.xlsx", "camille.ics"]),
+       command=st.sampled_from(["report", "export coop", "export-ics"]))
+def test_no_output_ever_goes_through_a_special_file(kind: str, name: str, command: str) -> None:
+    import signal
+
+    def hung(*_args: Any) -> None:
+        raise AssertionError(f"mediatool {command} hung on a {kind}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        root = write_folder(tmp_path / "data")
+        out = tmp_path / "out"
+        out.mkdir()
+        _special(kind, out / name, tmp_path)
+        before = os.lstat(out / name)
+        target = str(out) if command == "export-ics" else str(out / name)
+        args = {"report": ["report", "--month", "2026-11", "--out", target],
+                "export coop": ["export", "coop", "--month", "2026-11", "--out", target],
+                "export-ics": ["export-ics", "--out", target]}[command]
+        previous = signal.signal(signal.SIGALRM, hung)
+        signal.alarm(20)
+        try:
+            result = CliRunner().invoke(cli, ["--data", str(root), *args])
+        finally:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
+        assert isinstance(result.exception, SystemExit | None), repr(result.exception)
+        assert "Erreur inattendue" not in result.output
+        after = os.lstat(out / name)
+        assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
+        if result.exit_code == 0:  # a calendar of another name, or a format refused first
+            assert command == "export-ics" and name != "camille.ics"
+        if kind == "link to a file":
+            assert (tmp_path / "elsewhere.txt").read_text() == "précieux\n"
