@@ -13,8 +13,14 @@ import traceback
 import click
 
 from mediatool import __version__
-from mediatool.cli.common import Settings
-from mediatool.core.errors import EXIT_FAILURE, EXIT_INVALID, MediatoolError
+from mediatool.cli.common import Settings, harden, refuse_undecodable_arguments
+from mediatool.core.errors import (
+    EXIT_FAILURE,
+    EXIT_INVALID,
+    MediatoolError,
+    french_os_error,
+    os_error_hint,
+)
 
 HELP_NAMES = ["-h", "--help"]
 CONTEXT = {"help_option_names": HELP_NAMES, "max_content_width": 100}
@@ -28,8 +34,13 @@ class MediatoolGroup(click.Group):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         argv = list(sys.argv[1:] if args is None else args)
-        _run_with_boundary(lambda: super(MediatoolGroup, self).main(
-            argv, prog_name or "mediatool", complete_var, False, **extra), "--debug" in argv)
+
+        def run() -> object:
+            refuse_undecodable_arguments(argv)
+            return super(MediatoolGroup, self).main(argv, prog_name or "mediatool",
+                                                     complete_var, False, **extra)
+
+        _run_with_boundary(run, "--debug" in argv)
 
 
 @click.group(cls=MediatoolGroup, context_settings=CONTEXT)
@@ -90,6 +101,7 @@ def _french_help(command: click.Command) -> None:
 
 
 _french_help(cli)
+harden(cli)
 
 _CLICK_FRENCH = (
     ("No such option", "option inconnue"),
@@ -170,8 +182,9 @@ def _run_with_boundary(run, debug: bool) -> None:  # type: ignore[no-untyped-def
         if debug:
             raise
         where = f" ({exc.filename})" if exc.filename else ""
-        click.echo(f"Erreur : opération sur fichier impossible{where} : {exc.strerror or exc}",
-                   err=True)
+        hint = os_error_hint(exc)
+        click.echo(f"Erreur : opération sur fichier impossible{where} : "
+                   f"{french_os_error(exc)}" + (f" — {hint}" if hint else ""), err=True)
         sys.exit(EXIT_FAILURE)
     except Exception as exc:  # the boundary: never a traceback without --debug
         if debug:

@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from mediatool.core.fields import text_bound
 from mediatool.core.localtime import in_zone
 from mediatool.core.model import OUTCOMES as OUTCOME_ORDER
+from mediatool.core.model import CallRecorded
 
 if TYPE_CHECKING:
     from mediatool.core.model import Organisation, Procedure
@@ -31,7 +33,8 @@ MATCHES_SHOWN = 6
 MORE_COUNTED = 20  # beyond, the words are too vague: better to refine than to page
 
 
-MAX_ANSWER_CHARS = 1000
+# The longest answer is a note: the model's bound, as for `--note` (cli/common.Text).
+MAX_ANSWER_CHARS = text_bound(CallRecorded, "note") or 0
 
 
 def ask(prompt: str) -> str:
@@ -45,6 +48,9 @@ def ask(prompt: str) -> str:
             raw = input(prompt)
         except EOFError:
             raise click.Abort() from None
+        except UnicodeDecodeError:
+            click.echo("Texte illisible (le terminal n'est pas en UTF-8) : retapez-le.")
+            continue
         text = "".join(c if c.isprintable() else " " for c in raw)
         text = " ".join(text.split())
         if len(text) <= MAX_ANSWER_CHARS:
@@ -571,7 +577,7 @@ def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
     if previous is not None:
         return BookingWish(previous.person, previous.phone, slot.mediator, slot.start)
     person = ""
-    while not person:
+    while not any(c.isalpha() for c in person):  # the rule of --person (core/text)
         person = ask_step(f"Nom de la personne (tel qu'elle le dit ; {BACK_HINT}) > ")
     phone = ask_step(f"Téléphone (Entrée pour passer ; {BACK_HINT}) > ") or None
     return BookingWish(person, phone, slot.mediator, slot.start)

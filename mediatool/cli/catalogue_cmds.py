@@ -11,6 +11,7 @@ from mediatool.cli.common import (
     current_root,
     folder,
     format_option,
+    joined_words,
     print_json,
     print_table,
     problem_lines,
@@ -36,7 +37,7 @@ def search_command(text: tuple[str, ...], limit: int, fmt: str) -> None:
     Exemple : mediatool catalogue search titre sejour
     """
     data = folder()
-    matches = data.search_index.search(" ".join(text), limit=limit)
+    matches = data.search_index.search(joined_words(text), limit=limit)
     catalogue = data.catalogue
     if fmt == "json":
         print_json([{"id": m.procedure.id, "title": m.procedure.title, "score": m.score,

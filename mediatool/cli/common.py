@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -182,14 +183,18 @@ def iso_date(_ctx: click.Context, param: click.Parameter, value: str | None
     """Click callback for options that take only an unambiguous AAAA-MM-JJ date."""
     if value is None:
         return None
+    from mediatool.core.period import refuse_out_of_range
+
     text = value.strip()
     try:
         if len(text) != 10:  # fromisoformat would also take 20261130
             raise ValueError(text)
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(f"date invalide pour {param.opts[0]} : « {value} »",
                            "écrivez-la AAAA-MM-JJ, par exemple 2026-11-30") from None
+    refuse_out_of_range(day, param.opts[0])
+    return day
 
 
 def stdin_is_terminal() -> bool:
@@ -214,3 +219,101 @@ def current_root() -> Path | None:
     ctx = click.get_current_context(silent=True)
     found = ctx.find_object(Settings) if ctx else None
     return found._folder.root if found and found._folder else None
+
+
+# ---- every text typed on the command line: one rule (issue 20 #12, #13, #15) -------------
+
+def _text_fields() -> dict[str, tuple[type, str]]:
+    """Which model field bounds each text option: option names → (model, field)."""
+    from mediatool.core import model as m
+
+    return {
+        "person": (m.AppointmentBooked, "person"), "phone": (m.AppointmentBooked, "phone"),
+        "note": (m.AppointmentBooked, "note"), "reason": (m.AppointmentCancelled, "reason"),
+        "query": (m.CallRecorded, "query"), "text": (m.CallRecorded, "query"),
+        "appointment_id": (m.AppointmentBooked, "id"), "from_call": (m.CallRecorded, "id"),
+        "path_id": (m.PathOpened, "id"), "mediator": (m.Mediator, "id"),
+        "by": (m.Mediator, "id"), "book_with": (m.Mediator, "id"),
+        "procedure": (m.Procedure, "id"), "procedure_id": (m.Procedure, "id"),
+        "redirect_to": (m.Organisation, "id"), "site": (m.Site, "id"),
+        "send_with": (m.AppointmentReminded, "via"),
+    }
+
+
+class Text(click.ParamType):
+    """A text option: control, invisible and non-UTF-8 characters refused, length bounded.
+
+    `harden` gives this type to every plain text option and argument of the command
+    line, so no command can forget it; the bound is the model's (`fields.text_bound`),
+    or for an option that no field holds (dates, URLs, folders) the largest of them.
+    The bound is read at the first conversion, not when the command is declared:
+    importing the model costs ~0.1 s, too much for `--help`.
+    """
+
+    name = "text"
+
+    def __init__(self, option: str | None, person: bool = False) -> None:
+        self.option = option
+        self.person = person
+
+    @functools.cached_property
+    def max_length(self) -> int:
+        from mediatool.core.fields import text_bound
+
+        fields = _text_fields()
+        bounds = [b for b in (text_bound(cls, name) for cls, name in fields.values())
+                  if b is not None]
+        bound = text_bound(*fields[self.option]) if self.option in fields else None
+        return bound if bound is not None else max(bounds)
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        from mediatool.core.text import clean_text
+
+        if not isinstance(value, str):
+            return value
+        what = "le texte"
+        if param is not None:
+            what = (param.opts[0] if param.opts[0].startswith("-")
+                    else param.metavar or param.human_readable_name)
+        return clean_text(value, f"« {what} »", self.max_length, name=self.person)
+
+
+def harden(command: click.Command) -> None:
+    """Give every plain text parameter of `command` (and its subcommands) the `Text` type."""
+    for param in command.params:
+        if isinstance(param.type, click.types.StringParamType) and not isinstance(
+                param.type, Text):
+            param.type = Text(param.name, person=param.name == "person")
+    for sub in getattr(command, "commands", {}).values():
+        harden(sub)
+
+
+def refuse_undecodable_arguments(argv: Sequence[str]) -> None:
+    """Arguments whose bytes are not UTF-8, on any option (paths and choices included)."""
+    from mediatool.core.text import not_utf8, readable
+
+    for index, arg in enumerate(argv):
+        if not_utf8(arg):
+            option = argv[index - 1] if index and argv[index - 1].startswith("-") else None
+            if arg.startswith("--") and "=" in arg:
+                option = arg.split("=", 1)[0]
+            where = f"la valeur de {option}" if option else f"l'argument « {readable(arg)} »"
+            raise InvalidInput(f"{where} n'est pas en UTF-8 (« {readable(arg)} »)",
+                               "réglez le terminal en UTF-8 (par exemple LANG=fr_FR.UTF-8) "
+                               "et retapez-la")
+
+
+def standard_output_as_none(out: Path | None) -> Path | None:
+    """`--out -` means the standard output: None, as if no file were named."""
+    return None if out is not None and str(out) == "-" else out
+
+
+def joined_words(words: Sequence[str]) -> str:
+    """Words typed as several arguments (`catalogue search titre sejour`), joined and
+    bounded as one search: each word is already a `Text`, their sum is bounded too."""
+    from mediatool.core.fields import text_bound
+    from mediatool.core.model import CallRecorded
+    from mediatool.core.text import clean_text
+
+    return clean_text(" ".join(words), "« la recherche »", text_bound(CallRecorded, "query"))

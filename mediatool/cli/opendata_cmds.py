@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from mediatool.cli.catalogue_cmds import catalogue
-from mediatool.cli.common import folder, format_option
+from mediatool.cli.common import folder, format_option, standard_output_as_none
 
 
 @catalogue.command("vdd-check")
@@ -44,6 +44,7 @@ def vdd_check_command(source: str, fmt: str, out: Path | None) -> None:
     if bar:
         click.echo("", err=True)
     text = render.as_json(review) if fmt == "json" else render.markdown(review)
+    out = standard_output_as_none(out)
     if out is None:
         click.echo(text, nl=False)
     else:

@@ -19,6 +19,7 @@ from mediatool.cli.common import (
     period_options,
     print_json,
     print_table,
+    standard_output_as_none,
 )
 from mediatool.core.errors import InvalidInput
 
@@ -46,7 +47,9 @@ REPORT_FORMATS = ("table", "markdown", "csv", "json", "html", "xlsx")
                    "(team.yaml, experiment) au lieu des chiffres d'une période.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FICHIER",
               help="Écrire dans ce fichier (remplacé d'un coup) au lieu de l'afficher ; le "
-                   "format se déduit de l'extension (.html .md .csv .json .xlsx .txt).")
+                   "format se déduit de l'extension (.html .md .csv .json .xlsx .txt). "
+                   "« - » : la sortie standard. Un fichier existant n'est remplacé que "
+                   "s'il porte l'une de ces extensions (jamais un lien ni un périphérique).")
 @click.pass_context
 def report_command(ctx: click.Context, month: Month | None, first: dt.date | None,
                    last: dt.date | None, year: int | None, fmt: str, csv_dialect: str,
@@ -74,6 +77,7 @@ def report_command(ctx: click.Context, month: Month | None, first: dt.date | Non
         write_report,
     )
 
+    out = standard_output_as_none(out)
     explicit = ctx.get_parameter_source("fmt") is not click.core.ParameterSource.DEFAULT
     fmt = format_for_output(out, fmt if explicit else None)
     if out is not None:

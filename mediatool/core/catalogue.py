@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import zoneinfo
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from mediatool.core.errors import InvalidInput, Problem
-from mediatool.core.fields import INVALID, Context, Positioned, build, schema_for
+from mediatool.core.fields import INVALID, Context, Positioned, build, field_bounds, schema_for
 from mediatool.core.model import (
     COOP_THEMES,
     THEMES,
@@ -161,6 +162,7 @@ def build_catalogue(files: Mapping[str, Positioned | Problem | None], today: dt.
     if "team.yaml" in built:
         team, team_pos = built["team.yaml"]
         _check_team(team, team_pos, at)
+        _check_far_ranges(team, team_pos, today, at)
     organisations = skills = procedures = None
     if "organisations.yaml" in built:
         organisations_file, organisations_pos = built["organisations.yaml"]
@@ -318,9 +320,15 @@ def _check_team(team: Team, pos: Any, at: Any) -> None:
 
     try:
         zoneinfo.ZoneInfo(team.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        # "Europe" names a folder of the zone database: IsADirectoryError, not NotFound.
+        zones = sorted(zoneinfo.available_timezones())
+        close = ([z for z in zones if z.startswith(team.timezone + "/")][:8]
+                 or difflib.get_close_matches(team.timezone, zones, n=5))
         err(("timezone",), f"fuseau horaire inconnu « {team.timezone} »",
-            "par exemple Europe/Paris, America/Cayenne, Indian/Reunion")
+            "valeurs permises : les noms de la base des fuseaux horaires (IANA), par exemple "
+            "Europe/Paris, America/Cayenne, Indian/Reunion"
+            + (f" ; proches : {', '.join(close)}" if close else ""))
     if team.triage.short_max_min > team.triage.dropin_max_min:
         err(("triage", "short_max_min"), "short_max_min dépasse dropin_max_min")
     site_ids = {s.id for s in team.sites}
@@ -356,6 +364,23 @@ def _check_slots(slots: tuple[WeeklySlot, ...], path: tuple[Any, ...], err: Any)
         for b in slots[i + 1:]:
             if a.day == b.day and a.start < b.end and b.start < a.end:
                 err((*path, i), f"créneaux qui se chevauchent : {a.label()} et {b.label()}")
+
+
+def _check_far_ranges(team: Team, pos: Any, today: dt.date, at: Any) -> None:
+    """A closure or absence ending beyond the longest booking horizon is likely a typo
+    (9999-12-31 for « until further notice »): a warning, the dates stay valid."""
+    longest = int(field_bounds(Team, "booking_horizon_days")[1] or 0)
+    limit = today + dt.timedelta(days=longest)
+    ranges: list[tuple[tuple[Any, ...], DateRange]] = [
+        (("closures", i, "end"), r) for i, r in enumerate(team.closures)]
+    ranges += [(("mediators", m, "absences", i, "end"), r)
+               for m, mediator in enumerate(team.mediators)
+               for i, r in enumerate(mediator.absences)]
+    for path, period in ranges:
+        if period.end > limit:
+            at("team.yaml", pos, path, f"période qui finit le {period.end}, à plus de "
+               f"{longest} jours", "vérifiez la date : aucun rendez-vous ne se prend si loin",
+               "warning")
 
 
 def _check_ranges(ranges: tuple[DateRange, ...], path: tuple[Any, ...], err: Any) -> None:

@@ -22,7 +22,8 @@ from mediatool.core.model import (
     Record,
     WaitAdded,
 )
-from mediatool.core.retention import leftover_personal_data
+from mediatool.core.period import FIRST_YEAR, LAST_YEAR, Month
+from mediatool.core.retention import file_of, leftover_personal_data
 from mediatool.core.state import fold_appointments, fold_paths, fold_waitlist
 
 
@@ -270,6 +271,77 @@ def check_git_merge_driver(snapshot: FolderSnapshot) -> list[Problem]:
     return problems
 
 
+_CREATING = {"appointments": "booked", "calls": "call", "paths": "opened"}
+
+
+def _home_month(record: Record, zone: dt.tzinfo | None) -> Month | None:
+    """The month file a creating event belongs in (where every command looks for it)."""
+    event = record.event
+    if isinstance(event, AppointmentBooked):
+        return Month.of(event.start.astimezone(zone).date())
+    if isinstance(event, (CallRecorded, PathOpened)):
+        return Month.of(event.at.astimezone(zone).date())
+    if isinstance(event, DropinTally):
+        return Month.of(event.date)
+    return None
+
+
+def check_misplaced_records(snapshot: FolderSnapshot) -> list[Problem]:
+    """The one reading rule: an appointment lives in the month file of its start, a call or
+    a path in that of its recording, a tally in that of its day, and every later event
+    beside the event that created its id. Elsewhere, the weekly rules of `book` and the
+    `agenda` do not see it."""
+    problems: list[Problem] = []
+    zone = snapshot.now.tzinfo
+    for kind, records in snapshot.records.items():
+        homes: dict[str, str] = {}
+        for record in records:
+            where = file_of(record.source)
+            home = _home_month(record, zone)
+            if where is None or home is None:
+                continue
+            expected = f"records/{kind}/{home}.yaml"
+            if where[1] != home:
+                problems.append(Problem(record.source, record.line,
+                                        f"{record.event.id} est rangé dans le mauvais mois : "
+                                        "agenda et réservations ne le voient pas ici",
+                                        f"déplacez ce document dans {expected}"))
+            if record.event.event == _CREATING.get(kind):
+                homes.setdefault(record.event.id, expected)
+        for record in records:
+            home_file = homes.get(record.event.id)
+            if (record.event.event != _CREATING.get(kind) and home_file is not None
+                    and record.source != home_file and file_of(record.source) is not None):
+                problems.append(Problem(record.source, record.line,
+                                        f"évènement « {record.event.event} » de "
+                                        f"{record.event.id} rangé loin de son dossier",
+                                        f"déplacez ce document dans {home_file}"))
+    return problems
+
+
+def check_record_files(snapshot: FolderSnapshot) -> list[Problem]:
+    """Files under records/ that no command reads (`extra["odd_files"]`: source, what, and
+    whether a fragment holds personal data)."""
+    problems: list[Problem] = []
+    odd = snapshot.extra.get("odd_files") or []
+    assert isinstance(odd, list)
+    for source, what, personal in odd:
+        if what == "fragment":
+            message = "fragment mis de côté par « check --repair » : aucune commande ne le lit"
+            hint = "relisez-le (un enregistrement à ressaisir ?) puis supprimez-le"
+            if personal:
+                message += " ; il contient des données personnelles (nom, téléphone, note…)"
+                hint += " ; « purge » le nettoie une fois son mois passé la conservation"
+            problems.append(Problem(source, None, message, hint, severity="warning"))
+        else:
+            problems.append(Problem(source, None, "fichier ignoré : aucune commande ne lit "
+                                    "un fichier de ce nom",
+                                    "renommez-le AAAA-MM.yaml (un mois réel, de "
+                                    f"{FIRST_YEAR} à {LAST_YEAR}) ou déplacez ses "
+                                    "enregistrements dans le fichier de leur mois"))
+    return problems
+
+
 Check = Callable[[FolderSnapshot], list[Problem]]
 CHECKS: list[Check] = [
     check_references,
@@ -281,6 +353,8 @@ CHECKS: list[Check] = [
     check_anonymised_records_hold_no_personal_data,
     check_git_merge_driver,
     check_schedule,
+    check_misplaced_records,
+    check_record_files,
 ]
 
 

@@ -31,6 +31,14 @@ def holidays_of_year(country: str, subdivision: str | None, year: int) -> dict[d
     return dict(_holidays(country, subdivision, year))
 
 
+class UnknownHolidays(ValueError):
+    """team.yaml names a country or subdivision the holidays library does not know."""
+
+    def __init__(self, field: str, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.field, self.message, self.hint = field, message, hint
+
+
 @functools.lru_cache(maxsize=32)
 def _holidays(country: str, subdivision: str | None, year: int) -> dict[dt.date, str]:
     if (country, subdivision, year) in _known:
@@ -41,8 +49,22 @@ def _holidays(country: str, subdivision: str | None, year: int) -> dict[dt.date,
         found = holidays.country_holidays(country, subdiv=subdivision, years=[year],
                                           language="fr")
     except (NotImplementedError, KeyError):
-        found = holidays.country_holidays(country, subdiv=subdivision, years=[year])
+        try:
+            found = holidays.country_holidays(country, subdiv=subdivision, years=[year])
+        except (NotImplementedError, KeyError):
+            raise _unknown(holidays.list_supported_countries(), country, subdivision) from None
     return dict(found.items())
+
+
+def _unknown(supported: dict[str, list[str]], country: str, subdivision: str | None
+             ) -> UnknownHolidays:
+    if country not in supported:
+        return UnknownHolidays("holidays", f"pays des jours fériés inconnu « {country} »",
+                               "codes permis : " + ", ".join(
+                                   sorted(code for code in supported if len(code) == 2)))
+    return UnknownHolidays("holidays_subdivision",
+                           f"subdivision « {subdivision} » inconnue pour {country}",
+                           "valeurs permises : " + ", ".join(supported[country]))
 
 
 def public_holiday(team: Team, day: dt.date) -> str | None:

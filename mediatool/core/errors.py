@@ -6,6 +6,7 @@ Exit codes (SPEC §3): 0 done, 1 operational failure, 2 invalid input,
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -86,3 +87,46 @@ class RuleRefusal(MediatoolError):
 
 class DataProblems(OperationalError):
     """Data files hold errors; every problem is listed."""
+
+
+_OS_ERRORS = {
+    errno.ENOSPC: "disque plein",
+    errno.EDQUOT: "quota disque dépassé",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+    errno.EROFS: "système de fichiers en lecture seule",
+    errno.EISDIR: "c'est un dossier",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.ENOENT: "fichier ou dossier introuvable",
+    errno.ELOOP: "lien symbolique refusé",
+    errno.EIO: "erreur d'entrée-sortie du disque",
+    errno.EMFILE: "trop de fichiers ouverts",
+    errno.ENAMETOOLONG: "nom de fichier trop long",
+    errno.EEXIST: "le fichier existe déjà",
+    errno.ENOTEMPTY: "dossier non vide",
+    errno.EBUSY: "fichier ou périphérique occupé",
+    errno.ETXTBSY: "fichier occupé",
+    errno.EXDEV: "déplacement entre deux disques impossible",
+    errno.EFBIG: "fichier trop gros",
+    errno.ENXIO: "périphérique ou tube sans lecteur",
+    errno.ENODEV: "périphérique absent",
+    errno.EAGAIN: "ressource momentanément indisponible",
+    errno.ENFILE: "trop de fichiers ouverts sur le système",
+    errno.ENOMEM: "mémoire insuffisante",
+}
+
+
+def french_os_error(exc: OSError) -> str:
+    """The operating system's error in French (never its English text)."""
+    if exc.errno in _OS_ERRORS:
+        return _OS_ERRORS[exc.errno]
+    return f"erreur système n° {exc.errno}" if exc.errno else "erreur système"
+
+
+def os_error_hint(exc: OSError) -> str | None:
+    """What to do about an OS error, when something can be done (never a useless repair)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "libérez de la place sur le disque, puis recommencez"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "vérifiez les droits sur le dossier de données (« check --repair » n'y peut rien)"
+    return None

@@ -20,6 +20,7 @@ from dataclasses import MISSING, dataclass
 from typing import Any, Literal, Union, get_args, get_origin
 
 from mediatool.core.errors import Problem
+from mediatool.core.period import DATE_RANGE_HINT, year_in_range
 
 # Where a value sits in a loaded document: its keys and list indexes from the root.
 Pointer = tuple[Any, ...]
@@ -31,10 +32,16 @@ _TIME_RE = re.compile(TIME_PATTERN)
 def spec(description: str = "", *, default: Any = MISSING, default_factory: Any = MISSING,
          pattern: str | None = None, minimum: float | None = None,
          maximum: float | None = None, fmt: str | None = None,
-         pattern_hint: str | None = None) -> Any:
-    """A dataclass field with the rules the schema and the builder share."""
+         pattern_hint: str | None = None, max_length: int | None = None) -> Any:
+    """A dataclass field with the rules the schema and the builder share.
+
+    `max_length`: the most characters a person may type for this text (the command
+    line reads it through `text_bound`). Files are not refused for it: records
+    written by earlier versions, which had no bound, stay readable.
+    """
     metadata = {"description": description, "pattern": pattern, "minimum": minimum,
-                "maximum": maximum, "format": fmt, "pattern_hint": pattern_hint}
+                "maximum": maximum, "format": fmt, "pattern_hint": pattern_hint,
+                "max_length": max_length}
     if default_factory is not MISSING:
         return dataclasses.field(default_factory=default_factory, metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)
@@ -44,6 +51,12 @@ def field_bounds(cls: Any, name: str) -> tuple[float | None, float | None]:
     """(minimum, maximum) declared by `spec` for one field: bounds are never re-typed."""
     meta = next(f.metadata for f in dataclasses.fields(cls) if f.name == name)
     return meta.get("minimum"), meta.get("maximum")
+
+
+def text_bound(cls: Any, name: str) -> int | None:
+    """The `max_length` declared by `spec` for one text field (None: no bound)."""
+    meta = next(f.metadata for f in dataclasses.fields(cls) if f.name == name)
+    return meta.get("max_length")
 
 
 @dataclass
@@ -243,13 +256,23 @@ def _convert_date(value: Any, path: Pointer, ctx: Context) -> Any:
     if isinstance(value, dt.datetime):
         return _type_error(value, path, ctx, dt.date)
     if isinstance(value, dt.date):
-        return value
+        return _in_range(value, value, path, ctx)
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
+            return _in_range(day, day, path, ctx)
         except ValueError:
             pass
     return _type_error(value, path, ctx, dt.date)
+
+
+def _in_range(day: dt.date, value: Any, path: Pointer, ctx: Context) -> Any:
+    """`value` when `day` lies in the years every command can compute with."""
+    if year_in_range(day.year):
+        return value
+    ctx.problem(path, f"« {_label(path)} » hors des dates permises ({day.isoformat()})",
+                DATE_RANGE_HINT)
+    return INVALID
 
 
 def _convert_datetime(value: Any, path: Pointer, ctx: Context) -> Any:
@@ -266,7 +289,7 @@ def _convert_datetime(value: Any, path: Pointer, ctx: Context) -> Any:
         ctx.problem(path, f"« {_label(path)} » n'a pas de décalage horaire",
                     "ajoutez-le, par exemple 2026-12-08T14:00:00+01:00")
         return INVALID
-    return parsed
+    return _in_range(parsed.date(), parsed, path, ctx)
 
 
 def _accepted_as_is(tp: Any) -> tuple[type | None, frozenset[Any] | None]:

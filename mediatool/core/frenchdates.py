@@ -7,6 +7,7 @@ forms people type (`08/12/2026 14:00`, `8/12/2026 14h30`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 from mediatool.core.errors import InvalidInput
 from mediatool.core.localtime import in_zone
 from mediatool.core.model import WEEKDAYS
+from mediatool.core.period import refuse_out_of_range
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
           "septembre", "octobre", "novembre", "décembre")
@@ -57,16 +59,17 @@ def parse_date(text: str, what: str = "date", today: dt.date | None = None) -> d
     offset = _RELATIVE_DAYS.get(cleaned.lower().replace("’", "'"))
     if today is not None and offset is not None:
         return today + dt.timedelta(days=offset)
+    day = None
     try:
-        return dt.date.fromisoformat(cleaned)
+        day = dt.date.fromisoformat(cleaned)
     except ValueError:
-        pass
-    match = _FRENCH_DATE_RE.match(cleaned)
-    if match:
-        try:
-            return dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
-        except ValueError:
-            pass
+        match = _FRENCH_DATE_RE.match(cleaned)
+        if match:
+            with contextlib.suppress(ValueError):
+                day = dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
+    if day is not None:
+        refuse_out_of_range(day, what)
+        return day
     raise InvalidInput(f"{what} illisible : « {text} »", f"formats acceptés : {DATE_FORMATS}")
 
 
@@ -93,4 +96,5 @@ def parse_datetime(text: str, zone: ZoneInfo, what: str = "date et heure") -> dt
     if moment is None:
         raise InvalidInput(f"{what} illisible : « {text} »",
                            f"formats acceptés : {DATETIME_FORMATS}")
+    refuse_out_of_range(moment.date(), what)
     return in_zone(moment, zone)

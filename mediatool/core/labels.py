@@ -43,12 +43,15 @@ STATUS_LABELS = {
     "rescheduled": "reporté",
 }
 
+# What purge lists for the `.broken-…` fragments it cleaned (they are no record kind).
+FRAGMENTS = "fragments"
 RECORD_KIND_LABELS = {"appointments": "rendez-vous", "paths": "parcours",
-                      "waitlist": "liste d'attente"}
+                      "waitlist": "liste d'attente", FRAGMENTS: "fragment mis de côté (.broken-…)"}
 
 # The scheduling rule that refused a slot.
 RULE_LABELS = {
     "past": "date passée",
+    "horizon": "trop loin à l'avance",
     "holiday": "jour férié",
     "closure": "fermeture du service",
     "absence": "absence du médiateur",

@@ -59,6 +59,15 @@ URL = r"^https?://[^\s]+$"
 SLUG_HINT = "un identifiant en minuscules, chiffres et tirets (ex. caf-prime-activite)"
 SKILL_ID = r"^([1-5]\.[1-4]|[a-z0-9][a-z0-9-]*)$"
 PERSON_ID = id_pattern("A-Z")
+# The most characters a person may type for a text (the command line reads these
+# bounds through `fields.text_bound`; files written by earlier versions stay readable).
+NAME_MAX = 100
+PHONE_MAX = 30
+NOTE_MAX = 1000
+REASON_MAX = 300
+QUERY_MAX = 200
+SLUG_MAX = 80
+ID_MAX = 40  # an id as typed, spaces included ("a 7k3 qx2 mp9")
 
 
 # ---- catalogue -----------------------------------------------------------
@@ -91,7 +100,8 @@ class Procedure:
     """A need callers phone about: an online administrative procedure (démarche) or a
     learning need (usage)."""
 
-    id: str = spec("Identifiant court", pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT)
+    id: str = spec("Identifiant court", pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT,
+                    max_length=SLUG_MAX)
     title: str = spec("Intitulé, tel que la personne le dirait")
     organisation: str = spec("Organisation compétente (id de organisations.yaml)",
                              pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT)
@@ -158,7 +168,8 @@ class Imported:
 class Organisation:
     """A competent organisation, for redirections."""
 
-    id: str = spec("Identifiant court", pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT)
+    id: str = spec("Identifiant court", pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT,
+                    max_length=SLUG_MAX)
     name: str = spec("Nom")
     kind: OrganisationKind = spec("Type de structure", default="autre")
     phone: str | None = spec("Téléphone, entre guillemets", default=None)
@@ -261,7 +272,7 @@ class DateRange:
 
     start: dt.date = spec("Premier jour")
     end: dt.date = spec("Dernier jour (inclus)")
-    reason: str | None = spec("Motif", default=None)
+    reason: str | None = spec("Motif", default=None, max_length=REASON_MAX)
 
     def __contains__(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
@@ -271,7 +282,8 @@ class DateRange:
 class Site:
     """A public digital space where people are received."""
 
-    id: str = spec("Identifiant court", pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT)
+    id: str = spec("Identifiant court", pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT,
+                    max_length=SLUG_MAX)
     name: str = spec("Nom")
     address: str | None = spec("Adresse", default=None)
 
@@ -306,7 +318,8 @@ class PhoneLine:
 class Mediator:
     """A mediator: hours open to appointments, absences."""
 
-    id: str = spec("Identifiant court", pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT)
+    id: str = spec("Identifiant court", pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT,
+                    max_length=SLUG_MAX)
     name: str = spec("Nom affiché")
     site: str | None = spec("Lieu habituel des rendez-vous (id de sites)", default=None)
     hours: tuple[WeeklySlot, ...] = spec("Heures ouvertes aux rendez-vous", default=())
@@ -367,6 +380,9 @@ class Team:
     durations: Durations = spec("Durées par défaut", default_factory=Durations)
     slot_step_min: int = spec("Pas des créneaux proposés, en minutes", default=15,
                               minimum=5, maximum=120)
+    booking_horizon_days: int = spec(
+        "Jusqu'à combien de jours à l'avance un rendez-vous peut être pris", default=365,
+        minimum=1, maximum=730)
     phone_line: PhoneLine | None = spec("Ligne téléphonique", default=None)
     sites: tuple[Site, ...] = spec("Lieux d'accueil", default=())
     dropins: tuple[DropinSession, ...] = spec("Permanences hebdomadaires", default=())
@@ -402,7 +418,7 @@ class Record:
 class CallRecorded:
     """A phone call, anonymous: no name, no phone number."""
 
-    id: str = spec("Identifiant", pattern=id_pattern("C"))
+    id: str = spec("Identifiant", pattern=id_pattern("C"), max_length=ID_MAX)
     event: Literal["call"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure de l'appel")
     by: str = spec("Médiateur")
@@ -411,11 +427,12 @@ class CallRecorded:
     duration_min: int | None = spec("Durée de l'appel", default=None, minimum=0, maximum=240)
     procedure: str | None = spec("Démarche", default=None)
     theme: Theme | None = spec("Thème", default=None)
-    query: str | None = spec("Mots saisis quand aucune démarche ne convient", default=None)
+    query: str | None = spec("Mots saisis quand aucune démarche ne convient", default=None,
+                             max_length=QUERY_MAX)
     redirect_to: str | None = spec("Organisation vers laquelle réorienter", default=None)
     shift: str | None = spec("Permanence téléphonique concernée", default=None)
     appointment: str | None = spec("Rendez-vous pris pendant l'appel", default=None)
-    note: str | None = spec("Note", default=None)
+    note: str | None = spec("Note", default=None, max_length=NOTE_MAX)
     # The caller's name and phone live in the waiting entry only: the call stays anonymous.
     wait: str | None = spec("Entrée de liste d'attente ouverte pendant l'appel", default=None,
                             pattern=id_pattern("W"))
@@ -436,7 +453,7 @@ class CallLinked:
 class AppointmentBooked:
     """An appointment is booked."""
 
-    id: str = spec("Identifiant", pattern=id_pattern("A"))
+    id: str = spec("Identifiant", pattern=id_pattern("A"), max_length=ID_MAX)
     event: Literal["booked"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure d'enregistrement")
     by: str = spec("Qui a enregistré")
@@ -444,13 +461,13 @@ class AppointmentBooked:
     kind: Kind = spec("demarche ou usage")
     start: dt.datetime = spec("Début du rendez-vous")
     duration_min: int = spec("Durée", minimum=5, maximum=480)
-    person: str = spec("Nom de la personne")
-    phone: str | None = spec("Téléphone de contact", default=None)
+    person: str = spec("Nom de la personne", max_length=NAME_MAX)
+    phone: str | None = spec("Téléphone de contact", default=None, max_length=PHONE_MAX)
     procedure: str | None = spec("Démarche", default=None)
     path: str | None = spec("Parcours d'apprentissage", default=None)
     site: str | None = spec("Lieu", default=None)
     from_call: str | None = spec("Appel d'origine", default=None)
-    note: str | None = spec("Note", default=None)
+    note: str | None = spec("Note", default=None, max_length=NOTE_MAX)
     rescheduled_from: str | None = spec("Rendez-vous reporté que celui-ci remplace",
                                         default=None, pattern=id_pattern("A"))
 
@@ -464,7 +481,7 @@ class AppointmentCancelled:
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")
     by_person: bool = spec("true : excusé par la personne ; false : annulé par le service")
-    reason: str | None = spec("Motif", default=None)
+    reason: str | None = spec("Motif", default=None, max_length=REASON_MAX)
     rescheduled_to: str | None = spec("Nouveau rendez-vous (report)", default=None,
                                       pattern=id_pattern("A"))
 
@@ -478,7 +495,7 @@ class AppointmentAttended:
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")
     skills: tuple[str, ...] = spec("Compétences acquises", default=(), pattern=SKILL_ID)
-    note: str | None = spec("Note", default=None)
+    note: str | None = spec("Note", default=None, max_length=NOTE_MAX)
     autonomy: int | None = spec(
         "Niveau d'autonomie de La Coop : 1 avec guidage, 2 autonome avec guidage si besoin, "
         "3 autonome", default=None, minimum=1, maximum=3)
@@ -502,7 +519,8 @@ class AppointmentReminded:
     event: Literal["reminded"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")
-    via: str | None = spec("Programme d'envoi utilisé (--send-with)", default=None)
+    via: str | None = spec("Programme d'envoi utilisé (--send-with)", default=None,
+                           max_length=NOTE_MAX)
 
 
 @dataclass(frozen=True)
@@ -514,7 +532,7 @@ class AppointmentCorrected:
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")
     to: Literal["attended", "no_show"] = spec("Suite corrigée : attended ou no_show")
-    reason: str = spec("Motif de la correction")
+    reason: str = spec("Motif de la correction", max_length=REASON_MAX)
     skills: tuple[str, ...] = spec("Compétences acquises", default=(), pattern=SKILL_ID)
 
 
@@ -532,16 +550,16 @@ class Anonymised:
 class PathOpened:
     """A usage learning path is opened: target skills and number of sessions."""
 
-    id: str = spec("Identifiant", pattern=id_pattern("P"))
+    id: str = spec("Identifiant", pattern=id_pattern("P"), max_length=ID_MAX)
     event: Literal["opened"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")
-    person: str = spec("Nom de la personne")
+    person: str = spec("Nom de la personne", max_length=NAME_MAX)
     mediator: str = spec("Médiateur référent")
     skills: tuple[str, ...] = spec("Compétences visées", pattern=SKILL_ID)
     sessions: int = spec("Nombre de séances convenu", minimum=1, maximum=50)
-    phone: str | None = spec("Téléphone de contact", default=None)
-    note: str | None = spec("Note", default=None)
+    phone: str | None = spec("Téléphone de contact", default=None, max_length=PHONE_MAX)
+    note: str | None = spec("Note", default=None, max_length=NOTE_MAX)
 
 
 @dataclass(frozen=True)
@@ -552,7 +570,7 @@ class PathClosed:
     event: Literal["closed"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")
-    reason: str | None = spec("Motif", default=None)
+    reason: str | None = spec("Motif", default=None, max_length=REASON_MAX)
 
 
 @dataclass(frozen=True)
@@ -567,7 +585,7 @@ class DropinTally:
     date: dt.date = spec("Jour de la permanence")
     seen: int = spec("Personnes reçues", minimum=0, maximum=1000)
     refused: int = spec("Personnes refusées faute de place", minimum=0, maximum=1000)
-    note: str | None = spec("Note", default=None)
+    note: str | None = spec("Note", default=None, max_length=NOTE_MAX)
     replaces: tuple[str, ...] = spec("Bilans du même lieu et du même jour que celui-ci "
                                      "remplace (--replace)", default=(),
                                      pattern=id_pattern("D"))
@@ -579,20 +597,20 @@ class DropinTally:
 class WaitAdded:
     """A person waits for an appointment that no free slot could give yet."""
 
-    id: str = spec("Identifiant", pattern=id_pattern("W"))
+    id: str = spec("Identifiant", pattern=id_pattern("W"), max_length=ID_MAX)
     event: Literal["added"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure d'inscription")
     by: str = spec("Qui a inscrit")
-    person: str = spec("Nom de la personne")
+    person: str = spec("Nom de la personne", max_length=NAME_MAX)
     kind: Kind = spec("demarche ou usage")
-    phone: str | None = spec("Téléphone de contact", default=None)
+    phone: str | None = spec("Téléphone de contact", default=None, max_length=PHONE_MAX)
     procedure: str | None = spec("Démarche", default=None)
     path: str | None = spec("Parcours d'apprentissage (usage)", default=None,
                             pattern=id_pattern("P"))
     mediator: str | None = spec("Médiateur souhaité (absent : n'importe lequel)", default=None)
     before: dt.date | None = spec("Échéance : rendez-vous au plus tard ce jour-là", default=None)
     from_call: str | None = spec("Appel d'origine", default=None, pattern=id_pattern("C"))
-    note: str | None = spec("Note", default=None)
+    note: str | None = spec("Note", default=None, max_length=NOTE_MAX)
 
 
 @dataclass(frozen=True)
@@ -614,7 +632,7 @@ class WaitClosed:
     event: Literal["closed"] = spec("Type d'évènement")
     at: dt.datetime = spec("Heure")
     by: str = spec("Qui")
-    reason: str | None = spec("Motif", default=None)
+    reason: str | None = spec("Motif", default=None, max_length=REASON_MAX)
     appointment: str | None = spec("Rendez-vous pris depuis la liste (book --from-wait)",
                                    default=None, pattern=id_pattern("A"))
 

@@ -6,6 +6,26 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from mediatool.core.errors import InvalidInput
+
+# Every date read or typed lies in these years: beyond them a date is a typing mistake
+# (0001-01, 9999-12-31), and Python's calendar arithmetic would overflow on it.
+FIRST_YEAR = 1990
+LAST_YEAR = 2100
+DATE_RANGE_HINT = f"les dates vont de {FIRST_YEAR} à {LAST_YEAR}"
+
+
+def year_in_range(year: int) -> bool:
+    return FIRST_YEAR <= year <= LAST_YEAR
+
+
+def refuse_out_of_range(day: dt.date, what: str) -> None:
+    """InvalidInput (exit 2) for a date outside FIRST_YEAR–LAST_YEAR."""
+    if not year_in_range(day.year):
+        raise InvalidInput(f"{what} hors des dates permises : {day.isoformat()}",
+                           DATE_RANGE_HINT)
+
+
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -18,10 +38,14 @@ class Month:
 
     @classmethod
     def parse(cls, text: str) -> Month:
-        """Parse "YYYY-MM"; ValueError when it is not a real month."""
-        match = _MONTH_RE.match(text.strip())
+        """Parse "YYYY-MM"; ValueError when it is not a real month, InvalidInput when
+        its year is outside FIRST_YEAR–LAST_YEAR."""
+        match = _MONTH_RE.fullmatch(text.strip())
         if not match or not 1 <= int(match.group(2)) <= 12:
             raise ValueError(text)
+        if not year_in_range(int(match.group(1))):
+            raise InvalidInput(f"mois hors des dates permises : {text.strip()}",
+                               DATE_RANGE_HINT)
         return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod

@@ -86,5 +86,6 @@ def refuse_personal_data(text: str | None, what: str, catalogue: object) -> None
         return
     found = find_personal_data(text, public_numbers(catalogue))
     if found:
-        raise InvalidInput(f"{what} semble contenir {found} : les appels et motifs restent "
-                           "anonymes", "retirez-la (nom, téléphone, e-mail…) et recommencez")
+        raise InvalidInput(f"{what} semble contenir {found} : notes, recherches et motifs "
+                           "restent anonymes", "retirez-la (nom, téléphone, e-mail…) et "
+                           "recommencez ; un rendez-vous a ses champs --person et --phone")

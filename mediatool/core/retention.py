@@ -9,12 +9,14 @@ skills, links between records) is kept as it was.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
+from mediatool.core.errors import InvalidInput
 from mediatool.core.model import Anonymised, Record
 from mediatool.core.period import Month
 from mediatool.core.state import ANONYMOUS, Appointment, LearningPath, WaitEntry
@@ -61,7 +63,7 @@ def file_of(record_source: str) -> tuple[str, Month] | None:
     path = PurePosixPath(record_source)
     try:
         return path.parent.name, Month.parse(path.stem)
-    except ValueError:
+    except (ValueError, InvalidInput):
         return None
 
 
@@ -159,3 +161,41 @@ def leftover_personal_data(records: Iterable[Record]) -> list[Record]:
                for name, replacement in erase.items()):
             leftovers.append(record)
     return leftovers
+
+
+# ---- fragments set aside by `check --repair` (`<month>.yaml.broken-<stamp>`) -------------
+
+BROKEN_MARK = ".broken-"
+# A torn document cannot be parsed, so a fragment is cleaned line by line: only lines
+# whose key can never hold personal data are kept (a name, a phone, a note or a reason
+# may continue on the next lines of a block scalar: they go too).
+_SAFE_LINE = re.compile(
+    r"(?:---|\.\.\.|(?:id|event|at|by|mediator|kind|start|duration_min|procedure|path|site|"
+    r"from_call|rescheduled_from|rescheduled_to|by_person|to|skills|sessions|autonomy|via|"
+    r"outcome|in_shift|theme|redirect_to|shift|appointment|date|seen|refused): [^\n]*)")
+_PERSONAL_KEY = re.compile(r"^\s*(?:- )?(?:person|phone|note|reason|query)\s*:\s*\S",
+                           re.MULTILINE)
+
+
+def fragment_month(name: str) -> Month | None:
+    """The month a `2026-11.yaml.broken-…` fragment came from, or None."""
+    head, mark, _ = name.partition(BROKEN_MARK)
+    if not mark or not head.endswith(".yaml"):
+        return None
+    try:
+        return Month.parse(head.removesuffix(".yaml"))
+    except (ValueError, InvalidInput):
+        return None
+
+
+def fragment_holds_personal_data(text: str) -> bool:
+    """True when a fragment may hold a name, a phone, a note or a reason."""
+    from mediatool.core.personal_data import find_personal_data
+
+    return bool(_PERSONAL_KEY.search(text)) or find_personal_data(text) is not None
+
+
+def scrub_fragment(text: str) -> str:
+    """A fragment with every line that could hold personal data removed."""
+    kept = [line for line in text.splitlines() if _SAFE_LINE.fullmatch(line)]
+    return "".join(line + "\n" for line in kept)

@@ -30,7 +30,7 @@ from mediatool.core.state import Appointment
 HalfDay = tuple[dt.date, str]
 Week = tuple[int, int]
 
-RULES = ("past", "holiday", "closure", "absence", "hours", "overlap", "cap")
+RULES = ("past", "horizon", "holiday", "closure", "absence", "hours", "overlap", "cap")
 DEFAULT_HORIZON_DAYS = 60
 _MICRO = dt.timedelta(microseconds=1)
 
@@ -174,6 +174,10 @@ def _check(team: Team, mediator: Mediator, week_appointments: Sequence[Appointme
     """The rules for one mediator, given the active appointments of the ISO week of `start`."""
     if start < now:
         return Refusal("past", f"le {format_datetime(local(team, start))} est déjà passé")
+    if start.date() > now.date() + dt.timedelta(days=team.booking_horizon_days):
+        return Refusal("horizon", f"le {format_datetime(local(team, start))} est à plus de "
+                                  f"{team.booking_horizon_days} jours : trop loin pour un "
+                                  "rendez-vous (team.yaml, booking_horizon_days)")
     day = local(team, start).date()
     refused = day_refusal(team, mediator, day)
     if refused:

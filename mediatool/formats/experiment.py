@@ -26,6 +26,8 @@ from mediatool.formats.report import (
     _html_table,
     _tabulate,
     french_csv,
+    markdown_block,
+    markdown_text,
     month_label,
     number,
     percent,
@@ -160,14 +162,14 @@ def render_table(service: str, exp: ExperimentSection, now: dt.datetime) -> str:
 
 
 def render_markdown(service: str, exp: ExperimentSection, now: dt.datetime) -> str:
-    out = [f"# {heading(service, exp)}", ""]
-    out += [f"> {note}\n" for note in _notes(exp)]
+    out = [f"# {markdown_text(heading(service, exp))}", ""]
+    out += [f"> {markdown_text(note)}\n" for note in _notes(exp)]
     for section in sections(exp):
-        out += [f"## {section.title}"]
+        out += [f"## {markdown_text(section.title)}"]
         for block in section.blocks:
             if block.title:
-                out += ["", f"### {block.title}"]
-            out += ["", _tabulate(block, "github"), ""]
+                out += ["", f"### {markdown_text(block.title)}"]
+            out += ["", markdown_block(block), ""]
     out += [f"_Édité le {now:%Y-%m-%d %H:%M}._"]
     return "\n".join(out) + "\n"
 

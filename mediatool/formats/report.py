@@ -238,12 +238,35 @@ def render_table(report: Report, width: int | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
+_MARKDOWN_ESCAPES = {"&": "&amp;", "<": "&lt;", "|": "\\|", "\\": "\\\\",
+                     "`": "\\`", "*": "\\*", "_": "\\_", "[": "\\[", "]": "\\]",
+                     "\n": " ", "\r": " "}
+_MARKDOWN_SPECIAL = re.compile("|".join(re.escape(c) for c in _MARKDOWN_ESCAPES))
+
+
+def markdown_text(text: str) -> str:
+    """A text (catalogue name, service, label) that markdown shows as written.
+
+    HTML is written as entities (no `<script>`, `<img onerror>`, `<svg onload>`
+    reaches a renderer), `|` cannot end a table cell, and emphasis, code and link
+    brackets are escaped; a line break cannot start a new block.
+    """
+    return _MARKDOWN_SPECIAL.sub(lambda m: _MARKDOWN_ESCAPES[m.group()], text)
+
+
+def markdown_block(block: Block) -> str:
+    """A block as a GitHub table, every cell escaped."""
+    return _tabulate(Block(block.title, tuple(markdown_text(h) for h in block.headers),
+                           tuple(tuple(markdown_text(c) for c in row) for row in block.rows)),
+                     "github")
+
+
 def render_markdown(report: Report) -> str:
-    out = [f"# {_heading(report)}"]
+    out = [f"# {markdown_text(_heading(report))}"]
     for section in sections(report):
-        out += ["", f"## {section.title}"]
+        out += ["", f"## {markdown_text(section.title)}"]
         for block in section.blocks:
-            out += ["", f"### {block.title}", "", _tabulate(block, "github")]
+            out += ["", f"### {markdown_text(block.title)}", "", markdown_block(block)]
     out += ["", f"_Édité le {report.generated_at:%Y-%m-%d %H:%M}._"]
     return "\n".join(out) + "\n"
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from mediatool.core.errors import InvalidInput, OperationalError
+from mediatool.core.errors import InvalidInput, OperationalError, french_os_error
 from mediatool.formats import ics
 
 TIMEOUT_S = 30
@@ -96,7 +96,7 @@ def read_password(path: Path | None, user: str | None) -> str | None:
         text = raw.decode("utf-8")
     except OSError as exc:
         raise InvalidInput(f"lecture impossible du fichier de mot de passe {path} : "
-                           f"{exc.strerror or exc}",
+                           f"{french_os_error(exc)}",
                            "indiquez un fichier lisible avec --password-file") from None
     except UnicodeDecodeError:
         raise InvalidInput(f"{path} n'est pas un fichier texte UTF-8",

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from mediatool.core.errors import InvalidInput
 from mediatool.core.localtime import in_zone
+from mediatool.core.period import refuse_out_of_range
 
 ENV_DATA = "MEDIATOOL_DATA"
 ENV_NOW = "MEDIATOOL_NOW"
@@ -51,6 +52,7 @@ def now(timezone: str) -> dt.datetime:
         except ValueError:
             raise InvalidInput(f"{ENV_NOW}={forced} n'est pas une date ISO",
                                "exemple : MEDIATOOL_NOW=2026-12-08T14:00") from None
+        refuse_out_of_range(moment.date(), ENV_NOW)
         return in_zone(moment, zone)
     return dt.datetime.now(zone)
 

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from mediatool.core.errors import InvalidInput, OperationalError
+from mediatool.core.errors import InvalidInput, OperationalError, french_os_error
 
 MAX_MEMBER_BYTES = 32 * 1024 * 1024  # the largest genuine fiche is well under 1 MB
 _CHUNK = 1024 * 1024
@@ -57,7 +57,7 @@ def _download(url: str, progress: Callable[[int, int | None], None] | None) -> P
                     progress(done, size)
     except OSError as exc:
         target.unlink(missing_ok=True)
-        reason = getattr(exc, "reason", None) or getattr(exc, "strerror", None) or exc
+        reason = getattr(exc, "reason", None) or french_os_error(exc)
         raise OperationalError(f"téléchargement impossible de {url} : {reason}",
                                "vérifiez l'adresse et la connexion, ou donnez un fichier "
                                "déjà téléchargé") from None

@@ -16,7 +16,7 @@ import signal
 import subprocess
 from dataclasses import dataclass
 
-from mediatool.core.errors import InvalidInput
+from mediatool.core.errors import InvalidInput, french_os_error
 
 DEFAULT_TIMEOUT_S = 10.0
 
@@ -55,7 +55,7 @@ def send(argv: list[str], to: str, text: str, timeout_s: float = DEFAULT_TIMEOUT
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                    start_new_session=True)
     except OSError as exc:
-        return SendResult(False, f"lancement impossible : {exc.strerror}")
+        return SendResult(False, f"lancement impossible : {french_os_error(exc)}")
     try:
         out, err = process.communicate(timeout=timeout_s)
     except subprocess.TimeoutExpired:

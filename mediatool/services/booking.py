@@ -248,6 +248,7 @@ class _Checked:
 
 def _validate(data: DataFolder, request: BookingRequest, now: dt.datetime) -> _Checked:
     catalogue = data.catalogue
+    refuse_personal_data(request.note, "la note", catalogue)
     team = catalogue.team
     kind = request.kind or ("usage" if request.path or request.new_path else "demarche")
     if kind not in KINDS:
@@ -362,7 +363,7 @@ def book(data: DataFolder, request: BookingRequest, now: dt.datetime) -> Appoint
         if refused is not None:
             slots = _next_free_slots(data, cache, checked.mediator, checked.kind,
                                      checked.duration, now, 3,
-                                     proposals_from(team, refused, start),
+                                     proposals_from(team, refused, start, now),
                                      DEFAULT_HORIZON_DAYS)
             raise RuleRefusal(f"rendez-vous refusé ({refused.label}) : {refused.message}",
                               slots_hint(team, slots))
@@ -376,17 +377,22 @@ def book(data: DataFolder, request: BookingRequest, now: dt.datetime) -> Appoint
     return appointment
 
 
-def proposals_from(team: Team, refused: Refusal, start: dt.datetime) -> dt.datetime:
+def proposals_from(team: Team, refused: Refusal, start: dt.datetime,
+                   now: dt.datetime) -> dt.datetime:
     """Where the slots proposed after a refusal start.
 
     A cap refusal starts from the week's Monday: with the cap reached, the only slots
     the rule allows that week lie inside the half-days already used, earlier as well
     as later than the time asked; the next weeks follow. Other refusals start from
-    the day asked.
+    the day asked; a horizon refusal, from two weeks before the horizon.
     """
     day = local(team, start).date()
     if refused.rule == "cap":
         day = week_bounds(day)[0]
+    if refused.rule == "horizon":
+        # Nothing can be booked from that day on: propose the last weeks that can.
+        day = min(day, local(team, now).date() + dt.timedelta(
+            days=max(team.booking_horizon_days - 14, 0)))
     return at_local(team, day, dt.time(0, 0))
 
 
@@ -678,6 +684,7 @@ def mark_attended(data: DataFolder, appointment_id: str, now: dt.datetime, *,
                   by: str | None = None, autonomy: int | None = None) -> Appointment:
     """The person came; with the skills reached (usage) and the Coop's autonomy level."""
     catalogue = data.catalogue
+    refuse_personal_data(note, "la note", catalogue)
     if autonomy is not None and autonomy not in (1, 2, 3):
         raise InvalidInput(f"--autonomy {autonomy} : niveau inconnu",
                            "1 avec guidage, 2 autonome avec guidage si besoin, 3 autonome")
@@ -709,6 +716,7 @@ def reschedule(data: DataFolder, appointment_id: str, now: dt.datetime, *,
     The new appointment names the old one (`rescheduled_from`), the old one its
     replacement (`rescheduled_to`). Refused (RuleRefusal), nothing is written.
     """
+    refuse_personal_data(reason, "le motif", data.catalogue)
     team = data.catalogue.team
     _, current = find_appointment(data, appointment_id, now)
     if current.status != "booked":
@@ -722,7 +730,7 @@ def reschedule(data: DataFolder, appointment_id: str, now: dt.datetime, *,
         moved, refused = _move_at(data, current, start, now, reason, who)
         if refused is not None:
             slots = next_free_slots(data, current.mediator, current.kind, current.duration_min,
-                                    now, 3, start_from=proposals_from(team, refused, start))
+                                    now, 3, start_from=proposals_from(team, refused, start, now))
             raise RuleRefusal(f"report refusé ({refused.label}) : {refused.message} ; le "
                               f"rendez-vous {current.id} reste inchangé",
                               slots_hint(team, slots))
@@ -798,6 +806,7 @@ def correct_outcome(data: DataFolder, appointment_id: str, now: dt.datetime, *,
                     skills: Sequence[str] = (), by: str | None = None) -> Appointment:
     """Turn a noted outcome into the other one (venu ↔ absent): an appended event."""
     catalogue = data.catalogue
+    refuse_personal_data(reason, "le motif", catalogue)
     reached = tuple(dict.fromkeys(by_id(catalogue.skills, s, "compétence").id for s in skills))
     why = " ".join((reason or "").split())
     if not why:

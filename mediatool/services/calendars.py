@@ -11,13 +11,18 @@ makes a cron run every few minutes cheap.
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mediatool.core.errors import DataProblems, OperationalError, Problem
+from mediatool.core.errors import (
+    DataProblems,
+    OperationalError,
+    Problem,
+    french_os_error,
+    os_error_hint,
+)
 from mediatool.core.model import Mediator
 from mediatool.core.period import Month
 from mediatool.core.state import Appointment, LearningPath, fold_appointments, fold_paths
@@ -26,10 +31,6 @@ from mediatool.host import caldav
 from mediatool.store.folder import DataFolder
 from mediatool.store.records import FILE_MODE, write_atomic
 
-_OS_REASONS = {errno.EACCES: "permission refusée", errno.EPERM: "permission refusée",
-               errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
-               errno.ENOSPC: "disque plein", errno.EROFS: "disque en lecture seule",
-               errno.EDQUOT: "quota disque dépassé"}
 PUBLIC_MODE = 0o644  # served by a web server: readable by others on purpose
 PRIVATE_MODE = FILE_MODE  # names and phones inside: owner only
 
@@ -89,7 +90,7 @@ def export(data: DataFolder, out: Path, now: dt.datetime, private: bool,
                 os.chmod(path, mode)  # --private toggled on unchanged content: fix access
         except OSError as exc:
             raise OperationalError(f"écriture impossible de {path} : {_reason(exc)}",
-                                   "vérifiez les droits sur ce dossier") from None
+                                   os_error_hint(exc) or "vérifiez ce dossier") from None
         (result.written if changed else result.unchanged).append(path)
     if target is not None:
         result.pushed = caldav.push(target.url, target.user, password, calendars,
@@ -115,7 +116,7 @@ def _prepare(out: Path) -> None:
 
 def _reason(exc: OSError) -> str:
     """The OS error in French when it is a common one (the OS speaks the server's locale)."""
-    return _OS_REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+    return french_os_error(exc)
 
 
 def _refuse_reserved_ids(mediators: tuple[Mediator, ...]) -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from mediatool.core.catalogue import Catalogue
 from mediatool.core.errors import InvalidInput
-from mediatool.core.fields import field_bounds
+from mediatool.core.fields import field_bounds, text_bound
 from mediatool.core.localtime import in_zone
 from mediatool.core.lookup import mediator_by_id, organisation_by_id, procedure_by_id
 from mediatool.core.model import (
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from mediatool.store.folder import DataFolder
 
 MAX_DURATION_MIN = int(field_bounds(CallRecorded, "duration_min")[1] or 240)
-MAX_NOTE_CHARS = 1000
+MAX_NOTE_CHARS = text_bound(CallRecorded, "note") or 0
 
 
 @dataclass(frozen=True)
@@ -169,6 +169,7 @@ def check_draft(catalogue: Catalogue, draft: CallDraft) -> CheckedCall:
         raise InvalidInput(f"note trop longue ({len(note)} caractères)",
                            f"gardez-la sous {MAX_NOTE_CHARS} caractères")
     refuse_personal_data(note, "la note", catalogue)
+    refuse_personal_data(query, "la recherche", catalogue)
     theme = procedure.theme if procedure else draft.theme
     place = choose_place(catalogue, redirect_to, draft.place) if redirect_to else None
     return CheckedCall(mediator, outcome, procedure, query if procedure is None else None,

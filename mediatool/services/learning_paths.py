@@ -16,6 +16,7 @@ from mediatool.core.learning import PathProgress, path_progress
 from mediatool.core.lookup import by_id, mediator_by_id
 from mediatool.core.model import AppointmentCancelled, PathClosed, PathOpened, Record, Team
 from mediatool.core.period import Month
+from mediatool.core.personal_data import refuse_personal_data
 from mediatool.core.scheduling import local
 from mediatool.core.search import closest_ids
 from mediatool.core.state import Appointment, LearningPath, fold_appointments, fold_paths
@@ -87,6 +88,7 @@ def path_opening(data: DataFolder, now: dt.datetime, *, person: str, mediator: s
                  note: str | None = None, by: str | None = None) -> PathOpened:
     """The checked opening event of a path, not written yet (InvalidInput, exit 2)."""
     catalogue = data.catalogue
+    refuse_personal_data(note, "la note", catalogue)
     referent = mediator_by_id(catalogue, mediator)
     author = mediator_by_id(catalogue, by).id if by else referent.id
     name = " ".join(person.split())
@@ -121,6 +123,7 @@ def close_path_cancelling(data: DataFolder, text: str, now: dt.datetime, *,
     The path's file and every appointment month of its life are locked together, so a
     session booked meanwhile is either cancelled here or refused as the path is closed.
     """
+    refuse_personal_data(reason, "le motif", data.catalogue)
     team = data.catalogue.team
     path = find_path(data, text, now)
     author = mediator_by_id(data.catalogue, by).id if by else path.mediator

@@ -6,14 +6,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from mediatool.core.errors import InvalidInput
+from mediatool.core.labels import FRAGMENTS
+from mediatool.core.model import RECORD_KINDS as RECORD_KIND_FOLDERS
 from mediatool.core.period import Month
 from mediatool.core.retention import (
     KINDS,
     PurgePlan,
     anonymised_events,
+    fragment_month,
     plan_purge,
     retention_cutoff,
     scrub_document,
+    scrub_fragment,
 )
 from mediatool.core.state import fold_appointments, fold_paths, fold_waitlist
 from mediatool.host import environment
@@ -87,8 +91,30 @@ def purge(data: DataFolder, before: dt.date, dry_run: bool, command: str) -> Pur
         erased, rewritten = store.anonymise(kind, month, ids, scrub_document, events, audit)
         if erased or events:
             result.files.append(FilePurge(source, kind, max(erased, len(events)), rewritten))
+    result.files.extend(_clean_fragments(data, before, dry_run, audit))
     result.files = [f for f in result.files if f.ids]
     return result
+
+
+def _clean_fragments(data: DataFolder, before: dt.date, dry_run: bool, audit: str
+                     ) -> list[FilePurge]:
+    """Fragments set aside by `check --repair` from months wholly before `before`: their
+    lines that may hold personal data are erased (a torn document cannot be parsed)."""
+    store = data.store
+    cleaned = []
+    for kind in RECORD_KIND_FOLDERS:
+        for path in store.odd_files(kind):
+            month = fragment_month(path.name)
+            if month is None or month.last_day >= before:
+                continue
+            text = store.read_fragment(path)
+            scrubbed = scrub_fragment(text)
+            if scrubbed == text:
+                continue
+            if not dry_run:
+                store.rewrite_fragment(path, scrubbed, audit)
+            cleaned.append(FilePurge(store.relative(path), FRAGMENTS, 1, int(not dry_run)))
+    return cleaned
 
 
 __all__ = ["purge", "plan", "cutoff_from_retention", "PurgeResult", "KINDS"]

@@ -22,7 +22,8 @@ from mediatool.core.errors import InvalidInput, OperationalError
 from mediatool.core.experiment import ExperimentSection, build_experiment
 from mediatool.core.lookup import mediator_by_id, site_by_id
 from mediatool.core.model import RECORD_KINDS, CallLinked, CallRecorded, DropinTally, Record
-from mediatool.core.period import Month
+from mediatool.core.period import DATE_RANGE_HINT, Month, year_in_range
+from mediatool.core.personal_data import refuse_personal_data
 from mediatool.core.report import (
     History,
     Period,
@@ -198,8 +199,9 @@ def resolve_period(now: dt.datetime, month: Month | None = None, first: dt.date 
     if month:
         return Period.month(month)
     if year:
-        if not 1900 <= year <= 9999:
-            raise InvalidInput(f"année invalide : {year}", "par exemple --year 2026")
+        if not year_in_range(year):
+            raise InvalidInput(f"année invalide : {year} (hors des dates permises)",
+                               f"{DATE_RANGE_HINT}, par exemple --year 2026")
         return Period.year(year)
     if first or last:
         if first is None:
@@ -222,6 +224,7 @@ def record_dropin(data: DataFolder, site: str, day: dt.date, seen: int, refused:
     unless `replace`, which appends a tally naming the ones it supersedes.
     """
     team = data.catalogue.team
+    refuse_personal_data(note, "la note", data.catalogue)
     site = site_by_id(data.catalogue, site).id
     if by is not None:
         by = mediator_by_id(data.catalogue, by).id
@@ -318,9 +321,17 @@ def format_for_output(out: Path | None, fmt: str | None) -> str:
 
 def check_output_path(out: Path) -> None:
     """Refuse before any work an output file that cannot be written where it is asked."""
+    from mediatool.store.records import refuse_special_target
+
     parent = out.parent if str(out.parent) else Path(".")
-    if out.is_dir():
-        raise InvalidInput(f"{out} est un dossier", "indiquez un nom de fichier")
+    refuse_special_target(out, "écrivez dans un nouveau fichier, ou sur la sortie standard "
+                               "avec « --out - »")
+    if out.exists() and out.suffix.lower() not in OUTPUT_FORMATS:
+        # `report --out /etc/passwd` as root replaced the system file: mediatool replaces
+        # only files named like what it writes.
+        raise InvalidInput(f"{out} existe et n'est pas un fichier de rapport : mediatool "
+                           "ne remplace que des fichiers .html, .md, .csv, .json, .xlsx ou "
+                           ".txt", "choisissez un nouveau nom de fichier")
     if not parent.is_dir():
         raise InvalidInput(f"le dossier {parent} n'existe pas (--out {out})",
                            f"créez-le d'abord (mkdir -p {parent}) ou choisissez un autre "
@@ -372,7 +383,8 @@ def write_report(out: Path, content: str | bytes) -> None:
     try:
         record_files.write_atomic(out, payload)
     except OSError as exc:
-        raise OperationalError(f"écriture impossible de {out} : {exc.strerror}",
+        raise OperationalError(f"écriture impossible de {out} : "
+                               f"{record_files.french_os_error(exc)}",
                                "vérifiez le dossier et les droits") from None
 
 

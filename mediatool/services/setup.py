@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mediatool.core.checks import FolderSnapshot, run_checks
-from mediatool.core.errors import Problem
+from mediatool.core.errors import OperationalError, Problem
 from mediatool.core.localtime import in_zone
 from mediatool.core.model import RECORD_KINDS, Record
 from mediatool.core.period import Month
@@ -87,11 +87,32 @@ def _check_folder(data: DataFolder, repair: bool) -> CheckResult:
         zone_now = in_zone(now, data.zone)
         from mediatool.host.git import driver_missing, records_merged_by_union
 
-        extra = {"file_modes": data.store.permissions(),
+        extra = {"file_modes": data.store.permissions(), "odd_files": _odd_files(data),
                  "git_driver_missing": driver_missing(data.root),
                  "git_union_records": records_merged_by_union(data.root)}
         problems.extend(run_checks(FolderSnapshot(catalogue, records, zone_now, extra)))
     return CheckResult(problems, count, repaired, restricted, records_cache.notices())
+
+
+def _odd_files(data: DataFolder) -> list[tuple[str, str, bool]]:
+    """(source, "fragment" or "misnamed", holds personal data) of every file under
+    records/<kind>/ that no command reads."""
+    from mediatool.core.retention import fragment_holds_personal_data, fragment_month
+
+    found = []
+    for kind in RECORD_KINDS:
+        for path in data.store.odd_files(kind):
+            source = data.store.relative(path)
+            if fragment_month(path.name) is None:
+                found.append((source, "misnamed", False))
+                continue
+            try:
+                text = data.store.read_fragment(path)
+            except (OperationalError, OSError):
+                found.append((source, "misnamed", False))  # a link or a special file
+                continue
+            found.append((source, "fragment", fragment_holds_personal_data(text)))
+    return found
 
 
 __all__ = ["initialise", "check_folder", "CheckResult"]

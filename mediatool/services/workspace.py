@@ -52,11 +52,17 @@ def source_line(root: Path, source: str, line: int | None) -> str | None:
 
 
 def write_output(path: Path, text: str) -> None:
-    """Write a generated file (a report) in one step; a reader never sees half of it."""
+    """Write a generated file (a report) in one step; a reader never sees half of it.
+
+    The same rule as `report --out` (services/report.check_output_path).
+    """
+    from mediatool.services.report import check_output_path
+
+    check_output_path(path)
     try:
         records.write_atomic(path, text.encode("utf-8"))
     except OSError as exc:
-        raise OperationalError(f"écriture impossible de {path} : {exc.strerror}",
+        raise OperationalError(f"écriture impossible de {path} : {records.french_os_error(exc)}",
                                "vérifiez le dossier et les droits") from None
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from mediatool.core.catalogue import FILE_MODELS, Catalogue, build_catalogue
-from mediatool.core.errors import OperationalError, Problem
+from mediatool.core.errors import OperationalError, Problem, french_os_error
 from mediatool.core.fields import Positioned
 from mediatool.store.yamltext import YamlSyntaxError, load_positioned
 
@@ -21,7 +21,8 @@ def read_catalogue_files(root: Path) -> dict[str, bytes | None]:
         except FileNotFoundError:
             files[name] = None
         except OSError as exc:
-            raise OperationalError(f"lecture impossible de catalogue/{name} : {exc.strerror}") from None
+            raise OperationalError(f"lecture impossible de catalogue/{name} : "
+                                   f"{french_os_error(exc)}") from None
     return files
 
 

@@ -74,7 +74,16 @@ class DataFolder:
             elif self.on_last_good is not None:
                 catalogue = self._last_good(problems, now.date())
         if catalogue is not None:
-            self._remember_holidays(catalogue)
+            try:
+                self._remember_holidays(catalogue)
+            except days.UnknownHolidays as unknown:
+                # Checked here, where the library is loaded anyway, and not at every start:
+                # a cached year proves the country and subdivision were known.
+                text = (files.get("team.yaml") or b"").decode("utf-8", errors="replace")
+                line = next((number for number, content in enumerate(text.splitlines(), 1)
+                             if content.startswith(f"{unknown.field}:")), None)
+                return None, [*problems, Problem("catalogue/team.yaml", line, unknown.message,
+                                                 unknown.hint)]
         return catalogue, problems
 
     def _last_good(self, problems: list[Problem], today: dt.date) -> Catalogue | None:

@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mediatool.core import ids
-from mediatool.core.errors import DataProblems, InvalidInput, OperationalError, Problem
+from mediatool.core.errors import (
+    DataProblems,
+    InvalidInput,
+    OperationalError,
+    Problem,
+    french_os_error,
+    os_error_hint,
+)
 from mediatool.core.fields import INVALID, Context, build, show_value
 from mediatool.core.model import RECORD_KINDS, Record, event_to_document
 from mediatool.core.period import Month, months_between
@@ -41,35 +48,7 @@ LOCK_TIMEOUT_S = 15.0
 AUDIT_LOG = "audit.log"
 
 
-_OS_ERRORS = {
-    errno.ENOSPC: "disque plein",
-    errno.EDQUOT: "quota disque dépassé",
-    errno.EACCES: "permission refusée",
-    errno.EPERM: "opération non permise",
-    errno.EROFS: "système de fichiers en lecture seule",
-    errno.EISDIR: "c'est un dossier",
-    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
-    errno.ENOENT: "fichier ou dossier introuvable",
-    errno.ELOOP: "lien symbolique refusé",
-    errno.EIO: "erreur d'entrée-sortie du disque",
-    errno.EMFILE: "trop de fichiers ouverts",
-    errno.ENAMETOOLONG: "nom de fichier trop long",
-}
-
-
-def french_os_error(exc: OSError) -> str:
-    """The operating system's error in French (never its English text)."""
-    if exc.errno in _OS_ERRORS:
-        return _OS_ERRORS[exc.errno]
-    return f"erreur système n° {exc.errno}" if exc.errno else "erreur système"
-
-
-def _os_hint(exc: OSError) -> str | None:
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return "libérez de la place sur le disque, puis recommencez"
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return "vérifiez les droits sur le dossier de données (« check --repair » n'y peut rien)"
-    return None
+_os_hint = os_error_hint
 
 
 def _refuse_special(fd: int, source: str) -> None:
@@ -77,6 +56,14 @@ def _refuse_special(fd: int, source: str) -> None:
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         raise OperationalError(f"{source} n'est pas un fichier ordinaire : refusé",
                                "remplacez-le par un vrai fichier (voir « mediatool check »)")
+
+
+def _is_month_name(stem: str) -> bool:
+    """`2026-11` exactly: a real month in the years dates may take."""
+    try:
+        return str(Month.parse(stem)) == stem
+    except (ValueError, InvalidInput):
+        return False
 
 
 def read_record_file(path: Path, source: str) -> bytes:
@@ -120,13 +107,47 @@ def refuse_problems(problems: list[Problem]) -> None:
                            "corrigez-les ou lancez « mediatool check --repair »", problems)
 
 
-def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> bool:
-    """Replace `path` with `data` atomically; False (untouched) when unchanged."""
+def refuse_special_target(path: Path, hint: str = "supprimez-le ou choisissez un autre "
+                          "dossier") -> None:
+    """An output replaces only a regular file: never a link, FIFO, device or socket.
+
+    `--out /dev/stdout` as root once replaced the device link with a file, and a FIFO
+    named like a calendar hung the export; `--out -` is the standard output.
+    """
     try:
-        if path.read_bytes() == data:
-            return False
+        info = os.lstat(path)
     except FileNotFoundError:
-        pass
+        return
+    except OSError as exc:
+        raise InvalidInput(f"{path} inaccessible : {french_os_error(exc)}",
+                           _os_hint(exc)) from None
+    if stat.S_ISLNK(info.st_mode):
+        raise InvalidInput(f"{path} est un lien symbolique : mediatool ne le remplace pas",
+                           hint)
+    if stat.S_ISDIR(info.st_mode):
+        raise InvalidInput(f"{path} est un dossier", "indiquez un nom de fichier")
+    if not stat.S_ISREG(info.st_mode):
+        raise InvalidInput(f"{path} n'est pas un fichier ordinaire (tube, périphérique…) : "
+                           "refusé", hint)
+
+
+def _current_bytes(path: Path) -> bytes | None:
+    """What `path` holds now (None: nothing there), never more than its size says."""
+    try:
+        return read_record_file(path, str(path))
+    except FileNotFoundError:
+        return None
+
+
+def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> bool:
+    """Replace `path` with `data` atomically; False (untouched) when unchanged.
+
+    Only a regular file is replaced (`refuse_special_target`), and the old one is
+    read through `read_record_file`: a link is never followed, a FIFO never waited on.
+    """
+    refuse_special_target(path)
+    if _current_bytes(path) == data:
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -277,9 +298,42 @@ class Store:
         found = []
         if folder.is_dir():
             for path in folder.glob("*.yaml"):
-                with contextlib.suppress(ValueError):
+                if _is_month_name(path.stem):
                     found.append(Month.parse(path.stem))
         return sorted(found)
+
+    def odd_files(self, kind: str) -> list[Path]:
+        """What lies in records/<kind>/ that no command reads as records: fragments set
+        aside by `check --repair`, misnamed files (2026-13.yaml, 2026-11.yml), folders.
+
+        The one reading rule: records are read from `<AAAA-MM>.yaml` files of a real
+        month, and nothing else (dot files are the temporary files of atomic writes).
+        """
+        folder = self.records / kind
+        if not folder.is_dir():
+            return []
+        odd = []
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith("."):
+                continue
+            if path.suffix == ".yaml" and _is_month_name(path.stem):
+                continue
+            odd.append(path)
+        return odd
+
+    def read_fragment(self, path: Path) -> str:
+        """A fragment's text (links and special files refused, like every record file)."""
+        return read_record_file(path, self.relative(path)).decode("utf-8", errors="replace")
+
+    def rewrite_fragment(self, path: Path, text: str, audit: str) -> None:
+        """Replace a fragment (purge), owner-only, then log it in records/audit.log."""
+        source = self.relative(path)
+        try:
+            write_atomic(path, text.encode("utf-8"), FILE_MODE)
+        except OSError as exc:
+            raise OperationalError(f"{source} n'a pas pu être réécrit ({french_os_error(exc)})",
+                                   _os_hint(exc)) from None
+        self.audit(f"{audit}\t{source}\tfragment nettoyé des données personnelles")
 
     # -- locking -------------------------------------------------------------
     def _lock(self, kind: str, month: Month) -> FileLock:
@@ -630,7 +684,7 @@ class Store:
                     os.chmod(self.root / relative, wanted & ~0o077)
                 except OSError as exc:
                     raise OperationalError(f"droits de {relative} impossibles à changer : "
-                                           f"{exc.strerror}") from None
+                                           f"{french_os_error(exc)}") from None
                 changed.append(relative)
         return changed
 

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from mediatool.core.catalogue import FILE_MODELS
-from mediatool.core.errors import InvalidInput, OperationalError
+from mediatool.core.errors import InvalidInput, OperationalError, french_os_error
 from mediatool.host.environment import MARKER, default_catalogue
 from mediatool.store.records import DIR_MODE
 
@@ -44,7 +44,7 @@ def create_data_folder(target: Path, source: Path | None = None) -> Path:
         (target / ".gitattributes").write_text(GITATTRIBUTES, encoding="utf-8")
         (target / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
     except OSError as exc:
-        raise OperationalError(f"impossible de créer {target} : {exc.strerror}",
+        raise OperationalError(f"impossible de créer {target} : {french_os_error(exc)}",
                                "vérifiez le chemin et les droits d'écriture") from None
     return target
 
@@ -59,5 +59,5 @@ def append_to_team(target: Path, text: str) -> None:
         with path.open("a", encoding="utf-8") as handle:
             handle.write(text)
     except OSError as exc:
-        raise OperationalError(f"écriture impossible de {path} : {exc.strerror}",
+        raise OperationalError(f"écriture impossible de {path} : {french_os_error(exc)}",
                                "vérifiez le dossier et les droits") from None

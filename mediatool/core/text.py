@@ -1,0 +1,66 @@
+"""Text people type: one rule for every input (pure).
+
+Whatever is typed may end up in a record, a calendar shared with the public or
+a terminal: control characters (C0, DEL, C1: terminal escapes such as
+`ESC ] 0 ; … BEL`), format characters (bidi overrides, zero-width spaces, BOM),
+line and paragraph separators are refused rather than silently dropped, so the
+person sees what was wrong. Bytes that are not UTF-8 (a Latin-1 terminal) reach
+Python as lone surrogates: refused with what to do, never a UnicodeEncodeError
+later. Bounds come from the model (`fields.text_bound`), checked before
+anything else so that a huge input costs nothing.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from mediatool.core.errors import InvalidInput
+
+# Cc: C0, DEL, C1; Cf: bidi controls, zero-width characters, BOM, soft hyphen…;
+# Zl/Zp: U+2028/U+2029 (line breaks in disguise); Co: private use (invisible glyphs).
+_REFUSED = frozenset({"Cc", "Cf", "Zl", "Zp", "Co"})
+_SURROGATES = range(0xD800, 0xE000)
+
+
+def not_utf8(text: str) -> bool:
+    """True when `text` carries bytes that were not UTF-8 (surrogate-escaped argv)."""
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")  # lone surrogates cannot be encoded: a C-speed test
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def readable(text: str) -> str:
+    """`text` as it may be shown in a message: undecodable bytes as « ? », capped."""
+    shown = "".join("?" if ord(ch) in _SURROGATES or unicodedata.category(ch) in _REFUSED
+                    else ch for ch in text[:60])
+    return shown + ("…" if len(text) > 60 else "")
+
+
+def clean_text(text: str, what: str, max_length: int | None, *, name: bool = False) -> str:
+    """`text` unchanged when it may be recorded; InvalidInput (exit 2) saying why not.
+
+    `what` names the input in the message (« --person »); `name`: a person's name,
+    which must hold a letter.
+    """
+    if max_length is not None and len(text) > max_length:
+        raise InvalidInput(f"{what} : texte trop long ({len(text)} caractères)",
+                           f"au plus {max_length} caractères")
+    if not_utf8(text):
+        raise InvalidInput(f"{what} : texte qui n'est pas en UTF-8 (« {readable(text)} »)",
+                           "réglez le terminal en UTF-8 (par exemple LANG=fr_FR.UTF-8) "
+                           "et retapez-le")
+    for ch in text:
+        if unicodedata.category(ch) in _REFUSED:
+            raise InvalidInput(f"{what} : caractère de contrôle ou invisible refusé "
+                               f"(U+{ord(ch):04X})",
+                               "retapez-le au clavier, sans copier-coller de caractères "
+                               "invisibles ni de retours à la ligne")
+    if name and not any(ch.isalpha() for ch in text):
+        raise InvalidInput(f"{what} : un nom doit contenir au moins une lettre "
+                           f"(« {readable(text)} »)",
+                           "écrivez le prénom et l'initiale du nom, par exemple « Alice M. »")
+    return text
