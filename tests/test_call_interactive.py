@@ -547,3 +547,18 @@ def test_giving_up_while_booking_records_nothing(folder, stop, where):
     assert finish(child) == 1
     assert calls(folder) == [] and documents(folder, "appointments") == []
     assert "Traceback" not in (child.before or "")
+
+
+def test_an_invisible_character_at_a_prompt_gets_a_hint_and_the_same_question(folder):
+    child = appointment_for_prime_activite(folder)
+    child.expect(SLOT_PROMPT)
+    child.sendline("1")
+    child.expect(r"Nom de la personne \(tel qu'elle le dit .*> ")
+    child.sendline("Nadia\u200b B.")  # a zero-width space, pasted from a web page
+    child.expect(r"Caractère de contrôle ou invisible \(U\+200B")
+    child.expect(r"Nom de la personne \(tel qu'elle le dit .*> ")
+    child.sendline("Nadia B.")
+    child.expect(r"Téléphone .*> ")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    assert documents(folder, "appointments") == [] and calls(folder) == []

@@ -308,7 +308,9 @@ def test_a_usage_entry_books_a_session_of_its_path(run, folder):
     opened = run("path", "open", "--person", "Odette R.", "--mediator", "camille",
                  "--skills", "2.1", "--sessions", "2", "--phone", "06 11 22 33 44")
     path = re.search(r"P-[0-9A-Z]{6,9}", opened.output).group(0)
-    entry = wait_add(run, "--kind", "usage", "--path", path, person="")
+    added = run("wait", "add", "--kind", "usage", "--path", path)  # the path's person
+    assert added.exit_code == 0, added.stderr
+    entry = WAIT_ID.search(added.output).group(0)
     without = wait_add(run, "--kind", "usage", person="Sans Parcours")
     result = run("book", "--from-wait", entry, "--first-free", "--format", "json")
     assert result.exit_code == 0, result.stderr

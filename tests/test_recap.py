@@ -137,12 +137,13 @@ def test_long_recaps_shed_details_but_never_documents_nor_address():
 def test_the_compact_forms_keep_every_document_and_its_conditions():
     assert short_document("Justificatif de domicile de moins de 3 mois") == \
         "Justif. de domicile < 3 mois"
+    # the conditions in parentheses are facts about what to bring: never cut (issue 16)
     assert short_document("Identifiants Caf (numéro de sécurité sociale et mot de passe) "
-                          "ou FranceConnect") == "Identifiants Caf ou FranceConnect"
+                          "ou FranceConnect") == \
+        "Identifiants Caf (num. de Sécu et mot de passe) ou FranceConnect"
     assert short_document("Demande papier : formulaire cerfa n°15481 (liste des pièces)") == \
-        "Demande papier : cerfa 15481"
+        "Demande papier : cerfa 15481 (liste des pièces)"
     assert short_document("Relevé d'identité bancaire") == "RIB"
-    assert short_document("(photo ou scan)") == "(photo ou scan)"  # nothing but an aside: kept
     assert short_url("https://www.caf.fr/") == "caf.fr"
     assert short_url("https://ants.gouv.fr") == "ants.gouv.fr"
 
@@ -150,7 +151,7 @@ def test_the_compact_forms_keep_every_document_and_its_conditions():
 def test_shortening_is_not_spent_on_a_recap_that_goes_over_anyway(monkeypatch):
     from mediatool.formats import recap
 
-    documents = ("Pièce d'identité (carte ou passeport)",) + tuple(
+    documents = ("Justificatif de domicile de moins de 3 mois",) + tuple(
         f"Document exemplaire numero {n} signe" for n in range(14))
     proc = Procedure(**{**PROC.__dict__, "documents": documents})
     data = RecapInput("dropin", TEAM, proc, CAF, dropins())
@@ -158,9 +159,10 @@ def test_shortening_is_not_spent_on_a_recap_that_goes_over_anyway(monkeypatch):
     monkeypatch.setattr(recap, "LEVELS", LEVELS[-1:])
     most_compact = caller_recap(data)
     assert not fits(text) and not fits(most_compact)
-    # the same count as the most compact, but with the document's aside kept
+    # the same count as the most compact, but with the document said in full
     assert sms_segments(text).segments == sms_segments(most_compact).segments
-    assert "(carte ou passeport)" in text and "(carte ou passeport)" not in most_compact
+    assert "Justificatif de domicile de moins de 3 mois" in text
+    assert "Justif. de domicile < 3 mois" in most_compact
 
 
 @pytest.fixture(scope="module")

@@ -40,9 +40,12 @@ MAX_ANSWER_CHARS = text_bound(CallRecorded, "note") or 0
 def ask(prompt: str) -> str:
     """One line from the mediator; end of input counts as giving up the call.
 
-    Control characters (a stray arrow key, a paste from a terminal) are
-    dropped; a paste longer than any answer is refused and asked again.
+    A paste longer than any answer, or one holding control or invisible
+    characters (a stray arrow key, a copy from a web page), is refused with a
+    hint and asked again, as `--person` and `--note` refuse them (core/text).
     """
+    from mediatool.core.text import refused_character
+
     while True:
         try:
             raw = input(prompt)
@@ -51,12 +54,16 @@ def ask(prompt: str) -> str:
         except UnicodeDecodeError:
             click.echo("Texte illisible (le terminal n'est pas en UTF-8) : retapez-le.")
             continue
-        text = "".join(c if c.isprintable() else " " for c in raw)
-        text = " ".join(text.split())
-        if len(text) <= MAX_ANSWER_CHARS:
+        text = " ".join(raw.replace("\t", " ").split())
+        if len(text) > MAX_ANSWER_CHARS:
+            click.echo(f"Réponse trop longue ({len(text)} caractères) : "
+                       "une ligne courte, s'il vous plaît.")
+            continue
+        odd = refused_character(text)
+        if odd is None:
             return text
-        click.echo(f"Réponse trop longue ({len(text)} caractères) : "
-                   "une ligne courte, s'il vous plaît.")
+        click.echo(f"Caractère de contrôle ou invisible (U+{ord(odd):04X}, une touche "
+                   "fléchée ou un copier-coller ?) : retapez la réponse au clavier.")
 
 
 def heading(text: str) -> None:

@@ -40,6 +40,11 @@ def readable(text: str) -> str:
     return shown + ("…" if len(text) > 60 else "")
 
 
+def refused_character(text: str) -> str | None:
+    """The first control, format or invisible character of `text` (None: there is none)."""
+    return next((ch for ch in text if unicodedata.category(ch) in _REFUSED), None)
+
+
 def clean_text(text: str, what: str, max_length: int | None, *, name: bool = False) -> str:
     """`text` unchanged when it may be recorded; InvalidInput (exit 2) saying why not.
 
@@ -53,12 +58,12 @@ def clean_text(text: str, what: str, max_length: int | None, *, name: bool = Fal
         raise InvalidInput(f"{what} : texte qui n'est pas en UTF-8 (« {readable(text)} »)",
                            "réglez le terminal en UTF-8 (par exemple LANG=fr_FR.UTF-8) "
                            "et retapez-le")
-    for ch in text:
-        if unicodedata.category(ch) in _REFUSED:
-            raise InvalidInput(f"{what} : caractère de contrôle ou invisible refusé "
-                               f"(U+{ord(ch):04X})",
-                               "retapez-le au clavier, sans copier-coller de caractères "
-                               "invisibles ni de retours à la ligne")
+    ch = refused_character(text)
+    if ch is not None:
+        raise InvalidInput(f"{what} : caractère de contrôle ou invisible refusé "
+                           f"(U+{ord(ch):04X})",
+                           "retapez-le au clavier, sans copier-coller de caractères "
+                           "invisibles ni de retours à la ligne")
     if name and not any(ch.isalpha() for ch in text):
         raise InvalidInput(f"{what} : un nom doit contenir au moins une lettre "
                            f"(« {readable(text)} »)",

@@ -90,18 +90,18 @@ class _Detail:
     compact_days: bool = False
     short_words: bool = False  # « justif. », « < 3 mois », « RIB », bare web addresses
     short_title: bool = False  # title, site and mediator names without their asides
-    bare_documents: bool = False  # each document without its parenthesised aside
 
 
 def _levels() -> tuple[_Detail, ...]:
     """Each level drops one more detail, least useful to the caller first.
 
-    Whatever the level, every document is listed: the last levels only say each
-    one shorter (abbreviations, then without its aside in parentheses).
+    Whatever the level, every document is listed in full, its conditions in
+    parentheses included (issue 16: what to bring is never cut); the last levels only
+    use the usual abbreviations (« justif. », « RIB »…).
     """
     steps = ({"dropins": 2}, {"usage": False}, {"line_hours": False}, {"org_extra": False},
              {"dropins": 1}, {"compact_days": True}, {"short_words": True},
-             {"short_title": True}, {"bare_documents": True})
+             {"short_title": True})
     levels = [_Detail()]
     for step in steps:
         levels.append(replace(levels[-1], **step))  # type: ignore[arg-type]
@@ -155,8 +155,6 @@ _ASIDE = re.compile(r"\s*\([^()]*\)")
 def short_document(text: str, level: _Detail | None = None) -> str:
     """A document as the recap lists it at `level` (the most compact when None)."""
     level = level or LEVELS[-1]
-    if level.bare_documents:
-        text = _bare(text)
     if level.short_words:
         for pattern, replacement in SHORT_WORDS:
             text = pattern.sub(replacement, text)
