@@ -52,23 +52,28 @@ def ask(prompt: str) -> str:
         except EOFError:
             raise click.Abort() from None
         except UnicodeDecodeError:
-            click.echo("Texte illisible (le terminal n'est pas en UTF-8) : retapez-le.")
+            say("Texte illisible (le terminal n'est pas en UTF-8) : retapez-le.")
             continue
         text = " ".join(raw.replace("\t", " ").split())
         if len(text) > MAX_ANSWER_CHARS:
-            click.echo(f"Réponse trop longue ({len(text)} caractères) : "
+            say(f"Réponse trop longue ({len(text)} caractères) : "
                        "une ligne courte, s'il vous plaît.")
             continue
         odd = refused_character(text)
         if odd is None:
             return text
-        click.echo(f"Caractère de contrôle ou invisible (U+{ord(odd):04X}, une touche "
+        say(f"Caractère de contrôle ou invisible (U+{ord(odd):04X}, une touche "
                    "fléchée ou un copier-coller ?) : retapez la réponse au clavier.")
+
+
+def say(text: str) -> None:
+    """A line of the call screen, wrapped on words at the terminal's width."""
+    click.echo(wrapped(text))
 
 
 def heading(text: str) -> None:
     click.echo()
-    click.secho(text, bold=True)
+    click.secho(wrapped(text), bold=True)
 
 
 def print_saved(result: CallResult) -> None:
@@ -80,13 +85,13 @@ def print_saved(result: CallResult) -> None:
     if result.dry_run:
         click.secho(f"ESSAI (--dry-run) : rien n'a été enregistré{flag}", bold=True)
     else:
-        click.echo(f"Appel enregistré : {event.id}{flag}")
+        say(f"Appel enregistré : {event.id}{flag}")
     if event.appointment:
         path = getattr(result.appointment, "path", None)
-        click.echo(f"Rendez-vous : {event.appointment}"
+        say(f"Rendez-vous : {event.appointment}"
                    + (f" (première séance du parcours {path})" if path else ""))
     if event.wait:
-        click.echo(f"Liste d'attente : {event.wait} (nom et téléphone dans l'entrée ; "
+        say(f"Liste d'attente : {event.wait} (nom et téléphone dans l'entrée ; "
                    "« mediatool wait list »)")
     heading(f"Récapitulatif pour la personne ({len(result.recap)} caractères, "
             f"{sms_segments(result.recap).label()}, à lire ou à envoyer) :")
@@ -101,8 +106,12 @@ def wrapped(text: str) -> str:
     width = max(40, shutil.get_terminal_size((80, 24)).columns - 1)
     # French puts a space before : ; ? ! — never a line break there (« Apportez\n: »)
     glued = "\n".join(re.sub(r" ([:;?!])", "\u2060\\1", line) for line in text.splitlines())
+    # a list item's continuation lines align under its text, not under the dash
     return "\n".join(textwrap.fill(line, width, break_long_words=False,
-                                   break_on_hyphens=False).replace("\u2060", " ")
+                                   break_on_hyphens=False,
+                                   subsequent_indent=" " * len(
+                                       re.match(r"\s*(?:- )?", line).group(0))  # type: ignore[union-attr]
+                                   ).replace("\u2060", " ")
                      if line else "" for line in glued.splitlines())
 
 
@@ -152,10 +161,10 @@ def run_interactive(data: DataFolder, mediator_id: str | None, dry_run: bool = F
     shift = phone_shift(team, opened)
     click.secho(f"Appel — {team.service}", bold=True)
     if shift:
-        click.echo(f"Permanence téléphonique : {shift.label()}.")
+        say(f"Permanence téléphonique : {shift.label()}.")
     else:
-        click.echo("Hors permanence téléphonique : l'appel sera enregistré et signalé.")
-    click.echo("Ctrl-C à tout moment : l'appel est abandonné, rien n'est enregistré.")
+        say("Hors permanence téléphonique : l'appel sera enregistré et signalé.")
+    say("Ctrl-C à tout moment : l'appel est abandonné, rien n'est enregistré.")
     if dry_run:
         click.secho("ESSAI (--dry-run) : ni l'appel ni un rendez-vous ne seront enregistrés.",
                     bold=True)
@@ -177,7 +186,7 @@ def run_interactive(data: DataFolder, mediator_id: str | None, dry_run: bool = F
         try:
             check_draft(catalogue, draft)  # a wrong answer is caught before anything is booked
         except InvalidInput as exc:  # the note is the one free text left to check
-            click.echo(f"{exc.message}" + (f" — {exc.hint}" if exc.hint else ""))
+            say(f"{exc.message}" + (f" — {exc.hint}" if exc.hint else ""))
             note = _ask_note()
             continue
         break
@@ -190,7 +199,7 @@ def run_interactive(data: DataFolder, mediator_id: str | None, dry_run: bool = F
                 result = take_call(data, draft, now, started, None if waiting else wish,
                                    dry_run=dry_run, contact=contact, wait=waiting)
         except RuleRefusal as refusal:
-            click.echo(f"Réservation refusée : {refusal.message}"
+            say(f"Réservation refusée : {refusal.message}"
                        + (f" — {refusal.hint}" if refusal.hint else ""))
             wish = _pick_booking(data, recommendation, now, wish, booking_kind(procedure))
             continue
@@ -261,7 +270,7 @@ def _after_pick(data: DataFolder, catalogue: Any, procedure: Procedure | None,
                 wish = None
                 if outcome == "appointment":
                     if not books_here(procedure):
-                        click.echo("Sans démarche du catalogue (dans la mission), pas de "
+                        say("Sans démarche du catalogue (dans la mission), pas de "
                                    "réservation ici : l'appel est noté « rendez-vous à "
                                    "proposer ».")
                     else:
@@ -306,7 +315,7 @@ def ask_yes_no(prompt: str) -> bool:
             return True
         if answer in NO:
             return False
-        click.echo("Répondez o (oui) ou n (non).")
+        say("Répondez o (oui) ou n (non).")
 
 
 def _ask_prerequisites(prerequisites: Sequence[str]) -> tuple[str, ...]:
@@ -343,7 +352,7 @@ def _pick_mediator(catalogue: Any, wanted: str | None) -> str:
         try:
             return choose_mediator(catalogue, answer).id
         except InvalidInput as exc:
-            click.echo(f"{exc.message} — {exc.hint}")
+            say(f"{exc.message} — {exc.hint}")
 
 
 def _pick_procedure(index: Any, words: str | None = None,
@@ -372,14 +381,14 @@ def _pick_procedure(index: Any, words: str | None = None,
             _numbered([f"{m.procedure.title}  [{m.procedure.id}]"
                        + ("" if m.strong else "  (correspondance faible)") for m in matches])
             if not matches[0].strong:
-                click.echo("   Attention : aucune correspondance sûre, vérifiez avec la personne.")
+                say("   Attention : aucune correspondance sûre, vérifiez avec la personne.")
             if more > 0:
                 others = f"{more} autre" + ("s" if more > 1 else "")
-                click.echo(f"   …  et {others} : + pour voir")
-            click.echo("   0  aucune ne convient (noter les mots tels quels)")
+                say(f"   …  et {others} : + pour voir")
+            say("   0  aucune ne convient (noter les mots tels quels)")
             answer = ask(f"N°, ou d'autres mots ({BACK_HINT}) > ")
         else:
-            click.echo(f"Aucune démarche trouvée pour « {text} ».")
+            say(f"Aucune démarche trouvée pour « {text} ».")
             answer = ask(f"D'autres mots, ou 0 pour noter les mots tels quels ({BACK_HINT}) > ")
         if answer.lower() in BACK_KEYS:
             text, shown = "", MATCHES_SHOWN
@@ -394,7 +403,7 @@ def _pick_procedure(index: Any, words: str | None = None,
         if answer.isdigit() and 1 <= int(answer) <= len(matches):
             return matches[int(answer) - 1].procedure, None, text
         if answer.isdigit() or answer == "+":
-            click.echo(f"Un numéro entre 0 et {len(matches)}, ou d'autres mots.")
+            say(f"Un numéro entre 0 et {len(matches)}, ou d'autres mots.")
         elif answer:
             text, shown = answer, MATCHES_SHOWN
 
@@ -428,7 +437,7 @@ def _pick_outcome(recommended: str | None, labels: dict[str, str]) -> str:
             return OUTCOME_ORDER[int(answer) - 1]
         if answer in OUTCOME_ORDER:
             return answer
-        click.echo(f"Un numéro entre 1 et {len(OUTCOME_ORDER)}.")
+        say(f"Un numéro entre 1 et {len(OUTCOME_ORDER)}.")
 
 
 def _pick_organisation(organisations: Mapping[str, Organisation], default: str | None) -> str:
@@ -437,7 +446,7 @@ def _pick_organisation(organisations: Mapping[str, Organisation], default: str |
     from mediatool.formats.fiche import organisation_contact
 
     if default and default in organisations:
-        click.echo(f"Réorienter vers : {organisation_contact(organisations[default])}")
+        say(f"Réorienter vers : {organisation_contact(organisations[default])}")
         prompt = "Entrée pour confirmer, ou une autre organisation > "
     else:
         prompt = "Organisation (identifiant ou nom) > "
@@ -457,7 +466,7 @@ def _pick_organisation(organisations: Mapping[str, Organisation], default: str |
             names[n] for n in closest_ids(answer, names))])
         candidates = list(found)[:5]
         if not candidates:
-            click.echo("Aucune organisation ne ressemble : voir catalogue/organisations.yaml.")
+            say("Aucune organisation ne ressemble : voir catalogue/organisations.yaml.")
             continue
         _numbered([organisation_contact(organisations[c]) for c in candidates])
         choice = ask("N° > ")
@@ -472,7 +481,7 @@ def _pick_place(catalogue: Any, organisation: str, today: dt.date) -> str | None
     candidates = places_for(catalogue, organisation)
     if not candidates:
         return None
-    click.echo("Lieux proches (catalogue import-places) :")
+    say("Lieux proches (catalogue import-places) :")
 
     def line(place: Any) -> str:
         hours = hours_today(catalogue.team, place, today)
@@ -489,7 +498,7 @@ def _pick_place(catalogue: Any, organisation: str, today: dt.date) -> str | None
             return "-"
         if answer.isdigit() and 1 <= int(answer) <= min(len(candidates), 9):
             return candidates[int(answer) - 1].id
-        click.echo(f"Un numéro entre 0 et {min(len(candidates), 9)}.")
+        say(f"Un numéro entre 0 et {min(len(candidates), 9)}.")
 
 
 def _contact_if_missing(organisation: Organisation | None) -> str | None:
@@ -525,9 +534,9 @@ def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
     first_session = " (première séance d'un parcours d'apprentissage)" if kind == "usage" else ""
     if not choices:
         heading("Prochains créneaux libres" + first_session)
-        click.echo("Aucun créneau libre.")
-        click.echo("   a  liste d'attente : l'équipe rappelle la personne")
-        click.echo("   0  rien maintenant (rendez-vous à proposer)")
+        say("Aucun créneau libre.")
+        say("   a  liste d'attente : l'équipe rappelle la personne")
+        say("   0  rien maintenant (rendez-vous à proposer)")
         while True:
             answer = ask("a ou 0 > ").lower()
             if answer == "0":
@@ -557,25 +566,25 @@ def _pick_booking(data: DataFolder, recommendation: Any, now: dt.datetime,
             if first + PAGE < len(shown):
                 first, redraw = first + PAGE, True
             else:
-                click.echo("Pas d'autre créneau" + (" pour ce filtre" if chosen.text else "")
+                say("Pas d'autre créneau" + (" pour ce filtre" if chosen.text else "")
                            + " : tapez un autre filtre, ou * pour tout revoir.")
             continue
         if answer == "-":
             first, redraw = max(0, first - PAGE), first > 0
             continue
         if answer.isdigit() or not answer:
-            click.echo(f"Un numéro entre 0 et {first + len(page)}, + pour la suite, "
+            say(f"Un numéro entre 0 et {first + len(page)}, + pour la suite, "
                        f"a pour la liste d'attente, ou {FILTER_HELP}.")
             continue
         try:
             wanted = SlotFilter() if is_clear(answer) else parse_filter(answer, team,
                                                                        now.date())
         except InvalidInput as exc:
-            click.echo(f"{exc.message} — {exc.hint}")
+            say(f"{exc.message} — {exc.hint}")
             continue
         narrowed = wanted.apply(choices, team)
         if not narrowed:
-            click.echo(f"Aucun créneau libre pour « {wanted.text} » dans les semaines "
+            say(f"Aucun créneau libre pour « {wanted.text} » dans les semaines "
                        "ouvertes : un autre filtre, * pour tout revoir, ou a pour la liste "
                        "d'attente.")
             continue
@@ -608,11 +617,11 @@ def _ask_wait(now: dt.datetime, previous: Any = None) -> Any:
         try:
             before = parse_date(typed, "échéance", now.date())
         except InvalidInput as exc:
-            click.echo(f"{exc.message} — {exc.hint}")
+            say(f"{exc.message} — {exc.hint}")
             continue
         if before >= now.date():
             return WaitWish(person, phone, None, before)
-        click.echo("Cette date est passée : une échéance à venir, ou Entrée.")
+        say("Cette date est passée : une échéance à venir, ou Entrée.")
 
 
 NEXT_PAGE = ("+", "plus", "suite", "suivant", "suivants", "autres")
@@ -636,7 +645,7 @@ def _show_slots(team: Any, chosen: Any, shown: Sequence[Any], first: int,
         click.echo(wrapped_indented(detail, "      "))
     more = len(shown) - first - len(page)
     if more > 0:
-        click.echo(f"   …  et {more} autre{'s' if more > 1 else ''} : + pour voir"
+        say(f"   …  et {more} autre{'s' if more > 1 else ''} : + pour voir"
                    + (" (- pour revenir)" if first else ""))
     click.echo(wrapped_indented(f"{FILTER_HELP} ; a = aucun ne convient : liste d'attente "
                                 "(l'équipe rappelle) ; 0 = ne pas réserver maintenant", "   "))
@@ -651,4 +660,4 @@ def _ask_duration(measured: int) -> int:
             return measured
         if answer.isdigit() and 0 <= int(answer) <= MAX_DURATION_MIN:
             return int(answer)
-        click.echo(f"Un nombre de minutes entre 0 et {MAX_DURATION_MIN}.")
+        say(f"Un nombre de minutes entre 0 et {MAX_DURATION_MIN}.")
