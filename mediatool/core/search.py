@@ -44,6 +44,7 @@ FIELD_WEIGHTS = {"title": 1.0, "keyword": 0.9, "id": 0.8, "organisation": 0.45}
 UNKNOWN_WEIGHT = 0.35  # share of a word the catalogue has never heard of
 VERDICT_UNKNOWN = 0.5  # the same share when saying how sure a match is (score shown)
 SYNONYM_WEIGHT = 0.6  # share of a word the caller did not say but meant (catalogue synonyms)
+PREFIX_TAIL = 3  # "franc" is the start of "francais", not of "franceconnect"
 STRONG = 62.0  # from this score on, a match is "fort"
 FLOOR = 28.0  # below this, not a match at all
 
@@ -258,7 +259,8 @@ class SearchIndex:
         for candidate in self.vocabulary[start:start + 50]:
             if not candidate.startswith(word):
                 break
-            found.setdefault(candidate, 92.0)
+            if len(candidate) - len(word) <= PREFIX_TAIL:
+                found.setdefault(candidate, 92.0)
         if word in self.postings:
             # A word the catalogue knows is not a typo of another ("inscription" is not
             # "réinscription"): typo tolerance is for words it has never seen.
@@ -322,11 +324,19 @@ class SearchIndex:
         unheard = 0.0  # the full weight of the words the catalogue has never heard
         matched: set[str] = set()
         said_stems = set(query)
-        meant = [stem for said, means in self.synonyms if said <= said_stems for stem in means]
-        # What the caller's everyday words mean counts, but less than what was said.
-        terms = [(w, 1.0) for w in query] + [(w, SYNONYM_WEIGHT) for w in
-                                             dict.fromkeys(meant) if w not in said_stems]
-        for word, factor in terms:
+        # What the caller's everyday words mean counts, but less than what was said, and
+        # only for entries the everyday word itself did not find: "voiture" is one word,
+        # not "voiture" plus "véhicule".
+        meant: dict[str, frozenset[str]] = {}
+        for said, means in self.synonyms:
+            if said <= said_stems:
+                for w in means:
+                    if w not in said_stems:
+                        meant[w] = meant.get(w, frozenset()) | said
+        terms = [(w, 1.0, frozenset()) for w in query] + [
+            (w, SYNONYM_WEIGHT, said) for w, said in meant.items()]
+        found_by: dict[int, set[str]] = defaultdict(set)
+        for word, factor, source in terms:
             similar = self._similar(word)
             matched.update(c for c, score in similar.items() if score >= 88)
             if not similar:
@@ -341,8 +351,12 @@ class SearchIndex:
                 for index, field_weight in self.postings[candidate].items():
                     best[index] = max(best.get(index, 0.0), value * field_weight)
             for index, value in best.items():
+                if source and source <= found_by[index]:
+                    continue
                 totals[index] += min(value, weight)
                 hits[index] += 1
+                if not source:
+                    found_by[index].add(word)
         if not totals:
             return []
         said = _all_stems(text)
@@ -365,10 +379,13 @@ class SearchIndex:
             # the catalogue never heard ("bateau") says it may not be about them.
             shown = (100 * total / (denominator + (VERDICT_UNKNOWN - UNKNOWN_WEIGHT)
                                     * unheard) * 0.8 + bonus.get(index, 0.0) * 0.2)
-            if guards is not None:
-                shown = score = max(score, STRONG)  # said whole: never a weak guess
             ranked.append((score, hits[index], index, shown))
         ranked.sort(key=lambda r: (-r[0], -r[1], self.procedures[r[2]].id))
+        if ranked and ranked[0][2] in self.guarded:
+            # An out-of-mission entry said whole and first is never a weak guess; said
+            # in passing ("mon docteur part à la retraite") it does not jump the others.
+            score, count, index, shown = ranked[0]
+            ranked[0] = (score, count, index, max(shown, STRONG))
         return [Match(self.procedures[i], round(min(shown, 100.0), 1))
                 for score, _, i, shown in ranked[:limit] if score >= FLOOR]
 
