@@ -206,6 +206,43 @@ def _aimed(tokens: list[str], at: int, close_at: set[int]) -> bool:
     return bool(_SUBJECTS & set(tokens[start:at])) or any(start <= c < at for c in close_at)
 
 
+# What the caller wants done, said in everyday words, and the words an entry's title uses
+# for that action. Within one family ("carte grise") the action decides: "j'ai perdu ma
+# carte grise" is the duplicata, not the purchase. French usage, not catalogue lexicon:
+# any new entry whose title names the action is found by it.
+INTENTS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("perdu", "perdre", "perte", "paume", "egare", "vole", "voler", "vol", "pique",
+      "derobe", "casse", "abime", "dechire", "detruit", "endommage", "disparu"),
+     ("perte", "perdu", "vol", "volee", "duplicata", "deterioration")),
+    (("renouveler", "renouveller", "renouvellement", "perime", "expire", "expiration",
+      "plus valable", "plus bon", "fin de validite", "arrive a la fin", "refaire"),
+     ("renouveler", "renouvellement")),
+    (("demenage", "demenager", "demenagement", "nouvelle adresse", "change d adresse",
+      "changer d adresse", "changement d adresse", "autre adresse"),
+     ("adresse", "demenagement")),
+    (("inscrire", "inscrit", "inscription", "pas inscrit"),
+     ("inscrire", "inscription")),
+    (("radie", "radiation", "raye", "rayee", "plus inscrit", "reinscrire", "desinscrit"),
+     ("reinscrire", "radiation")),
+    (("vendu", "vendre", "vente", "cede", "ceder", "cession"),
+     ("vente", "cession")),
+    (("achete", "acheter", "achat", "achats"),
+     ("achat", "acheter")),
+    (("contester", "contestation", "erreur", "pas d accord", "reclamation", "recours",
+      "injuste"),
+     ("contester", "reclamation")),
+    (("connecter", "connexion", "connecte", "rentrer sur", "acceder", "identifiant",
+      "code oublie", "mot de passe"),
+     ("connecter", "connexion")),
+    (("attestation", "justificatif", "prouve", "preuve", "certificat"),
+     ("attestation", "justificatif")),
+    (("apprendre", "comprendre", "comprends", "comprend", "sais pas", "servir",
+      "expliquer", "c est quoi", "a quoi ca sert", "jamais utilise"),
+     ("apprendre", "comprendre", "prendre en main")),
+)
+INTENT_BONUS = 10.0  # points for an entry whose title names each action the caller said
+
+
 class SearchIndex:
     """Built once per catalogue; `search` is then a few rapidfuzz calls."""
 
@@ -224,7 +261,13 @@ class SearchIndex:
         # Out-of-mission entries: (content stems, every stem) of each keyword phrase.
         self.guarded: dict[int, list[tuple[frozenset[str], frozenset[str]]]] = {}
         self.danger: list[_Signals] = []
+        self.intents = [(_WordSet(said), _WordSet(named)) for said, named in INTENTS]
+        # entry index → the intents its title names
+        self.named: dict[int, frozenset[int]] = {}
         for index, proc in enumerate(self.procedures):
+            title = normalise(proc.title).split()
+            self.named[index] = frozenset(k for k, (_, named) in enumerate(self.intents)
+                                          if named.positions(title))
             org = organisations.get(proc.organisation)
             fields = [(proc.title, "title"), (proc.id.replace("-", " "), "id"),
                       *((k, "keyword") for k in proc.keywords),
@@ -368,6 +411,9 @@ class SearchIndex:
             if index in totals:
                 cover = len(stems & heard) / len(stems)
                 bonus[index] = max(bonus.get(index, 0.0), 100 * cover)
+        tokens = normalise(text).split()
+        wanted = frozenset(k for k, (said_words, _) in enumerate(self.intents)
+                           if said_words.positions(tokens))
         ranked = []
         for index, total in totals.items():
             guards = self.guarded.get(index)
@@ -379,7 +425,8 @@ class SearchIndex:
             # the catalogue never heard ("bateau") says it may not be about them.
             shown = (100 * total / (denominator + (VERDICT_UNKNOWN - UNKNOWN_WEIGHT)
                                     * unheard) * 0.8 + bonus.get(index, 0.0) * 0.2)
-            ranked.append((score, hits[index], index, shown))
+            action = INTENT_BONUS * len(wanted & self.named[index])
+            ranked.append((score + action, hits[index], index, shown + action))
         ranked.sort(key=lambda r: (-r[0], -r[1], self.procedures[r[2]].id))
         if ranked and ranked[0][2] in self.guarded:
             # An out-of-mission entry said whole and first is never a weak guess; said
