@@ -45,7 +45,8 @@ UNKNOWN_WEIGHT = 0.35  # share of a word the catalogue has never heard of
 VERDICT_UNKNOWN = 0.5  # the same share when saying how sure a match is (score shown)
 SYNONYM_WEIGHT = 0.6  # share of a word the caller did not say but meant (catalogue synonyms)
 PREFIX_TAIL = 3  # "franc" is the start of "francais", not of "franceconnect"
-STRONG = 62.0  # from this score on, a match is "fort"
+STRONG = 62.0
+GUARD_OPEN = 50.0  # an out-of-mission entry matching this well comes up in other words  # from this score on, a match is "fort"
 FLOOR = 28.0  # below this, not a match at all
 
 ELIDED = frozenset("cdjlmnst")  # letters French elides before a vowel: d'identité, j'veux
@@ -286,6 +287,7 @@ class SearchIndex:
                                        for k in proc.keywords if words(k)]
             if proc.danger is not None:
                 self.danger.append(_Signals(index, proc.danger))
+        self.alarmed = frozenset(s.index for s in self.danger)
         count = max(len(self.procedures), 1)
         self.idf = {w: math.log(1 + count / len(p)) for w, p in self.postings.items()}
         self.vocabulary = sorted(self.postings)
@@ -415,11 +417,18 @@ class SearchIndex:
         wanted = frozenset(k for k, (said_words, _) in enumerate(self.intents)
                            if said_words.positions(tokens))
         ranked = []
+        whole: set[int] = set()  # out-of-mission entries with a keyword phrase said whole
         for index, total in totals.items():
-            guards = self.guarded.get(index)
-            if guards is not None and not any(_said_whole(g, heard, said) for g in guards):
-                continue
             score = 100 * total / denominator * 0.8 + bonus.get(index, 0.0) * 0.2
+            guards = self.guarded.get(index)
+            if guards is not None:
+                if any(_said_whole(g, heard, said) for g in guards):
+                    whole.add(index)
+                elif index in self.alarmed or score < GUARD_OPEN or hits[index] < 2:
+                    # Said in other words, an out-of-mission entry needs two words and most of the
+                    # sentence ("mon propriétaire veut pas me rendre ma caution"); the
+                    # urgent entry never comes for loose words.
+                    continue
             # Shown and judged with the unknown words at their share of VERDICT_UNKNOWN:
             # "un permis bateau" finds the driving licence entries first, but the word
             # the catalogue never heard ("bateau") says it may not be about them.
@@ -428,7 +437,7 @@ class SearchIndex:
             action = INTENT_BONUS * len(wanted & self.named[index])
             ranked.append((score + action, hits[index], index, shown + action))
         ranked.sort(key=lambda r: (-r[0], -r[1], self.procedures[r[2]].id))
-        if ranked and ranked[0][2] in self.guarded:
+        if ranked and ranked[0][2] in whole:
             # An out-of-mission entry said whole and first is never a weak guess; said
             # in passing ("mon docteur part à la retraite") it does not jump the others.
             score, count, index, shown = ranked[0]
