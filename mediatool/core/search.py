@@ -241,7 +241,9 @@ INTENTS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
       "expliquer", "c est quoi", "a quoi ca sert", "jamais utilise"),
      ("apprendre", "comprendre", "prendre en main")),
 )
-INTENT_BONUS = 10.0  # points for an entry whose title names each action the caller said
+INTENT_BONUS = 10.0
+FREQUENCY_GAIN = 3.0  # at most this many points for words taken up by many phrases
+FREQUENCY_HALF = 3.0  # this many phrase words give half of FREQUENCY_GAIN  # points for an entry whose title names each action the caller said
 
 
 class SearchIndex:
@@ -409,10 +411,15 @@ class SearchIndex:
         # RSA entry's "rsa", and only part of "déclaration trimestrielle rsa".
         heard = set(matched)
         bonus: dict[int, float] = {}
+        # How many of the entry's phrases take up the words said: an entry that says
+        # "payer" in its title and three keywords is more about paying than one saying it
+        # once (BM25's term frequency, saturated).
+        frequency: dict[int, int] = defaultdict(int)
         for stems, index in self.phrases:
             if index in totals:
-                cover = len(stems & heard) / len(stems)
-                bonus[index] = max(bonus.get(index, 0.0), 100 * cover)
+                common = len(stems & heard)
+                frequency[index] += common
+                bonus[index] = max(bonus.get(index, 0.0), 100 * common / len(stems))
         tokens = normalise(text).split()
         wanted = frozenset(k for k, (said_words, _) in enumerate(self.intents)
                            if said_words.positions(tokens))
@@ -435,7 +442,9 @@ class SearchIndex:
             shown = (100 * total / (denominator + (VERDICT_UNKNOWN - UNKNOWN_WEIGHT)
                                     * unheard) * 0.8 + bonus.get(index, 0.0) * 0.2)
             action = INTENT_BONUS * len(wanted & self.named[index])
-            ranked.append((score + action, hits[index], index, shown + action))
+            # Frequency orders close matches; it says nothing of how sure the match is.
+            often = FREQUENCY_GAIN * (1 - 1 / (1 + frequency[index] / FREQUENCY_HALF))
+            ranked.append((score + action + often, hits[index], index, shown + action))
         ranked.sort(key=lambda r: (-r[0], -r[1], self.procedures[r[2]].id))
         if ranked and ranked[0][2] in whole:
             # An out-of-mission entry said whole and first is never a weak guess; said
