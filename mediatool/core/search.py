@@ -44,6 +44,8 @@ FIELD_WEIGHTS = {"title": 1.0, "keyword": 0.9, "id": 0.8, "organisation": 0.45}
 UNKNOWN_WEIGHT = 0.35  # share of a word the catalogue has never heard of
 VERDICT_UNKNOWN = 0.5  # the same share when saying how sure a match is (score shown)
 SYNONYM_WEIGHT = 0.6  # share of a word the caller did not say but meant (catalogue synonyms)
+RELATED_FROM = 6  # stems this long find their other forms (see _similar)
+RELATED_SCORE = 90.0
 PREFIX_TAIL = 3  # "franc" is the start of "francais", not of "franceconnect"
 STRONG = 62.0
 GUARD_OPEN = 50.0  # an out-of-mission entry matching this well comes up in other words  # from this score on, a match is "fort"
@@ -232,8 +234,7 @@ INTENTS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("contester", "contestation", "erreur", "pas d accord", "reclamation", "recours",
       "injuste"),
      ("contester", "reclamation")),
-    (("connecter", "connexion", "connecte", "rentrer sur", "acceder", "identifiant",
-      "code oublie", "mot de passe"),
+    (("connecter", "connexion", "connecte", "rentrer sur", "acceder"),
      ("connecter", "connexion")),
     (("attestation", "justificatif", "prouve", "preuve", "certificat"),
      ("attestation", "justificatif")),
@@ -308,6 +309,15 @@ class SearchIndex:
                 break
             if len(candidate) - len(word) <= PREFIX_TAIL:
                 found.setdefault(candidate, 92.0)
+        if len(word) >= RELATED_FROM:
+            # Same word, other form: the stemmer leaves "inscrit", "inscrire" and
+            # "inscription" apart; they differ only after all but the last letter.
+            root = word[:-1]
+            for candidate in self.vocabulary[bisect.bisect_left(self.vocabulary, root):][:50]:
+                if not candidate.startswith(root):
+                    break
+                if len(candidate) - len(root) <= PREFIX_TAIL:
+                    found.setdefault(candidate, RELATED_SCORE)
         if word in self.postings:
             # A word the catalogue knows is not a typo of another ("inscription" is not
             # "réinscription"): typo tolerance is for words it has never seen.
