@@ -48,6 +48,9 @@ RELATED_FROM = 6  # stems this long find their other forms (see _similar)
 RELATED_SCORE = 90.0
 PREFIX_TAIL = 3  # "franc" is the start of "francais", not of "franceconnect"
 STRONG = 62.0
+ORG_WORD_SHARE = 0.6  # a stem names an organisation when its entries say it this often
+ORG_MIN_ENTRIES = 3  # below this, naming the organisation names the procedure
+ORG_BAND = 10.0  # organisation named alone: scores this close rank in catalogue order
 GUARD_OPEN = 50.0  # an out-of-mission entry matching this well comes up in other words  # from this score on, a match is "fort"
 FLOOR = 28.0  # below this, not a match at all
 
@@ -291,10 +294,39 @@ class SearchIndex:
             if proc.danger is not None:
                 self.danger.append(_Signals(index, proc.danger))
         self.alarmed = frozenset(s.index for s in self.danger)
+        self.org_words = self._organisation_words(organisations)
         count = max(len(self.procedures), 1)
         self.idf = {w: math.log(1 + count / len(p)) for w, p in self.postings.items()}
         self.vocabulary = sorted(self.postings)
         self.default_idf = math.log(1 + count)
+
+    def _organisation_words(self, organisations: dict[str, Organisation]) -> frozenset[str]:
+        """Stems that name an organisation with several entries, and little else: its id
+        and the short names in brackets ("Assurance Maladie (CPAM, ameli)") — "caf",
+        "ameli", "impots", not "retraite" or "titres", which other entries use too."""
+        entries: dict[str, int] = defaultdict(int)
+        for proc in self.procedures:
+            entries[proc.organisation] += 1
+        naming: dict[str, set[str]] = defaultdict(set)  # stem → organisations it names
+        for key, org in organisations.items():
+            if entries[key] < ORG_MIN_ENTRIES:
+                continue
+            # A one-word id ("caf", "ants") or a one-word short name in brackets ("CPAM",
+            # "ameli", "impots.gouv.fr"); "Pôle emploi", "GIP Union Retraite" say more.
+            names = [key] + [n for part in re.findall(r"\(([^)]*)\)", org.name)
+                             for n in part.split(",")]
+            for name in names:
+                stems = words(name)
+                if len(name.split()) == 1 and "-" not in name and stems:
+                    naming[stems[0]].add(key)
+        said_in: dict[str, list[str]] = defaultdict(list)  # stem → organisations of entries
+        for proc in self.procedures:
+            for word in set(words(" ".join((proc.title, proc.id.replace("-", " "),
+                                            *proc.keywords)))):
+                said_in[word].append(proc.organisation)
+        return frozenset(word for word, orgs in naming.items()
+                         if sum(o in orgs for o in said_in[word])
+                         >= ORG_WORD_SHARE * len(said_in[word]))
 
     def _similar(self, word: str) -> dict[str, float]:
         """Vocabulary stems that are `word`: exactly, as a prefix, or with a typo."""
@@ -455,7 +487,14 @@ class SearchIndex:
             # Frequency orders close matches; it says nothing of how sure the match is.
             often = FREQUENCY_GAIN * (1 - 1 / (1 + frequency[index] / FREQUENCY_HALF))
             ranked.append((score + action + often, hits[index], index, shown + action))
-        ranked.sort(key=lambda r: (-r[0], -r[1], self.procedures[r[2]].id))
+        ranked.sort(key=lambda r: (-r[0], -r[1], r[2]))  # last: the catalogue's order
+        if said_stems & matched and said_stems & matched <= self.org_words:
+            # Only an organisation was named ("la caf", "un souci avec ameli"): its
+            # entries all match alike; the catalogue lists its most asked first. The
+            # mediator must ask what it is about: never fort.
+            ranked = [(score, count, index, min(shown, STRONG - 1))
+                      for score, count, index, shown in ranked]
+            ranked.sort(key=lambda r: (-round(r[0] / ORG_BAND), r[2]))
         if ranked and ranked[0][2] in whole:
             # An out-of-mission entry said whole and first is never a weak guess; said
             # in passing ("mon docteur part à la retraite") it does not jump the others.
