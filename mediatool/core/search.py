@@ -37,6 +37,7 @@ faire fais fait faut il ils j je jai l la le les leur leurs lors m ma madame mai
 mes mettre moi mon monsieur n ne nest nous on ou par pas peu peut peux plus pour pouvoir
 puis qu quand que quel quelle quels qui quoi s sa sans se ses si sil son sont suis sur
 svp t ta te tes toi ton tout tous tres tu un une vais veut veux vont voila voudrais
+appelle appeler appelais rappelle souci soucis truc trucs machin chose choses ben hein alors
 vouloir vous vu y aide aider aidez besoin demande demander savoir sais
 """.split())
 WORD_MIN_SCORE = 80.0  # below this, two words are not one word with a typo
@@ -259,7 +260,9 @@ class SearchIndex:
         organisations = organisations or {}
         self.procedures = list(procedures)
         # (stems said together, stems they mean): "la sécu" → assurance maladie
-        self.synonyms = [(frozenset(words(said)), tuple(words(s.means)))
+        # A phrase of several words is heard only said in a row, filler included: "à mon
+        # compte" is not any "compte", "paie plus" not any "payer".
+        self.synonyms = [(frozenset(words(said)), _sequence(said), tuple(words(s.means)))
                          for s in synonyms for said in s.said if words(said)]
         # stem → {procedure index: field weight}
         self.postings: dict[str, dict[int, float]] = defaultdict(dict)
@@ -417,8 +420,9 @@ class SearchIndex:
         # only for entries the everyday word itself did not find: "voiture" is one word,
         # not "voiture" plus "véhicule".
         meant: dict[str, frozenset[str]] = {}
-        for said, means in self.synonyms:
-            if said <= said_stems:
+        sequence = _sequence(text)
+        for said, row, means in self.synonyms:
+            if said <= said_stems and (len(row) == 1 or _contains(sequence, row)):
                 for w in means:
                     if w not in said_stems:
                         meant[w] = meant.get(w, frozenset()) | said
@@ -502,6 +506,16 @@ class SearchIndex:
             ranked[0] = (score, count, index, max(shown, STRONG))
         return [Match(self.procedures[i], round(min(shown, 100.0), 1))
                 for score, _, i, shown in ranked[:limit] if score >= FLOOR]
+
+
+def _sequence(text: str) -> tuple[str, ...]:
+    """Every word's stem, filler included, in order."""
+    return tuple(stem(w) for w in normalise(text).split())
+
+
+def _contains(sequence: tuple[str, ...], row: tuple[str, ...]) -> bool:
+    size = len(row)
+    return any(sequence[at:at + size] == row for at in range(len(sequence) - size + 1))
 
 
 def _said_whole(guard: tuple[frozenset[str], frozenset[str]], heard: set[str],
