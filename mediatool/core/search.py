@@ -37,7 +37,7 @@ faire fais fait faut il ils j je jai l la le les leur leurs lors m ma madame mai
 mes mettre moi mon monsieur n ne nest nous on ou par pas peu peut peux plus pour pouvoir
 puis qu quand que quel quelle quels qui quoi s sa sans se ses si sil son sont suis sur
 svp t ta te tes toi ton tout tous tres tu un une vais veut veux vont voila voudrais
-appelle appeler appelais rappelle souci soucis truc trucs machin chose choses ben hein alors
+appelle appeler appelais rappelle ben hein alors
 vouloir vous vu y aide aider aidez besoin demande demander savoir sais
 """.split())
 WORD_MIN_SCORE = 80.0  # below this, two words are not one word with a typo
