@@ -125,11 +125,13 @@ class _WordSet:
         self.exact: set[str] = set()
         self.short_roots: set[str] = set()  # three letters: too little alone
         self.roots: set[str] = set()
-        self.sequences: list[tuple[str, ...]] = []  # several words in a row ("beau père")
+        self._seen: dict[str, bool] = {}  # token → matches: the same words come back
+        # several words in a row ("beau père"), each word as its own set
+        self.sequences: list[tuple[_WordSet, ...]] = []
         for text in texts:
             entry = tuple(normalise(text).split())
             if len(entry) > 1:
-                self.sequences.append(entry)
+                self.sequences.append(tuple(_WordSet([w]) for w in entry))
             elif entry:
                 self._add(entry[0])
 
@@ -142,6 +144,14 @@ class _WordSet:
             self.roots.add(root)
 
     def matches(self, token: str) -> bool:
+        known = self._seen.get(token)
+        if known is None:
+            if len(self._seen) > 50_000:
+                self._seen.clear()
+            known = self._seen[token] = self._matches(token)
+        return known
+
+    def _matches(self, token: str) -> bool:
         if token in self.exact:
             return True
         root = stem(token)
@@ -156,7 +166,7 @@ class _WordSet:
         for entry in self.sequences:
             size = len(entry)
             for at in range(len(tokens) - size + 1):
-                if all(_WordSet([w]).matches(tokens[at + k]) for k, w in enumerate(entry)):
+                if all(w.matches(tokens[at + k]) for k, w in enumerate(entry)):
                     found.add(at + size - 1)
         return found
 
