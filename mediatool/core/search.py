@@ -436,7 +436,7 @@ class SearchIndex:
                 for w in means:
                     if w not in said_stems:
                         meant[w] = meant.get(w, frozenset()) | said
-        terms = [(w, 1.0, frozenset()) for w in query] + [
+        terms: list[tuple[str, float, frozenset[str]]] = [(w, 1.0, frozenset()) for w in query] + [
             (w, SYNONYM_WEIGHT, said) for w, said in meant.items()]
         found_by: dict[int, set[str]] = defaultdict(set)
         for word, factor, source in terms:
