@@ -51,7 +51,6 @@ PREFIX_TAIL = 3  # "franc" is the start of "francais", not of "franceconnect"
 STRONG = 62.0
 ORG_WORD_SHARE = 0.6  # a stem names an organisation when its entries say it this often
 ORG_MIN_ENTRIES = 3  # below this, naming the organisation names the procedure
-ORG_BAND = 10.0  # organisation named alone: scores this close rank in catalogue order
 GUARD_OPEN = 50.0  # an out-of-mission entry matching this well comes up in other words  # from this score on, a match is "fort"
 FLOOR = 28.0  # below this, not a match at all
 
@@ -313,8 +312,10 @@ class SearchIndex:
         self.vocabulary = sorted(self.postings)
         self.default_idf = math.log(1 + count)
 
-    def _organisation_words(self, organisations: dict[str, Organisation]) -> frozenset[str]:
-        """Stems that name an organisation with several entries, and little else: its id
+    def _organisation_words(self, organisations: dict[str, Organisation]
+                            ) -> dict[str, frozenset[str]]:
+        """Stems that name an organisation with several entries, and little else (with the
+        organisations they name): its id
         and the short names in brackets ("Assurance Maladie (CPAM, ameli)") — "caf",
         "ameli", "impots", not "retraite" or "titres", which other entries use too."""
         entries: dict[str, int] = defaultdict(int)
@@ -337,9 +338,8 @@ class SearchIndex:
             for word in set(words(" ".join((proc.title, proc.id.replace("-", " "),
                                             *proc.keywords)))):
                 said_in[word].append(proc.organisation)
-        return frozenset(word for word, orgs in naming.items()
-                         if sum(o in orgs for o in said_in[word])
-                         >= ORG_WORD_SHARE * len(said_in[word]))
+        return {word: frozenset(orgs) for word, orgs in naming.items()
+                if sum(o in orgs for o in said_in[word]) >= ORG_WORD_SHARE * len(said_in[word])}
 
     def _similar(self, word: str) -> dict[str, float]:
         """Vocabulary stems that are `word`: exactly, as a prefix, or with a typo."""
@@ -502,18 +502,20 @@ class SearchIndex:
             often = FREQUENCY_GAIN * (1 - 1 / (1 + frequency[index] / FREQUENCY_HALF))
             ranked.append((score + action + often, hits[index], index, shown + action))
         ranked.sort(key=lambda r: (-r[0], -r[1], r[2]))  # last: the catalogue's order
-        if said_stems & matched and said_stems & matched <= self.org_words:
-            # Only an organisation was named ("la caf", "un souci avec ameli"): its
-            # entries all match alike; the catalogue lists its most asked first. The
-            # mediator must ask what it is about: never fort.
-            ranked = [(score, count, index, min(shown, STRONG - 1))
-                      for score, count, index, shown in ranked]
-            ranked.sort(key=lambda r: (-round(r[0] / ORG_BAND), r[2]))
         if ranked and ranked[0][2] in whole:
             # An out-of-mission entry said whole and first is never a weak guess; said
             # in passing ("mon docteur part à la retraite") it does not jump the others.
             score, count, index, shown = ranked[0]
             ranked[0] = (score, count, index, max(shown, STRONG))
+        named = (said_stems | meant.keys()) & matched
+        if named and named <= self.org_words.keys():
+            # Only an organisation was named ("la caf", "un souci avec ameli"): which of
+            # its entries is meant cannot be told. Its entries come in the catalogue's
+            # order (most asked first), then the others; never fort: the mediator asks.
+            orgs = frozenset().union(*(self.org_words[w] for w in named))
+            ranked = [(score, count, index, min(shown, STRONG - 1))
+                      for score, count, index, shown in ranked]
+            ranked.sort(key=lambda r: (self.procedures[r[2]].organisation not in orgs, r[2]))
         return [Match(self.procedures[i], round(min(shown, 100.0), 1))
                 for score, _, i, shown in ranked[:limit] if score >= FLOOR]
 
