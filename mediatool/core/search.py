@@ -7,7 +7,9 @@ query word is matched against the stems of every entry's title, keywords and
 organisation — exactly, as a prefix, or with a typo (rapidfuzz's C scorer) — and weighs
 by how rare it is in the catalogue (a word every Caf entry has says little). Words that
 match nothing in the catalogue weigh only a little, so a spoken sentence still finds its
-procedure. Entries out of the service's mission (violence, a complaint, a medical
+procedure. The action said (lost, expired, moved, registered…) lifts the entries whose
+title names it; a sentence naming only an organisation ("la caf") gets its entries in
+catalogue order, weak. Entries out of the service's mission (violence, a complaint, a medical
 question) come up only when one of their keyword phrases is said whole — or, for an
 entry with danger signals (catalogue `danger:`), when the sentence says harm done to the
 caller by someone ("il m'a giflée", "mon mari me cogne"), pressure from a close person
