@@ -40,6 +40,7 @@ mes mettre moi mon monsieur n ne nest nous on ou par pas peu peut peux plus pour
 puis qu quand que quel quelle quels qui quoi s sa sans se ses si sil son sont suis sur
 svp t ta te tes toi ton tout tous tres tu un une vais veut veux vont voila voudrais
 appelle appeler appelais rappelle ben hein alors
+semaine semaines hier demain depuis fois maintenant aujourd hui deja encore toujours
 vouloir vous vu y aide aider aidez besoin demande demander savoir sais
 """.split())
 WORD_MIN_SCORE = 80.0  # below this, two words are not one word with a typo
@@ -448,11 +449,14 @@ class SearchIndex:
                 denominator += factor * UNKNOWN_WEIGHT * self.default_idf
                 unheard += factor * self.default_idf
                 continue
-            weight = factor * max(self.idf[c] for c in similar)
+            # A word the catalogue knows weighs what it weighs: its other forms and longer
+            # words starting with it ("inscrit" for "inscrire") never weigh more.
+            ceiling = self.idf[word] if word in self.idf else max(self.idf[c] for c in similar)
+            weight = factor * ceiling
             denominator += weight
             best: dict[int, float] = {}
             for candidate, score in similar.items():
-                value = factor * score / 100 * self.idf[candidate]
+                value = factor * score / 100 * min(self.idf[candidate], ceiling)
                 for index, field_weight in self.postings[candidate].items():
                     best[index] = max(best.get(index, 0.0), value * field_weight)
             for index, value in best.items():
