@@ -240,7 +240,10 @@ INTENTS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
       "changer d adresse", "changement d adresse", "autre adresse"),
      ("adresse", "demenagement")),
     (("inscrire", "inscrit", "inscription", "pas inscrit"),
-     ("inscrire", "inscription")),
+     ("inscrire",)),  # "Vérifier son inscription" is not registering
+    (("verifier", "savoir si", "suis je", "est ce que je suis", "consulter", "combien",
+      "solde", "ou en est", "suivre"),
+     ("verifier", "consulter", "suivre")),
     (("radie", "radiation", "raye", "rayee", "plus inscrit", "reinscrire", "desinscrit"),
      ("reinscrire", "radiation")),
     (("vendu", "vendre", "vente", "cede", "ceder", "cession"),
