@@ -238,14 +238,18 @@ INTENTS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
      ("renouveler", "renouvellement")),
     (("demenage", "demenager", "demenagement", "nouvelle adresse", "change d adresse",
       "changer d adresse", "changement d adresse", "autre adresse"),
-     ("adresse", "demenagement")),
+     ("changer l adresse", "changement d adresse", "demenagement")),  # not "adresse e-mail"
     (("inscrire", "inscrit", "inscription", "pas inscrit"),
      ("inscrire",)),  # "Vérifier son inscription" is not registering
     (("verifier", "savoir si", "suis je", "est ce que je suis", "consulter", "combien",
       "solde", "ou en est", "suivre"),
-     ("verifier", "consulter", "suivre")),
+     ("verifier", "consulter")),  # not "faire suivre son courrier"
     (("radie", "radiation", "raye", "rayee", "plus inscrit", "reinscrire", "desinscrit"),
      ("reinscrire", "radiation")),
+    (("retrouve", "repris", "reprise", "reprends", "separe", "separation", "divorce",
+      "marie", "mariage", "pacse", "en couple", "remis en couple", "hospitalise",
+      "changement de situation", "ma situation a change"),
+     ("changement de situation", "signaler un changement")),
     (("vendu", "vendre", "vente", "cede", "ceder", "cession"),
      ("vente", "cession")),
     (("achete", "acheter", "achat", "achats"),
