@@ -68,28 +68,28 @@ def test_quality_set(index):
         top3 += item["expected"] in ids
         if not ids or ids[0] != item["expected"]:
             misses.append((item["query"], item["expected"], ids))
-    # Measured 92.9 % / 97.8 % (intent facet, synonym rules, org-only, term frequency);
+    # Measured 93.3 % / 98.0 % (intent facet, synonym rules, org-only, term frequency);
     # 90.5 % / 97.0 % before them, 88.7 % / 96.4 % before the synonyms. Goal: 90 % / 98 %.
-    assert top1 / len(QUERIES) >= 0.925, misses
-    assert top3 / len(QUERIES) >= 0.975, misses
+    assert top1 / len(QUERIES) >= 0.93, misses
+    assert top3 / len(QUERIES) >= 0.978, misses
 
 
 def test_held_out_set_written_before_the_synonyms(index):
     # search_heldout.yaml was written before synonyms, elision and the typo rule were
-    # built: 75.7 % / 90.1 % before them, 83.8 % / 94.6 % after, 88.3 % / 95.5 % with the
+    # built: 75.7 % / 90.1 % before them, 83.8 % / 94.6 % after, 90.1 % / 95.5 % with the
     # intent facet and the second pass on the mechanism.
     top1, top3 = _rates(index, HELDOUT)
     assert len(HELDOUT) >= 100
-    assert top1 >= 0.88 and top3 >= 0.95, (top1, top3)
+    assert top1 >= 0.90 and top3 >= 0.95, (top1, top3)
 
 
 def test_third_held_out_set_written_before_the_second_pass(index):
     # search_heldout2.yaml was written from the titles alone before the intent facet,
     # the synonym rules and the organisation-only verdict: 81.5 % / 94.5 % before them,
-    # 89.7 % / 97.3 % after. Never tune keywords or synonyms on it.
+    # 89.7 % / 97.9 % after. Never tune keywords or synonyms on it.
     top1, top3 = _rates(index, HELDOUT2)
     assert len(HELDOUT2) >= 120
-    assert top1 >= 0.89 and top3 >= 0.97, (top1, top3)
+    assert top1 >= 0.89 and top3 >= 0.975, (top1, top3)
 
 
 def test_every_entry_has_two_phrasings_in_the_set(index):
@@ -104,6 +104,7 @@ def test_out_of_catalogue_requests_come_back_empty_or_weak(index):
     strong = [(q, index.search(q)[0].procedure.id) for q in requests
               if index.search(q) and index.search(q)[0].strong]
     assert len(strong) <= 0.15 * len(requests), strong
+    assert len(strong) <= 4, strong  # measured 4 of 52 (issue 14's second pass; 4 before)
 
 
 def test_every_result_says_how_sure_it_is(index):
