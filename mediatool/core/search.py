@@ -291,12 +291,8 @@ class SearchIndex:
         self.guarded: dict[int, list[tuple[frozenset[str], frozenset[str]]]] = {}
         self.danger: list[_Signals] = []
         self.intents = [(_WordSet(said), _WordSet(named)) for said, named in INTENTS]
-        # entry index → the intents its title names
-        self.named: dict[int, frozenset[int]] = {}
+        self._named: dict[int, frozenset[int]] = {}  # see `named`
         for index, proc in enumerate(self.procedures):
-            title = normalise(proc.title).split()
-            self.named[index] = frozenset(k for k, (_, named) in enumerate(self.intents)
-                                          if named.positions(title))
             org = organisations.get(proc.organisation)
             fields = [(proc.title, "title"), (proc.id.replace("-", " "), "id"),
                       *((k, "keyword") for k in proc.keywords),
@@ -343,13 +339,24 @@ class SearchIndex:
                 stems = words(name)
                 if len(name.split()) == 1 and "-" not in name and stems:
                     naming[stems[0]].add(key)
-        said_in: dict[str, list[str]] = defaultdict(list)  # stem → organisations of entries
-        for proc in self.procedures:
-            for word in set(words(" ".join((proc.title, proc.id.replace("-", " "),
-                                            *proc.keywords)))):
-                said_in[word].append(proc.organisation)
-        return {word: frozenset(orgs) for word, orgs in naming.items()
-                if sum(o in orgs for o in said_in[word]) >= ORG_WORD_SHARE * len(said_in[word])}
+        said_by = FIELD_WEIGHTS["organisation"]  # above it: title, keyword or id
+        found: dict[str, frozenset[str]] = {}
+        for word, orgs in naming.items():
+            said_in = [self.procedures[i].organisation
+                       for i, weight in self.postings.get(word, {}).items() if weight > said_by]
+            if sum(o in orgs for o in said_in) >= ORG_WORD_SHARE * len(said_in):
+                found[word] = frozenset(orgs)
+        return found
+
+    def named(self, index: int) -> frozenset[int]:
+        """The intents entry `index`'s title names (worked out when first needed: most
+        entries never come up in a session)."""
+        known = self._named.get(index)
+        if known is None:
+            title = normalise(self.procedures[index].title).split()
+            known = self._named[index] = frozenset(
+                k for k, (_, named) in enumerate(self.intents) if named.positions(title))
+        return known
 
     def _similar(self, word: str) -> dict[str, float]:
         """Vocabulary stems that are `word`: exactly, as a prefix, or with a typo."""
@@ -510,7 +517,7 @@ class SearchIndex:
             # the catalogue never heard ("bateau") says it may not be about them.
             shown = (100 * total / (denominator + (VERDICT_UNKNOWN - UNKNOWN_WEIGHT)
                                     * unheard) * 0.8 + bonus.get(index, 0.0) * 0.2)
-            action = INTENT_BONUS * len(wanted & self.named[index])
+            action = INTENT_BONUS * len(wanted & self.named(index))
             # Frequency orders close matches; it says nothing of how sure the match is.
             often = FREQUENCY_GAIN * (1 - 1 / (1 + frequency[index] / FREQUENCY_HALF))
             ranked.append((score + action + often, hits[index], index, shown + action))
