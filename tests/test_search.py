@@ -41,6 +41,19 @@ DATA = Path(__file__).parent / "data"
 OUT_OF_CATALOGUE = yaml.safe_load((DATA / "search_out_of_catalogue.yaml").read_text("utf-8"))
 SAFETY = yaml.safe_load((DATA / "search_safety.yaml").read_text("utf-8"))
 HELDOUT = yaml.safe_load((DATA / "search_heldout.yaml").read_text("utf-8"))["queries"]
+HELDOUT2 = yaml.safe_load((DATA / "search_heldout2.yaml").read_text("utf-8"))["queries"]
+
+
+def _rates(index, items):
+    """Top-1 and top-3 rates; `expected` is an id or a list of ids equally right."""
+    top1 = top3 = 0
+    for item in items:
+        expected = item["expected"]
+        expected = [expected] if isinstance(expected, str) else expected
+        ids = [m.procedure.id for m in index.search(item["query"], limit=3)]
+        top1 += bool(ids) and ids[0] in expected
+        top3 += any(e in ids for e in expected)
+    return top1 / len(items), top3 / len(items)
 
 
 def test_quality_set(index):
@@ -55,21 +68,28 @@ def test_quality_set(index):
         top3 += item["expected"] in ids
         if not ids or ids[0] != item["expected"]:
             misses.append((item["query"], item["expected"], ids))
-    # Measured 90.5 % / 97.0 % (issue 14's synonyms, elisions, split words, typo rule); before them
-    # 88.7 % / 96.4 %. The goal stays 90 % / 98 %.
-    assert top1 / len(QUERIES) >= 0.90, misses
-    assert top3 / len(QUERIES) >= 0.965, misses
+    # Measured 93.3 % / 98.0 % (intent facet, synonym rules, org-only, term frequency);
+    # 90.5 % / 97.0 % before them, 88.7 % / 96.4 % before the synonyms. Goal: 90 % / 98 %.
+    assert top1 / len(QUERIES) >= 0.93, misses
+    assert top3 / len(QUERIES) >= 0.978, misses
 
 
 def test_held_out_set_written_before_the_synonyms(index):
     # search_heldout.yaml was written before synonyms, elision and the typo rule were
-    # built: 75.7 % / 90.1 % before them, 83.8 % / 94.6 % after.
-    ranked = [(i["expected"], [m.procedure.id for m in index.search(i["query"], limit=3)])
-              for i in HELDOUT]
-    top1 = sum(bool(ids) and ids[0] == expected for expected, ids in ranked) / len(HELDOUT)
-    top3 = sum(expected in ids for expected, ids in ranked) / len(HELDOUT)
+    # built: 75.7 % / 90.1 % before them, 83.8 % / 94.6 % after, 90.1 % / 95.5 % with the
+    # intent facet and the second pass on the mechanism.
+    top1, top3 = _rates(index, HELDOUT)
     assert len(HELDOUT) >= 100
-    assert top1 >= 0.83 and top3 >= 0.94, (top1, top3)
+    assert top1 >= 0.90 and top3 >= 0.95, (top1, top3)
+
+
+def test_third_held_out_set_written_before_the_second_pass(index):
+    # search_heldout2.yaml was written from the titles alone before the intent facet,
+    # the synonym rules and the organisation-only verdict: 81.5 % / 94.5 % before them,
+    # 89.7 % / 97.9 % after. Never tune keywords or synonyms on it.
+    top1, top3 = _rates(index, HELDOUT2)
+    assert len(HELDOUT2) >= 120
+    assert top1 >= 0.89 and top3 >= 0.975, (top1, top3)
 
 
 def test_every_entry_has_two_phrasings_in_the_set(index):
@@ -84,6 +104,7 @@ def test_out_of_catalogue_requests_come_back_empty_or_weak(index):
     strong = [(q, index.search(q)[0].procedure.id) for q in requests
               if index.search(q) and index.search(q)[0].strong]
     assert len(strong) <= 0.15 * len(requests), strong
+    assert len(strong) <= 4, strong  # measured 4 of 52 (issue 14's second pass; 4 before)
 
 
 def test_every_result_says_how_sure_it_is(index):
@@ -145,7 +166,7 @@ def test_danger_never_fires_on_ordinary_requests(index):
     ordinary = [i["query"] for i in QUERIES if i["expected"] != "violences-conjugales"]
     ordinary += [i["query"] for i in SAFETY["plainte"] + SAFETY["false_alarms"]]
     ordinary += OUT_OF_CATALOGUE["queries"]
-    ordinary += [i["query"] for i in HELDOUT]
+    ordinary += [i["query"] for i in HELDOUT + HELDOUT2 if i["expected"] != "violences-conjugales"]
     alarms = [q for q in ordinary if any(m.urgent for m in index.search(q))]
     assert alarms == []
 
@@ -225,3 +246,64 @@ def test_two_words_typed_as_one_are_split_when_both_are_known():
     index = SearchIndex(SMALL + [_entry("pass", "S'inscrire au pass Culture")])
     assert index.search("passculture")[0].procedure.id == "pass"
     assert index.search("zzzzqqqqxx") == []
+
+
+def test_the_action_said_decides_within_a_family():
+    index = SearchIndex([_entry("achat", "Faire sa carte grise après un achat d'occasion"),
+                         _entry("duplicata", "Demander un duplicata de carte grise (perte, vol)"),
+                         _entry("adresse", "Changer l'adresse de sa carte grise")])
+    for query, expected in [("j'ai perdu ma carte grise", "duplicata"),
+                            ("on m'a piqué la carte grise", "duplicata"),
+                            ("carte grise abimee", "duplicata"),
+                            ("j'ai demenagé pour ma carte grise", "adresse"),
+                            ("carte grise j'ai acheté une voiture", "achat")]:
+        assert index.search(query)[0].procedure.id == expected, query
+
+
+def test_other_forms_of_a_word_match():
+    index = SearchIndex(SMALL)
+    assert index.search("je suis pas encore inscrit")[0].procedure.id == "ft-inscription"
+
+
+def test_a_synonym_of_several_words_is_heard_only_in_a_row():
+    from mediatool.core.model import Synonym
+    index = SearchIndex([_entry("micro", "Devenir micro-entrepreneur"),
+                         _entry("compte", "Se connecter à son compte Caf")],
+                        synonyms=[Synonym(said=("à mon compte",), means="micro-entrepreneur")])
+    assert index.search("me mettre à mon compte")[0].procedure.id == "micro"
+    assert all(m.procedure.id != "micro" for m in index.search("mon compte caf"))
+
+
+def test_an_out_of_mission_entry_said_in_passing_does_not_jump_the_others():
+    from dataclasses import replace
+    medical = replace(_entry("medical", "Question médicale", ["docteur"], "medecin"),
+                      in_scope=False)
+    index = SearchIndex([_entry("retraite", "Demander sa retraite"), medical])
+    found = index.search("mon docteur part à la retraite")
+    assert found[0].procedure.id == "retraite"
+    assert [m.procedure.id for m in index.search("une question pour mon docteur")] == ["medical"]
+    assert index.search("une question pour mon docteur")[0].strong  # said whole, first
+
+
+def test_an_out_of_mission_entry_comes_for_most_of_the_sentence_in_other_words():
+    from dataclasses import replace
+    landlord = replace(_entry("litige", "Litige avec son propriétaire (loyer, caution)",
+                              ["litige propriétaire"], "adil"), in_scope=False)
+    index = SearchIndex([_entry("apl", "Aide au logement pour le loyer"), landlord])
+    assert index.search("mon propriétaire veut pas me rendre ma caution")[0].procedure.id \
+        == "litige"
+    assert [m.procedure.id for m in index.search("le loyer")] == ["apl"]  # one word: no
+
+
+def test_an_organisation_named_alone_is_a_weak_verdict_in_catalogue_order():
+    from mediatool.core.model import Organisation
+    entries = [_entry("caf-prime", "Demander la prime d'activité"),
+               _entry("caf-apl", "Demander une aide au logement à la Caf"),
+               _entry("caf-compte", "Se connecter à son compte Caf"),
+               _entry("impots", "Déclarer ses impôts", organisation="dgfip")]
+    index = SearchIndex(entries, {"caf": Organisation(id="caf", name="Caisse d'allocations "
+                                                      "familiales (Caf)")})
+    found = index.search("la caf")
+    assert [m.procedure.id for m in found] == ["caf-prime", "caf-apl", "caf-compte"]
+    assert not any(m.strong for m in found)
+    assert index.search("la prime d'activité caf")[0].strong

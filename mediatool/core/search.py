@@ -7,7 +7,9 @@ query word is matched against the stems of every entry's title, keywords and
 organisation — exactly, as a prefix, or with a typo (rapidfuzz's C scorer) — and weighs
 by how rare it is in the catalogue (a word every Caf entry has says little). Words that
 match nothing in the catalogue weigh only a little, so a spoken sentence still finds its
-procedure. Entries out of the service's mission (violence, a complaint, a medical
+procedure. The action said (lost, expired, moved, registered…) lifts the entries whose
+title names it; a sentence naming only an organisation ("la caf") gets its entries in
+catalogue order, weak. Entries out of the service's mission (violence, a complaint, a medical
 question) come up only when one of their keyword phrases is said whole — or, for an
 entry with danger signals (catalogue `danger:`), when the sentence says harm done to the
 caller by someone ("il m'a giflée", "mon mari me cogne"), pressure from a close person
@@ -37,6 +39,8 @@ faire fais fait faut il ils j je jai l la le les leur leurs lors m ma madame mai
 mes mettre moi mon monsieur n ne nest nous on ou par pas peu peut peux plus pour pouvoir
 puis qu quand que quel quelle quels qui quoi s sa sans se ses si sil son sont suis sur
 svp t ta te tes toi ton tout tous tres tu un une vais veut veux vont voila voudrais
+appelle appeler appelais rappelle ben hein alors
+semaine semaines hier demain depuis fois maintenant aujourd hui deja encore toujours
 vouloir vous vu y aide aider aidez besoin demande demander savoir sais
 """.split())
 WORD_MIN_SCORE = 80.0  # below this, two words are not one word with a typo
@@ -44,7 +48,13 @@ FIELD_WEIGHTS = {"title": 1.0, "keyword": 0.9, "id": 0.8, "organisation": 0.45}
 UNKNOWN_WEIGHT = 0.35  # share of a word the catalogue has never heard of
 VERDICT_UNKNOWN = 0.5  # the same share when saying how sure a match is (score shown)
 SYNONYM_WEIGHT = 0.6  # share of a word the caller did not say but meant (catalogue synonyms)
-STRONG = 62.0  # from this score on, a match is "fort"
+RELATED_FROM = 6  # stems this long find their other forms (see _similar)
+RELATED_SCORE = 90.0
+PREFIX_TAIL = 3  # "franc" is the start of "francais", not of "franceconnect"
+STRONG = 62.0
+ORG_WORD_SHARE = 0.6  # a stem names an organisation when its entries say it this often
+ORG_MIN_ENTRIES = 3  # below this, naming the organisation names the procedure
+GUARD_OPEN = 50.0  # an out-of-mission entry matching this well comes up in other words  # from this score on, a match is "fort"
 FLOOR = 28.0  # below this, not a match at all
 
 ELIDED = frozenset("cdjlmnst")  # letters French elides before a vowel: d'identité, j'veux
@@ -117,11 +127,13 @@ class _WordSet:
         self.exact: set[str] = set()
         self.short_roots: set[str] = set()  # three letters: too little alone
         self.roots: set[str] = set()
-        self.sequences: list[tuple[str, ...]] = []  # several words in a row ("beau père")
+        self._seen: dict[str, bool] = {}  # token → matches: the same words come back
+        # several words in a row ("beau père"), each word as its own set
+        self.sequences: list[tuple[_WordSet, ...]] = []
         for text in texts:
             entry = tuple(normalise(text).split())
             if len(entry) > 1:
-                self.sequences.append(entry)
+                self.sequences.append(tuple(_WordSet([w]) for w in entry))
             elif entry:
                 self._add(entry[0])
 
@@ -134,6 +146,14 @@ class _WordSet:
             self.roots.add(root)
 
     def matches(self, token: str) -> bool:
+        known = self._seen.get(token)
+        if known is None:
+            if len(self._seen) > 50_000:
+                self._seen.clear()
+            known = self._seen[token] = self._matches(token)
+        return known
+
+    def _matches(self, token: str) -> bool:
         if token in self.exact:
             return True
         root = stem(token)
@@ -148,7 +168,7 @@ class _WordSet:
         for entry in self.sequences:
             size = len(entry)
             for at in range(len(tokens) - size + 1):
-                if all(_WordSet([w]).matches(tokens[at + k]) for k, w in enumerate(entry)):
+                if all(w.matches(tokens[at + k]) for k, w in enumerate(entry)):
                     found.add(at + size - 1)
         return found
 
@@ -205,6 +225,51 @@ def _aimed(tokens: list[str], at: int, close_at: set[int]) -> bool:
     return bool(_SUBJECTS & set(tokens[start:at])) or any(start <= c < at for c in close_at)
 
 
+# What the caller wants done, said in everyday words, and the words an entry's title uses
+# for that action. Within one family ("carte grise") the action decides: "j'ai perdu ma
+# carte grise" is the duplicata, not the purchase. French usage, not catalogue lexicon:
+# any new entry whose title names the action is found by it.
+INTENTS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("perdu", "perdre", "perte", "paume", "egare", "vole", "voler", "vol", "pique",
+      "derobe", "casse", "abime", "dechire", "detruit", "endommage", "disparu"),
+     ("perte", "perdu", "vol", "volee", "duplicata", "deterioration")),
+    (("renouveler", "renouveller", "renouvellement", "perime", "expire", "expiration",
+      "plus valable", "plus bon", "fin de validite", "arrive a la fin", "refaire"),
+     ("renouveler", "renouvellement")),
+    (("demenage", "demenager", "demenagement", "nouvelle adresse", "change d adresse",
+      "changer d adresse", "changement d adresse", "autre adresse"),
+     ("changer l adresse", "changement d adresse", "demenagement")),  # not "adresse e-mail"
+    (("inscrire", "inscrit", "inscription", "pas inscrit"),
+     ("inscrire",)),  # "Vérifier son inscription" is not registering
+    (("verifier", "savoir si", "suis je", "est ce que je suis", "consulter", "combien",
+      "solde", "ou en est", "suivre"),
+     ("verifier", "consulter")),  # not "faire suivre son courrier"
+    (("radie", "radiation", "raye", "rayee", "plus inscrit", "reinscrire", "desinscrit"),
+     ("reinscrire", "radiation")),
+    (("retrouve", "repris", "reprise", "reprends", "separe", "separation", "divorce",
+      "marie", "mariage", "pacse", "en couple", "remis en couple", "hospitalise",
+      "changement de situation", "ma situation a change"),
+     ("changement de situation", "signaler un changement")),
+    (("vendu", "vendre", "vente", "cede", "ceder", "cession"),
+     ("vente", "cession")),
+    (("achete", "acheter", "achat", "achats"),
+     ("achat", "acheter")),
+    (("contester", "contestation", "erreur", "pas d accord", "reclamation", "recours",
+      "injuste"),
+     ("contester", "reclamation")),
+    (("connecter", "connexion", "connecte", "rentrer sur", "acceder"),
+     ("connecter", "connexion")),
+    (("attestation", "justificatif", "prouve", "preuve", "certificat"),
+     ("attestation", "justificatif")),
+    (("apprendre", "comprendre", "comprends", "comprend", "sais pas", "servir",
+      "expliquer", "c est quoi", "a quoi ca sert", "jamais utilise"),
+     ("apprendre", "comprendre", "prendre en main")),
+)
+INTENT_BONUS = 10.0
+FREQUENCY_GAIN = 3.0  # at most this many points for words taken up by many phrases
+FREQUENCY_HALF = 3.0  # this many phrase words give half of FREQUENCY_GAIN  # points for an entry whose title names each action the caller said
+
+
 class SearchIndex:
     """Built once per catalogue; `search` is then a few rapidfuzz calls."""
 
@@ -214,7 +279,9 @@ class SearchIndex:
         organisations = organisations or {}
         self.procedures = list(procedures)
         # (stems said together, stems they mean): "la sécu" → assurance maladie
-        self.synonyms = [(frozenset(words(said)), tuple(words(s.means)))
+        # A phrase of several words is heard only said in a row, filler included: "à mon
+        # compte" is not any "compte", "paie plus" not any "payer".
+        self.synonyms = [(frozenset(words(said)), _sequence(said), tuple(words(s.means)))
                          for s in synonyms for said in s.said if words(said)]
         # stem → {procedure index: field weight}
         self.postings: dict[str, dict[int, float]] = defaultdict(dict)
@@ -223,6 +290,8 @@ class SearchIndex:
         # Out-of-mission entries: (content stems, every stem) of each keyword phrase.
         self.guarded: dict[int, list[tuple[frozenset[str], frozenset[str]]]] = {}
         self.danger: list[_Signals] = []
+        self.intents = [(_WordSet(said), _WordSet(named)) for said, named in INTENTS]
+        self._named: dict[int, frozenset[int]] = {}  # see `named`
         for index, proc in enumerate(self.procedures):
             org = organisations.get(proc.organisation)
             fields = [(proc.title, "title"), (proc.id.replace("-", " "), "id"),
@@ -242,10 +311,52 @@ class SearchIndex:
                                        for k in proc.keywords if words(k)]
             if proc.danger is not None:
                 self.danger.append(_Signals(index, proc.danger))
+        self.alarmed = frozenset(s.index for s in self.danger)
+        self.org_words = self._organisation_words(organisations)
         count = max(len(self.procedures), 1)
         self.idf = {w: math.log(1 + count / len(p)) for w, p in self.postings.items()}
         self.vocabulary = sorted(self.postings)
         self.default_idf = math.log(1 + count)
+
+    def _organisation_words(self, organisations: dict[str, Organisation]
+                            ) -> dict[str, frozenset[str]]:
+        """Stems that name an organisation with several entries, and little else (with the
+        organisations they name): its id
+        and the short names in brackets ("Assurance Maladie (CPAM, ameli)") — "caf",
+        "ameli", "impots", not "retraite" or "titres", which other entries use too."""
+        entries: dict[str, int] = defaultdict(int)
+        for proc in self.procedures:
+            entries[proc.organisation] += 1
+        naming: dict[str, set[str]] = defaultdict(set)  # stem → organisations it names
+        for key, org in organisations.items():
+            if entries[key] < ORG_MIN_ENTRIES:
+                continue
+            # A one-word id ("caf", "ants") or a one-word short name in brackets ("CPAM",
+            # "ameli", "impots.gouv.fr"); "Pôle emploi", "GIP Union Retraite" say more.
+            names = [key] + [n for part in re.findall(r"\(([^)]*)\)", org.name)
+                             for n in part.split(",")]
+            for name in names:
+                stems = words(name)
+                if len(name.split()) == 1 and "-" not in name and stems:
+                    naming[stems[0]].add(key)
+        said_by = FIELD_WEIGHTS["organisation"]  # above it: title, keyword or id
+        found: dict[str, frozenset[str]] = {}
+        for word, orgs in naming.items():
+            said_in = [self.procedures[i].organisation
+                       for i, weight in self.postings.get(word, {}).items() if weight > said_by]
+            if sum(o in orgs for o in said_in) >= ORG_WORD_SHARE * len(said_in):
+                found[word] = frozenset(orgs)
+        return found
+
+    def named(self, index: int) -> frozenset[int]:
+        """The intents entry `index`'s title names (worked out when first needed: most
+        entries never come up in a session)."""
+        known = self._named.get(index)
+        if known is None:
+            title = normalise(self.procedures[index].title).split()
+            known = self._named[index] = frozenset(
+                k for k, (_, named) in enumerate(self.intents) if named.positions(title))
+        return known
 
     def _similar(self, word: str) -> dict[str, float]:
         """Vocabulary stems that are `word`: exactly, as a prefix, or with a typo."""
@@ -258,7 +369,17 @@ class SearchIndex:
         for candidate in self.vocabulary[start:start + 50]:
             if not candidate.startswith(word):
                 break
-            found.setdefault(candidate, 92.0)
+            if len(candidate) - len(word) <= PREFIX_TAIL:
+                found.setdefault(candidate, 92.0)
+        if len(word) >= RELATED_FROM:
+            # Same word, other form: the stemmer leaves "inscrit", "inscrire" and
+            # "inscription" apart; they differ only after all but the last letter.
+            root = word[:-1]
+            for candidate in self.vocabulary[bisect.bisect_left(self.vocabulary, root):][:50]:
+                if not candidate.startswith(root):
+                    break
+                if len(candidate) - len(root) <= PREFIX_TAIL:
+                    found.setdefault(candidate, RELATED_SCORE)
         if word in self.postings:
             # A word the catalogue knows is not a typo of another ("inscription" is not
             # "réinscription"): typo tolerance is for words it has never seen.
@@ -322,27 +443,43 @@ class SearchIndex:
         unheard = 0.0  # the full weight of the words the catalogue has never heard
         matched: set[str] = set()
         said_stems = set(query)
-        meant = [stem for said, means in self.synonyms if said <= said_stems for stem in means]
-        # What the caller's everyday words mean counts, but less than what was said.
-        terms = [(w, 1.0) for w in query] + [(w, SYNONYM_WEIGHT) for w in
-                                             dict.fromkeys(meant) if w not in said_stems]
-        for word, factor in terms:
+        # What the caller's everyday words mean counts, but less than what was said, and
+        # only for entries the everyday word itself did not find: "voiture" is one word,
+        # not "voiture" plus "véhicule".
+        meant: dict[str, frozenset[str]] = {}
+        sequence = _sequence(text)
+        for said, row, means in self.synonyms:
+            if said <= said_stems and (len(row) == 1 or _contains(sequence, row)):
+                for w in means:
+                    if w not in said_stems:
+                        meant[w] = meant.get(w, frozenset()) | said
+        terms: list[tuple[str, float, frozenset[str]]] = [(w, 1.0, frozenset()) for w in query] + [
+            (w, SYNONYM_WEIGHT, said) for w, said in meant.items()]
+        found_by: dict[int, set[str]] = defaultdict(set)
+        for word, factor, source in terms:
             similar = self._similar(word)
             matched.update(c for c, score in similar.items() if score >= 88)
             if not similar:
                 denominator += factor * UNKNOWN_WEIGHT * self.default_idf
                 unheard += factor * self.default_idf
                 continue
-            weight = factor * max(self.idf[c] for c in similar)
+            # A word the catalogue knows weighs what it weighs: its other forms and longer
+            # words starting with it ("inscrit" for "inscrire") never weigh more.
+            ceiling = self.idf[word] if word in self.idf else max(self.idf[c] for c in similar)
+            weight = factor * ceiling
             denominator += weight
             best: dict[int, float] = {}
             for candidate, score in similar.items():
-                value = factor * score / 100 * self.idf[candidate]
+                value = factor * score / 100 * min(self.idf[candidate], ceiling)
                 for index, field_weight in self.postings[candidate].items():
                     best[index] = max(best.get(index, 0.0), value * field_weight)
             for index, value in best.items():
+                if source and source <= found_by[index]:
+                    continue
                 totals[index] += min(value, weight)
                 hits[index] += 1
+                if not source:
+                    found_by[index].add(word)
         if not totals:
             return []
         said = _all_stems(text)
@@ -350,27 +487,67 @@ class SearchIndex:
         # RSA entry's "rsa", and only part of "déclaration trimestrielle rsa".
         heard = set(matched)
         bonus: dict[int, float] = {}
+        # How many of the entry's phrases take up the words said: an entry that says
+        # "payer" in its title and three keywords is more about paying than one saying it
+        # once (BM25's term frequency, saturated).
+        frequency: dict[int, int] = defaultdict(int)
         for stems, index in self.phrases:
             if index in totals:
-                cover = len(stems & heard) / len(stems)
-                bonus[index] = max(bonus.get(index, 0.0), 100 * cover)
+                common = len(stems & heard)
+                frequency[index] += common
+                bonus[index] = max(bonus.get(index, 0.0), 100 * common / len(stems))
+        tokens = normalise(text).split()
+        wanted = frozenset(k for k, (said_words, _) in enumerate(self.intents)
+                           if said_words.positions(tokens))
         ranked = []
+        whole: set[int] = set()  # out-of-mission entries with a keyword phrase said whole
         for index, total in totals.items():
-            guards = self.guarded.get(index)
-            if guards is not None and not any(_said_whole(g, heard, said) for g in guards):
-                continue
             score = 100 * total / denominator * 0.8 + bonus.get(index, 0.0) * 0.2
+            guards = self.guarded.get(index)
+            if guards is not None:
+                if any(_said_whole(g, heard, said) for g in guards):
+                    whole.add(index)
+                elif index in self.alarmed or score < GUARD_OPEN or hits[index] < 2:
+                    # Said in other words, an out-of-mission entry needs two words and most of the
+                    # sentence ("mon propriétaire veut pas me rendre ma caution"); the
+                    # urgent entry never comes for loose words.
+                    continue
             # Shown and judged with the unknown words at their share of VERDICT_UNKNOWN:
             # "un permis bateau" finds the driving licence entries first, but the word
             # the catalogue never heard ("bateau") says it may not be about them.
             shown = (100 * total / (denominator + (VERDICT_UNKNOWN - UNKNOWN_WEIGHT)
                                     * unheard) * 0.8 + bonus.get(index, 0.0) * 0.2)
-            if guards is not None:
-                shown = score = max(score, STRONG)  # said whole: never a weak guess
-            ranked.append((score, hits[index], index, shown))
-        ranked.sort(key=lambda r: (-r[0], -r[1], self.procedures[r[2]].id))
+            action = INTENT_BONUS * len(wanted & self.named(index))
+            # Frequency orders close matches; it says nothing of how sure the match is.
+            often = FREQUENCY_GAIN * (1 - 1 / (1 + frequency[index] / FREQUENCY_HALF))
+            ranked.append((score + action + often, hits[index], index, shown + action))
+        ranked.sort(key=lambda r: (-r[0], -r[1], r[2]))  # last: the catalogue's order
+        if ranked and ranked[0][2] in whole:
+            # An out-of-mission entry said whole and first is never a weak guess; said
+            # in passing ("mon docteur part à la retraite") it does not jump the others.
+            score, count, index, shown = ranked[0]
+            ranked[0] = (score, count, index, max(shown, STRONG))
+        named = (said_stems | meant.keys()) & matched
+        if named and named <= self.org_words.keys():
+            # Only an organisation was named ("la caf", "un souci avec ameli"): which of
+            # its entries is meant cannot be told. Its entries come in the catalogue's
+            # order (most asked first), then the others; never fort: the mediator asks.
+            orgs = frozenset().union(*(self.org_words[w] for w in named))
+            ranked = [(score, count, index, min(shown, STRONG - 1))
+                      for score, count, index, shown in ranked]
+            ranked.sort(key=lambda r: (self.procedures[r[2]].organisation not in orgs, r[2]))
         return [Match(self.procedures[i], round(min(shown, 100.0), 1))
                 for score, _, i, shown in ranked[:limit] if score >= FLOOR]
+
+
+def _sequence(text: str) -> tuple[str, ...]:
+    """Every word's stem, filler included, in order."""
+    return tuple(stem(w) for w in normalise(text).split())
+
+
+def _contains(sequence: tuple[str, ...], row: tuple[str, ...]) -> bool:
+    size = len(row)
+    return any(sequence[at:at + size] == row for at in range(len(sequence) - size + 1))
 
 
 def _said_whole(guard: tuple[frozenset[str], frozenset[str]], heard: set[str],
