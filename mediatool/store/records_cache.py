@@ -117,8 +117,10 @@ def _make_folder(root: Path) -> Path | None:
     return folder
 
 
-def write(root: Path, name: str, kind: str, data: object) -> bool:
-    """Store `data` (JSON values only) under `name`; False if the cache is not writable."""
+def write(root: Path, name: str, kind: str, data: object, lock: str | None = None) -> bool:
+    """Store `data` (JSON values only) under `name`; False if the cache is not writable.
+
+    `lock` names the lock file when many entries share one (default: one per entry)."""
     if not enabled(root):
         return False
     folder = _make_folder(root)
@@ -129,7 +131,7 @@ def write(root: Path, name: str, kind: str, data: object) -> bool:
     from filelock import FileLock, Timeout
 
     try:
-        with FileLock(str(folder / f"{name}.lock"), timeout=LOCK_TIMEOUT_S, mode=0o600):
+        with FileLock(str(folder / f"{lock or name}.lock"), timeout=LOCK_TIMEOUT_S, mode=0o600):
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as handle:
