@@ -280,20 +280,22 @@ def _warn(record: Record, message: str, hint: str | None = None) -> Problem:
 def encode_appointments(appointments: Iterable[Appointment]) -> str:
     return json.dumps([[a.id, a.mediator, a.kind, a.start.isoformat(), a.duration_min,
                         a.booked_at.isoformat(), a.line, a.status,
-                        a.person if a.status == "booked" else None] for a in appointments],
+                        a.person if a.status == "booked" else None, a.cancelled_by_person,
+                        a.rescheduled_to] for a in appointments],
                       ensure_ascii=False, separators=(",", ":"))
 
 
 def decode_appointments(text: str, source: str) -> dict[str, Appointment]:
     found: dict[str, Appointment] = {}
-    for ident, mediator, kind, start, duration, booked_at, line, status, person in \
-            json.loads(text):
+    for ident, mediator, kind, start, duration, booked_at, line, status, person, by_person, \
+            rescheduled_to in json.loads(text):
         booked = dt.datetime.fromisoformat(booked_at)
         found[ident] = Appointment(
             id=ident, mediator=mediator, kind=kind, start=dt.datetime.fromisoformat(start),
             duration_min=duration, person=person or "", phone=None, procedure=None,
             path=None, site=None, from_call=None, note=None, booked_at=booked, status=status,
-            last_change=booked, source=source, line=line)
+            cancelled_by_person=by_person, rescheduled_to=rescheduled_to, last_change=booked,
+            source=source, line=line)
     return found
 
 
