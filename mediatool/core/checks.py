@@ -17,6 +17,7 @@ import dataclasses
 import datetime as dt
 import json
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -93,7 +94,8 @@ class FileSummary:
     leftovers: list[tuple[str, Problem]] = field(default_factory=list)  # (id, problem)
     state: str = "[]"  # JSON text of the file's fold, decoded only when needed
     team: str = ""  # the team settings `usage` was computed with
-    usage: list[tuple[str, int, int, list[str]]] = field(default_factory=list)
+    # (mediator, ISO year, week, half-days used: bit 2×day + afternoon, from the Monday)
+    usage: list[tuple[str, int, int, int]] = field(default_factory=list)
     spans: dict[str, tuple[float, float]] = field(default_factory=dict)  # mediator → times
     pairs: list[tuple[str, str]] = field(default_factory=list)  # overlapping ids
     latest: float | None = None  # start of the last still-booked appointment
@@ -113,8 +115,7 @@ class FileSummary:
             found = cls(
                 kind=str(data["kind"]), source=str(data["source"]), count=int(data["count"]),
                 problems=[_problem(p) for p in data["problems"]],
-                refs={str(k): {str(v): [int(n) for n in lines] for v, lines in values.items()}
-                      for k, values in data["refs"].items()},
+                refs=_refs(data["refs"]),
                 ids=[(str(i), int(n)) for i, n in data["ids"]],
                 contacts=[(int(n), str(i), [str(d) for d in digits], bool(mail))
                           for n, i, digits, mail in data["contacts"]],
@@ -124,8 +125,8 @@ class FileSummary:
                 fold_problems=[(str(i), _problem(p)) for i, p in data["fold_problems"]],
                 leftovers=[(str(i), _problem(p)) for i, p in data["leftovers"]],
                 state=str(data["state"]), team=str(data["team"]),
-                usage=[(str(m), int(y), int(w), [str(h) for h in halves])
-                       for m, y, w, halves in data["usage"]],
+                usage=[(sys.intern(str(m)), int(y), int(w), int(mask))
+                       for m, y, w, mask in data["usage"]],
                 spans={str(m): (float(a), float(b)) for m, (a, b) in data["spans"].items()},
                 pairs=[(str(a), str(b)) for a, b in data["pairs"]],
                 latest=None if data["latest"] is None else float(data["latest"]))
@@ -133,6 +134,16 @@ class FileSummary:
         except (AssertionError, KeyError, TypeError, ValueError, AttributeError):
             return None
         return found
+
+
+def _refs(data: Any) -> dict[str, dict[str, list[int]]]:
+    """Lines are many: their containers are checked, each line only where it is shown."""
+    if not isinstance(data, dict) or not all(
+            what in _REFERENCE_ORDER and isinstance(values, dict)
+            and all(isinstance(lines, list) for lines in values.values())
+            for what, values in data.items()):
+        raise TypeError
+    return data
 
 
 def _problem_data(problem: Problem) -> dict[str, Any]:
@@ -257,13 +268,17 @@ def _schedule_facts(summary: FileSummary, team: Team, appointments: list[Appoint
     summary.latest = max(booked) if booked else None
 
 
-def _usage(team: Team, appointments: Iterable[Appointment]
-           ) -> list[tuple[str, int, int, list[str]]]:
+def _usage(team: Team, appointments: Iterable[Appointment]) -> list[tuple[str, int, int, int]]:
     from mediatool.core.scheduling import active_by_week, half_days_used
 
-    return [(mediator, year, week, [f"{d.isoformat()}|{part}"
-                                    for d, part in half_days_used(team, items)])
-            for (mediator, (year, week)), items in active_by_week(team, appointments).items()]
+    found = []
+    for (mediator, (year, week)), items in active_by_week(team, appointments).items():
+        monday = dt.date.fromisocalendar(year, week, 1)
+        mask = 0
+        for day, part in half_days_used(team, items):
+            mask |= 1 << ((day - monday).days * 2 + (part != "matin"))
+        found.append((mediator, year, week, mask))
+    return found
 
 
 def _leftover_problem(record: Record) -> Problem:
@@ -278,20 +293,26 @@ def _warn(record: Record, message: str, hint: str | None = None) -> Problem:
 
 # The fold as compact JSON text: only what the rules and a continued fold look at.
 def encode_appointments(appointments: Iterable[Appointment]) -> str:
-    return json.dumps([[a.id, a.mediator, a.kind, a.start.isoformat(), a.duration_min,
-                        a.booked_at.isoformat(), a.line, a.status,
+    return json.dumps([[a.id, a.mediator, a.kind, _stamp(a.start), a.duration_min,
+                        _stamp(a.booked_at), a.line, a.status,
                         a.person if a.status == "booked" else None, a.cancelled_by_person,
                         a.rescheduled_to] for a in appointments],
                       ensure_ascii=False, separators=(",", ":"))
+
+
+def _stamp(moment: dt.datetime) -> float | int:
+    """Seconds since the epoch: half the text of an ISO date, and the same instant."""
+    stamp = moment.timestamp()
+    return int(stamp) if stamp.is_integer() else stamp
 
 
 def decode_appointments(text: str, source: str) -> dict[str, Appointment]:
     found: dict[str, Appointment] = {}
     for ident, mediator, kind, start, duration, booked_at, line, status, person, by_person, \
             rescheduled_to in json.loads(text):
-        booked = dt.datetime.fromisoformat(booked_at)
+        booked = dt.datetime.fromtimestamp(booked_at, dt.UTC)
         found[ident] = Appointment(
-            id=ident, mediator=mediator, kind=kind, start=dt.datetime.fromisoformat(start),
+            id=ident, mediator=mediator, kind=kind, start=dt.datetime.fromtimestamp(start, dt.UTC),
             duration_min=duration, person=person or "", phone=None, procedure=None,
             path=None, site=None, from_call=None, note=None, booked_at=booked, status=status,
             cancelled_by_person=by_person, rescheduled_to=rescheduled_to, last_change=booked,
@@ -323,7 +344,7 @@ class _Part:
 
     source: str
     state: str | None
-    usage: list[tuple[str, int, int, list[str]]]
+    usage: list[tuple[str, int, int, int]]
     spans: dict[str, tuple[float, float]]
     pairs: list[tuple[str, str]]
     latest: float | None
@@ -490,15 +511,15 @@ class FolderChecks:
         from mediatool.core.scheduling import cap_breaches, week_of
 
         cap = self.team.caps.appointment_half_days_per_week
-        weeks: dict[tuple[str, int, int], tuple[set[str], list[_Part]]] = {}
+        weeks: dict[tuple[str, int, int], list[Any]] = {}
         for part in parts:
-            for mediator, year, week, halves in part.usage:
-                used, where = weeks.setdefault((mediator, year, week), (set(), []))
-                used.update(halves)
-                where.append(part)
+            for mediator, year, week, mask in part.usage:
+                found = weeks.setdefault((mediator, year, week), [0, []])
+                found[0] |= mask
+                found[1].append(part)
         breaches = []
         for (mediator, year, week), (used, where) in sorted(weeks.items()):
-            if len(used) > cap:
+            if used.bit_count() > cap:
                 items = [a for part in where for a in part.appointments()
                          if a.mediator == mediator and week_of(self.team, a.start) == (year, week)]
                 breaches += cap_breaches(self.team, items)

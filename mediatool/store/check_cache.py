@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import mediatool
@@ -50,15 +51,19 @@ def summaries(store: Store, kind: str, team: Team) -> Iterator[Outcome]:
 def file_summary(store: Store, kind: str, month: Month, team: Team) -> Outcome:
     path = store.file(kind, month)
     source = store.relative(path)
-    with store.transaction([(kind, month)]):  # a reader never sees half an append
-        try:
-            mtime_ns = os.stat(path, follow_symlinks=False).st_mtime_ns
-            data = read_record_file(path, source)
-        except FileNotFoundError:
-            return Outcome(FileSummary(kind, source), "validated")
-        except (OperationalError, OSError) as exc:
-            return Outcome(summarise(kind, source, [], [unreadable(source, exc)], team),
-                           "validated")
+    try:
+        mtime_ns, data = _read(path, source)
+        if data and not _whole_end(data):
+            # Perhaps an append under way: read again under the file's lock, as writers
+            # hold it. A file ending with a whole record needs no lock (appends are one
+            # write of whole records, rewrites are atomic renames).
+            with store.transaction([(kind, month)]):
+                mtime_ns, data = _read(path, source)
+    except FileNotFoundError:
+        return Outcome(FileSummary(kind, source), "validated")
+    except (OperationalError, OSError) as exc:
+        return Outcome(summarise(kind, source, [], [unreadable(source, exc)], team),
+                       "validated")
     root = store.root
     name = entry_name(kind, month)
     digest = records_cache.digest(data)
@@ -82,6 +87,15 @@ def file_summary(store: Store, kind: str, month: Month, team: Team) -> Outcome:
     return Outcome(summary, "validated")
 
 
+def _read(path: Path, source: str) -> tuple[int, bytes]:
+    mtime_ns = os.stat(path, follow_symlinks=False).st_mtime_ns
+    return mtime_ns, read_record_file(path, source)
+
+
+def _whole_end(data: bytes) -> bool:
+    return data.endswith(b"\n...\n") or data == b"...\n"
+
+
 def _previous(entry: Any, kind: str, source: str) -> FileSummary | None:
     """The entry's summary if it is one of this version, for this very file."""
     if not isinstance(entry, dict) or entry.get("summary_version") != SUMMARY_VERSION \
@@ -102,5 +116,5 @@ def _remember(store: Store, name: str, data: bytes, mtime_ns: int, digest: str,
         "size": len(data), "mtime_ns": mtime_ns, "digest": digest,
         "lines": data.count(b"\n"),
         # Appending is only safe after a whole record: a torn tail is validated again.
-        "whole_end": data.endswith(b"\n...\n") or data == b"...\n",
+        "whole_end": _whole_end(data),
         "summary": summary.to_data()}, lock=LOCK)
