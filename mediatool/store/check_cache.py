@@ -25,6 +25,7 @@ from mediatool.core.errors import OperationalError
 from mediatool.core.period import Month
 from mediatool.store import records_cache
 from mediatool.store.records import Store, parse_record_bytes, read_record_file, unreadable
+from mediatool.store.yamltext import forget_scalars
 
 KIND = "check-file"
 LOCK = "check"
@@ -83,6 +84,8 @@ def file_summary(store: Store, kind: str, month: Month, team: Team) -> Outcome:
                 return Outcome(summary, "appended")
     records, problems = parse_record_bytes(kind, data, source)
     summary = summarise(kind, source, records, problems, team)
+    del records
+    forget_scalars()  # memory: one month at a time, not the memos of every file read
     _remember(store, name, data, mtime_ns, digest, summary)
     return Outcome(summary, "validated")
 
