@@ -266,3 +266,25 @@ def test_entries_hold_json_only_and_the_same_summary(history: Path) -> None:
     summary = checks.FileSummary.from_data(raw["data"]["summary"])
     assert summary is not None and summary.created == ["A-NOV000001", "A-NOV000002"]
     assert checks.FileSummary.from_data({"kind": "appointments"}) is None
+
+
+def test_a_new_half_day_boundary_in_team_yaml_counts_the_cached_weeks_again(
+        folder: Path) -> None:
+    write(folder, "appointments", DEC, booked("A-DEC000001", "2026-12-15T14:00"),
+          booked("A-DEC000002", "2026-12-17T09:00"), booked("A-DEC000003", "2026-12-17T11:30"))
+    assert not any(p.message.startswith("plafond") for p in answer(folder)[0])
+    team = folder / "catalogue" / "team.yaml"
+    team.write_text(team.read_text(encoding="utf-8").replace(
+        'halfday_boundary: "13:00"', 'halfday_boundary: "11:00"'), encoding="utf-8")
+    assert outcomes(folder, "appointments") == ["cached"]
+    found = assert_same_as_without_cache(folder)
+    assert [p.is_error for p in found if p.message.startswith("plafond dépassé")] == [True]
+
+
+def test_an_id_booked_in_two_months_is_reported_with_a_warm_cache(history: Path) -> None:
+    answer(history)
+    write(history, "appointments", Month(2027, 1), booked("A-NOV000001", "2027-01-05T14:00"))
+    for _ in range(2):
+        found = assert_same_as_without_cache(history)
+        assert [p.source for p in found if "A-NOV000001 réservé deux fois" in p.message] == [
+            "records/appointments/2027-01.yaml"]
