@@ -38,7 +38,7 @@ from mediatool.core.retention import leftover_personal_data
 from mediatool.core.state import Appointment, LearningPath, fold_appointments, fold_paths
 
 # Bump when a summary's meaning changes: cached summaries of another version are rebuilt.
-SUMMARY_VERSION = 1
+SUMMARY_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,8 @@ class FileSummary:
     source: str
     count: int = 0  # records read
     problems: list[Problem] = field(default_factory=list)  # the file's own
-    refs: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # what → id → lines
+    # what → catalogue id → lines; read back from the cache as "12 25 38", split if shown
+    refs: dict[str, dict[str, list[int] | str]] = field(default_factory=dict)
     ids: list[tuple[str, int]] = field(default_factory=list)  # calls, tallies: unique ids
     contacts: list[tuple[int, str, list[str], bool]] = field(default_factory=list)
     created: list[str] = field(default_factory=list)  # appointments booked, paths opened
@@ -102,6 +103,11 @@ class FileSummary:
 
     def to_data(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
+        # Ids and lines are many: one string each, so the entry decodes fast.
+        data["refs"] = {what: {v: n if isinstance(n, str) else " ".join(map(str, n))
+                               for v, n in values.items()} for what, values in self.refs.items()}
+        data["created"] = " ".join(self.created)
+        data["ids"] = [" ".join(i for i, _ in self.ids), " ".join(str(n) for _, n in self.ids)]
         data["problems"] = [_problem_data(p) for p in self.problems]
         data["fold_problems"] = [[i, _problem_data(p)] for i, p in self.fold_problems]
         data["leftovers"] = [[i, _problem_data(p)] for i, p in self.leftovers]
@@ -116,10 +122,10 @@ class FileSummary:
                 kind=str(data["kind"]), source=str(data["source"]), count=int(data["count"]),
                 problems=[_problem(p) for p in data["problems"]],
                 refs=_refs(data["refs"]),
-                ids=[(str(i), int(n)) for i, n in data["ids"]],
+                ids=_ids(*data["ids"]),
                 contacts=[(int(n), str(i), [str(d) for d in digits], bool(mail))
                           for n, i, digits, mail in data["contacts"]],
-                created=[str(i) for i in data["created"]],
+                created=data["created"].split(),
                 foreign=[str(i) for i in data["foreign"]],
                 erased=[str(i) for i in data["erased"]],
                 fold_problems=[(str(i), _problem(p)) for i, p in data["fold_problems"]],
@@ -137,14 +143,22 @@ class FileSummary:
         return found
 
 
-def _refs(data: Any) -> dict[str, dict[str, list[int]]]:
-    """Lines are many: their containers are checked, each line only where it is shown."""
+def _refs(data: Any) -> dict[str, dict[str, list[int] | str]]:
+    """Lines are many: kept as text, split (and checked) only where they are shown."""
     if not isinstance(data, dict) or not all(
             what in _REFERENCE_ORDER and isinstance(values, dict)
-            and all(isinstance(lines, list) for lines in values.values())
+            and all(isinstance(lines, str) for lines in values.values())
             for what, values in data.items()):
         raise TypeError
     return data
+
+
+def _lines(lines: list[int] | str) -> list[int]:
+    return [int(n) for n in lines.split()] if isinstance(lines, str) else lines
+
+
+def _ids(idents: str, lines: str) -> list[tuple[str, int]]:
+    return list(zip(idents.split(), map(int, lines.split()), strict=True))
 
 
 def _problem_data(problem: Problem) -> dict[str, Any]:
@@ -178,7 +192,8 @@ def summarise(kind: str, source: str, records: Sequence[Record], problems: Itera
     summary = FileSummary(kind, source) if previous is None else dataclasses.replace(
         previous, problems=list(previous.problems), ids=list(previous.ids),
         contacts=list(previous.contacts),
-        refs={k: {v: list(n) for v, n in vals.items()} for k, vals in previous.refs.items()})
+        refs={k: {v: list(_lines(n)) for v, n in vals.items()}
+              for k, vals in previous.refs.items()})
     summary.count += len(records)
     summary.problems.extend(problems)
     for record in records:
@@ -193,7 +208,7 @@ def summarise(kind: str, source: str, records: Sequence[Record], problems: Itera
     return summary
 
 
-def _note_references(refs: dict[str, dict[str, list[int]]], record: Record) -> None:
+def _note_references(refs: dict[str, dict[str, list[int] | str]], record: Record) -> None:
     event = record.event
     found: list[tuple[str, str | None]] = []
     if isinstance(event, CallRecorded):
@@ -207,7 +222,9 @@ def _note_references(refs: dict[str, dict[str, list[int]]], record: Record) -> N
         found = [("site", event.site)]
     for what, value in found:
         if value:
-            refs.setdefault(what, {}).setdefault(value, []).append(record.line)
+            lines = refs.setdefault(what, {}).setdefault(value, [])
+            assert isinstance(lines, list)  # a summary being built holds lists
+            lines.append(record.line)
 
 
 def _contacts(records: Iterable[Record]) -> list[tuple[int, str, list[str], bool]]:
@@ -421,7 +438,7 @@ class FolderChecks:
                 if value not in known:
                     found += [(line, _REFERENCE_ORDER[what],
                                Problem(summary.source, line, f"{_UNKNOWN[what]} « {value} »",
-                                       severity="warning")) for line in lines]
+                                       severity="warning")) for line in _lines(lines)]
         self.references.extend(p for *_, p in sorted(found, key=lambda f: (f[0], f[1])))
 
     def _unique_ids(self, summary: FileSummary) -> None:
