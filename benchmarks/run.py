@@ -11,7 +11,9 @@
 5. `book` on an empty folder vs ten years of history (bench_book.py);
 6. `export-ics` of 10,000 appointments vs parsing their files (bench_export.py);
 7. `slots`, `call`, `book` start-up vs `python -c "import click, yaml"`, and `export-ics`
-   on ten years ÷ one year (bench_startup.py), ratios with their spread.
+   on ten years ÷ one year (bench_startup.py), ratios with their spread;
+8. `check` on ten years: cold cache, warm cache, --no-cache, a month appended, one year,
+   and its peak RSS (bench_check.py), ratios with their spread.
 
 `--quick` uses fewer repetitions (and 3 years for `book`). Exit 1 when a goal is missed.
 """
@@ -233,6 +235,17 @@ def bench_startup(results: Results, repeat: int, export: bool) -> None:
                  + ", ".join(f"{n.strip()} {m}×" for n, m in medians) + ")", code == 0)
 
 
+def bench_check(results: Results, repeat: int) -> None:
+    title("check: cold vs warm cache vs --no-cache, ten years ÷ one year, peak RSS "
+          "(bench_check.py)")
+    code, output = run_script("bench_check.py", "--repeat", str(repeat))
+    bars = re.findall(r"^GOAL (met|MISSED) (.*)$", output, re.M)
+    for verdict, label in bars:
+        results.goal(label, verdict == "met")
+    if code != 0 and not bars:
+        results.goal("check benchmark ran", False)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
@@ -256,6 +269,7 @@ def main() -> int:
     bench_book(results, 5 if args.quick else 15, 3 if args.quick else 10)
     bench_export(results, 3)
     bench_startup(results, 5 if args.quick else 11, export=True)
+    bench_check(results, 2 if args.quick else 3)
     title(f"summary ({time.perf_counter() - started:.0f} s, python {sys.version.split()[0]}, "
           f"{os.cpu_count()} CPU, load average {os.getloadavg()[0]:.1f})")
     for label, met in results.lines:

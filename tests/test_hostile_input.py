@@ -758,9 +758,9 @@ def test_any_date_typed_gets_an_answer(template: list[str], day: str) -> None:
 
 @pytest.mark.parametrize("line, says, lists", [
     ("holidays: XX", "pays des jours fériés inconnu « XX »", "FR"),
-    # « RE » (La Réunion) is a subdivision in every holidays release since our lower bound;
-    # the school zones (« Zone A ») came later
-    ('holidays: FR\nholidays_subdivision: "99"', "subdivision « 99 » inconnue", "RE"),
+    # « NC » is a subdivision in every holidays release from our lower bound (0.50) to the
+    # newest; the school zones (« Zone A ») came later, « RE » went
+    ('holidays: FR\nholidays_subdivision: "99"', "subdivision « 99 » inconnue", "NC"),
     ("timezone: Europe", "fuseau horaire inconnu « Europe »", "Europe/Paris"),
 ])
 def test_team_settings_are_validated_at_load_with_their_line(run, folder: Path, line: str,

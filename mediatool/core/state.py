@@ -118,9 +118,13 @@ def _replaced(appointment: Appointment, changes: dict[str, object]) -> Appointme
     return new
 
 
-def fold_appointments(records: Iterable[Record]) -> tuple[dict[str, Appointment], list[Problem]]:
-    """Apply events in order; events that make no sense are reported, not applied."""
-    state: dict[str, Appointment] = {}
+def fold_appointments(records: Iterable[Record], initial: dict[str, Appointment] | None = None
+                      ) -> tuple[dict[str, Appointment], list[Problem]]:
+    """Apply events in order; events that make no sense are reported, not applied.
+
+    `initial` (taken over, not copied) continues an earlier fold: `check` folds only the
+    documents appended to a file since its cached summary."""
+    state: dict[str, Appointment] = {} if initial is None else initial
     problems: list[Problem] = []
     for record in records:
         event = record.event
@@ -174,9 +178,10 @@ def fold_appointments(records: Iterable[Record]) -> tuple[dict[str, Appointment]
     return state, problems
 
 
-def fold_paths(records: Iterable[Record]) -> tuple[dict[str, LearningPath], list[Problem]]:
-    """Learning paths from their opened/closed/anonymised events."""
-    state: dict[str, LearningPath] = {}
+def fold_paths(records: Iterable[Record], initial: dict[str, LearningPath] | None = None
+               ) -> tuple[dict[str, LearningPath], list[Problem]]:
+    """Learning paths from their opened/closed/anonymised events (`initial`: as above)."""
+    state: dict[str, LearningPath] = {} if initial is None else initial
     problems: list[Problem] = []
     for record in records:
         event = record.event

@@ -85,6 +85,11 @@ def _value(text: str) -> Any:
     return value
 
 
+def forget() -> None:
+    _tags.clear()
+    _values.clear()
+
+
 def load_records(text: str) -> list[dict[str, Any]] | None:
     """Every document of a record stream, or None when it is not in the simple shape."""
     if "\r" in text or "\t" in text:

@@ -96,6 +96,13 @@ def read_record_file(path: Path, source: str) -> bytes:
         os.close(fd)
 
 
+def unreadable(source: str, exc: OperationalError | OSError) -> Problem:
+    """Why a record file could not be read, as a problem of `check`."""
+    if isinstance(exc, OperationalError):
+        return Problem(source, None, exc.message, exc.hint)
+    return Problem(source, None, f"lecture impossible : {french_os_error(exc)}", _os_hint(exc))
+
+
 class AmbiguousId(InvalidInput):
     """One id names two different records: refused, both listed (exit 2)."""
 
@@ -197,6 +204,21 @@ def source_line(root: Path, source: str, line: int | None) -> str | None:
     except OSError:
         return None
     return None
+
+
+def parse_record_bytes(kind: str, data: bytes, source: str, after_line: int = 0
+                       ) -> tuple[list[Record], list[Problem]]:
+    """A record file's bytes (or the bytes appended after its line `after_line`) as events
+    and problems, positions counted in the whole file."""
+    try:
+        documents = load_documents(data)
+    except YamlSyntaxError as exc:
+        line = None if exc.line is None else exc.line + after_line
+        return [], [Problem(source, line, exc.message, "lancez « mediatool check »",
+                            exc.column)]
+    for doc in documents:
+        doc.line += after_line
+    return parse_documents(kind, documents, source)
 
 
 def parse_documents(kind: str, documents: list[Document], source: str
@@ -395,17 +417,9 @@ class Store:
             data = read_record_file(path, source)
         except FileNotFoundError:
             return [], []
-        except OperationalError as exc:
-            return [], [Problem(source, None, exc.message, exc.hint)]
-        except OSError as exc:
-            return [], [Problem(source, None, f"lecture impossible : {french_os_error(exc)}",
-                                _os_hint(exc))]
-        try:
-            documents = load_documents(data)
-        except YamlSyntaxError as exc:
-            return [], [Problem(source, exc.line, exc.message, "lancez « mediatool check »",
-                                exc.column)]
-        return parse_documents(kind, documents, source)
+        except (OperationalError, OSError) as exc:
+            return [], [unreadable(source, exc)]
+        return parse_record_bytes(kind, data, source)
 
     def read(self, kind: str, months: Iterable[Month]) -> list[Record]:
         """Events of these months, in file order; DataProblems if any file is wrong."""

@@ -24,7 +24,8 @@ from typing import Any
 
 CACHE_DIR = Path(".mediatool") / "cache"
 FORMAT = "mediatool-cache"
-VERSION = 1
+VERSION = 2  # 2: the checksum covers the written bytes of `data`
+_DATA_KEY = b',"data":'
 LOCK_TIMEOUT_S = 10.0
 
 _notices: list[str] = []
@@ -84,17 +85,21 @@ def read(root: Path, name: str, kind: str) -> Any | None:
     if not _trusted(path):
         return None
     try:
-        wrapper = json.loads(path.read_bytes())
+        raw = path.read_bytes()
+        wrapper = json.loads(raw)
     except (OSError, ValueError):
         return None
     if not isinstance(wrapper, dict) or wrapper.get("format") != FORMAT \
             or wrapper.get("version") != VERSION or wrapper.get("kind") != kind \
             or "data" not in wrapper:
         return None
-    data = wrapper["data"]
-    if wrapper.get("checksum") != digest(_canonical(data)):
+    # The checksum covers the bytes of `data` as written (last member, see `write`):
+    # hashing them is much cheaper than encoding the decoded value again.
+    start = raw.find(_DATA_KEY)
+    if start < 0 or not raw.endswith(b"}") \
+            or wrapper.get("checksum") != digest(raw[start + len(_DATA_KEY):-1]):
         return None
-    return data
+    return wrapper["data"]
 
 
 def _make_folder(root: Path) -> Path | None:
@@ -117,19 +122,23 @@ def _make_folder(root: Path) -> Path | None:
     return folder
 
 
-def write(root: Path, name: str, kind: str, data: object) -> bool:
-    """Store `data` (JSON values only) under `name`; False if the cache is not writable."""
+def write(root: Path, name: str, kind: str, data: object, lock: str | None = None) -> bool:
+    """Store `data` (JSON values only) under `name`; False if the cache is not writable.
+
+    `lock` names the lock file when many entries share one (default: one per entry)."""
     if not enabled(root):
         return False
     folder = _make_folder(root)
     if folder is None:
         return False
-    payload = _canonical({"format": FORMAT, "version": VERSION, "kind": kind,
-                          "checksum": digest(_canonical(data)), "data": data})
+    body = _canonical(data)
+    header = _canonical({"checksum": digest(body), "format": FORMAT, "kind": kind,
+                         "version": VERSION})
+    payload = header[:-1] + _DATA_KEY + body + b"}"
     from filelock import FileLock, Timeout
 
     try:
-        with FileLock(str(folder / f"{name}.lock"), timeout=LOCK_TIMEOUT_S, mode=0o600):
+        with FileLock(str(folder / f"{lock or name}.lock"), timeout=LOCK_TIMEOUT_S, mode=0o600):
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as handle:

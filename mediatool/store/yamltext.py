@@ -459,6 +459,13 @@ class _RecordLoader(SafeLoader):  # type: ignore[misc, valid-type]
         return None
 
 
+def forget_scalars() -> None:
+    """Empty the readers' scalar memos (up to ~20 MB, mostly ids seen once): for a reader
+    that streams a long history file by file and wants its memory back between files."""
+    fastyaml.forget()
+    _RecordLoader._plain.clear()
+
+
 def load_all_records(text: str) -> list[Any]:
     """Every document of a stream, with the safe C loader; raises yaml.YAMLError."""
     loader = _RecordLoader(text)
