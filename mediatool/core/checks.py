@@ -19,7 +19,7 @@ import json
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -463,7 +463,8 @@ class FolderChecks:
         self.team = catalogue.team
         self.now = now
         self.count = 0
-        self.known = {"procedure": set(catalogue.procedures),
+        # the procedures table also knows renamed ids (aliases): records keep old ones
+        self.known: dict[str, Container[str]] = {"procedure": catalogue.procedures,
                       "organisation": set(catalogue.organisations),
                       "mediator": {m.id for m in self.team.mediators},
                       "skill": set(catalogue.skills),
