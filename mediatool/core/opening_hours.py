@@ -200,17 +200,22 @@ def _days_label(days: list[int]) -> str:
     return ", ".join(parts)
 
 
+def _same_hours(week: Week) -> dict[tuple[Span, ...], list[int]]:
+    """The open days grouped by identical hours, in week order (Monday = 0)."""
+    groups: dict[tuple[Span, ...], list[int]] = {}
+    for day, spans in enumerate(week.days):
+        if spans:
+            groups.setdefault(spans, []).append(day)
+    return groups
+
+
 def french(week: Week) -> str:
     """« lun.–ven. 9h–12h, 14h–17h ; sam. 9h–12h » (closed days are not named)."""
     if week.always:
         text = "7 j/7, 24 h/24"
     else:
-        groups: dict[tuple[Span, ...], list[int]] = {}
-        for day, spans in enumerate(week.days):
-            if spans:
-                groups.setdefault(spans, []).append(day)
         text = " ; ".join(f"{_days_label(days)} {spans_text(spans)}"
-                          for spans, days in groups.items()) or "fermé"
+                          for spans, days in _same_hours(week).items()) or "fermé"
     return text + (" ; fermé les jours fériés" if week.closed_on_holidays else "")
 
 
@@ -227,12 +232,8 @@ def to_osm(week: Week) -> str:
     if week.always:
         text = "24/7"
     else:
-        groups: dict[tuple[Span, ...], list[int]] = {}
-        for day, spans in enumerate(week.days):
-            if spans:
-                groups.setdefault(spans, []).append(day)
         rules = []
-        for spans, days in groups.items():
+        for spans, days in _same_hours(week).items():
             runs: list[list[int]] = []
             for day in days:
                 if runs and runs[-1][-1] == day - 1:

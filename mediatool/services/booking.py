@@ -250,10 +250,8 @@ def _validate(data: DataFolder, request: BookingRequest, now: dt.datetime) -> _C
     catalogue = data.catalogue
     refuse_personal_data(request.note, "la note", catalogue)
     team = catalogue.team
-    kind = request.kind or ("usage" if request.path or request.new_path else "demarche")
-    if kind not in KINDS:
-        raise InvalidInput(f"type de rendez-vous inconnu : « {kind} »",
-                           "types possibles : demarche, usage")
+    kind = known_kind(request.kind or ("usage" if request.path or request.new_path
+                                       else "demarche"))
     procedure = None
     path = None
     if kind == "demarche":
@@ -321,6 +319,14 @@ def _validate(data: DataFolder, request: BookingRequest, now: dt.datetime) -> _C
                            "indiquez une date à venir, ou --first-free")
     return _Checked(request, kind, mediator.id, procedure, path, duration, person, phone,
                     from_call, call_month, by)
+
+
+def known_kind(kind: str) -> Literal["demarche", "usage"]:
+    """A kind of appointment (or of need) as typed; InvalidInput when it is neither."""
+    if kind not in KINDS:
+        raise InvalidInput(f"type de rendez-vous inconnu : « {kind} »",
+                           "types possibles : demarche, usage")
+    return kind  # type: ignore[return-value]
 
 
 def refuse_out_of_scope(data: DataFolder, procedure: Procedure) -> None:

@@ -137,10 +137,7 @@ def prepare(data: DataFolder, request: WaitRequest, now: dt.datetime,
     """The checked `added` event for a request (nothing written; `call --dry-run` shows it)."""
     catalogue = data.catalogue
     team = catalogue.team
-    kind = request.kind
-    if kind not in booking.KINDS:
-        raise InvalidInput(f"type de rendez-vous inconnu : « {kind} »",
-                           "types possibles : demarche, usage")
+    kind = booking.known_kind(request.kind)
     procedure = None
     path = None
     if kind == "demarche":
