@@ -129,7 +129,7 @@ def main() -> int:
         export_again = best(lambda: calendars.export(data, out, NOW, private=False),
                             args.repeat)
         read = best(lambda: calendars._appointments(data, ics.window_start(NOW)), args.repeat)
-        appointments = calendars._appointments(data, ics.window_start(NOW))
+        appointments, _ = calendars._appointments(data, ics.window_start(NOW))
         build = best(lambda: [c.to_ics() for c in ics.build_calendars(
             data.catalogue, appointments, {}, NOW)], args.repeat)
         written = calendars.export(data, out, NOW, private=False)
