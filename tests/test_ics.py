@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import textwrap
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,7 @@ import icalendar
 import pytest
 import recurring_ical_events
 from conftest import CLOCK, FILES, PARIS
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from mediatool.core.model import (
@@ -294,6 +295,7 @@ def test_caldav_object_has_no_method_and_a_fingerprint():
 
 
 @given(st.text(min_size=0, max_size=300))
+@example("\\,")  # found by the lower-bound run: icalendar 6.2 misreads it
 def test_any_text_round_trips_through_escaping_and_folding(text):
     line = ics.fold("SUMMARY:" + ics.escape_text(text))
     assert all(len(part) <= 75 for part in line.split(b"\r\n"))
@@ -301,7 +303,17 @@ def test_any_text_round_trips_through_escaping_and_folding(text):
     event = icalendar.Event.from_ical(b"BEGIN:VEVENT\r\n" + line + b"END:VEVENT\r\n")
     expected = "".join(c for c in text.replace("\r\n", "\n").replace("\r", "\n")
                        if c in "\t\n" or (ord(c) >= 32 and c != "\x7f"))
-    assert str(event.get("SUMMARY", "")) == expected
+    # Read back by RFC 5545 §3.3.11 itself: icalendar 6.2 (our lower bound) turns an
+    # escaped backslash followed by an escaped comma into a bare comma — its bug.
+    value = line.replace(b"\r\n ", b"").decode("utf-8").removeprefix("SUMMARY:")
+    assert _unescaped(value.rstrip("\r\n")) == expected
+    if "\\" not in text:
+        assert str(event.get("SUMMARY", "")) == expected
+
+
+def _unescaped(value: str) -> str:
+    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1),
+                  value)
 
 
 @pytest.mark.parametrize("zone", ["America/Cayenne", "Indian/Reunion"])
