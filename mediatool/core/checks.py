@@ -37,6 +37,7 @@ from mediatool.core.model import (
     WaitAdded,
 )
 from mediatool.core.period import FIRST_YEAR, LAST_YEAR, Month
+from mediatool.core.personal_data import national_digits
 from mediatool.core.retention import file_of, leftover_personal_data
 from mediatool.core.scheduling import zone_of
 from mediatool.core.state import (
@@ -65,14 +66,6 @@ class FolderSnapshot:
 PHONE_PATTERN = re.compile(
     r"(?<![\d+])(?:\+33\s?(?:\(0\)\s?)?|0033\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
 EMAIL_PATTERN = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-
-
-def _national_digits(text: str) -> str:
-    digits = re.sub(r"\D", "", text.replace("(0)", ""))
-    for prefix in ("0033", "33"):
-        if digits.startswith(prefix) and len(digits) == len(prefix) + 9:
-            return "0" + digits[len(prefix):]
-    return digits
 
 
 # -- one file's summary ----------------------------------------------------------------
@@ -314,7 +307,7 @@ def _contacts(records: Iterable[Record]) -> list[tuple[int, str, list[str], bool
         event = record.event
         if isinstance(event, CallRecorded):
             texts = [t for t in (event.note, event.query) if t]
-            digits = [_national_digits(m.group()) for t in texts
+            digits = [national_digits(m.group()) for t in texts
                       for m in PHONE_PATTERN.finditer(t)]
             mail = any(EMAIL_PATTERN.search(t) for t in texts)
             if digits or mail:
@@ -469,10 +462,10 @@ class FolderChecks:
                       "mediator": {m.id for m in self.team.mediators},
                       "skill": set(catalogue.skills),
                       "site": {s.id for s in self.team.sites}}
-        self.public = {_national_digits(o.phone) for o in catalogue.organisations.values()
+        self.public = {national_digits(o.phone) for o in catalogue.organisations.values()
                        if o.phone}
         if self.team.phone_line:
-            self.public.add(_national_digits(self.team.phone_line.number))
+            self.public.add(national_digits(self.team.phone_line.number))
         self.file_problems: list[Problem] = []
         self.references: list[Problem] = []
         self.duplicates: list[Problem] = []

@@ -184,15 +184,20 @@ def spans_text(spans: tuple[Span, ...]) -> str:
     return ", ".join(f"{hour(start)}–{hour(end)}" for start, end in spans)
 
 
-def _days_label(days: list[int]) -> str:
+def _runs(days: list[int]) -> list[list[int]]:
+    """Days in week order cut into runs of consecutive days ([0, 1, 2, 4] → [0-2], [4])."""
     runs: list[list[int]] = []
     for day in days:
         if runs and runs[-1][-1] == day - 1:
             runs[-1].append(day)
         else:
             runs.append([day])
+    return runs
+
+
+def _days_label(days: list[int]) -> str:
     parts = []
-    for run in runs:
+    for run in _runs(days):
         if len(run) >= 3:
             parts.append(f"{SHORT_DAYS[run[0]]}–{SHORT_DAYS[run[-1]]}")
         else:
@@ -234,14 +239,8 @@ def to_osm(week: Week) -> str:
     else:
         rules = []
         for spans, days in _same_hours(week).items():
-            runs: list[list[int]] = []
-            for day in days:
-                if runs and runs[-1][-1] == day - 1:
-                    runs[-1].append(day)
-                else:
-                    runs.append([day])
             selector = ",".join(OSM_DAYS[r[0]] if len(r) == 1 else
-                                f"{OSM_DAYS[r[0]]}-{OSM_DAYS[r[-1]]}" for r in runs)
+                                f"{OSM_DAYS[r[0]]}-{OSM_DAYS[r[-1]]}" for r in _runs(days))
             times = ",".join(f"{s:%H:%M}-{'24:00' if e is None else f'{e:%H:%M}'}"
                              for s, e in spans)
             rules.append(f"{selector} {times}")
