@@ -155,7 +155,10 @@ def test_no_command_shows_the_help():
     for args in ([], ["catalogue"]):
         result = CliRunner().invoke(cli, args)
         assert result.exit_code == 0
-        assert "Usage:" in result.output and "Erreur" not in result.output
+        assert "Utilisation : " in result.output and "Erreur" not in result.output
+        # click's own headings are in French too
+        assert "Usage:" not in result.output and "Commands:" not in result.output
+        assert "Commandes:" in result.output
 
 
 def test_misspelt_block_key_is_reported_at_the_key(run, folder):

@@ -86,8 +86,25 @@ def _register() -> None:
 _register()
 
 
+class _FrenchFormatter(click.HelpFormatter):
+    """click's help headings (« Usage: », « Commands ») in French."""
+
+    HEADINGS = {"Commands": "Commandes"}  # « Options » and « Arguments » read as French
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args.replace("COMMAND [ARGS]...", "COMMANDE [ARGUMENTS]..."),
+                            "Utilisation : " if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(self.HEADINGS.get(heading, heading))
+
+
+class _FrenchContext(click.Context):
+    formatter_class = _FrenchFormatter
+
+
 def _french_help(command: click.Command) -> None:
-    """Give every command a `-h/--help` option described in French.
+    """Give every command a `-h/--help` option and help headings in French.
 
     click builds its help option lazily with an English text; building it
     here once, in French, keeps every `--help` screen in one language.
@@ -96,6 +113,7 @@ def _french_help(command: click.Command) -> None:
 
     help_option(*HELP_NAMES, help="Afficher cette aide et quitter.")(command)
     command._help_option = command.params.pop()  # type: ignore[assignment]
+    command.context_class = _FrenchContext
     for sub in getattr(command, "commands", {}).values():
         _french_help(sub)
 
