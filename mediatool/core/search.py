@@ -27,8 +27,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 from mediatool.core.model import DangerSignals, Organisation, Procedure, Synonym
 
 # Filler of spoken French: pronouns, articles, "il faut", "comment je fais pour"…
@@ -72,9 +70,10 @@ def normalise(text: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _stemmer():  # type: ignore[no-untyped-def]
-    import snowballstemmer  # small and pure Python; imported on first search only
+    # Snowball's French stemmer in C: the pure-Python one was 80 % of building the index.
+    import Stemmer  # imported on first search only
 
-    return snowballstemmer.stemmer("french")
+    return Stemmer.Stemmer("french")
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -384,6 +383,8 @@ class SearchIndex:
             # A word the catalogue knows is not a typo of another ("inscription" is not
             # "réinscription"): typo tolerance is for words it has never seen.
             return found
+        from rapidfuzz import fuzz, process  # here: `lookup`'s users start without it
+
         for candidate, score, _ in process.extract(word, self.vocabulary, scorer=fuzz.ratio,
                                                    limit=None, score_cutoff=WORD_MIN_SCORE):
             if len(candidate) > 3:
@@ -560,6 +561,8 @@ def _said_whole(guard: tuple[frozenset[str], frozenset[str]], heard: set[str],
 
 def closest_ids(wanted: str, ids: Iterable[str], limit: int = 3) -> list[str]:
     """Ids that look like what was typed, for "did you mean" hints."""
+    from rapidfuzz import fuzz, process
+
     choices = list(ids)
     found = process.extract(normalise(wanted), {i: normalise(i) for i in choices},
                             scorer=fuzz.WRatio, limit=limit, score_cutoff=50)
