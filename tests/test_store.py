@@ -7,7 +7,7 @@ import stat
 import pytest
 from conftest import PARIS
 
-from mediatool.core.errors import DataProblems
+from mediatool.core.errors import DataProblems, OperationalError
 from mediatool.core.model import AppointmentBooked, DropinTally
 from mediatool.core.period import Month
 from mediatool.store.records import Store, write_atomic
@@ -173,6 +173,39 @@ def test_unlocked_reads_leave_out_a_record_still_being_appended(tmp_path):
     assert [r.event.id for r in found] == ["P-000001"]
     with pytest.raises(DataProblems):  # a locked read reports the torn tail
         store.read_matching("paths", [month], regex.compile(r"\nid: (P-\w+)"))
+
+
+def test_reads_take_no_lock_unless_an_append_may_be_under_way(tmp_path):
+    """A command that only shows does not wait for (nor import) the lock when the file ends
+    with a whole record; a torn tail is read again under the lock, as writers hold it."""
+    import subprocess
+    import sys
+
+    store = Store(tmp_path)
+    store.lock_timeout = 0.3
+    month = Month(2026, 9)
+    path = store.file("paths", month)
+    path.parent.mkdir(parents=True)
+    whole = "---\nid: P-000001\nevent: closed\nat: '2026-11-15T10:00:00+01:00'\nby: lea\n...\n"
+    path.write_text(whole)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\n"
+         "from mediatool.store.records import Store\n"
+         "from mediatool.core.period import Month\n"
+         f"lock = Store(__import__('pathlib').Path({str(tmp_path)!r}))._lock('paths', "
+         "Month(2026, 9))\nlock.acquire()\nprint('held', flush=True)\ntime.sleep(30)"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        assert [r.event.id for r in store.read("paths", [month])] == ["P-000001"]
+        path.write_text(whole + "---\nid: P-000002\nevent: clo")
+        with pytest.raises(OperationalError, match="occupé"):  # it waited for the writer
+            store.read("paths", [month])
+    finally:
+        holder.kill()
+        holder.wait()
+    with pytest.raises(DataProblems):  # lock free again: the torn tail is reported
+        store.read("paths", [month])
 
 
 # ---- issue 20: full disk, audit after action, links and special files ---------------

@@ -24,7 +24,13 @@ from mediatool.core.checks import SUMMARY_VERSION, FileSummary, may_continue, su
 from mediatool.core.errors import OperationalError
 from mediatool.core.period import Month
 from mediatool.store import records_cache
-from mediatool.store.records import Store, parse_record_bytes, read_record_file, unreadable
+from mediatool.store.records import (
+    Store,
+    ends_whole,
+    parse_record_bytes,
+    read_record_file,
+    unreadable,
+)
 from mediatool.store.yamltext import forget_scalars
 
 KIND = "check-file"
@@ -54,7 +60,7 @@ def file_summary(store: Store, kind: str, month: Month, team: Team) -> Outcome:
     source = store.relative(path)
     try:
         mtime_ns, data = _read(path, source)
-        if data and not _whole_end(data):
+        if not ends_whole(data):
             # Perhaps an append under way: read again under the file's lock, as writers
             # hold it. A file ending with a whole record needs no lock (appends are one
             # write of whole records, rewrites are atomic renames).
@@ -95,10 +101,6 @@ def _read(path: Path, source: str) -> tuple[int, bytes]:
     return mtime_ns, read_record_file(path, source)
 
 
-def _whole_end(data: bytes) -> bool:
-    return data.endswith(b"\n...\n") or data == b"...\n"
-
-
 def _previous(entry: Any, kind: str, source: str) -> FileSummary | None:
     """The entry's summary if it is one of this version, for this very file."""
     if not isinstance(entry, dict) or entry.get("summary_version") != SUMMARY_VERSION \
@@ -119,5 +121,5 @@ def _remember(store: Store, name: str, data: bytes, mtime_ns: int, digest: str,
         "size": len(data), "mtime_ns": mtime_ns, "digest": digest,
         "lines": data.count(b"\n"),
         # Appending is only safe after a whole record: a torn tail is validated again.
-        "whole_end": _whole_end(data),
+        "whole_end": ends_whole(data),
         "summary": summary.to_data()}, lock=LOCK)

@@ -206,6 +206,11 @@ def source_line(root: Path, source: str, line: int | None) -> str | None:
     return None
 
 
+def ends_whole(data: bytes) -> bool:
+    """True when no append can be under way: empty, or ending with a whole record."""
+    return not data or data.endswith(b"\n...\n") or data == b"...\n"
+
+
 def parse_record_bytes(kind: str, data: bytes, source: str, after_line: int = 0
                        ) -> tuple[list[Record], list[Problem]]:
     """A record file's bytes (or the bytes appended after its line `after_line`) as events
@@ -421,15 +426,33 @@ class Store:
             return [], [unreadable(source, exc)]
         return parse_record_bytes(kind, data, source)
 
+    def scan_settled(self, kind: str, month: Month) -> tuple[list[Record], list[Problem]]:
+        """`scan` without the file's lock when none is needed, for commands that only show.
+
+        Appends are whole records ending with a `...` line and rewrites are atomic renames,
+        so bytes that end with a whole record are what writers left (at worst the first
+        records of a batch still being written). Anything else may be an append under way:
+        read again under the lock, as writers hold it. Decisions (booking, closing) read
+        inside their own transaction, never through this."""
+        path = self.file(kind, month)
+        source = self.relative(path)
+        try:
+            data = read_record_file(path, source)
+        except FileNotFoundError:
+            return [], []
+        except (OperationalError, OSError) as exc:
+            return [], [unreadable(source, exc)]
+        if not ends_whole(data):
+            with self.transaction([(kind, month)]):
+                return self.scan(kind, month)
+        return parse_record_bytes(kind, data, source)
+
     def read(self, kind: str, months: Iterable[Month]) -> list[Record]:
         """Events of these months, in file order; DataProblems if any file is wrong."""
         records: list[Record] = []
         problems: list[Problem] = []
         for month in months:
-            if not self.file(kind, month).exists():
-                continue
-            with self.transaction([(kind, month)]):
-                found, wrong = self.scan(kind, month)
+            found, wrong = self.scan_settled(kind, month)
             records.extend(found)
             problems.extend(wrong)
         refuse_problems(problems)
@@ -504,8 +527,7 @@ class Store:
         records: list[Record] = []
         problems: list[Problem] = []
         for month in self.months(kind):
-            with self.transaction([(kind, month)]):
-                found, wrong = self.scan(kind, month)
+            found, wrong = self.scan_settled(kind, month)
             records.extend(found)
             problems.extend(wrong)
         return records, problems
