@@ -70,13 +70,15 @@ def test_booking_reads_only_the_months_of_its_week(data, monkeypatch):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("")
     read: list[str] = []
-    original = Store.scan
 
-    def spy(self, kind, month):
-        read.append(f"{kind}/{month}")
-        return original(self, kind, month)
+    def spying(original):  # under a transaction (`scan`) or showing (`scan_settled`)
+        def spy(self, kind, month):
+            read.append(f"{kind}/{month}")
+            return original(self, kind, month)
+        return spy
 
-    monkeypatch.setattr(Store, "scan", spy)
+    monkeypatch.setattr(Store, "scan", spying(Store.scan))
+    monkeypatch.setattr(Store, "scan_settled", spying(Store.scan_settled))
     book(data, request("2026-11-24T10:00"), NOW)
     assert read == ["appointments/2026-11"]
     read.clear()

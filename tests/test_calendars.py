@@ -40,14 +40,20 @@ def test_an_appointment_ending_inside_the_window_is_kept_across_months(folder, t
     assert b"A-00000B@mediatool" in (tmp_path / "cal" / "camille.ics").read_bytes()
 
 
-def test_export_waits_for_the_store_lock(folder, tmp_path):
+def test_export_waits_for_the_store_lock_only_while_an_append_may_be_under_way(folder,
+                                                                               tmp_path):
     book(folder, "A-00000C", dt.datetime(2026, 12, 8, 14, 0, tzinfo=PARIS))
     data = DataFolder(folder)
     data.store = Store(folder, lock_timeout=0.2)
     lock = FileLock(str(folder / "records" / ".locks" / "appointments-2026-12.lock"))
-    with lock, pytest.raises(OperationalError, match="occupé"):
+    with lock:  # the file ends with a whole record: a writer holding the lock changes nothing
         calendars.export(data, tmp_path / "cal", CLOCK, private=False)
-    assert not (tmp_path / "cal").exists()
+    assert (tmp_path / "cal").exists()
+    path = folder / "records" / "appointments" / "2026-12.yaml"
+    path.write_text(path.read_text() + "---\nid: A-00000D\nevent: boo")
+    with lock, pytest.raises(OperationalError, match="occupé"):
+        calendars.export(data, tmp_path / "cal2", CLOCK, private=False)
+    assert not (tmp_path / "cal2").exists()
 
 
 def book_usage(folder: Path, id_: str, start: dt.datetime, path: str) -> None:
