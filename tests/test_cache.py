@@ -292,3 +292,128 @@ def test_the_warning_names_every_error_count_and_dates() -> None:
                            "(+ 1 autre).")
     assert "dernier catalogue valide (du lundi 30 novembre 2026, 14 h 05)" in text
     assert "\n" not in text
+
+
+# ---- the saved parse of a catalogue that built ------------------------------------------
+
+def _loads(folder: Path, today: dt.date, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the catalogue files parsed with positions from now on."""
+    from mediatool.store import catalogue as catalogue_store
+
+    parsed: list[str] = []
+    original = catalogue_store.parse
+
+    def counting(name: str, data: bytes | None) -> object:
+        parsed.append(name)
+        return original(name, data)
+
+    monkeypatch.setattr(catalogue_store, "parse", counting)
+    return parsed
+
+
+def test_the_saved_parse_gives_the_same_catalogue_and_problems(
+        folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mediatool.store import cache
+    from mediatool.store.catalogue import load_catalogue, read_catalogue_files
+
+    files = read_catalogue_files(folder)
+    today = dt.date(2026, 12, 1)
+    fresh = load_catalogue(files, today)  # no folder: nothing saved
+    assert not (folder / CACHE / cache.PARSED).exists()
+    assert load_catalogue(files, today, folder) == fresh
+    assert (folder / CACHE / cache.PARSED).exists()
+    parsed = _loads(folder, today, monkeypatch)
+    again = load_catalogue(files, today, folder)
+    assert parsed == []  # built from the saved values
+    assert again == fresh and again[0] is not None
+    # Warnings keep the positions found when the files were parsed.
+    assert fresh[1] and all(p.line is not None for p in again[1])
+
+
+@pytest.mark.parametrize("change", ["content", "day", "code"])
+def test_the_saved_parse_is_used_only_for_the_same_files_day_and_code(
+        folder: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    from mediatool.store import cache
+    from mediatool.store.catalogue import load_catalogue, read_catalogue_files
+
+    files = read_catalogue_files(folder)
+    today = dt.date(2026, 12, 1)
+    load_catalogue(files, today, folder)
+    if change == "content":
+        team = (files["team.yaml"] or b"") + b"\n# une ligne de plus\n"
+        files = {**files, "team.yaml": team}
+    elif change == "day":
+        today += dt.timedelta(days=1)
+    else:  # an upgrade of mediatool, or a developer's edit to the parsing code
+        monkeypatch.setattr(cache, "_code_stamp", lambda: "autre version")
+    parsed = _loads(folder, today, monkeypatch)
+    load_catalogue(files, today, folder)
+    assert sorted(parsed) == sorted(files)
+
+
+def test_a_broken_catalogue_is_never_saved_as_parsed(folder: Path) -> None:
+    from mediatool.store import cache
+    from mediatool.store.catalogue import load_catalogue, read_catalogue_files
+
+    (folder / "catalogue" / "team.yaml").write_text("start: [\n", encoding="utf-8")
+    catalogue, problems = load_catalogue(read_catalogue_files(folder), dt.date(2026, 12, 1),
+                                         folder)
+    assert catalogue is None and problems
+    assert not (folder / CACHE / cache.PARSED).exists()
+
+
+def test_a_saved_parse_that_does_not_decode_is_not_believed(
+        folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mediatool.store import cache
+    from mediatool.store.catalogue import load_catalogue, read_catalogue_files
+
+    files = read_catalogue_files(folder)
+    today = dt.date(2026, 12, 1)
+    fresh = load_catalogue(files, today, folder)
+    key = cache.parsed_key(files, today)
+    # Well-formed cache files (checksum right) holding wrong data: rebuilt, never used.
+    for values in ('{"team.yaml": {"\\u0000date": "pas une date"}}', "[1, 2]", "{"):
+        records_cache.write(folder, cache.PARSED, cache.PARSED_KIND,
+                            {"key": key, "values": values, "problems": []})
+        parsed = _loads(folder, today, monkeypatch)
+        assert load_catalogue(files, today, folder) == fresh
+        assert sorted(parsed) == sorted(files)
+        monkeypatch.undo()
+
+
+def test_yaml_values_json_lacks_come_back_as_they_were() -> None:
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from mediatool.store import cache
+
+    scalars = (st.none() | st.booleans() | st.integers() | st.floats() | st.text()
+               | st.dates() | st.datetimes() | st.datetimes(timezones=st.timezones()))
+    keys = st.none() | st.booleans() | st.integers() | st.text() | st.dates()
+    values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
+                          | st.dictionaries(keys, inner, max_size=4), max_leaves=20)
+
+    @given(st.dictionaries(st.text(), values, max_size=4))
+    def round_trip(parsed: dict[str, object]) -> None:
+        encoded = json.dumps({k: cache._encode(v) for k, v in parsed.items()})
+        back = json.loads(encoded, object_hook=cache._decode_object)
+        assert _same(back, parsed)
+
+    round_trip()
+
+
+def _same(left: object, right: object) -> bool:
+    """Equal, of the same types all the way down (1 is not True, nan is nan)."""
+    if type(left) is not type(right):
+        return False
+    if isinstance(left, float):
+        return left == right or (left != left and right != right)
+    if isinstance(left, list):
+        assert isinstance(right, list)
+        return len(left) == len(right) and all(
+            _same(a, b) for a, b in zip(left, right, strict=True))
+    if isinstance(left, dict):
+        assert isinstance(right, dict)
+        return list(map(type, left)) == list(map(type, right)) and list(left) == list(right) \
+            and all(_same(left[k], right[k]) for k in left)
+    return left == right

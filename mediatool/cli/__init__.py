@@ -8,7 +8,6 @@ services/). The only layer that imports click.
 from __future__ import annotations
 
 import sys
-import traceback
 
 import click
 
@@ -84,6 +83,12 @@ def _register() -> None:
 
 
 _register()
+
+
+def _print_traceback() -> None:
+    import traceback  # only with --debug
+
+    traceback.print_exc()
 
 
 class _FrenchFormatter(click.HelpFormatter):
@@ -190,7 +195,7 @@ def _run_with_boundary(run, debug: bool) -> None:  # type: ignore[no-untyped-def
         sys.exit(exc.exit_code if exc.exit_code else EXIT_INVALID)
     except MediatoolError as exc:
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         report_error(exc)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:

@@ -16,7 +16,6 @@ Ids written by earlier versions (six characters) stay valid.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Container
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -37,6 +36,8 @@ def id_pattern(letters: str) -> str:
 
 def new_id(letter: str, taken: Container[str] = ()) -> str:
     """A fresh id with the type letter, avoiding the ids in `taken`."""
+    import secrets  # ~7 ms of imports (random, hashlib, hmac): only commands that write
+
     while True:
         candidate = f"{letter}-" + "".join(secrets.choice(CROCKFORD) for _ in range(SUFFIX_LENGTH))
         if candidate not in taken:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import shlex
 import shutil
-import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mediatool.core.errors import OperationalError
+
+if TYPE_CHECKING:
+    import subprocess
 
 DRIVER = "mediatool"
 DRIVER_NAME = "mediatool : fusion des enregistrements, évènement par évènement"
@@ -20,6 +23,8 @@ def driver_command() -> str:
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    import subprocess  # imported here: most commands never run git
+
     return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
                           timeout=30, check=False)
 

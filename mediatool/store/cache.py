@@ -13,14 +13,23 @@ and the copy itself (read only when today's catalogue is broken).
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import mediatool
+from mediatool.core.errors import Problem
 from mediatool.store import records_cache
 
 COPY, COPY_KIND = "catalogue-last-good.json", "catalogue-last-good"
 KEY, KEY_KIND = "catalogue-last-good-key.json", "catalogue-last-good-key"
+PARSED, PARSED_KIND = "catalogue-parsed.json", "catalogue-parsed-1"
+# The code that turns the files into values and problems: an edit to it (an upgrade, a
+# developer's change) makes the saved parse stale.
+_PARSING_CODE = ("core/catalogue.py", "core/model.py", "core/fields.py", "store/yamltext.py")
 
 
 @dataclass(frozen=True)
@@ -76,3 +85,106 @@ def last_good(root: Path) -> LastGood | None:
     if stored.get("key") != content_key(files) or saved.tzinfo is None:
         return None
     return LastGood(files, saved)
+
+
+# ---- the parse of a catalogue that built ----------------------------------------------
+# YAML gives more than JSON has: dates, non-string keys, sets, infinite floats. Each is
+# written as a one-key object whose key starts with NUL, which no catalogue key does (a
+# plain mapping with such a key is written as pairs, so decoding is never ambiguous).
+
+_TAG = "\0"
+
+
+class _NotPlain(Exception):
+    """A parsed value with a type the saved parse does not cover: nothing is saved."""
+
+
+def _encode(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, str, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {_TAG + "float": repr(value)}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        if all(isinstance(k, str) and not k.startswith(_TAG) for k in value):
+            return {k: _encode(v) for k, v in value.items()}
+        return {_TAG + "map": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if isinstance(value, dt.datetime):
+        return {_TAG + "datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {_TAG + "date": value.isoformat()}
+    if isinstance(value, (set, frozenset)):
+        return {_TAG + "set": [_encode(v) for v in value]}
+    raise _NotPlain(type(value).__name__)
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _decode_object(pairs: dict[str, Any]) -> Any:
+    if len(pairs) != 1:
+        return pairs
+    [(key, inner)] = pairs.items()
+    if not key.startswith(_TAG):
+        return pairs
+    tag = key[1:]
+    if tag == "map":
+        return {_hashable(k): v for k, v in inner}
+    if tag == "datetime":
+        return dt.datetime.fromisoformat(inner)
+    if tag == "date":
+        return dt.date.fromisoformat(inner)
+    if tag == "set":
+        return {_hashable(v) for v in inner}
+    if tag == "float":
+        return float(inner)
+    raise ValueError(f"unknown tag {tag!r}")
+
+
+def _code_stamp() -> str:
+    root = Path(mediatool.__file__).parent
+    stamps = [mediatool.__version__]
+    for name in _PARSING_CODE:
+        key = records_cache.file_key(root / name)
+        stamps.append("-" if key is None else f"{key['size']}:{key['mtime_ns']}")
+    return "|".join(stamps)
+
+
+def parsed_key(files: Mapping[str, bytes | None], today: dt.date) -> str:
+    return f"{content_key(files)}|{today.isoformat()}|{_code_stamp()}"
+
+
+def save_parsed(root: Path, key: str, values: Mapping[str, Any],
+                problems: list[Problem]) -> None:
+    """Keep the parse of a catalogue that built (nothing when a value is not plain)."""
+    try:
+        encoded = json.dumps({name: _encode(value) for name, value in values.items()},
+                             ensure_ascii=False, separators=(",", ":"))
+    except _NotPlain:
+        return
+    records_cache.write(root, PARSED, PARSED_KIND, {
+        "key": key, "values": encoded,
+        "problems": [[p.source, p.line, p.message, p.hint, p.column, p.severity, p.blocking]
+                     for p in problems]})
+
+
+def parsed(root: Path, key: str) -> tuple[dict[str, Any], list[Problem]] | None:
+    """The saved parse for exactly this key: (each file's value, problems), or None."""
+    stored = records_cache.read(root, PARSED, PARSED_KIND)
+    if not isinstance(stored, dict) or stored.get("key") != key \
+            or not isinstance(stored.get("values"), str) \
+            or not isinstance(stored.get("problems"), list):
+        return None
+    try:
+        values = json.loads(stored["values"], object_hook=_decode_object)
+        problems = [Problem(str(source), line, str(message), hint, column, str(severity),
+                            bool(blocking))
+                    for source, line, message, hint, column, severity, blocking
+                    in stored["problems"]]
+    except (ValueError, TypeError, KeyError):
+        return None
+    if not isinstance(values, dict):
+        return None
+    return values, problems

@@ -9,6 +9,7 @@ from pathlib import Path
 from mediatool.core.catalogue import FILE_MODELS, Catalogue, build_catalogue
 from mediatool.core.errors import OperationalError, Problem, french_os_error
 from mediatool.core.fields import Positioned
+from mediatool.store import cache
 from mediatool.store.yamltext import YamlSyntaxError, load_positioned
 
 
@@ -36,10 +37,28 @@ def parse(name: str, data: bytes | None) -> Positioned | Problem | None:
         return Problem(f"catalogue/{name}", exc.line, exc.message, None, exc.column)
 
 
-def load_catalogue(files: Mapping[str, bytes | None], today: dt.date
-                   ) -> tuple[Catalogue | None, list[Problem]]:
-    """The catalogue from the raw files; every problem found is returned."""
-    return build_catalogue({name: parse(name, files.get(name)) for name in FILE_MODELS}, today)
+def load_catalogue(files: Mapping[str, bytes | None], today: dt.date,
+                   root: Path | None = None) -> tuple[Catalogue | None, list[Problem]]:
+    """The catalogue from the raw files; every problem found is returned.
+
+    With `root`, the parse of a catalogue that builds is kept in that folder's cache and
+    reused while the files, the day and mediatool's code stay the same."""
+    key = None
+    if root is not None:
+        key = cache.parsed_key(files, today)
+        kept = cache.parsed(root, key)
+        if kept is not None:
+            values, problems = kept
+            catalogue, _ = build_catalogue(
+                {name: Positioned(values.get(name), {}, set()) for name in FILE_MODELS}, today)
+            if catalogue is not None:  # the problems are those found with positions
+                return catalogue, problems
+    parsed = {name: parse(name, files.get(name)) for name in FILE_MODELS}
+    catalogue, problems = build_catalogue(parsed, today)
+    if root is not None and key is not None and catalogue is not None:
+        cache.save_parsed(root, key, {name: p.value for name, p in parsed.items()
+                                      if isinstance(p, Positioned)}, problems)
+    return catalogue, problems
 
 
 # ---- the imported places' part of organisations.yaml --------------------------

@@ -68,7 +68,7 @@ class DataFolder:
         now = environment.now("UTC")
         with collector_paused():
             files = read_catalogue_files(self.root)
-            catalogue, problems = load_catalogue(files, now.date())
+            catalogue, problems = load_catalogue(files, now.date(), self.root)
             if catalogue is not None:
                 cache.remember(self.root, files, now)
             elif self.on_last_good is not None:

@@ -13,7 +13,6 @@ import errno
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -152,6 +151,8 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> bool:
     Only a regular file is replaced (`refuse_special_target`), and the old one is
     read through `read_record_file`: a link is never followed, a FIFO never waited on.
     """
+    import tempfile  # imported here: only writers need it (it pulls random, shutil)
+
     refuse_special_target(path)
     if _current_bytes(path) == data:
         return False

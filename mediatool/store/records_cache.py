@@ -17,7 +17,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -126,6 +125,8 @@ def write(root: Path, name: str, kind: str, data: object, lock: str | None = Non
     """Store `data` (JSON values only) under `name`; False if the cache is not writable.
 
     `lock` names the lock file when many entries share one (default: one per entry)."""
+    import tempfile  # imported here: only writers need it (it pulls random, shutil)
+
     if not enabled(root):
         return False
     folder = _make_folder(root)
