@@ -387,8 +387,11 @@ def test_yaml_values_json_lacks_come_back_as_they_were() -> None:
 
     from mediatool.store import cache
 
+    # YAML's timestamps are naive or at a fixed offset, never in a named zone.
+    offsets = st.builds(dt.timezone, st.timedeltas(min_value=-dt.timedelta(hours=23),
+                                                   max_value=dt.timedelta(hours=23)))
     scalars = (st.none() | st.booleans() | st.integers() | st.floats() | st.text()
-               | st.dates() | st.datetimes() | st.datetimes(timezones=st.timezones()))
+               | st.dates() | st.datetimes() | st.datetimes(timezones=offsets))
     keys = st.none() | st.booleans() | st.integers() | st.text() | st.dates()
     values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
                           | st.dictionaries(keys, inner, max_size=4), max_leaves=20)
@@ -417,3 +420,40 @@ def _same(left: object, right: object) -> bool:
         return list(map(type, left)) == list(map(type, right)) and list(left) == list(right) \
             and all(_same(left[k], right[k]) for k in left)
     return left == right
+
+
+def test_the_search_index_is_built_once_per_catalogue(folder: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from mediatool.core import search
+    from mediatool.store import cache
+    from mediatool.store.folder import DataFolder
+
+    monkeypatch.setenv("MEDIATOOL_NOW", "2026-12-01T10:00:00+01:00")
+    first = DataFolder(folder).search_index.search("prime activité", limit=3)
+    assert (folder / CACHE / cache.INDEX).exists()
+    built: list[int] = []
+    original = search.SearchIndex._build
+    monkeypatch.setattr(search.SearchIndex, "_build",
+                        lambda self, *a: built.append(1) or original(self, *a))
+    again = DataFolder(folder).search_index.search("prime activité", limit=3)
+    assert built == [] and [m.procedure.id for m in again] == [m.procedure.id for m in first]
+    # Another catalogue: built again, and saved for it.
+    path = folder / "catalogue" / "procedures.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    DataFolder(folder).search_index.search("prime activité", limit=3)
+    assert built == [1]
+    DataFolder(folder).search_index.search("prime activité", limit=3)
+    assert built == [1]
+
+
+def test_a_last_good_catalogue_never_takes_today_s_saved_index(
+        folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mediatool.store.folder import DataFolder
+
+    monkeypatch.setenv("MEDIATOOL_NOW", "2026-12-01T10:00:00+01:00")
+    assert DataFolder(folder).search_index.procedures
+    (folder / "catalogue" / "team.yaml").write_text("start: [\n", encoding="utf-8")
+    data = DataFolder(folder)
+    data.on_last_good = lambda fallback: None
+    assert data.catalogue is not None and data.fallback is not None
+    assert data._index_key is None  # built from the copy, not read from today's key

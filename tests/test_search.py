@@ -307,3 +307,48 @@ def test_an_organisation_named_alone_is_a_weak_verdict_in_catalogue_order():
     assert [m.procedure.id for m in found] == ["caf-prime", "caf-apl", "caf-compte"]
     assert not any(m.strong for m in found)
     assert index.search("la prime d'activité caf")[0].strong
+
+
+# ---- an index saved between commands (the store keeps `to_data` in its cache) ------------
+
+def _every_query() -> list[str]:
+    texts = [q["query"] for q in (*QUERIES, *HELDOUT, *HELDOUT2)]
+    texts += [item["query"] if isinstance(item, dict) else str(item)
+              for part in (OUT_OF_CATALOGUE, SAFETY) for items in part.values()
+              if isinstance(items, list) for item in items]
+    return texts
+
+
+def test_an_index_read_back_answers_every_query_as_the_one_built(index):
+    import json
+
+    saved = json.loads(json.dumps(index.to_data()))  # what the cache holds: JSON values
+    back = SearchIndex.from_data(index.procedures, saved)
+    assert back is not None
+    queries = _every_query()
+    assert len(queries) > 300
+    for query in queries:
+        assert [(m.procedure.id, m.score, m.urgent) for m in back.search(query, limit=8)] == [
+            (m.procedure.id, m.score, m.urgent) for m in index.search(query, limit=8)], query
+
+
+@pytest.mark.parametrize("damage", ["other entries", "one entry less", "entry out of range",
+                                    "not a mapping", "missing part", "wrong type"])
+def test_an_index_saved_for_something_else_is_not_read_back(index, damage):
+    import json
+
+    saved = json.loads(json.dumps(index.to_data()))
+    procedures = index.procedures
+    if damage == "other entries":
+        procedures = list(reversed(procedures))
+    elif damage == "one entry less":
+        procedures = procedures[:-1]
+    elif damage == "entry out of range":
+        saved["phrases"][0][1] = len(procedures)
+    elif damage == "not a mapping":
+        saved = [saved]
+    elif damage == "missing part":
+        del saved["postings"]
+    else:
+        saved["named"] = {"0": 1}
+    assert SearchIndex.from_data(procedures, saved) is None

@@ -26,6 +26,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from mediatool.core.model import DangerSignals, Organisation, Procedure, Synonym
 
@@ -274,9 +275,28 @@ class SearchIndex:
 
     def __init__(self, procedures: Iterable[Procedure],
                  organisations: dict[str, Organisation] | None = None,
-                 synonyms: Iterable[Synonym] = ()) -> None:
+                 synonyms: Iterable[Synonym] = (), *, saved: dict[str, Any] | None = None
+                 ) -> None:
+        """`saved`: what `to_data` gave for these very procedures (see `from_data`)."""
         organisations = organisations or {}
         self.procedures = list(procedures)
+        self.intents = [(_WordSet(said), _WordSet(named)) for said, named in INTENTS]
+        self._named: dict[int, frozenset[int]] = {}  # see `named`
+        self.danger: list[_Signals] = [_Signals(index, proc.danger)
+                                       for index, proc in enumerate(self.procedures)
+                                       if proc.danger is not None]
+        self.alarmed = frozenset(s.index for s in self.danger)
+        if saved is not None:
+            self._restore(saved)
+        else:
+            self._build(organisations, synonyms)
+        count = max(len(self.procedures), 1)
+        self.idf = {w: math.log(1 + count / len(p)) for w, p in self.postings.items()}
+        self.vocabulary = sorted(self.postings)
+        self.default_idf = math.log(1 + count)
+
+    def _build(self, organisations: dict[str, Organisation], synonyms: Iterable[Synonym]
+               ) -> None:
         # (stems said together, stems they mean): "la sécu" → assurance maladie
         # A phrase of several words is heard only said in a row, filler included: "à mon
         # compte" is not any "compte", "paie plus" not any "payer".
@@ -288,9 +308,6 @@ class SearchIndex:
         self.phrases: list[tuple[frozenset[str], int]] = []
         # Out-of-mission entries: (content stems, every stem) of each keyword phrase.
         self.guarded: dict[int, list[tuple[frozenset[str], frozenset[str]]]] = {}
-        self.danger: list[_Signals] = []
-        self.intents = [(_WordSet(said), _WordSet(named)) for said, named in INTENTS]
-        self._named: dict[int, frozenset[int]] = {}  # see `named`
         for index, proc in enumerate(self.procedures):
             org = organisations.get(proc.organisation)
             fields = [(proc.title, "title"), (proc.id.replace("-", " "), "id"),
@@ -299,23 +316,70 @@ class SearchIndex:
                       *(((org.name, "organisation"),) if org else ())]
             for phrase, field in fields:
                 weight = FIELD_WEIGHTS[field]
-                for word in words(phrase):
+                stems = words(phrase)
+                for word in stems:
                     self.postings[word][index] = max(self.postings[word].get(index, 0.0),
                                                      weight)
-                stems = frozenset(words(phrase))
                 if field in ("title", "keyword") and stems:
-                    self.phrases.append((stems, index))
+                    self.phrases.append((frozenset(stems), index))
             if not proc.in_scope:
                 self.guarded[index] = [(frozenset(words(k)), _all_stems(k))
                                        for k in proc.keywords if words(k)]
-            if proc.danger is not None:
-                self.danger.append(_Signals(index, proc.danger))
-        self.alarmed = frozenset(s.index for s in self.danger)
         self.org_words = self._organisation_words(organisations)
-        count = max(len(self.procedures), 1)
-        self.idf = {w: math.log(1 + count / len(p)) for w, p in self.postings.items()}
-        self.vocabulary = sorted(self.postings)
-        self.default_idf = math.log(1 + count)
+
+    # ---- kept between commands (the store saves it, keyed on the catalogue) --------------
+    # Stemming every title and keyword of 1,000 entries costs more than a search: a saved
+    # index is read back instead. Only plain JSON values; the danger signals and intents,
+    # cheap and made of code as much as of data, are compiled again.
+
+    def to_data(self) -> dict[str, Any]:
+        """The index as JSON values, every entry's `named` worked out (see `from_data`)."""
+        return {
+            "count": len(self.procedures),
+            "ids": [p.id for p in self.procedures],
+            "synonyms": [[sorted(said), list(row), list(means)]
+                         for said, row, means in self.synonyms],
+            "postings": {w: [[i, weight] for i, weight in p.items()]
+                         for w, p in self.postings.items()},
+            "phrases": [[sorted(stems), index] for stems, index in self.phrases],
+            "guarded": [[index, [[sorted(a), sorted(b)] for a, b in phrases]]
+                        for index, phrases in self.guarded.items()],
+            "org_words": {w: sorted(orgs) for w, orgs in self.org_words.items()},
+            "named": [sorted(self.named(i)) for i in range(len(self.procedures))],
+        }
+
+    @classmethod
+    def from_data(cls, procedures: Iterable[Procedure], data: Any) -> SearchIndex | None:
+        """The index `to_data` saved for these procedures, or None if it is not exactly
+        one (other entries, another shape)."""
+        procedures = list(procedures)
+        try:
+            if not isinstance(data, dict) or data.get("count") != len(procedures) \
+                    or data.get("ids") != [p.id for p in procedures]:
+                return None
+            return cls(procedures, saved=data)
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+            return None
+
+    def _restore(self, data: dict[str, Any]) -> None:
+        count = len(self.procedures)
+        self.synonyms = [(frozenset(map(str, said)), tuple(map(str, row)),
+                          tuple(map(str, means))) for said, row, means in data["synonyms"]]
+        self.postings = defaultdict(dict)
+        for word, pairs in data["postings"].items():
+            self.postings[str(word)] = {_entry(i, count): float(w) for i, w in pairs}
+        self.phrases = [(frozenset(map(str, stems)), _entry(index, count))
+                        for stems, index in data["phrases"]]
+        self.guarded = {_entry(index, count): [(frozenset(map(str, a)), frozenset(map(str, b)))
+                                               for a, b in phrases]
+                        for index, phrases in data["guarded"]}
+        self.org_words = {str(w): frozenset(map(str, orgs))
+                          for w, orgs in data["org_words"].items()}
+        named = data["named"]
+        if len(named) != count:
+            raise ValueError("named")
+        self._named = {i: frozenset(_entry(k, len(INTENTS)) for k in ks)
+                       for i, ks in enumerate(named)}
 
     def _organisation_words(self, organisations: dict[str, Organisation]
                             ) -> dict[str, frozenset[str]]:
@@ -557,6 +621,13 @@ def _said_whole(guard: tuple[frozenset[str], frozenset[str]], heard: set[str],
     ("il me bat" is not "je me bats avec la caf")."""
     content, every = guard
     return content <= heard if len(content) >= 2 else every <= said
+
+
+def _entry(index: Any, count: int) -> int:
+    """An index read back: an int within range, or ValueError."""
+    if type(index) is not int or not 0 <= index < count:
+        raise ValueError(index)
+    return index
 
 
 def closest_ids(wanted: str, ids: Iterable[str], limit: int = 3) -> list[str]:

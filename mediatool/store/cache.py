@@ -27,6 +27,7 @@ from mediatool.store import records_cache
 COPY, COPY_KIND = "catalogue-last-good.json", "catalogue-last-good"
 KEY, KEY_KIND = "catalogue-last-good-key.json", "catalogue-last-good-key"
 PARSED, PARSED_KIND = "catalogue-parsed.json", "catalogue-parsed-1"
+INDEX, INDEX_KIND = "search-index.json", "search-index-1"
 # The code that turns the files into values and problems: an edit to it (an upgrade, a
 # developer's change) makes the saved parse stale.
 _PARSING_CODE = ("core/catalogue.py", "core/model.py", "core/fields.py", "store/yamltext.py")
@@ -143,10 +144,10 @@ def _decode_object(pairs: dict[str, Any]) -> Any:
     raise ValueError(f"unknown tag {tag!r}")
 
 
-def _code_stamp() -> str:
+def _code_stamp(names: tuple[str, ...] = _PARSING_CODE) -> str:
     root = Path(mediatool.__file__).parent
     stamps = [mediatool.__version__]
-    for name in _PARSING_CODE:
+    for name in names:
         key = records_cache.file_key(root / name)
         stamps.append("-" if key is None else f"{key['size']}:{key['mtime_ns']}")
     return "|".join(stamps)
@@ -154,6 +155,23 @@ def _code_stamp() -> str:
 
 def parsed_key(files: Mapping[str, bytes | None], today: dt.date) -> str:
     return f"{content_key(files)}|{today.isoformat()}|{_code_stamp()}"
+
+
+def index_key(files: Mapping[str, bytes | None], today: dt.date) -> str:
+    return f"{parsed_key(files, today)}|{_code_stamp(('core/search.py',))}"
+
+
+def save_index(root: Path, key: str, data: Any) -> None:
+    """Keep the search index built from the catalogue these files gave (JSON values)."""
+    records_cache.write(root, INDEX, INDEX_KIND, {"key": key, "index": data})
+
+
+def saved_index(root: Path, key: str) -> Any | None:
+    """The index data kept for exactly this key, or None."""
+    stored = records_cache.read(root, INDEX, INDEX_KIND)
+    if not isinstance(stored, dict) or stored.get("key") != key:
+        return None
+    return stored.get("index")
 
 
 def save_parsed(root: Path, key: str, values: Mapping[str, Any],

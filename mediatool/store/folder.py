@@ -57,6 +57,8 @@ class DataFolder:
         # blocked by an error they run on the last good copy, and this is told why.
         self.on_last_good: Callable[[CatalogueFallback], None] | None = None
         self.fallback: CatalogueFallback | None = None
+        # The saved search index belongs to today's files: never to a last good copy.
+        self._index_key: str | None = None
 
     @classmethod
     def find(cls, explicit: str | None) -> DataFolder:
@@ -71,6 +73,7 @@ class DataFolder:
             catalogue, problems = load_catalogue(files, now.date(), self.root)
             if catalogue is not None:
                 cache.remember(self.root, files, now)
+                self._index_key = cache.index_key(files, now.date())
             elif self.on_last_good is not None:
                 catalogue = self._last_good(problems, now.date())
         if catalogue is not None:
@@ -146,8 +149,18 @@ class DataFolder:
         from mediatool.core.search import SearchIndex  # rapidfuzz: only searches need it
 
         catalogue = self.catalogue
-        return SearchIndex(catalogue.procedures.values(), dict(catalogue.organisations),
-                           catalogue.synonyms)
+        key = self._index_key
+        if key is not None:
+            index = SearchIndex.from_data(catalogue.procedures.values(),
+                                          cache.saved_index(self.root, key))
+            if index is not None:
+                return index
+        with collector_paused():
+            index = SearchIndex(catalogue.procedures.values(), dict(catalogue.organisations),
+                                catalogue.synonyms)
+            if key is not None:
+                cache.save_index(self.root, key, index.to_data())
+        return index
 
     @property
     def zone(self) -> ZoneInfo:
