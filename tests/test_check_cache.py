@@ -99,7 +99,55 @@ def test_unchanged_files_are_read_from_the_cache_with_the_same_answer(history: P
     assert first[1] == 4
     entries = sorted(p.name for p in (history / CACHE).glob("check-*.json"))
     assert entries == ["check-appointments-2026-11.json", "check-appointments-2026-12.json",
-                       "check-calls-2026-11.json"]
+                       "check-calls-2026-11.json", "check-state-appointments-2026-11.json",
+                       "check-state-appointments-2026-12.json"]
+
+
+def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record files read from now on (by `check`'s cache)."""
+    read: list[str] = []
+    original = check_cache.read_record_file
+
+    def counting(path: Path, source: str) -> bytes:
+        read.append(source)
+        return original(path, source)
+
+    monkeypatch.setattr(check_cache, "read_record_file", counting)
+    return read
+
+
+def test_a_file_unchanged_since_well_before_it_was_hashed_is_not_even_read(
+        history: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = answer(history)
+    read = _reads(monkeypatch)
+    # Just written: a change in the same clock tick could keep the status, so it is hashed.
+    assert answer(history) == first and len(read) == 3
+    monkeypatch.setattr(check_cache, "RACY_NS", 0)  # as if written long before
+    answer(history)
+    read.clear()
+    assert answer(history) == first and read == []
+    # Same size, same mtime, other bytes: the status (ctime) tells, the file is read again.
+    path = history / "records" / "calls" / f"{NOV}.yaml"
+    before = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("C-NOV000001", "C-NOV000009"),
+                    encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    assert outcomes(history, "calls") == ["validated"]
+
+
+def test_a_missing_or_damaged_state_file_gives_the_same_answer(history: Path) -> None:
+    # Three half-days in one week for camille: the cap rule needs the appointments.
+    write(history, "appointments", DEC, booked("A-DEC000002", "2026-12-08T09:00"),
+          booked("A-DEC000003", "2026-12-09T09:00"), append=True)
+    expected = answer(history, use_cache=False)
+    assert any("plafond" in p.message or "demi-journ" in p.message for p in expected[0])
+    answer(history)
+    (history / CACHE / "check-state-appointments-2026-12.json").unlink()
+    assert answer(history) == expected
+    damaged = history / CACHE / "check-state-appointments-2026-11.json"
+    damaged.write_bytes(damaged.read_bytes().replace(b"A-NOV000001", b"A-NOV000003"))
+    assert answer(history) == expected
 
 
 def test_a_new_file_is_validated_and_the_others_kept(history: Path) -> None:

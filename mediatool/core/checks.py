@@ -49,7 +49,7 @@ from mediatool.core.state import (
 )
 
 # Bump when a summary's meaning changes: cached summaries of another version are rebuilt.
-SUMMARY_VERSION = 3
+SUMMARY_VERSION = 4  # 4: the fold state may be kept apart
 
 
 @dataclass(frozen=True)
@@ -105,9 +105,21 @@ class FileSummary:
     latest: float | None = None  # start of the last still-booked appointment
     # waiting entries still open with a deadline: (id, deadline AAAA-MM-JJ, line)
     deadlines: list[tuple[str, str, int]] = field(default_factory=list)
+    # The fold is most of a summary and seldom needed: a summary read back from the cache
+    # may get it from here, on first use (`fold_state`).
+    load_state: Callable[[], str] | None = field(default=None, repr=False, compare=False)
 
-    def to_data(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
+    def fold_state(self) -> str:
+        if self.load_state is not None:
+            self.state, self.load_state = self.load_state(), None
+        return self.state
+
+    def to_data(self, with_state: bool = True) -> dict[str, Any]:
+        """JSON values (without `state` when it is kept apart, see store/check_cache)."""
+        if with_state:
+            self.fold_state()
+        data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
+                if f.name != "load_state" and (with_state or f.name != "state")}
         # Ids and lines are many: one string each, so the entry decodes fast.
         data["refs"] = {what: {v: n if isinstance(n, str) else " ".join(map(str, n))
                                for v, n in values.items()} for what, values in self.refs.items()}
@@ -135,18 +147,23 @@ class FileSummary:
                 erased=[str(i) for i in data["erased"]],
                 fold_problems=[(str(i), _problem(p)) for i, p in data["fold_problems"]],
                 leftovers=[(str(i), _problem(p)) for i, p in data["leftovers"]],
-                state=str(data["state"]), team=str(data["team"]),
+                state=str(data.get("state", "[]")), team=str(data["team"]),
                 usage=[(sys.intern(str(m)), int(y), int(w), int(mask))
                        for m, y, w, mask in data["usage"]],
                 spans={str(m): (float(a), float(b)) for m, (a, b) in data["spans"].items()},
                 pairs=[(str(a), str(b)) for a, b in data["pairs"]],
                 latest=None if data["latest"] is None else float(data["latest"]),
                 deadlines=[(str(i), str(d), int(n)) for i, d, n in data["deadlines"]])
-            if not (found.state.startswith("[") and found.state.endswith("]")):
+            if not well_formed_state(found.state):
                 raise ValueError  # decoded only when a rule needs it
         except (AssertionError, KeyError, TypeError, ValueError, AttributeError):
             return None
         return found
+
+
+def well_formed_state(state: object) -> bool:
+    """A fold state as `summarise` encodes it (a JSON list), checked without decoding."""
+    return isinstance(state, str) and state.startswith("[") and state.endswith("]")
 
 
 def _refs(data: Any) -> dict[str, dict[str, list[int] | str]]:
@@ -197,8 +214,10 @@ def may_continue(summary: FileSummary, records: Iterable[Record]) -> bool:
 def summarise(kind: str, source: str, records: Sequence[Record], problems: Iterable[Problem],
               team: Team, previous: FileSummary | None = None) -> FileSummary:
     """Summarise a record file's records (with `previous`: only the records appended since)."""
+    if previous is not None:
+        previous.fold_state()
     summary = FileSummary(kind, source) if previous is None else dataclasses.replace(
-        previous, problems=list(previous.problems), ids=list(previous.ids),
+        previous, load_state=None, problems=list(previous.problems), ids=list(previous.ids),
         contacts=list(previous.contacts),
         refs={k: {v: list(_lines(n)) for v, n in vals.items()}
               for k, vals in previous.refs.items()})
@@ -330,12 +349,13 @@ def _summarise_fold(summary: FileSummary, kind: str, records: Sequence[Record], 
     summary.leftovers = [*summary.leftovers, *(
         (r.event.id, _leftover_problem(r)) for r in leftovers)]
     if kind == "appointments":
-        initial = decode_appointments(previous.state, previous.source) if previous else None
+        initial = (decode_appointments(previous.fold_state(), previous.source) if previous
+                   else None)
         state, wrong = fold_appointments(records, initial)
         summary.state = encode_appointments(state.values())
         _schedule_facts(summary, team, list(state.values()))
     else:
-        paths = decode_paths(previous.state, previous.source) if previous else None
+        paths = decode_paths(previous.fold_state(), previous.source) if previous else None
         path_state, wrong = fold_paths(records, paths)
         summary.state = encode_paths(path_state.values())
     summary.fold_problems = [*summary.fold_problems,
@@ -435,7 +455,7 @@ class _Part:
     """One file's appointments as the schedule rules see them (decoded only if needed)."""
 
     source: str
-    state: str | None
+    state: Callable[[], str] | None  # the file's fold state, read only if needed
     usage: list[tuple[str, int, int, int]]
     spans: dict[str, tuple[float, float]]
     pairs: list[tuple[str, str]]
@@ -444,7 +464,8 @@ class _Part:
 
     def appointments(self) -> list[Appointment]:
         if self.loaded is None:
-            self.loaded = list(decode_appointments(self.state or "[]", self.source).values())
+            state = self.state() if self.state is not None else "[]"
+            self.loaded = list(decode_appointments(state, self.source).values())
         return self.loaded
 
 
@@ -470,7 +491,10 @@ class FolderChecks:
         self.references: list[Problem] = []
         self.duplicates: list[Problem] = []
         self.contacts: list[Problem] = []
-        self.seen: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
+        # kind → id → its first file in `chunks`, (source, id → line): one dict update per
+        # file instead of one call per id (ten years of calls are 250,000 ids)
+        self.seen: dict[str, dict[str, int]] = defaultdict(dict)
+        self.chunks: list[tuple[str, dict[str, int]]] = []
         self.order: dict[str, int] = {}  # source → rank in file order
         self.created: dict[str, dict[str, str]] = defaultdict(dict)  # id → first source
         # ids whose events span files → those files
@@ -490,10 +514,13 @@ class FolderChecks:
         self.order.setdefault(summary.source, len(self.order))
         if kind in _CREATING:
             created, where = self.created[kind], self.where[kind]
-            for ident in summary.created:
-                first = created.setdefault(ident, summary.source)
-                if first != summary.source:
-                    where[ident].update((first, summary.source))
+            if created.keys().isdisjoint(summary.created):  # the usual case: one update
+                created.update(dict.fromkeys(summary.created, summary.source))
+            else:
+                for ident in summary.created:
+                    first = created.setdefault(ident, summary.source)
+                    if first != summary.source:
+                        where[ident].update((first, summary.source))
             for ident in summary.foreign:
                 where[ident].add(summary.source)
             self.fold_problems[kind].extend(summary.fold_problems)
@@ -505,9 +532,9 @@ class FolderChecks:
         if kind == "appointments":
             usage = summary.usage
             if summary.team != team_key(self.team):  # team.yaml changed how half-days fall
-                usage = _usage(self.team, decode_appointments(summary.state,
+                usage = _usage(self.team, decode_appointments(summary.fold_state(),
                                                               summary.source).values())
-            self.parts.append(_Part(summary.source, summary.state, usage, summary.spans,
+            self.parts.append(_Part(summary.source, summary.fold_state, usage, summary.spans,
                                     summary.pairs, summary.latest))
 
     def _references(self, summary: FileSummary) -> None:
@@ -525,12 +552,24 @@ class FolderChecks:
         if summary.kind not in _UNIQUE:
             return
         seen = self.seen[summary.kind]
+        lines = dict(summary.ids)
+        self.chunks.append((summary.source, lines))
+        index = len(self.chunks) - 1
+        if len(lines) == len(summary.ids) and seen.keys().isdisjoint(lines):
+            seen.update(dict.fromkeys(lines, index))
+            return
+        own: dict[str, int] = {}  # an id twice here or seen before: one at a time
+        self.chunks[index] = (summary.source, own)
         for ident, line in summary.ids:
-            first = seen.setdefault(ident, (summary.source, line))
-            if first != (summary.source, line):
+            at = seen.setdefault(ident, index)
+            if at == index and ident not in own:
+                own[ident] = line
+                continue
+            source, first = self.chunks[at][0], self.chunks[at][1][ident]
+            if (source, first) != (summary.source, line):
                 self.duplicates.append(Problem(summary.source, line,
                                                f"identifiant {ident} déjà utilisé "
-                                               f"({first[0]}:{first[1]})"))
+                                               f"({source}:{first})"))
 
     def _anonymous_calls(self, summary: FileSummary) -> None:
         for line, ident, digits, mail in summary.contacts:
@@ -621,15 +660,24 @@ class FolderChecks:
         from mediatool.core.scheduling import cap_breaches, week_of
 
         cap = self.team.caps.appointment_half_days_per_week
-        weeks: dict[tuple[str, int, int], list[Any]] = {}
+        # The half-days of every week first (ten years × 50 mediators: 26,000 weeks), the
+        # files of a week only for the few above the cap.
+        used: dict[tuple[str, int, int], int] = {}
+        get = used.get
         for part in parts:
             for mediator, year, week, mask in part.usage:
-                found = weeks.setdefault((mediator, year, week), [0, []])
-                found[0] |= mask
-                found[1].append(part)
+                key = (mediator, year, week)
+                used[key] = get(key, 0) | mask
+        over = {key for key, mask in used.items() if mask.bit_count() > cap}
+        weeks: dict[tuple[str, int, int], list[Any]] = {key: [used[key], []] for key in over}
+        if over:
+            for part in parts:
+                for mediator, year, week, _ in part.usage:
+                    if (mediator, year, week) in over:
+                        weeks[(mediator, year, week)][1].append(part)
         breaches = []
-        for (mediator, year, week), (used, where) in sorted(weeks.items()):
-            if used.bit_count() > cap:
+        for (mediator, year, week), (mask, where) in sorted(weeks.items()):
+            if mask.bit_count() > cap:
                 items = [a for part in where for a in part.appointments()
                          if a.mediator == mediator and week_of(self.team, a.start) == (year, week)]
                 breaches += cap_breaches(self.team, items)
