@@ -364,3 +364,16 @@ def test_rules_of_the_later_tracks_hold_with_a_warm_cache(history: Path, monkeyp
     monkeypatch.setenv("MEDIATOOL_NOW", "2026-12-10T10:00:00+01:00")  # the deadline passed
     later = [p.message for p in assert_same_as_without_cache(history)]
     assert any("W-DEC000001 : échéance du 09/12/2026 dépassée" in m for m in later)
+
+
+def test_an_id_used_twice_in_one_file_and_again_in_another_is_named_each_time(
+        history: Path) -> None:
+    write(history, "calls", NOV, call("C-NOV000001", "2026-11-25T10:00"), append=True)
+    write(history, "calls", DEC, call("C-NOV000001", "2026-12-01T10:00"),
+          call("C-DEC000001", "2026-12-01T11:00"))
+    for _ in range(2):  # validated, then from the cache
+        found = assert_same_as_without_cache(history)
+        duplicates = sorted((p.source, p.message) for p in found if "déjà utilisé" in p.message)
+        assert [source for source, _ in duplicates] == [f"records/calls/{NOV}.yaml",
+                                                        f"records/calls/{DEC}.yaml"]
+        assert all(f"(records/calls/{NOV}.yaml:1)" in message for _, message in duplicates)
