@@ -48,3 +48,5 @@ def test_slots_loads_holidays_once_then_reads_them_from_the_cache(
     again = imported_by(["--data", str(folder), "slots"], env=env)
     assert "holidays" not in again  # …then read back
     assert "icalendar" not in again
+    # A command that only shows takes no lock and writes nothing: none of what writers use.
+    assert not again & {"filelock", "secrets", "subprocess", "rapidfuzz"}, again
