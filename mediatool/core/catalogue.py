@@ -82,6 +82,11 @@ class ProcedureTable(Mapping[str, Procedure]):
     def __len__(self) -> int:
         return len(self._by_id)
 
+    def known_ids(self) -> frozenset[str]:
+        """Every id a record may hold for an entry: current ids and old ones (a set: a
+        check looks up hundreds of thousands of references)."""
+        return frozenset(self._by_id).union(self._aliases)
+
     def current_id(self, key: str) -> str:
         """The id a procedure has now (an unknown id is returned as it is)."""
         return self._aliases.get(key, key)

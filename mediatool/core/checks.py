@@ -478,7 +478,7 @@ class FolderChecks:
         self.now = now
         self.count = 0
         # the procedures table also knows renamed ids (aliases): records keep old ones
-        self.known: dict[str, Container[str]] = {"procedure": catalogue.procedures,
+        self.known: dict[str, Container[str]] = {"procedure": catalogue.procedures.known_ids(),
                       "organisation": set(catalogue.organisations),
                       "mediator": {m.id for m in self.team.mediators},
                       "skill": set(catalogue.skills),

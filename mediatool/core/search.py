@@ -367,7 +367,10 @@ class SearchIndex:
                           tuple(map(str, means))) for said, row, means in data["synonyms"]]
         self.postings = defaultdict(dict)
         for word, pairs in data["postings"].items():
-            self.postings[str(word)] = {_entry(i, count): float(w) for i, w in pairs}
+            entries = dict(pairs)  # [[entry, weight], …]: checked in bulk, at C speed
+            if not _entries(entries, count) or not set(map(type, entries.values())) <= {float}:
+                raise ValueError(word)
+            self.postings[word] = entries
         self.phrases = [(frozenset(map(str, stems)), _entry(index, count))
                         for stems, index in data["phrases"]]
         self.guarded = {_entry(index, count): [(frozenset(map(str, a)), frozenset(map(str, b)))
@@ -628,6 +631,12 @@ def _entry(index: Any, count: int) -> int:
     if type(index) is not int or not 0 <= index < count:
         raise ValueError(index)
     return index
+
+
+def _entries(indexes: dict[Any, Any], count: int) -> bool:
+    """Every key an int within range (empty: False)."""
+    return bool(indexes) and set(map(type, indexes)) == {int} and min(indexes) >= 0 \
+        and max(indexes) < count
 
 
 def closest_ids(wanted: str, ids: Iterable[str], limit: int = 3) -> list[str]:
