@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mediatool.core.search import SearchIndex, normalise
+from mediatool.core.search import SearchIndex
+from mediatool.core.text import normalise
 from mediatool.host.environment import default_catalogue
 from mediatool.store.catalogue import load_catalogue, read_catalogue_files
 

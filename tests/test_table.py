@@ -1,5 +1,7 @@
 """Tables that fit the terminal (formats/table): cut, kept whole, or stacked."""
 
+import os
+
 import pytest
 
 from mediatool.formats.table import ELLIPSIS, column_widths, ellipsised, render_table
@@ -91,3 +93,44 @@ def test_the_report_on_screen_fits_too_and_its_files_are_untouched(run, tmp_path
     assert run("report", "--month", "2026-12", "--out", str(out)).exit_code == 0
     monkeypatch.delenv("COLUMNS")
     assert out.read_text(encoding="utf-8") == run("report", "--month", "2026-12").output
+
+
+# ---- plain text tables drawn without importing tabulate: the same bytes ------------------
+
+_LATIN = "abcXYZ019 éèàçôœÉ«»…—’'-:.,/()+#€"
+
+
+def _tabulated(rows, headers):
+    from tabulate import tabulate
+
+    return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
+
+
+def test_a_plain_text_table_is_drawn_as_tabulate_draws_it():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    text = st.text(_LATIN, max_size=25).map(str.strip)
+
+    @settings(max_examples=int(os.environ.get("TABLE_EXAMPLES", "200")), deadline=None,
+              derandomize=not os.environ.get("TABLE_EXAMPLES"))
+    @given(st.integers(1, 6).flatmap(lambda columns: st.tuples(
+        st.lists(text.filter(bool), min_size=columns, max_size=columns),
+        st.lists(st.lists(text, min_size=columns, max_size=columns), max_size=6))))
+    def same(table):
+        headers, rows = table
+        assert render_table(rows, headers, None) == _tabulated(rows, headers)
+
+    same()
+
+
+@pytest.mark.parametrize("rows", [
+    [[1, "x"]], [["2.50", "x"]], [["deux\nlignes", "x"]], [["  marge", "x"]],
+    [["東京", "x"]], [["e\u0301", "x"]], [["tab\tulé", "x"]], [["x"]], [[None, "x"]]])
+def test_anything_else_is_left_to_tabulate(rows):
+    from mediatool.formats.table import _plain_grid
+
+    headers = ["un", "deux"]
+    if rows[0][0] != "2.50":
+        assert _plain_grid(rows, headers) is None
+    assert render_table(rows, headers, None) == _tabulated(rows, headers)

@@ -442,7 +442,7 @@ def _pick_outcome(recommended: str | None, labels: dict[str, str]) -> str:
 
 def _pick_organisation(organisations: Mapping[str, Organisation], default: str | None) -> str:
     from mediatool.core.lookup import matching
-    from mediatool.core.search import closest_ids, normalise
+    from mediatool.core.text import closest_ids, normalise
     from mediatool.formats.fiche import organisation_contact
 
     if default and default in organisations:

@@ -143,10 +143,13 @@ def build_file(name: str, parsed: Positioned | Problem | None) -> tuple[Any, lis
     return (value, parsed), ctx.problems
 
 
-def build_catalogue(files: Mapping[str, Positioned | Problem | None], today: dt.date
-                    ) -> tuple[Catalogue | None, list[Problem]]:
+def build_catalogue(files: Mapping[str, Positioned | Problem | None], today: dt.date,
+                    checked: bool = False) -> tuple[Catalogue | None, list[Problem]]:
     """Build the catalogue from its parsed files (a Problem for one that could not be
-    parsed, None for a missing one); every problem found is returned."""
+    parsed, None for a missing one); every problem found is returned.
+
+    `checked`: these very files were checked already today (a saved parse, whose problems
+    the caller has): the values are built, the cross-entry checks not run again."""
     problems: list[Problem] = []
     built: dict[str, Any] = {}
     for name in FILE_MODELS:
@@ -161,35 +164,45 @@ def build_catalogue(files: Mapping[str, Positioned | Problem | None], today: dt.
         problems.append(Problem(f"catalogue/{source}", line, message, hint, column, severity,
                                 blocking))
 
+    def check(rule: Any, *args: Any) -> None:
+        if not checked:
+            rule(*args)
+
     # Each check runs as soon as the files it needs are readable, so one run
     # shows every problem even when another file is broken.
     team = None
     if "team.yaml" in built:
         team, team_pos = built["team.yaml"]
-        _check_team(team, team_pos, at)
-        _check_far_ranges(team, team_pos, today, at)
+        check(_check_team, team, team_pos, at)
+        check(_check_far_ranges, team, team_pos, today, at)
     organisations = skills = procedures = None
     if "organisations.yaml" in built:
         organisations_file, organisations_pos = built["organisations.yaml"]
         organisations = _unique(organisations_file.organisations, "organisations",
                                 organisations_pos, at)
-        _check_organisations(organisations_file, organisations_pos, at)
+        check(_check_organisations, organisations_file, organisations_pos, at)
     if "skills.yaml" in built:
         skills_file, skills_pos = built["skills.yaml"]
         skills = _unique(skills_file.skills, "skills", skills_pos, at)
-        for index, skill in enumerate(skills_file.skills):
-            if skill.pix and skill.pix not in skills:
-                at("skills.yaml", skills_pos, ("skills", index, "pix"),
-                   f"compétence Pix « {skill.pix} » inconnue")
+        check(_check_pix, skills_file, skills, skills_pos, at)
     if "procedures.yaml" in built:
         procedures_file, procedures_pos = built["procedures.yaml"]
         procedures = _unique(procedures_file.procedures, "procedures", procedures_pos, at)
-        _check_procedures(procedures_file, procedures_pos, organisations, skills, today, at)
+        check(_check_procedures, procedures_file, procedures_pos, organisations, skills, today,
+              at)
     if (any(p.is_error and p.blocking for p in problems) or team is None or organisations is None
             or skills is None or procedures is None):
         return None, problems
     return Catalogue(ProcedureTable(procedures), organisations, skills, team,
                      procedures_file.synonyms), problems
+
+
+def _check_pix(skills_file: SkillsFile, skills: Mapping[str, Skill], pos: Any, at: Any
+               ) -> None:
+    for index, skill in enumerate(skills_file.skills):
+        if skill.pix and skill.pix not in skills:
+            at("skills.yaml", pos, ("skills", index, "pix"),
+               f"compétence Pix « {skill.pix} » inconnue")
 
 
 def _check_procedures(procedures_file: ProceduresFile, pos: Any,

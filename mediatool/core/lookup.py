@@ -13,7 +13,7 @@ from typing import TypeVar
 from mediatool.core.catalogue import Catalogue
 from mediatool.core.errors import InvalidInput
 from mediatool.core.model import Mediator, Organisation, Procedure, Site
-from mediatool.core.search import closest_ids, normalise
+from mediatool.core.text import closest_ids, normalise
 
 T = TypeVar("T")
 

@@ -429,7 +429,7 @@ def _annuaire(entries: list[Any], name: str, known: set[str], area: Area
 # ---- choosing and merging ---------------------------------------------------
 
 def _commune_key(name: str) -> str:
-    from mediatool.core.search import normalise
+    from mediatool.core.text import normalise
 
     key = re.sub(r"\bcedex\b.*$", "", normalise(name)).strip()
     return re.sub(r"\bsaint\b", "st", key).replace(" ", "")
@@ -444,7 +444,7 @@ def in_area(area: Area, insee: str | None, commune: str, serves: Iterable[str] =
 
 
 def _slug(text: str) -> str:
-    from mediatool.core.search import normalise
+    from mediatool.core.text import normalise
 
     return normalise(text).replace(" ", "-")[:30].strip("-") or "lieu"
 

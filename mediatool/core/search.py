@@ -22,13 +22,13 @@ import bisect
 import functools
 import math
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from mediatool.core.model import DangerSignals, Organisation, Procedure, Synonym
+from mediatool.core.text import normalise
 
 # Filler of spoken French: pronouns, articles, "il faut", "comment je fais pour"…
 STOPWORDS = frozenset("""
@@ -57,18 +57,6 @@ GUARD_OPEN = 50.0  # an out-of-mission entry matching this well comes up in othe
 FLOOR = 28.0  # below this, not a match at all
 
 ELIDED = frozenset("cdjlmnst")  # letters French elides before a vowel: d'identité, j'veux
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
-
-
-def normalise(text: str) -> str:
-    """Lower case, accents removed, punctuation as spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
-    # accents are combining marks after NFKD: dropping non-ASCII removes them at C speed
-    ascii_only = decomposed.encode("ascii", "ignore").decode("ascii")
-    return _NOT_WORD.sub(" ", ascii_only).strip()
-
-
 @functools.lru_cache(maxsize=1)
 def _stemmer():  # type: ignore[no-untyped-def]
     # Snowball's French stemmer in C: the pure-Python one was 80 % of building the index.
@@ -637,13 +625,3 @@ def _entries(indexes: dict[Any, Any], count: int) -> bool:
     """Every key an int within range (empty: False)."""
     return bool(indexes) and set(map(type, indexes)) == {int} and min(indexes) >= 0 \
         and max(indexes) < count
-
-
-def closest_ids(wanted: str, ids: Iterable[str], limit: int = 3) -> list[str]:
-    """Ids that look like what was typed, for "did you mean" hints."""
-    from rapidfuzz import fuzz, process
-
-    choices = list(ids)
-    found = process.extract(normalise(wanted), {i: normalise(i) for i in choices},
-                            scorer=fuzz.WRatio, limit=limit, score_cutoff=50)
-    return [key for _, _, key in found]

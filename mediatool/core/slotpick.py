@@ -20,8 +20,8 @@ from mediatool.core.frenchdates import format_time
 from mediatool.core.lookup import matching
 from mediatool.core.model import WEEKDAYS, Team
 from mediatool.core.scheduling import HalfDay, Slot, half_days_between, local, week_usage
-from mediatool.core.search import normalise
 from mediatool.core.state import Appointment
+from mediatool.core.text import normalise
 
 PAGE = 5
 CLEAR_WORDS = ("*", "tout", "tous", "toutes")

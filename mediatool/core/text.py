@@ -12,7 +12,9 @@ anything else so that a huge input costs nothing.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Iterable
 
 from mediatool.core.errors import InvalidInput
 
@@ -69,3 +71,27 @@ def clean_text(text: str, what: str, max_length: int | None, *, name: bool = Fal
                            f"(« {readable(text)} »)",
                            "écrivez le prénom et l'initiale du nom, par exemple « Alice M. »")
     return text
+
+
+# ---- comparing what people type with what the catalogue says -----------------------------
+
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def normalise(text: str) -> str:
+    """Lower case, accents removed, punctuation as spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
+    # accents are combining marks after NFKD: dropping non-ASCII removes them at C speed
+    ascii_only = decomposed.encode("ascii", "ignore").decode("ascii")
+    return _NOT_WORD.sub(" ", ascii_only).strip()
+
+
+def closest_ids(wanted: str, ids: Iterable[str], limit: int = 3) -> list[str]:
+    """Ids that look like what was typed, for "did you mean" hints."""
+    from rapidfuzz import fuzz, process
+
+    choices = list(ids)
+    found = process.extract(normalise(wanted), {i: normalise(i) for i in choices},
+                            scorer=fuzz.WRatio, limit=limit, score_cutoff=50)
+    return [key for _, _, key in found]

@@ -10,6 +10,7 @@ that (a week's agenda at 80 columns) shows each row as a short block of wrapped
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from typing import Any
 
@@ -101,8 +102,6 @@ def render_table(rows: Sequence[Sequence[Any]], headers: Sequence[str], width: i
     It fits: as it is. Too wide: long cells ellipsised (the columns in `keep` whole).
     Too many columns even for that: one block of wrapped lines per row.
     """
-    from tabulate import tabulate
-
     if width is not None:
         texts = [[cell_text(c) for c in row] for row in rows]
         widths = column_widths(texts, headers, width, keep)
@@ -111,7 +110,37 @@ def render_table(rows: Sequence[Sequence[Any]], headers: Sequence[str], width: i
         if widths != _natural(texts, headers):
             rows = [[ellipsised(c, widths[i]) for i, c in enumerate(row)] for row in texts]
             headers = [ellipsised(h, widths[i]) for i, h in enumerate(headers)]
+    plain = _plain_grid(rows, headers)
+    if plain is not None:
+        return plain
+    from tabulate import tabulate
+
     return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
+
+
+# Text tabulate measures one character per column and leaves as it is: Latin letters,
+# ASCII, the punctuation French uses (« » — … ’ €).
+_PLAIN_TEXT = re.compile(r"[ -~\u00a1-\u02ff\u2010-\u2027\u2030-\u205e\u20ac]*")
+
+
+def _plain_grid(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str | None:
+    """tabulate's "simple" grid, byte for byte, for tables of plain one-line text (None
+    for anything else: numbers, line breaks, wide characters, cells it would trim).
+
+    Importing tabulate is ~20 ms of a mid-call command's start (it reads its own version
+    through importlib.metadata); the tables a mediator reads mid-call are plain text."""
+    cells = [headers, *rows]
+    if not all(len(row) == len(headers) and all(
+            type(c) is str and c == c.strip() and _PLAIN_TEXT.fullmatch(c) for c in row)
+            for row in cells):
+        return None
+    widths = [max([len(h) + HEADER_PADDING, *(len(r[i]) for r in rows)])
+              for i, h in enumerate(headers)]
+    gap = " " * GAP
+    lines = [gap.join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+             for row in cells]
+    lines.insert(1, gap.join("-" * w for w in widths))
+    return "\n".join(lines)
 
 
 def wrap_to(text: str, width: int | None, indent: str = "  ") -> str:

@@ -47,10 +47,10 @@ from mediatool.core.scheduling import (
     local,
     refusal,
 )
-from mediatool.core.search import closest_ids
 from mediatool.core.slotpick import SlotChoice
 from mediatool.core.slotpick import slot_choices as choices_of
 from mediatool.core.state import Appointment, fold_appointments
+from mediatool.core.text import closest_ids
 from mediatool.formats.fiche import organisation_contact
 from mediatool.services import learning_paths
 from mediatool.store.folder import DataFolder

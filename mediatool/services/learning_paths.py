@@ -18,8 +18,8 @@ from mediatool.core.model import AppointmentCancelled, PathClosed, PathOpened, R
 from mediatool.core.period import Month
 from mediatool.core.personal_data import refuse_personal_data
 from mediatool.core.scheduling import local
-from mediatool.core.search import closest_ids
 from mediatool.core.state import Appointment, LearningPath, fold_appointments, fold_paths
+from mediatool.core.text import closest_ids
 from mediatool.store.folder import DataFolder
 from mediatool.store.records import AmbiguousId, Transaction
 

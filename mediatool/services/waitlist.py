@@ -21,8 +21,8 @@ from mediatool.core.model import Record, WaitAdded, WaitClosed, WaitOffered
 from mediatool.core.period import Month
 from mediatool.core.personal_data import refuse_personal_data
 from mediatool.core.scheduling import local, refusal
-from mediatool.core.search import closest_ids
 from mediatool.core.state import MAX_OFFERS, Appointment, WaitEntry, fold_waitlist
+from mediatool.core.text import closest_ids
 from mediatool.core.waitlist import ordered, suited_to
 from mediatool.services import booking, learning_paths
 from mediatool.store.folder import DataFolder

@@ -50,7 +50,8 @@ def load_catalogue(files: Mapping[str, bytes | None], today: dt.date,
         if kept is not None:
             values, problems = kept
             catalogue, _ = build_catalogue(
-                {name: Positioned(values.get(name), {}, set()) for name in FILE_MODELS}, today)
+                {name: Positioned(values.get(name), {}, set()) for name in FILE_MODELS}, today,
+                checked=True)
             if catalogue is not None:  # the problems are those found with positions
                 return catalogue, problems
     parsed = {name: parse(name, files.get(name)) for name in FILE_MODELS}
