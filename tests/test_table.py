@@ -110,12 +110,13 @@ def test_a_plain_text_table_is_drawn_as_tabulate_draws_it():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    text = st.text(_LATIN, max_size=25).map(str.strip)
+    text = st.text(_LATIN, max_size=25).map(str.strip) | st.integers(-10**6, 10**6)
 
     @settings(max_examples=int(os.environ.get("TABLE_EXAMPLES", "200")), deadline=None,
               derandomize=not os.environ.get("TABLE_EXAMPLES"))
     @given(st.integers(1, 6).flatmap(lambda columns: st.tuples(
-        st.lists(text.filter(bool), min_size=columns, max_size=columns),
+        st.lists(st.text(_LATIN, min_size=1, max_size=25).map(str.strip).filter(bool),
+                 min_size=columns, max_size=columns),
         st.lists(st.lists(text, min_size=columns, max_size=columns), max_size=6))))
     def same(table):
         headers, rows = table
@@ -125,7 +126,7 @@ def test_a_plain_text_table_is_drawn_as_tabulate_draws_it():
 
 
 @pytest.mark.parametrize("rows", [
-    [[1, "x"]], [["2.50", "x"]], [["deux\nlignes", "x"]], [["  marge", "x"]],
+    [[1.5, "x"]], [[True, "x"]], [["2.50", "x"]], [["deux\nlignes", "x"]], [["  marge", "x"]],
     [["東京", "x"]], [["e\u0301", "x"]], [["tab\tulé", "x"]], [["x"]], [[None, "x"]]])
 def test_anything_else_is_left_to_tabulate(rows):
     from mediatool.formats.table import _plain_grid

@@ -124,17 +124,19 @@ _PLAIN_TEXT = re.compile(r"[ -~\u00a1-\u02ff\u2010-\u2027\u2030-\u205e\u20ac]*")
 
 
 def _plain_grid(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str | None:
-    """tabulate's "simple" grid, byte for byte, for tables of plain one-line text (None
-    for anything else: numbers, line breaks, wide characters, cells it would trim).
+    """tabulate's "simple" grid, byte for byte, for tables of plain one-line text and ints
+    (None for anything else: other numbers, line breaks, wide characters, cells it would
+    trim).
 
     Importing tabulate is ~20 ms of a mid-call command's start (it reads its own version
     through importlib.metadata); the tables a mediator reads mid-call are plain text."""
-    cells = [headers, *rows]
+    # With numbers not parsed, tabulate shows an int as its text, like any text.
+    cells = [[str(c) if type(c) is int else c for c in row] for row in [headers, *rows]]
     if not all(len(row) == len(headers) and all(
             type(c) is str and c == c.strip() and _PLAIN_TEXT.fullmatch(c) for c in row)
             for row in cells):
         return None
-    widths = [max([len(h) + HEADER_PADDING, *(len(r[i]) for r in rows)])
+    widths = [max([len(h) + HEADER_PADDING, *(len(r[i]) for r in cells[1:])])
               for i, h in enumerate(headers)]
     gap = " " * GAP
     lines = [gap.join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
