@@ -148,8 +148,7 @@ class FileSummary:
                 fold_problems=[(str(i), _problem(p)) for i, p in data["fold_problems"]],
                 leftovers=[(str(i), _problem(p)) for i, p in data["leftovers"]],
                 state=str(data.get("state", "[]")), team=str(data["team"]),
-                usage=[(sys.intern(str(m)), int(y), int(w), int(mask))
-                       for m, y, w, mask in data["usage"]],
+                usage=_usage_rows(data["usage"]),
                 spans={str(m): (float(a), float(b)) for m, (a, b) in data["spans"].items()},
                 pairs=[(str(a), str(b)) for a, b in data["pairs"]],
                 latest=None if data["latest"] is None else float(data["latest"]),
@@ -170,10 +169,22 @@ def _refs(data: Any) -> dict[str, dict[str, list[int] | str]]:
     """Lines are many: kept as text, split (and checked) only where they are shown."""
     if not isinstance(data, dict) or not all(
             what in _REFERENCE_ORDER and isinstance(values, dict)
-            and all(isinstance(lines, str) for lines in values.values())
+            and set(map(type, values.values())) <= {str}  # in bulk: they are thousands
             for what, values in data.items()):
         raise TypeError
     return data
+
+
+def _usage_rows(data: Any) -> list[tuple[str, int, int, int]]:
+    """(mediator, ISO year, week, half-days) rows read back, checked column by column:
+    ten years are 30,000 rows."""
+    if not data:
+        return []
+    mediators, years, weeks, masks = zip(*data, strict=True)
+    if not (set(map(type, mediators)) == {str}
+            and set(map(type, years)) | set(map(type, weeks)) | set(map(type, masks)) == {int}):
+        raise TypeError
+    return list(zip(map(sys.intern, mediators), years, weeks, masks, strict=True))
 
 
 def _lines(lines: list[int] | str) -> list[int]:

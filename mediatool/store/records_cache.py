@@ -14,6 +14,7 @@ The catalogue's "last good" copy (store/cache.py) lives in the same folder, in i
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -40,17 +41,23 @@ def _canonical(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
+@functools.lru_cache(maxsize=64)
+def _resolved(root: Path) -> Path:
+    # `check` asks for each of its hundreds of entries: resolve once per folder.
+    return root.resolve()
+
+
 def disable(root: Path) -> None:
     """`--no-cache`: neither read nor write the cache of this folder in this process."""
-    _disabled.add(root.resolve())
+    _disabled.add(_resolved(root))
 
 
 def enable(root: Path) -> None:
-    _disabled.discard(root.resolve())
+    _disabled.discard(_resolved(root))
 
 
 def enabled(root: Path) -> bool:
-    return root.resolve() not in _disabled and not os.environ.get("MEDIATOOL_NO_CACHE")
+    return _resolved(root) not in _disabled and not os.environ.get("MEDIATOOL_NO_CACHE")
 
 
 def notices() -> list[str]:
