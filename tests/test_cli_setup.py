@@ -183,3 +183,37 @@ def test_yaml_syntax_error_in_team_is_one_french_line_with_the_fix(run, folder):
     assert 'catalogue/team.yaml:1:25: « : » en trop dans une valeur' in result.output
     assert 'service: "Ville de Rennes: médiation"' in result.output
     assert "mapping values" not in result.output and "Traceback" not in result.output
+
+
+def _every_help_screen():
+    import click
+
+    runner = CliRunner()
+    pending = [((), cli)]
+    while pending:
+        path, command = pending.pop()
+        yield path, runner.invoke(cli, [*path, "--help"]).output
+        for name, sub in getattr(command, "commands", {}).items():
+            pending.append(((*path, name), sub))
+        assert isinstance(command, click.Command)
+
+
+def test_no_help_screen_shows_click_s_english():
+    import re
+
+    english = re.compile(r"\[default|\brequired\b|\b(INTEGER|FLOAT|TEXT|DIRECTORY|FILENAME|"
+                         r"PATH|BOOLEAN)\b|x<=|x>=|<=x")
+    screens = dict(_every_help_screen())
+    assert len(screens) > 40
+    for path, text in screens.items():
+        assert not english.search(text), (path, english.search(text))
+    slots = screens[("slots",)]
+    assert "--days ENTIER" in slots and "[par défaut : 14 ; de 1" in slots
+    assert "[obligatoire]" in "".join(screens.values())
+    assert "TEXTE..." in screens[("catalogue", "search")]
+
+
+def test_an_option_out_of_its_bounds_says_them_in_french(run):
+    result = run("slots", "--days", "400")
+    assert result.exit_code == 2
+    assert "hors des bornes de 1 à 366" in result.stderr

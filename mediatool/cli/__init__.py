@@ -7,7 +7,9 @@ services/). The only layer that imports click.
 
 from __future__ import annotations
 
+import re
 import sys
+from collections.abc import Iterable
 
 import click
 
@@ -91,17 +93,61 @@ def _print_traceback() -> None:
     traceback.print_exc()
 
 
+# click's own words in help screens: type names shown as metavars, and the extras it adds
+# after an option's help (« [default: 14; 1<=x<=366] », « [required] »).
+_METAVARS = (("INTEGER RANGE", "ENTIER"), ("FLOAT RANGE", "NOMBRE"), ("INTEGER", "ENTIER"),
+             ("FLOAT", "NOMBRE"), ("TEXT", "TEXTE"), ("DIRECTORY", "DOSSIER"),
+             ("FILENAME", "FICHIER"), ("FILE", "FICHIER"), ("PATH", "CHEMIN"),
+             ("BOOLEAN", "OUI|NON"))
+_METAVAR = re.compile(r"\b(" + "|".join(english for english, _ in _METAVARS) + r")\b")
+_EXTRA = re.compile(r"\[(?:default|required|\d|-?\d|x[<>])[^\]]*\]$")
+_RANGE = re.compile(r"(-?[\d.]+)(<=?)x(<=?)(-?[\d.]+)|x(>=?|<=?)(-?[\d.]+)")
+
+
+def _french_metavars(text: str) -> str:
+    names = dict(_METAVARS)
+    return _METAVAR.sub(lambda m: names[m.group(1)], text)
+
+
+def _french_range(match: re.Match[str]) -> str:
+    low, low_op, high_op, high, op, bound = match.groups()
+    if low is not None:
+        return (f"de {low} à {high}" if low_op == high_op == "<="
+                else f"entre {low} et {high}")
+    return {">=": f"au moins {bound}", ">": f"plus de {bound}", "<=": f"au plus {bound}",
+            "<": f"moins de {bound}"}[op]
+
+
+def _french_extra(help_text: str) -> str:
+    extra = _EXTRA.search(help_text)
+    if extra is None:
+        return help_text
+    parts = []
+    for part in extra.group(0)[1:-1].split("; "):
+        if part.startswith("default: "):
+            part = "par défaut : " + part.removeprefix("default: ")
+        elif part == "required":
+            part = "obligatoire"
+        parts.append(_RANGE.sub(_french_range, part))
+    return help_text[:extra.start()] + "[" + " ; ".join(parts) + "]"
+
+
 class _FrenchFormatter(click.HelpFormatter):
-    """click's help headings (« Usage: », « Commands ») in French."""
+    """click's help in French: headings (« Usage: », « Commands »), type names, defaults."""
 
     HEADINGS = {"Commands": "Commandes"}  # « Options » and « Arguments » read as French
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args.replace("COMMAND [ARGS]...", "COMMANDE [ARGUMENTS]..."),
-                            "Utilisation : " if prefix is None else prefix)
+        args = _french_metavars(args.replace("COMMAND [ARGS]...", "COMMANDE [ARGUMENTS]..."))
+        super().write_usage(prog, args, "Utilisation : " if prefix is None else prefix)
 
     def write_heading(self, heading: str) -> None:
         super().write_heading(self.HEADINGS.get(heading, heading))
+
+    def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30,
+                 col_spacing: int = 2) -> None:
+        super().write_dl([(_french_metavars(term), _french_extra(text)) for term, text in rows],
+                         col_max, col_spacing)
 
 
 class _FrenchContext(click.Context):
@@ -149,7 +195,7 @@ _CLICK_FRENCH = (
 def _french(text: str) -> str:
     for english, french in _CLICK_FRENCH:
         text = text.replace(english, french)
-    return text
+    return _RANGE.sub(_french_range, text)
 
 
 def report_error(error: MediatoolError) -> None:
