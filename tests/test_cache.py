@@ -459,3 +459,31 @@ def test_a_last_good_catalogue_never_takes_today_s_saved_index(
     data.on_last_good = lambda fallback: None
     assert data.catalogue is not None and data.fallback is not None
     assert data._index_key is None  # built from the copy, not read from today's key
+
+
+def test_catalogue_search_answers_from_the_saved_index_without_building_the_catalogue(
+        run: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mediatool.core import catalogue as core_catalogue
+    from mediatool.store.scaffold import create_data_folder
+
+    demo = tmp_path / "demo"  # the catalogue shipped: entries with danger signals
+    create_data_folder(demo)
+    query = ("catalogue", "search", "mon mari me frappe", "--format", "json")
+
+    def search(*args: str) -> Result:
+        return run(*args, data=demo)
+
+    first = search(*query)  # builds the catalogue and saves the index
+    built: list[int] = []
+    original = core_catalogue.build_catalogue
+    monkeypatch.setattr(core_catalogue, "build_catalogue",
+                        lambda *a, **k: built.append(1) or original(*a, **k))
+    monkeypatch.setattr("mediatool.store.catalogue.build_catalogue",
+                        core_catalogue.build_catalogue)
+    again = search(*query)
+    assert again.output == first.output and json.loads(again.output)[0]["urgent"]
+    assert built == []
+    shown = search("catalogue", "search", "mon mari me frappe")  # danger lines: the catalogue
+    assert "39 19" in shown.output and built == [1]
+    monkeypatch.setenv("MEDIATOOL_NO_CACHE", "1")
+    assert search(*query).output == first.output

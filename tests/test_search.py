@@ -353,3 +353,35 @@ def test_an_index_saved_for_something_else_is_not_read_back(index, damage):
     else:
         saved["named"] = {"0": 1}
     assert SearchIndex.from_data(procedures, saved) is None
+
+
+def test_a_saved_index_alone_answers_as_the_catalogue_s_and_builds_only_what_it_shows(index):
+    import json
+
+    saved = json.loads(json.dumps(index.to_data()))
+    alone = SearchIndex.from_saved(saved)
+    assert alone is not None and len(alone.procedures) == len(index.procedures)
+    alone.search("je veux refaire ma carte vitale", limit=8)
+    built = sum(p is not None for p in alone.procedures._built)  # type: ignore[attr-defined]
+    assert built <= 8 + len(saved["danger"])  # the entries shown, those with danger signals
+    for query in _every_query():
+        found = alone.search(query, limit=8)
+        assert [(m.procedure, m.score, m.urgent) for m in found] == [
+            (m.procedure, m.score, m.urgent) for m in index.search(query, limit=8)], query
+
+
+@pytest.mark.parametrize("damage", ["entries", "ids", "organisations", "danger"])
+def test_a_saved_index_that_does_not_hold_together_is_not_used_alone(index, damage):
+    import json
+
+    saved = json.loads(json.dumps(index.to_data()))
+    if damage == "entries":
+        saved["entries"] = saved["entries"][:-1]
+    elif damage == "ids":
+        saved["ids"][0] = 7
+    elif damage == "organisations":
+        saved["organisations"] = saved["organisations"][1:]
+    else:  # an entry said to have danger signals that has none
+        saved["danger"].append(next(i for i, p in enumerate(index.procedures)
+                                    if p.danger is None))
+    assert SearchIndex.from_saved(saved) is None

@@ -38,7 +38,6 @@ def search_command(text: tuple[str, ...], limit: int, fmt: str) -> None:
     """
     data = folder()
     matches = data.search_index.search(joined_words(text), limit=limit)
-    catalogue = data.catalogue
     if fmt == "json":
         print_json([{"id": m.procedure.id, "title": m.procedure.title, "score": m.score,
                      "verdict": m.verdict, "organisation": m.procedure.organisation,
@@ -50,8 +49,9 @@ def search_command(text: tuple[str, ...], limit: int, fmt: str) -> None:
         return
     from mediatool.formats.fiche import danger_lines
 
-    for urgent in (m for m in matches if m.urgent):
-        for line in danger_lines(urgent.procedure, catalogue.organisation_of(urgent.procedure)):
+    for urgent in (m for m in matches if m.urgent):  # the catalogue only for these
+        organisation = data.catalogue.organisation_of(urgent.procedure)
+        for line in danger_lines(urgent.procedure, organisation):
             click.echo(textwrap.fill(line, 79, break_on_hyphens=False))
     from mediatool.formats.catalogue import fit_columns
 

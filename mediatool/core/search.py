@@ -23,9 +23,10 @@ import functools
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from itertools import chain
+from typing import Any, overload
 
 from mediatool.core.model import DangerSignals, Organisation, Procedure, Synonym
 from mediatool.core.text import normalise
@@ -267,17 +268,24 @@ class SearchIndex:
                  ) -> None:
         """`saved`: what `to_data` gave for these very procedures (see `from_data`)."""
         organisations = organisations or {}
-        self.procedures = list(procedures)
+        self.procedures: Sequence[Procedure] = (
+            procedures if isinstance(procedures, SavedEntries) else list(procedures))
         self.intents = [(_WordSet(said), _WordSet(named)) for said, named in INTENTS]
         self._named: dict[int, frozenset[int]] = {}  # see `named`
-        self.danger: list[_Signals] = [_Signals(index, proc.danger)
-                                       for index, proc in enumerate(self.procedures)
-                                       if proc.danger is not None]
-        self.alarmed = frozenset(s.index for s in self.danger)
         if saved is not None:
             self._restore(saved)
         else:
+            self.organisation_of = [p.organisation for p in self.procedures]
             self._build(organisations, synonyms)
+        dangerous = (saved["danger"] if saved is not None
+                     else [i for i, p in enumerate(self.procedures) if p.danger is not None])
+        self.danger: list[_Signals] = []
+        for index in dangerous:
+            signals = self.procedures[_entry(index, len(self.procedures))].danger
+            if signals is None:
+                raise ValueError(index)
+            self.danger.append(_Signals(index, signals))
+        self.alarmed = frozenset(s.index for s in self.danger)
         count = max(len(self.procedures), 1)
         self.idf = {w: math.log(1 + count / len(p)) for w, p in self.postings.items()}
         self.vocabulary = sorted(self.postings)
@@ -321,10 +329,19 @@ class SearchIndex:
     # cheap and made of code as much as of data, are compiled again.
 
     def to_data(self) -> dict[str, Any]:
-        """The index as JSON values, every entry's `named` worked out (see `from_data`)."""
+        """The index as JSON values, every entry's `named` worked out, and the entries
+        themselves, each as its own JSON text (see `from_data` and `from_saved`)."""
+        import json
+
+        from mediatool.core.fields import to_plain
+
         return {
             "count": len(self.procedures),
             "ids": [p.id for p in self.procedures],
+            "entries": [json.dumps(to_plain(p), ensure_ascii=False, separators=(",", ":"))
+                        for p in self.procedures],
+            "organisations": list(self.organisation_of),
+            "danger": [s.index for s in self.danger],
             "synonyms": [[sorted(said), list(row), list(means)]
                          for said, row, means in self.synonyms],
             "postings": {w: [[i, weight] for i, weight in p.items()]
@@ -349,8 +366,26 @@ class SearchIndex:
         except (TypeError, ValueError, KeyError, IndexError, AttributeError):
             return None
 
+    @classmethod
+    def from_saved(cls, data: Any) -> SearchIndex | None:
+        """The index `to_data` saved, on its own: its entries are built from their saved
+        text when a search shows them (eight of a thousand), the catalogue not at all.
+        For a caller who knows the saved index is that of today's catalogue."""
+        try:
+            if not isinstance(data, dict):
+                return None
+            entries = SavedEntries(data["entries"], data["ids"])
+            if len(entries) != data.get("count"):
+                return None
+            return cls(entries, saved=data)
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+            return None
+
     def _restore(self, data: dict[str, Any]) -> None:
         count = len(self.procedures)
+        self.organisation_of = data["organisations"]
+        if len(self.organisation_of) != count or not set(map(type, self.organisation_of)) <= {str}:
+            raise ValueError("organisations")
         self.synonyms = [(frozenset(map(str, said)), tuple(map(str, row)),
                           tuple(map(str, means))) for said, row, means in data["synonyms"]]
         self.postings = defaultdict(dict)
@@ -359,18 +394,20 @@ class SearchIndex:
             if not _entries(entries, count) or not set(map(type, entries.values())) <= {float}:
                 raise ValueError(word)
             self.postings[word] = entries
-        self.phrases = [(frozenset(map(str, stems)), _entry(index, count))
-                        for stems, index in data["phrases"]]
-        self.guarded = {_entry(index, count): [(frozenset(map(str, a)), frozenset(map(str, b)))
-                                               for a, b in phrases]
+        # Entries and intents are checked in bulk (they index lists); a stem of another
+        # type would only never match.
+        stems, indexes = zip(*data["phrases"], strict=True) if data["phrases"] else ((), ())
+        if indexes and not _entries(dict.fromkeys(indexes), count):
+            raise ValueError("phrases")
+        self.phrases = list(zip(map(frozenset, stems), indexes, strict=True))
+        self.guarded = {_entry(index, count): [(frozenset(a), frozenset(b)) for a, b in phrases]
                         for index, phrases in data["guarded"]}
-        self.org_words = {str(w): frozenset(map(str, orgs))
-                          for w, orgs in data["org_words"].items()}
+        self.org_words = {w: frozenset(orgs) for w, orgs in data["org_words"].items()}
         named = data["named"]
-        if len(named) != count:
+        said = dict.fromkeys(chain.from_iterable(named))
+        if len(named) != count or (said and not _entries(said, len(INTENTS))):
             raise ValueError("named")
-        self._named = {i: frozenset(_entry(k, len(INTENTS)) for k in ks)
-                       for i, ks in enumerate(named)}
+        self._named = dict(enumerate(map(frozenset, named)))
 
     def _organisation_words(self, organisations: dict[str, Organisation]
                             ) -> dict[str, frozenset[str]]:
@@ -591,7 +628,7 @@ class SearchIndex:
             orgs = frozenset().union(*(self.org_words[w] for w in named))
             ranked = [(score, count, index, min(shown, STRONG - 1))
                       for score, count, index, shown in ranked]
-            ranked.sort(key=lambda r: (self.procedures[r[2]].organisation not in orgs, r[2]))
+            ranked.sort(key=lambda r: (self.organisation_of[r[2]] not in orgs, r[2]))
         return [Match(self.procedures[i], round(min(shown, 100.0), 1))
                 for score, _, i, shown in ranked[:limit] if score >= FLOOR]
 
@@ -612,6 +649,47 @@ def _said_whole(guard: tuple[frozenset[str], frozenset[str]], heard: set[str],
     ("il me bat" is not "je me bats avec la caf")."""
     content, every = guard
     return content <= heard if len(content) >= 2 else every <= said
+
+
+class SavedEntries(Sequence[Procedure]):
+    """A saved index's entries, each built from its JSON text on first use. The texts were
+    written by `to_data` from entries that had loaded: one that no longer builds is a
+    damaged cache (ValueError)."""
+
+    def __init__(self, texts: Any, ids: Any) -> None:
+        if not isinstance(texts, list) or not isinstance(ids, list) or len(texts) != len(ids) \
+                or not set(map(type, texts)) | set(map(type, ids)) <= {str}:
+            raise ValueError("entries")
+        self._texts: list[str] = texts
+        self.ids: list[str] = ids
+        self._built: list[Procedure | None] = [None] * len(texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    @overload
+    def __getitem__(self, index: int) -> Procedure: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Procedure]: ...
+
+    def __getitem__(self, index: int | slice) -> Procedure | Sequence[Procedure]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        built = self._built[index]
+        if built is None:
+            built = self._built[index] = self._build(index)
+        return built
+
+    def _build(self, index: int) -> Procedure:
+        import json
+
+        from mediatool.core.fields import INVALID, Context, build
+
+        context = Context("search-index", lambda path: (None, None))
+        value = build(Procedure, json.loads(self._texts[index]), ("entries", index), context)
+        if value is INVALID or value.id != self.ids[index]:
+            raise ValueError(f"entry {index}")
+        return value
 
 
 def _entry(index: Any, count: int) -> int:

@@ -148,6 +148,17 @@ class DataFolder:
     def search_index(self) -> SearchIndex:
         from mediatool.core.search import SearchIndex  # rapidfuzz: only searches need it
 
+        if "loaded" not in self.__dict__ and self.on_last_good is None:
+            # Nothing loaded yet (`catalogue search`): an index saved for exactly today's
+            # files (checked when it was saved) answers without building the catalogue.
+            files = read_catalogue_files(self.root)
+            saved = cache.saved_index(self.root,
+                                      cache.index_key(files, environment.now("UTC").date()))
+            if saved is not None:
+                with collector_paused():
+                    index = SearchIndex.from_saved(saved)
+                if index is not None:
+                    return index
         catalogue = self.catalogue
         key = self._index_key
         if key is not None:
