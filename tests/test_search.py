@@ -345,7 +345,7 @@ def test_an_index_saved_for_something_else_is_not_read_back(index, damage):
     elif damage == "one entry less":
         procedures = procedures[:-1]
     elif damage == "entry out of range":
-        saved["phrases"][0][1] = len(procedures)
+        saved["phrase_entries"][0] = len(procedures)
     elif damage == "not a mapping":
         saved = [saved]
     elif damage == "missing part":

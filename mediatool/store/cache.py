@@ -27,7 +27,7 @@ from mediatool.store import records_cache
 COPY, COPY_KIND = "catalogue-last-good.json", "catalogue-last-good"
 KEY, KEY_KIND = "catalogue-last-good-key.json", "catalogue-last-good-key"
 PARSED, PARSED_KIND = "catalogue-parsed.json", "catalogue-parsed-1"
-INDEX, INDEX_KIND = "search-index.json", "search-index-1"
+INDEX, INDEX_KIND = "search-index.json", "search-index-2"
 # The code that turns the files into values and problems: an edit to it (an upgrade, a
 # developer's change) makes the saved parse stale.
 _PARSING_CODE = ("core/catalogue.py", "core/model.py", "core/fields.py", "store/yamltext.py")
