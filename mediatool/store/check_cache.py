@@ -13,6 +13,7 @@ state of appointments and paths, most of a summary and seldom needed, is kept in
 file (`check-state-…`) read only when a rule needs it. A missing, corrupt or foreign
 entry or side file (records_cache.read) is rebuilt, never trusted.
 """
+
 from __future__ import annotations
 
 import os
