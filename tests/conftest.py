@@ -130,6 +130,20 @@ FILES = {"procedures.yaml": PROCEDURES, "organisations.yaml": ORGANISATIONS,
          "skills.yaml": SKILLS, "team.yaml": TEAM}
 
 
+def calls_of(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[Any]:
+    """Let `owner.name` run as before, noting the first argument of each call from now on
+    (which files a command reads, parses or builds)."""
+    seen: list[Any] = []
+    original = getattr(owner, name)
+
+    def noting(*args: Any, **kwargs: Any) -> Any:
+        seen.append(args[0] if args else None)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, noting)
+    return seen
+
+
 def write_folder(root: Path, **overrides: str) -> Path:
     """A small data folder; keyword arguments replace a catalogue file's text."""
     (root / "catalogue").mkdir(parents=True, exist_ok=True)

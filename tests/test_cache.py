@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from conftest import calls_of
 
 from mediatool.core import days
 from mediatool.store import records_cache
@@ -296,19 +297,11 @@ def test_the_warning_names_every_error_count_and_dates() -> None:
 
 # ---- the saved parse of a catalogue that built ------------------------------------------
 
-def _loads(folder: Path, today: dt.date, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def _parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Names of the catalogue files parsed with positions from now on."""
     from mediatool.store import catalogue as catalogue_store
 
-    parsed: list[str] = []
-    original = catalogue_store.parse
-
-    def counting(name: str, data: bytes | None) -> object:
-        parsed.append(name)
-        return original(name, data)
-
-    monkeypatch.setattr(catalogue_store, "parse", counting)
-    return parsed
+    return calls_of(monkeypatch, catalogue_store, "parse")
 
 
 def test_the_saved_parse_gives_the_same_catalogue_and_problems(
@@ -322,7 +315,7 @@ def test_the_saved_parse_gives_the_same_catalogue_and_problems(
     assert not (folder / CACHE / cache.PARSED).exists()
     assert load_catalogue(files, today, folder) == fresh
     assert (folder / CACHE / cache.PARSED).exists()
-    parsed = _loads(folder, today, monkeypatch)
+    parsed = _parsed(monkeypatch)
     again = load_catalogue(files, today, folder)
     assert parsed == []  # built from the saved values
     assert again == fresh and again[0] is not None
@@ -346,7 +339,7 @@ def test_the_saved_parse_is_used_only_for_the_same_files_day_and_code(
         today += dt.timedelta(days=1)
     else:  # an upgrade of mediatool, or a developer's edit to the parsing code
         monkeypatch.setattr(cache, "_code_stamp", lambda: "autre version")
-    parsed = _loads(folder, today, monkeypatch)
+    parsed = _parsed(monkeypatch)
     load_catalogue(files, today, folder)
     assert sorted(parsed) == sorted(files)
 
@@ -375,7 +368,7 @@ def test_a_saved_parse_that_does_not_decode_is_not_believed(
     for values in ('{"team.yaml": {"\\u0000date": "pas une date"}}', "[1, 2]", "{"):
         records_cache.write(folder, cache.PARSED, cache.PARSED_KIND,
                             {"key": key, "values": values, "problems": []})
-        parsed = _loads(folder, today, monkeypatch)
+        parsed = _parsed(monkeypatch)
         assert load_catalogue(files, today, folder) == fresh
         assert sorted(parsed) == sorted(files)
         monkeypatch.undo()

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import NOW, PARIS
+from conftest import NOW, PARIS, calls_of
 
 from mediatool.core import checks, days
 from mediatool.core.errors import Problem
@@ -103,17 +103,9 @@ def test_unchanged_files_are_read_from_the_cache_with_the_same_answer(history: P
                        "check-state-appointments-2026-12.json"]
 
 
-def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def _reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Record files read from now on (by `check`'s cache)."""
-    read: list[str] = []
-    original = check_cache.read_record_file
-
-    def counting(path: Path, source: str) -> bytes:
-        read.append(source)
-        return original(path, source)
-
-    monkeypatch.setattr(check_cache, "read_record_file", counting)
-    return read
+    return calls_of(monkeypatch, check_cache, "read_record_file")
 
 
 def test_a_file_unchanged_since_well_before_it_was_hashed_is_not_even_read(

@@ -417,15 +417,8 @@ class Store:
     # -- reading -------------------------------------------------------------
     def scan(self, kind: str, month: Month) -> tuple[list[Record], list[Problem]]:
         """Read one month file without raising: (records, problems). Caller holds the lock."""
-        path = self.file(kind, month)
-        source = self.relative(path)
-        try:
-            data = read_record_file(path, source)
-        except FileNotFoundError:
-            return [], []
-        except (OperationalError, OSError) as exc:
-            return [], [unreadable(source, exc)]
-        return parse_record_bytes(kind, data, source)
+        source, data, problems = self._read_month(kind, month)
+        return ([], problems) if data is None else parse_record_bytes(kind, data, source)
 
     def scan_settled(self, kind: str, month: Month) -> tuple[list[Record], list[Problem]]:
         """`scan` without the file's lock when none is needed, for commands that only show.
@@ -435,18 +428,24 @@ class Store:
         records of a batch still being written). Anything else may be an append under way:
         read again under the lock, as writers hold it. Decisions (booking, closing) read
         inside their own transaction, never through this."""
-        path = self.file(kind, month)
-        source = self.relative(path)
-        try:
-            data = read_record_file(path, source)
-        except FileNotFoundError:
-            return [], []
-        except (OperationalError, OSError) as exc:
-            return [], [unreadable(source, exc)]
+        source, data, problems = self._read_month(kind, month)
+        if data is None:
+            return [], problems
         if not ends_whole(data):
             with self.transaction([(kind, month)]):
                 return self.scan(kind, month)
         return parse_record_bytes(kind, data, source)
+
+    def _read_month(self, kind: str, month: Month) -> tuple[str, bytes | None, list[Problem]]:
+        """(source, bytes or None, the problem of a file that cannot be read)."""
+        path = self.file(kind, month)
+        source = self.relative(path)
+        try:
+            return source, read_record_file(path, source), []
+        except FileNotFoundError:
+            return source, None, []
+        except (OperationalError, OSError) as exc:
+            return source, None, [unreadable(source, exc)]
 
     def read(self, kind: str, months: Iterable[Month]) -> list[Record]:
         """Events of these months, in file order; DataProblems if any file is wrong."""
