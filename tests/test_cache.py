@@ -363,7 +363,7 @@ def test_a_saved_parse_that_does_not_decode_is_not_believed(
     files = read_catalogue_files(folder)
     today = dt.date(2026, 12, 1)
     fresh = load_catalogue(files, today, folder)
-    key = cache.parsed_key(files, today)
+    key = cache.parsed_key(cache.content_key(files), today)
     # Well-formed cache files (checksum right) holding wrong data: rebuilt, never used.
     for values in ('{"team.yaml": {"\\u0000date": "pas une date"}}', "[1, 2]", "{"):
         records_cache.write(folder, cache.PARSED, cache.PARSED_KIND,

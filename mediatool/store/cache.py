@@ -51,9 +51,11 @@ def content_key(files: Mapping[str, bytes | None]) -> str:
     return records_cache.digest(b"\0\0".join(parts))
 
 
-def remember(root: Path, files: Mapping[str, bytes | None], now: dt.datetime) -> None:
-    """Keep `files` as the last good catalogue, unless this very content is kept already."""
-    key = content_key(files)
+def remember(root: Path, files: Mapping[str, bytes | None], now: dt.datetime,
+             key: str | None = None) -> None:
+    """Keep `files` as the last good catalogue, unless this very content is kept already
+    (`key`: their `content_key`, when the caller has it)."""
+    key = key or content_key(files)
     stored = records_cache.read(root, KEY, KEY_KIND)
     if isinstance(stored, dict) and stored.get("key") == key:
         return
@@ -153,12 +155,14 @@ def _code_stamp(names: tuple[str, ...] = _PARSING_CODE) -> str:
     return "|".join(stamps)
 
 
-def parsed_key(files: Mapping[str, bytes | None], today: dt.date) -> str:
-    return f"{content_key(files)}|{today.isoformat()}|{_code_stamp()}"
+def parsed_key(content: str, today: dt.date) -> str:
+    """The saved parse's key, from the files' `content_key`."""
+    return f"{content}|{today.isoformat()}|{_code_stamp()}"
 
 
-def index_key(files: Mapping[str, bytes | None], today: dt.date) -> str:
-    return f"{parsed_key(files, today)}|{_code_stamp(('core/search.py',))}"
+def index_key(parsed: str) -> str:
+    """The saved search index's key: the parse's, and the search code's."""
+    return f"{parsed}|{_code_stamp(('core/search.py',))}"
 
 
 def save_index(root: Path, key: str, data: Any) -> None:

@@ -38,14 +38,15 @@ def parse(name: str, data: bytes | None) -> Positioned | Problem | None:
 
 
 def load_catalogue(files: Mapping[str, bytes | None], today: dt.date,
-                   root: Path | None = None) -> tuple[Catalogue | None, list[Problem]]:
+                   root: Path | None = None, key: str | None = None
+                   ) -> tuple[Catalogue | None, list[Problem]]:
     """The catalogue from the raw files; every problem found is returned.
 
     With `root`, the parse of a catalogue that builds is kept in that folder's cache and
-    reused while the files, the day and mediatool's code stay the same."""
-    key = None
+    reused while the files, the day and mediatool's code stay the same (`key`: their
+    `cache.parsed_key`, when the caller has it)."""
     if root is not None:
-        key = cache.parsed_key(files, today)
+        key = key or cache.parsed_key(cache.content_key(files), today)
         kept = cache.parsed(root, key)
         if kept is not None:
             values, problems = kept

@@ -70,10 +70,12 @@ class DataFolder:
         now = environment.now("UTC")
         with collector_paused():
             files = read_catalogue_files(self.root)
-            catalogue, problems = load_catalogue(files, now.date(), self.root)
+            content = cache.content_key(files)  # hashed once: three keys are made of it
+            parsed = cache.parsed_key(content, now.date())
+            catalogue, problems = load_catalogue(files, now.date(), self.root, parsed)
             if catalogue is not None:
-                cache.remember(self.root, files, now)
-                self._index_key = cache.index_key(files, now.date())
+                cache.remember(self.root, files, now, content)
+                self._index_key = cache.index_key(parsed)
             elif self.on_last_good is not None:
                 catalogue = self._last_good(problems, now.date())
         if catalogue is not None:
@@ -152,8 +154,8 @@ class DataFolder:
             # Nothing loaded yet (`catalogue search`): an index saved for exactly today's
             # files (checked when it was saved) answers without building the catalogue.
             files = read_catalogue_files(self.root)
-            saved = cache.saved_index(self.root,
-                                      cache.index_key(files, environment.now("UTC").date()))
+            parsed = cache.parsed_key(cache.content_key(files), environment.now("UTC").date())
+            saved = cache.saved_index(self.root, cache.index_key(parsed))
             if saved is not None:
                 with collector_paused():
                     index = SearchIndex.from_saved(saved)
