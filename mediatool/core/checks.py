@@ -114,6 +114,14 @@ class FileSummary:
             self.state, self.load_state = self.load_state(), None
         return self.state
 
+    def state_reader(self) -> Callable[[], str]:
+        """Where the fold state comes from, holding nothing else of the summary: the
+        schedule rules keep one per file until the end of a check, not whole summaries."""
+        if self.load_state is not None:
+            return self.load_state
+        state = self.state
+        return lambda: state
+
     def to_data(self, with_state: bool = True) -> dict[str, Any]:
         """JSON values (without `state` when it is kept apart, see store/check_cache)."""
         if with_state:
@@ -542,7 +550,7 @@ class FolderChecks:
             if summary.team != team_key(self.team):  # team.yaml changed how half-days fall
                 usage = _usage(self.team, decode_appointments(summary.fold_state(),
                                                               summary.source).values())
-            self.parts.append(_Part(summary.source, summary.fold_state, usage, summary.spans,
+            self.parts.append(_Part(summary.source, summary.state_reader(), usage, summary.spans,
                                     summary.pairs, summary.latest))
 
     def _references(self, summary: FileSummary) -> None:
@@ -604,7 +612,8 @@ class FolderChecks:
             for source, ids in reversed(files):  # the first file's ids are written last
                 home.update(dict.fromkeys(ids, source))
             if len(home) != sum(len(ids) for _, ids in files):  # a merge, a copied file
-                where, first_of = self.where[kind], dict[str, str]()
+                where = self.where[kind]
+                first_of: dict[str, str] = {}
                 for source, ids in files:
                     for ident in ids:
                         first = first_of.setdefault(ident, source)

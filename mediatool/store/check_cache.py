@@ -83,8 +83,8 @@ def file_summary(store: Store, kind: str, month: Month, team: Team) -> Outcome:
     previous = _previous(entry, kind, source)
     try:
         info = os.stat(path, follow_symlinks=False)
-        if previous is not None and _unchanged(entry, info):
-            _state_apart(previous, store, month, team, entry)
+        if previous is not None and entry is not None and _unchanged(entry, info):
+            _state_apart(previous, store, month, team, str(entry["digest"]))
             return Outcome(previous, "cached")
         seen_ns = time.time_ns()
         data = read_record_file(path, source)
@@ -103,7 +103,7 @@ def file_summary(store: Store, kind: str, month: Month, team: Team) -> Outcome:
                        "validated")
     digest = records_cache.digest(data)
     if previous is not None and entry is not None:
-        _state_apart(previous, store, month, team, entry)
+        _state_apart(previous, store, month, team, str(entry["digest"]))
         size = int(entry["size"])
         if size == len(data) and entry["digest"] == digest:
             _remember(store, kind, month, data, info, seen_ns, digest, previous, state=False)
@@ -139,24 +139,24 @@ def _unchanged(entry: Any, info: os.stat_result) -> bool:
 
 
 def _state_apart(summary: FileSummary, store: Store, month: Month, team: Team,
-                 entry: Any) -> None:
+                 digest: str) -> None:
     if summary.kind in STATE_APART:
-        summary.load_state = _state_loader(store, summary.kind, month, team, entry)
+        summary.load_state = _state_loader(store, summary.kind, month, team, digest)
 
 
-def _state_loader(store: Store, kind: str, month: Month, team: Team, entry: Any
+def _state_loader(store: Store, kind: str, month: Month, team: Team, digest: str
                   ) -> Callable[[], str]:
     """Where a cached summary gets its fold state: the entry's side file, or failing that
     (missing, damaged, another file's) the record file summarised again."""
     def load() -> str:
         kept = records_cache.read(store.root, state_name(kind, month), STATE_KIND)
-        if isinstance(kept, dict) and kept.get("digest") == entry["digest"] \
+        if isinstance(kept, dict) and kept.get("digest") == digest \
                 and well_formed_state(kept.get("state")):
             return str(kept["state"])
         path = store.file(kind, month)
         source = store.relative(path)
         data = read_record_file(path, source)
-        if records_cache.digest(data) != entry["digest"]:
+        if records_cache.digest(data) != digest:
             raise OperationalError(f"{source} a changé pendant la vérification",
                                    "relancez « mediatool check »")
         records, problems = parse_record_bytes(kind, data, source)
