@@ -100,7 +100,7 @@ _METAVARS = (("INTEGER RANGE", "ENTIER"), ("FLOAT RANGE", "NOMBRE"), ("INTEGER",
              ("FILENAME", "FICHIER"), ("FILE", "FICHIER"), ("PATH", "CHEMIN"),
              ("BOOLEAN", "OUI|NON"))
 _METAVAR = re.compile(r"\b(" + "|".join(english for english, _ in _METAVARS) + r")\b")
-_EXTRA = re.compile(r"\[(?:default|required|\d|-?\d|x[<>])[^\]]*\]$")
+_EXTRA = re.compile(r"\[(?:default|required|-?\d|x[<>])[^\]]*\]$")
 _RANGE = re.compile(r"(-?[\d.]+)(<=?)x(<=?)(-?[\d.]+)|x(>=?|<=?)(-?[\d.]+)")
 
 
