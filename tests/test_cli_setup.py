@@ -217,3 +217,10 @@ def test_an_option_out_of_its_bounds_says_them_in_french(run):
     result = run("slots", "--days", "400")
     assert result.exit_code == 2
     assert "hors des bornes de 1 à 366" in result.stderr
+
+
+def test_a_missing_argument_is_named_in_french(run):
+    result = run("catalogue", "search")
+    assert result.exit_code == 2
+    assert "argument manquant 'TEXTE...'" in result.stderr and "TEXT." not in result.stderr
+    assert "argument manquant 'ID'" in run("catalogue", "show").stderr

@@ -193,9 +193,10 @@ _CLICK_FRENCH = (
 
 
 def _french(text: str) -> str:
+    """A click usage error in French, its bounds and type names (« 'TEXTE...' ») too."""
     for english, french in _CLICK_FRENCH:
         text = text.replace(english, french)
-    return _RANGE.sub(_french_range, text)
+    return _french_metavars(_RANGE.sub(_french_range, text))
 
 
 def report_error(error: MediatoolError) -> None:

@@ -64,7 +64,7 @@ def search_command(text: tuple[str, ...], limit: int, fmt: str) -> None:
 
 
 @catalogue.command("show")
-@click.argument("procedure_id")
+@click.argument("procedure_id", metavar="ID")
 @format_option()
 def show_command(procedure_id: str, fmt: str) -> None:
     """Afficher la fiche complète d'une démarche.
