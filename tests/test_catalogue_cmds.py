@@ -140,3 +140,14 @@ def test_search_table_fits_80_columns_with_score_and_verdict(run):
     assert widest(result.output) <= SCREEN_WIDTH
     plain = json.loads(run("catalogue", "search", "prime d'activité", "--format", "json").output)
     assert plain[0]["id"] == "caf-prime-activite" and plain[0]["urgent"] is False
+
+
+def test_a_fiche_fits_80_columns_on_words(run, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    wide = run("catalogue", "show", "caf-prime-activite")
+    assert wide.exit_code == 0
+    assert all(len(line) <= 80 for line in wide.output.splitlines())
+    monkeypatch.delenv("COLUMNS")
+    piped = run("catalogue", "show", "caf-prime-activite")  # a file: every line whole
+    assert " ".join(piped.output.split()) == " ".join(wide.output.split())
+    assert any(len(line) > 80 for line in piped.output.splitlines())

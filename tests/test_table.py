@@ -135,3 +135,19 @@ def test_anything_else_is_left_to_tabulate(rows):
     if rows[0][0] != "2.50":
         assert _plain_grid(rows, headers) is None
     assert render_table(rows, headers, None) == _tabulated(rows, headers)
+
+
+def test_prose_is_wrapped_on_words_never_before_french_punctuation():
+    from mediatool.formats.table import wrap_prose
+
+    text = ("Documents à apporter :\n"
+            "  - Revenus nets des 3 derniers mois de chaque membre du foyer (bulletins)\n"
+            "\n"
+            "Apportez vos justificatifs de domicile et de revenus ; la carte d'identité ?")
+    lines = wrap_prose(text, 40).splitlines()
+    assert all(len(line) <= 40 for line in lines)
+    assert lines[2].startswith("    ") and not lines[2].lstrip().startswith("-")  # under text
+    assert "" in lines  # blank lines kept
+    assert not any(line.lstrip()[:1] in (":", ";", "?") for line in lines)
+    assert " ".join(" ".join(lines).split()) == " ".join(text.split())  # nothing lost
+    assert wrap_prose(text, None) == text  # a pipe gets every character as it is

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import math
-import re
 import signal
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -100,19 +99,9 @@ def print_saved(result: CallResult) -> None:
 
 def wrapped(text: str) -> str:
     """`text` wrapped on words at the terminal's width (80 columns when unknown)."""
-    import shutil
-    import textwrap
+    from mediatool.formats.table import wrap_prose
 
-    width = max(40, shutil.get_terminal_size((80, 24)).columns - 1)
-    # French puts a space before : ; ? ! — never a line break there (« Apportez\n: »)
-    glued = "\n".join(re.sub(r" ([:;?!])", "\u2060\\1", line) for line in text.splitlines())
-    # a list item's continuation lines align under its text, not under the dash
-    return "\n".join(textwrap.fill(line, width, break_long_words=False,
-                                   break_on_hyphens=False,
-                                   subsequent_indent=" " * len(
-                                       re.match(r"\s*(?:- )?", line).group(0))  # type: ignore[union-attr]
-                                   ).replace("\u2060", " ")
-                     if line else "" for line in glued.splitlines())
+    return wrap_prose(text, _terminal_width())
 
 
 def _terminal_width() -> int:

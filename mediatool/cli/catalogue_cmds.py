@@ -12,6 +12,7 @@ from mediatool.cli.common import (
     folder,
     format_option,
     joined_words,
+    output_width,
     print_json,
     print_table,
     problem_lines,
@@ -74,6 +75,7 @@ def show_command(procedure_id: str, fmt: str) -> None:
     from mediatool.core.fields import to_plain
     from mediatool.core.lookup import procedure_by_id
     from mediatool.formats.fiche import fiche_lines
+    from mediatool.formats.table import wrap_prose
 
     catalogue = folder().catalogue
     procedure = procedure_by_id(catalogue, procedure_id)
@@ -84,7 +86,7 @@ def show_command(procedure_id: str, fmt: str) -> None:
         return
     if procedure.id != procedure_id.strip():
         click.echo(f"« {procedure_id.strip()} » est l'ancien identifiant de « {procedure.id} ».")
-    click.echo("\n".join(fiche_lines(procedure, organisation)))
+    click.echo(wrap_prose("\n".join(fiche_lines(procedure, organisation)), output_width()))
 
 
 @catalogue.command("list")

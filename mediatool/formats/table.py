@@ -153,3 +153,22 @@ def wrap_to(text: str, width: int | None, indent: str = "  ") -> str:
         return text
     return textwrap.fill(text, width, subsequent_indent=indent, break_long_words=False,
                          break_on_hyphens=False)
+
+
+def wrap_prose(text: str, width: int | None) -> str:
+    """Lines of prose (a fiche, a recap) wrapped on words at `width` (None: as they are).
+
+    French puts a space before : ; ? ! — never a line break there (« Apportez\n: »); a
+    list item's continuation lines align under its text, not under the dash."""
+    import textwrap
+
+    if width is None:
+        return text
+    lines = []
+    for line in text.splitlines():
+        glued = re.sub(r" ([:;?!])", "\u2060\\1", line)
+        indent = " " * len(re.match(r"\s*(?:- )?", glued).group(0))  # type: ignore[union-attr]
+        lines.append(textwrap.fill(glued, width, break_long_words=False,
+                                   break_on_hyphens=False, subsequent_indent=indent
+                                   ).replace("\u2060", " ") if line else "")
+    return "\n".join(lines)
