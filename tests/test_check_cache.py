@@ -369,3 +369,26 @@ def test_an_id_used_twice_in_one_file_and_again_in_another_is_named_each_time(
         assert [source for source, _ in duplicates] == [f"records/calls/{NOV}.yaml",
                                                         f"records/calls/{DEC}.yaml"]
         assert all(f"(records/calls/{NOV}.yaml:1)" in message for _, message in duplicates)
+
+
+def test_a_summary_reads_back_as_it_was_written_refs_usage_and_ids_packed() -> None:
+    # Values typed by hand may hold spaces or the separators of the packed texts.
+    summary = checks.FileSummary(
+        "calls", "records/calls/2026-12.yaml", count=3,
+        refs={"procedure": {"caf-rsa": [4, 19], "carte | grise": [7]}, "mediator": {"m 1": [4]}},
+        ids=["C-1", "C-2"], id_lines=[4, 19],
+        usage=[("m 1", 2026, 49, 5), ("m2", 2026, 50, 1), ("m 1", 2026, 50, 2)])
+    data = json.loads(json.dumps(summary.to_data()))
+    back = checks.FileSummary.from_data(data)
+    assert back is not None
+    assert {w: {v: checks._lines(n) for v, n in values.items()}
+            for w, values in back.refs.items()} == summary.refs
+    assert back.usage == summary.usage and back.ids == summary.ids
+    assert checks._lines(back.id_lines) == [4, 19]
+    assert json.loads(json.dumps(back.to_data())) == data  # written again unchanged
+    for damage in ({"ids": ["C-1 C-2", "4"]}, {"usage": [["m 1"], [0, 2026, 49]]},
+                   {"usage": [["m 1"], [-1, 2026, 49, 5]]},
+                   {"usage": [["m 1"], [0, 2026, 49, "5"]]},
+                   {"refs": {"procedure": [["caf-rsa", "x"], "4 19"]}},
+                   {"refs": {"nothing": [["caf-rsa"], "4"]}}):
+        assert checks.FileSummary.from_data({**data, **damage}) is None, damage

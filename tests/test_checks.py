@@ -124,6 +124,32 @@ def test_files_readable_by_others_are_warned():
     assert "755" in found[0].message and "--repair" in found[0].hint
 
 
+def test_many_paths_with_the_same_wrong_mode_are_one_warning():
+    # A clone made with umask 022: every month file 644, every folder 755.
+    files = [(f"records/{kind}/2026-{month:02}.yaml", 0o644, False)
+             for kind in ("calls", "paths") for month in range(1, 13)]
+    folders = [("records", 0o755, True), ("records/calls", 0o755, True),
+               ("records/paths", 0o755, True), ("records/waitlist", 0o750, True)]
+    found = privacy_problems(modes=[*folders, *files, ("records/calls/2025-12.yaml", 0o640,
+                                                       False)])
+    assert [(p.source, p.message) for p in found] == [
+        ("records", "dossier accessible à d'autres utilisateurs (droits 755 au lieu de 700)"),
+        ("records/calls", "dossier accessible à d'autres utilisateurs "
+                          "(droits 755 au lieu de 700)"),
+        ("records/paths", "dossier accessible à d'autres utilisateurs "
+                          "(droits 755 au lieu de 700)"),
+        ("records/calls/2025-12.yaml", "fichier accessible à d'autres utilisateurs "
+                                       "(droits 640 au lieu de 600)"),
+        ("records", "24 fichiers accessibles à d'autres utilisateurs (droits 644 au lieu de "
+                    "600), dont records/calls/2026-01.yaml"),
+        ("records/waitlist", "dossier accessible à d'autres utilisateurs "
+                             "(droits 750 au lieu de 700)"),
+    ]
+    assert all("--repair" in p.hint and p.severity == "warning" for p in found)
+    [one_kind] = privacy_problems(modes=files[:12])
+    assert one_kind.source == "records/calls" and one_kind.message.startswith("12 fichiers")
+
+
 def test_check_repair_makes_records_owner_only(run, folder):
     from mediatool.core.period import Month
     from mediatool.store.records import Store

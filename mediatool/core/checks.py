@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import posixpath
 import re
 import sys
 from collections import defaultdict
@@ -49,7 +50,7 @@ from mediatool.core.state import (
 )
 
 # Bump when a summary's meaning changes: cached summaries of another version are rebuilt.
-SUMMARY_VERSION = 4  # 4: the fold state may be kept apart
+SUMMARY_VERSION = 5  # 4: the fold state may be kept apart; 5: refs and usage packed
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,8 @@ class FileSummary:
     problems: list[Problem] = field(default_factory=list)  # the file's own
     # what → catalogue id → lines; read back from the cache as "12 25 38", split if shown
     refs: dict[str, dict[str, list[int] | str]] = field(default_factory=dict)
-    ids: list[tuple[str, int]] = field(default_factory=list)  # calls, tallies: unique ids
+    ids: list[str] = field(default_factory=list)  # calls, tallies: unique ids
+    id_lines: list[int] | str = field(default_factory=list)  # their lines; text when read back
     contacts: list[tuple[int, str, list[str], bool]] = field(default_factory=list)
     created: list[str] = field(default_factory=list)  # appointments booked, paths opened
     foreign: list[str] = field(default_factory=list)  # events for ids created elsewhere
@@ -127,12 +129,19 @@ class FileSummary:
         if with_state:
             self.fold_state()
         data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
-                if f.name != "load_state" and (with_state or f.name != "state")}
+                if f.name not in ("load_state", "id_lines") and (with_state or f.name != "state")}
         # Ids and lines are many: one string each, so the entry decodes fast.
-        data["refs"] = {what: {v: n if isinstance(n, str) else " ".join(map(str, n))
-                               for v, n in values.items()} for what, values in self.refs.items()}
+        # JSON decodes a few long texts much faster than many small values: each `what`
+        # is its values and their lines ("12 25|38"), the usage rows one list of numbers.
+        data["refs"] = {what: [list(values), "|".join(
+            n if isinstance(n, str) else " ".join(map(str, n)) for n in values.values())]
+            for what, values in self.refs.items()}
+        mediators = list(dict.fromkeys(m for m, *_ in self.usage))
+        rank = {m: i for i, m in enumerate(mediators)}
+        data["usage"] = [mediators, [n for m, y, w, k in self.usage for n in (rank[m], y, w, k)]]
         data["created"] = " ".join(self.created)
-        data["ids"] = [" ".join(i for i, _ in self.ids), " ".join(str(n) for _, n in self.ids)]
+        data["ids"] = [" ".join(self.ids), self.id_lines if isinstance(self.id_lines, str)
+                       else " ".join(map(str, self.id_lines))]
         data["problems"] = [_problem_data(p) for p in self.problems]
         data["fold_problems"] = [[i, _problem_data(p)] for i, p in self.fold_problems]
         data["leftovers"] = [[i, _problem_data(p)] for i, p in self.leftovers]
@@ -147,7 +156,7 @@ class FileSummary:
                 kind=str(data["kind"]), source=str(data["source"]), count=int(data["count"]),
                 problems=[_problem(p) for p in data["problems"]],
                 refs=_refs(data["refs"]),
-                ids=_ids(*data["ids"]),
+                ids=data["ids"][0].split(), id_lines=_line_text(data["ids"]),
                 contacts=[(int(n), str(i), [str(d) for d in digits], bool(mail))
                           for n, i, digits, mail in data["contacts"]],
                 created=data["created"].split(),
@@ -175,32 +184,42 @@ def well_formed_state(state: object) -> bool:
 
 def _refs(data: Any) -> dict[str, dict[str, list[int] | str]]:
     """Lines are many: kept as text, split (and checked) only where they are shown."""
-    if not isinstance(data, dict) or not all(
-            what in _REFERENCE_ORDER and isinstance(values, dict)
-            and set(map(type, values.values())) <= {str}  # in bulk: they are thousands
-            for what, values in data.items()):
+    if not isinstance(data, dict):
         raise TypeError
-    return data
+    refs: dict[str, dict[str, list[int] | str]] = {}
+    for what, (values, lines) in data.items():
+        if what not in _REFERENCE_ORDER or not isinstance(values, list) \
+                or not set(map(type, values)) <= {str}:  # in bulk: they are thousands
+            raise TypeError
+        refs[what] = dict(zip(values, lines.split("|") if values else [], strict=True))
+    return refs
 
 
 def _usage_rows(data: Any) -> list[tuple[str, int, int, int]]:
-    """(mediator, ISO year, week, half-days) rows read back, checked column by column:
-    ten years are 30,000 rows."""
-    if not data:
-        return []
-    mediators, years, weeks, masks = zip(*data, strict=True)
-    if not (set(map(type, mediators)) == {str}
-            and set(map(type, years)) | set(map(type, weeks)) | set(map(type, masks)) == {int}):
+    """(mediator, ISO year, week, half-days) rows read back: ten years are 30,000 rows,
+    saved as one list of numbers with the mediators apart, checked in bulk."""
+    mediators, numbers = data
+    if not isinstance(mediators, list) or not set(map(type, mediators)) <= {str} \
+            or not isinstance(numbers, list) or not set(map(type, numbers)) <= {int}:
         raise TypeError
-    return list(zip(map(sys.intern, mediators), years, weeks, masks, strict=True))
+    names = list(map(sys.intern, mediators))
+    ranks, years, weeks, masks = (numbers[i::4] for i in range(4))
+    if ranks and min(ranks) < 0:
+        raise ValueError
+    return list(zip(map(names.__getitem__, ranks), years, weeks, masks, strict=True))
 
 
 def _lines(lines: list[int] | str) -> list[int]:
     return [int(n) for n in lines.split()] if isinstance(lines, str) else lines
 
 
-def _ids(idents: str, lines: str) -> list[tuple[str, int]]:
-    return list(zip(idents.split(), map(int, lines.split()), strict=True))
+def _line_text(ids: Any) -> str:
+    """The lines of saved unique ids, as text: as many numbers as ids (split when shown)."""
+    idents, lines = ids
+    if not isinstance(lines, str) or (lines.count(" ") + 1 if lines else 0) != \
+            (idents.count(" ") + 1 if idents else 0):
+        raise ValueError
+    return lines
 
 
 def _problem_data(problem: Problem) -> dict[str, Any]:
@@ -237,6 +256,7 @@ def summarise(kind: str, source: str, records: Sequence[Record], problems: Itera
         previous.fold_state()
     summary = FileSummary(kind, source) if previous is None else dataclasses.replace(
         previous, load_state=None, problems=list(previous.problems), ids=list(previous.ids),
+        id_lines=list(_lines(previous.id_lines)),
         contacts=list(previous.contacts),
         refs={k: {v: list(_lines(n)) for v, n in vals.items()}
               for k, vals in previous.refs.items()})
@@ -245,8 +265,10 @@ def summarise(kind: str, source: str, records: Sequence[Record], problems: Itera
     for record in records:
         _note_references(summary.refs, record)
     if kind in _UNIQUE:
-        summary.ids.extend((r.event.id, r.line) for r in records
-                           if r.event.event == _UNIQUE[kind])
+        unique = [r for r in records if r.event.event == _UNIQUE[kind]]
+        summary.ids.extend(r.event.id for r in unique)
+        assert isinstance(summary.id_lines, list)  # a summary being built holds lists
+        summary.id_lines.extend(r.line for r in unique)
     if kind == "calls":
         summary.contacts.extend(_contacts(records))
     if kind in _CREATING:
@@ -273,7 +295,7 @@ def _summarise_waitlist(summary: FileSummary, records: Sequence[Record]) -> None
 def _replacements(summary: FileSummary, records: Sequence[Record]) -> list[Problem]:
     """`dropin --replace` names tallies of the same site and day: the same month file."""
     tallies = {r.event.id: r.event for r in records if isinstance(r.event, DropinTally)}
-    earlier = {ident for ident, _ in summary.ids}
+    earlier = set(summary.ids)
     problems = []
     for record in records:
         event = record.event
@@ -508,12 +530,11 @@ class FolderChecks:
             self.public.add(national_digits(self.team.phone_line.number))
         self.file_problems: list[Problem] = []
         self.references: list[Problem] = []
-        self.duplicates: list[Problem] = []
         self.contacts: list[Problem] = []
-        # kind → id → its first file in `chunks`, (source, id → line): one dict update per
-        # file instead of one call per id (ten years of calls are 250,000 ids)
-        self.seen: dict[str, dict[str, int]] = defaultdict(dict)
-        self.chunks: list[tuple[str, dict[str, int]]] = []
+        # kind → (source, unique ids, their lines) of each file, in file order; see
+        # `_duplicates`
+        self.unique_in: dict[str, list[tuple[str, list[str], list[int] | str]]] = \
+            defaultdict(list)
         self.order: dict[str, int] = {}  # source → rank in file order
         # kind → (source, ids created there), in file order; see `_homes`
         self.created_in: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
@@ -529,7 +550,8 @@ class FolderChecks:
         self.count += summary.count
         self.file_problems.extend(summary.problems)
         self._references(summary)
-        self._unique_ids(summary)
+        if summary.kind in _UNIQUE:
+            self.unique_in[summary.kind].append((summary.source, summary.ids, summary.id_lines))
         self._anonymous_calls(summary)
         kind = summary.kind
         self.order.setdefault(summary.source, len(self.order))
@@ -564,28 +586,25 @@ class FolderChecks:
                                        severity="warning")) for line in _lines(lines)]
         self.references.extend(p for *_, p in sorted(found, key=lambda f: (f[0], f[1])))
 
-    def _unique_ids(self, summary: FileSummary) -> None:
-        if summary.kind not in _UNIQUE:
-            return
-        seen = self.seen[summary.kind]
-        lines = dict(summary.ids)
-        self.chunks.append((summary.source, lines))
-        index = len(self.chunks) - 1
-        if len(lines) == len(summary.ids) and seen.keys().isdisjoint(lines):
-            seen.update(dict.fromkeys(lines, index))
-            return
-        own: dict[str, int] = {}  # an id twice here or seen before: one at a time
-        self.chunks[index] = (summary.source, own)
-        for ident, line in summary.ids:
-            at = seen.setdefault(ident, index)
-            if at == index and ident not in own:
-                own[ident] = line
+    def _duplicates(self) -> list[Problem]:
+        """Ids used twice, each where it is used again, with its first use. One set of
+        every id tells whether any is (ten years of calls are 250,000 ids); only then are
+        they gone through one by one."""
+        found: list[Problem] = []
+        for files in self.unique_in.values():
+            every: set[str] = set()
+            for _, ids, _ in files:
+                every.update(ids)
+            if len(every) == sum(len(ids) for _, ids, _ in files):
                 continue
-            source, first = self.chunks[at][0], self.chunks[at][1][ident]
-            if (source, first) != (summary.source, line):
-                self.duplicates.append(Problem(summary.source, line,
-                                               f"identifiant {ident} déjà utilisé "
-                                               f"({source}:{first})"))
+            first: dict[str, tuple[str, int]] = {}
+            for source, ids, lines in files:
+                for ident, line in zip(ids, _lines(lines), strict=True):
+                    seen = first.setdefault(ident, (source, line))
+                    if seen != (source, line):
+                        found.append(Problem(source, line, f"identifiant {ident} déjà "
+                                             f"utilisé ({seen[0]}:{seen[1]})"))
+        return found
 
     def _anonymous_calls(self, summary: FileSummary) -> None:
         for line, ident, digits, mail in summary.contacts:
@@ -602,23 +621,31 @@ class FolderChecks:
 
     def _homes(self) -> dict[str, dict[str, str]]:
         """kind → id → the file that created it (the first, if several did; those ids join
-        `where`). Worked out once, after the last file: ten years are 300,000 ids, gathered
-        in one pass at C speed when none is created twice."""
+        `where`), for the ids of `where`: the only ones asked about. Worked out once, after
+        the last file: one set of every created id (ten years are 150,000) tells whether
+        any was created twice; only then are they gone through one by one."""
         if self._created is not None:
             return self._created
         homes: dict[str, dict[str, str]] = {}
         for kind, files in self.created_in.items():
-            home: dict[str, str] = {}
-            for source, ids in reversed(files):  # the first file's ids are written last
-                home.update(dict.fromkeys(ids, source))
-            if len(home) != sum(len(ids) for _, ids in files):  # a merge, a copied file
-                where = self.where[kind]
+            where = self.where[kind]
+            every: set[str] = set()
+            for _, ids in files:
+                every.update(ids)
+            if len(every) != sum(len(ids) for _, ids in files):  # a merge, a copied file
                 first_of: dict[str, str] = {}
                 for source, ids in files:
                     for ident in ids:
                         first = first_of.setdefault(ident, source)
                         if first != source:
                             where[ident].update((first, source))
+            wanted, home = set(where), {}
+            for source, ids in files:
+                if not wanted:
+                    break
+                for ident in wanted.intersection(ids):
+                    home[ident] = source
+                wanted.difference_update(home)
             homes[kind] = home
         self._created = homes
         return homes
@@ -664,7 +691,7 @@ class FolderChecks:
         snapshot = FolderSnapshot(self.catalogue, {}, self.now, extra)
         return {"file": self.file_problems + _far_from_home(cross_records, homes),
                 "references": self.references, "sequences": sequences,
-                "waiting": self._overdue(), "duplicates": self.duplicates,
+                "waiting": self._overdue(), "duplicates": self._duplicates(),
                 "contacts": self.contacts, "permissions": check_private_permissions(snapshot),
                 "personal_data": leftovers, "git": check_git_merge_driver(snapshot),
                 "schedule": self._schedule(refolded), "files": check_record_files(snapshot)}
@@ -866,18 +893,34 @@ def check_record_files(snapshot: FolderSnapshot) -> list[Problem]:
     return problems
 
 
+PERMISSIONS_LISTED = 3  # more paths with the same wrong mode: one warning for all
+PERMISSIONS_FIX = "lancez « mediatool check --repair » (ou chmod -R go-rwx records)"
+
+
 def check_private_permissions(snapshot: FolderSnapshot) -> list[Problem]:
-    """Records hold personal data: files and folders readable by their owner only."""
-    problems: list[Problem] = []
+    """Records hold personal data: files and folders readable by their owner only.
+
+    Paths with the same wrong mode are one warning once there are more than a few (a
+    clone made with umask 022 opens every file: hundreds of identical lines hide the rest).
+    """
+    same: dict[tuple[bool, int], list[str]] = {}
     modes = snapshot.extra.get("file_modes", ())
     for path, mode, is_folder in modes:  # type: ignore[attr-defined]
         if mode & 0o077:
-            what = "dossier" if is_folder else "fichier"
-            problems.append(Problem(path, None, f"{what} accessible à d'autres utilisateurs "
-                                    f"(droits {mode & 0o777:o} au lieu de "
-                                    f"{'700' if is_folder else '600'})",
-                                    "lancez « mediatool check --repair » (ou chmod -R go-rwx "
-                                    "records)", severity="warning"))
+            same.setdefault((is_folder, mode & 0o777), []).append(path)
+    problems: list[Problem] = []
+    for (is_folder, mode), paths in sorted(same.items(), key=lambda item: min(item[1])):
+        what = "dossier" if is_folder else "fichier"
+        rights = f"(droits {mode:o} au lieu de {'700' if is_folder else '600'})"
+        if len(paths) <= PERMISSIONS_LISTED:
+            problems += [Problem(path, None, f"{what} accessible à d'autres utilisateurs "
+                                 f"{rights}", PERMISSIONS_FIX, severity="warning")
+                         for path in paths]
+        else:
+            problems.append(Problem(posixpath.commonpath(paths), None,
+                                    f"{len(paths)} {what}s accessibles à d'autres "
+                                    f"utilisateurs {rights}, dont {min(paths)}",
+                                    PERMISSIONS_FIX, severity="warning"))
     return problems
 
 

@@ -75,9 +75,9 @@ def summaries(store: Store, kind: str, team: Team) -> Iterator[Outcome]:
 
 
 def file_summary(store: Store, kind: str, month: Month, team: Team) -> Outcome:
-    path = store.file(kind, month)
-    source = store.relative(path)
+    source = store.source(kind, month)
     root = store.root
+    path = os.path.join(root, source)
     name = entry_name(kind, month)
     entry = records_cache.read(root, name, KIND)
     previous = _previous(entry, kind, source)
@@ -153,9 +153,8 @@ def _state_loader(store: Store, kind: str, month: Month, team: Team, digest: str
         if isinstance(kept, dict) and kept.get("digest") == digest \
                 and well_formed_state(kept.get("state")):
             return str(kept["state"])
-        path = store.file(kind, month)
-        source = store.relative(path)
-        data = read_record_file(path, source)
+        source = store.source(kind, month)
+        data = read_record_file(store.file(kind, month), source)
         if records_cache.digest(data) != digest:
             raise OperationalError(f"{source} a changé pendant la vérification",
                                    "relancez « mediatool check »")

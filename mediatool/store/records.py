@@ -65,7 +65,7 @@ def _is_month_name(stem: str) -> bool:
         return False
 
 
-def read_record_file(path: Path, source: str) -> bytes:
+def read_record_file(path: Path | str, source: str) -> bytes:
     """A record file's bytes: links and special files refused, never more than its size.
 
     O_NOFOLLOW: a symlink pushed by a teammate must not make mediatool read
@@ -313,6 +313,13 @@ class Store:
         if kind not in RECORD_KINDS:
             raise ValueError(kind)
         return self.records / kind / f"{month}.yaml"
+
+    def source(self, kind: str, month: Month) -> str:
+        """`file`'s path from the data folder, as problems name it (without pathlib:
+        `check` asks for hundreds)."""
+        if kind not in RECORD_KINDS:
+            raise ValueError(kind)
+        return f"records/{kind}/{month}.yaml"
 
     def relative(self, path: Path) -> str:
         try:
