@@ -441,6 +441,27 @@ def test_the_search_index_is_built_once_per_catalogue(folder: Path,
     assert built == [1]
 
 
+def test_another_stemmer_release_builds_the_index_again(folder: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # The index holds stems: stems from another PyStemmer would never be found again.
+    from mediatool.core import search
+    from mediatool.store import records_cache
+    from mediatool.store.folder import DataFolder
+
+    monkeypatch.setenv("MEDIATOOL_NOW", "2026-12-01T10:00:00+01:00")
+    assert records_cache.library_key("Stemmer") is not None
+    DataFolder(folder).search_index.search("prime activité", limit=3)
+    built: list[int] = []
+    original = search.SearchIndex._build
+    monkeypatch.setattr(search.SearchIndex, "_build",
+                        lambda self, *a: built.append(1) or original(self, *a))
+    real = records_cache.library_key
+    monkeypatch.setattr(records_cache, "library_key",
+                        lambda name, *a: "another release" if name == "Stemmer" else real(name, *a))
+    DataFolder(folder).search_index.search("prime activité", limit=3)
+    assert built == [1]
+
+
 def test_a_last_good_catalogue_never_takes_today_s_saved_index(
         folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from mediatool.store.folder import DataFolder

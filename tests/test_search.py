@@ -334,7 +334,9 @@ def test_an_index_read_back_answers_every_query_as_the_one_built(index):
 
 
 @pytest.mark.parametrize("damage", ["other entries", "one entry less", "entry out of range",
-                                    "not a mapping", "missing part", "wrong type"])
+                                    "not a mapping", "missing part", "wrong type",
+                                    "postings cut", "words unsorted", "phrases short",
+                                    "weight of another type"])
 def test_an_index_saved_for_something_else_is_not_read_back(index, damage):
     import json
 
@@ -345,11 +347,19 @@ def test_an_index_saved_for_something_else_is_not_read_back(index, damage):
     elif damage == "one entry less":
         procedures = procedures[:-1]
     elif damage == "entry out of range":
-        saved["phrase_entries"][0] = len(procedures)
+        saved["posting_entries"][0] = len(procedures)
+    elif damage == "postings cut":
+        saved["starts"][-1] -= 1
+    elif damage == "words unsorted":
+        saved["words"][0], saved["words"][1] = saved["words"][1], saved["words"][0]
+    elif damage == "phrases short":
+        saved["phrases"] = saved["phrases"][:-1]
+    elif damage == "weight of another type":
+        saved["posting_weights"][0] = "1.0"
     elif damage == "not a mapping":
         saved = [saved]
     elif damage == "missing part":
-        del saved["postings"]
+        del saved["posting_weights"]
     else:
         saved["named"] = {"0": 1}
     assert SearchIndex.from_data(procedures, saved) is None

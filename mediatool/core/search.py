@@ -23,9 +23,10 @@ import functools
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
+from operator import lt, sub
 from typing import Any, overload
 
 from mediatool.core.model import DangerSignals, Organisation, Procedure, Synonym
@@ -287,7 +288,9 @@ class SearchIndex:
             self.danger.append(_Signals(index, signals))
         self.alarmed = frozenset(s.index for s in self.danger)
         count = max(len(self.procedures), 1)
-        self.idf = {w: math.log(1 + count / len(p)) for w, p in self.postings.items()}
+        sizes = (self.postings.sizes() if isinstance(self.postings, _SavedPostings)
+                 else ((w, len(p)) for w, p in self.postings.items()))
+        self.idf = {w: math.log(1 + count / size) for w, size in sizes}
         self.vocabulary = sorted(self.postings)
         self.default_idf = math.log(1 + count)
 
@@ -299,9 +302,11 @@ class SearchIndex:
         self.synonyms = [(frozenset(words(said)), _sequence(said), tuple(words(s.means)))
                          for s in synonyms for said in s.said if words(said)]
         # stem → {procedure index: field weight}
-        self.postings: dict[str, dict[int, float]] = defaultdict(dict)
-        # Each title or keyword phrase as its set of stems, with its entry.
-        self.phrases: list[tuple[frozenset[str], int]] = []
+        postings: dict[str, dict[int, float]] = defaultdict(dict)
+        self.postings: Mapping[str, dict[int, float]] = postings
+        # Each entry's title and keyword phrases, each as its set of stems.
+        phrases: list[list[frozenset[str]]] = [[] for _ in self.procedures]
+        self.phrases: Sequence[list[frozenset[str]]] = phrases
         # Out-of-mission entries: (content stems, every stem) of each keyword phrase.
         self.guarded: dict[int, list[tuple[frozenset[str], frozenset[str]]]] = {}
         for index, proc in enumerate(self.procedures):
@@ -314,10 +319,9 @@ class SearchIndex:
                 weight = FIELD_WEIGHTS[field]
                 stems = words(phrase)
                 for word in stems:
-                    self.postings[word][index] = max(self.postings[word].get(index, 0.0),
-                                                     weight)
+                    postings[word][index] = max(postings[word].get(index, 0.0), weight)
                 if field in ("title", "keyword") and stems:
-                    self.phrases.append((frozenset(stems), index))
+                    phrases[index].append(frozenset(stems))
             if not proc.in_scope:
                 self.guarded[index] = [(frozenset(words(k)), _all_stems(k))
                                        for k in proc.keywords if words(k)]
@@ -345,10 +349,11 @@ class SearchIndex:
             "synonyms": [[sorted(said), list(row), list(means)]
                          for said, row, means in self.synonyms],
             # Few containers: JSON decodes a list of numbers, or a text, much faster than
-            # as many small lists (10,000 phrases on 1,000 entries).
-            "postings": {w: [list(p), list(p.values())] for w, p in self.postings.items()},
-            "phrases": [" ".join(sorted(stems)) for stems, _ in self.phrases],
-            "phrase_entries": [index for _, index in self.phrases],
+            # as many small lists (3,000 words and 10,000 phrases on 1,000 entries); a
+            # search then decodes the few it needs.
+            **_SavedPostings.pack(self.postings),
+            "phrases": ["|".join(" ".join(sorted(stems)) for stems in phrases)
+                        for phrases in self.phrases],
             "guarded": [[index, [[sorted(a), sorted(b)] for a, b in phrases]]
                         for index, phrases in self.guarded.items()],
             "org_words": {w: sorted(orgs) for w, orgs in self.org_words.items()},
@@ -390,24 +395,8 @@ class SearchIndex:
             raise ValueError("organisations")
         self.synonyms = [(frozenset(map(str, said)), tuple(map(str, row)),
                           tuple(map(str, means))) for said, row, means in data["synonyms"]]
-        self.postings = defaultdict(dict)
-        # Entries and intents are checked in bulk, at C speed (they index lists); a stem of
-        # another type would only never match.
-        postings = data["postings"]
-        columns = list(postings.values())
-        if not set(map(len, columns)) <= {2}:
-            raise ValueError("postings")
-        every = list(chain.from_iterable(entries for entries, _ in columns))
-        if every and not (_entries(dict.fromkeys(every), count) and set(map(
-                type, chain.from_iterable(weights for _, weights in columns))) == {float}):
-            raise ValueError("postings")
-        for word, (entries, weights) in postings.items():
-            self.postings[word] = dict(zip(entries, weights, strict=True))
-        texts, indexes = data["phrases"], data["phrase_entries"]
-        if not set(map(type, texts)) <= {str} or (
-                indexes and not _entries(dict.fromkeys(indexes), count)):
-            raise ValueError("phrases")
-        self.phrases = list(zip(map(frozenset, map(str.split, texts)), indexes, strict=True))
+        self.postings = _SavedPostings(data, count)
+        self.phrases = _SavedPhrases(data["phrases"], count)
         self.guarded = {_entry(index, count): [(frozenset(a), frozenset(b)) for a, b in phrases]
                         for index, phrases in data["guarded"]}
         self.org_words = {w: frozenset(orgs) for w, orgs in data["org_words"].items()}
@@ -592,8 +581,8 @@ class SearchIndex:
         # "payer" in its title and three keywords is more about paying than one saying it
         # once (BM25's term frequency, saturated).
         frequency: dict[int, int] = defaultdict(int)
-        for stems, index in self.phrases:
-            if index in totals:
+        for index in totals:
+            for stems in self.phrases[index]:
                 common = len(stems & heard)
                 frequency[index] += common
                 bonus[index] = max(bonus.get(index, 0.0), 100 * common / len(stems))
@@ -698,6 +687,91 @@ class SavedEntries(Sequence[Procedure]):
         if value is INVALID or value.id != self.ids[index]:
             raise ValueError(f"entry {index}")
         return value
+
+
+class _SavedPostings(Mapping[str, dict[int, float]]):
+    """A saved index's postings: every word's entries and weights in two flat lists, each
+    word's built on first use (a search asks for a few of thousands). Checked in bulk when
+    read back: a damaged cache is refused whole (ValueError), never half used."""
+
+    def __init__(self, data: dict[str, Any], count: int) -> None:
+        words, starts = data["words"], data["starts"]
+        entries, weights = data["posting_entries"], data["posting_weights"]
+        if not all(isinstance(v, list) for v in (words, starts, entries, weights)) \
+                or len(starts) != len(words) + 1 or len(entries) != len(weights) \
+                or not set(map(type, words)) <= {str} or not set(map(type, starts)) <= {int} \
+                or starts[0] != 0 or starts[-1] != len(entries) \
+                or not all(map(lt, starts, starts[1:])) or not all(map(lt, words, words[1:])) \
+                or (entries and not (_entries(dict.fromkeys(entries), count)
+                                     and set(map(type, weights)) == {float})):
+            raise ValueError("postings")
+        self._words: list[str] = words
+        self._starts: list[int] = starts
+        self._entries: list[int] = entries
+        self._weights: list[float] = weights
+        self._at = dict(zip(words, range(len(words)), strict=True))
+        self._built: dict[str, dict[int, float]] = {}
+
+    @staticmethod
+    def pack(postings: Mapping[str, dict[int, float]]) -> dict[str, list[Any]]:
+        words = sorted(postings)
+        starts = [0]
+        for word in words:
+            starts.append(starts[-1] + len(postings[word]))
+        return {"words": words, "starts": starts,
+                "posting_entries": [i for w in words for i in postings[w]],
+                "posting_weights": [v for w in words for v in postings[w].values()]}
+
+    def sizes(self) -> Iterator[tuple[str, int]]:
+        return zip(self._words, map(sub, self._starts[1:], self._starts), strict=True)
+
+    def __getitem__(self, word: str) -> dict[int, float]:
+        built = self._built.get(word)
+        if built is None:
+            start, end = self._starts[self._at[word]:self._at[word] + 2]
+            built = self._built[word] = dict(zip(self._entries[start:end],
+                                                 self._weights[start:end], strict=True))
+        return built
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._at
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._words)
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+
+class _SavedPhrases(Sequence[list[frozenset[str]]]):
+    """A saved index's phrases: one text per entry ("carte vital|perdu carte vital"),
+    decoded when a search weighs that entry."""
+
+    def __init__(self, texts: Any, count: int) -> None:
+        if not isinstance(texts, list) or len(texts) != count \
+                or not set(map(type, texts)) <= {str}:
+            raise ValueError("phrases")
+        self._texts: list[str] = texts
+        self._built: dict[int, list[frozenset[str]]] = {}
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    @overload
+    def __getitem__(self, index: int) -> list[frozenset[str]]: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[list[frozenset[str]]]: ...
+
+    def __getitem__(self, index: int | slice
+                    ) -> list[frozenset[str]] | Sequence[list[frozenset[str]]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        built = self._built.get(index)
+        if built is None:
+            text = self._texts[index]
+            built = self._built[index] = [frozenset(p.split()) for p in text.split("|")
+                                          if p] if text else []
+        return built
 
 
 def _entry(index: Any, count: int) -> int:

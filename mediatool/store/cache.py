@@ -27,7 +27,7 @@ from mediatool.store import records_cache
 COPY, COPY_KIND = "catalogue-last-good.json", "catalogue-last-good"
 KEY, KEY_KIND = "catalogue-last-good-key.json", "catalogue-last-good-key"
 PARSED, PARSED_KIND = "catalogue-parsed.json", "catalogue-parsed-1"
-INDEX, INDEX_KIND = "search-index.json", "search-index-2"
+INDEX, INDEX_KIND = "search-index.json", "search-index-3"  # 3: postings packed
 # The code that turns the files into values and problems: an edit to it (an upgrade, a
 # developer's change) makes the saved parse stale.
 _PARSING_CODE = ("core/catalogue.py", "core/model.py", "core/fields.py", "store/yamltext.py")
@@ -161,8 +161,10 @@ def parsed_key(content: str, today: dt.date) -> str:
 
 
 def index_key(parsed: str) -> str:
-    """The saved search index's key: the parse's, and the search code's."""
-    return f"{parsed}|{_code_stamp(('core/search.py',))}"
+    """The saved search index's key: the parse's, the search code's and the stemmer's (the
+    index holds stems: another release of either would not find them again)."""
+    return (f"{parsed}|{_code_stamp(('core/search.py', 'core/text.py'))}"
+            f"|{records_cache.library_key('Stemmer')}")
 
 
 def save_index(root: Path, key: str, data: Any) -> None:

@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+try:  # blake2b's own module: importing hashlib loads OpenSSL too (~3 ms of every start)
+    from _blake2 import blake2b
+except ImportError:  # a Python without it
+    from hashlib import blake2b
 
 CACHE_DIR = Path(".mediatool") / "cache"
 FORMAT = "mediatool-cache"
@@ -34,7 +38,7 @@ _disabled: set[Path] = set()
 
 def digest(data: bytes) -> str:
     """The content hash the cache keys on."""
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
+    return blake2b(data, digest_size=20).hexdigest()
 
 
 def _canonical(data: object) -> bytes:
@@ -71,11 +75,11 @@ def _folder(root: Path) -> Path:
     return root / CACHE_DIR
 
 
-def _trusted(path: Path) -> bool:
+def _trusted(path: str) -> bool:
     """Ours, and nobody else could have written it: otherwise it is not evidence."""
     try:
-        info = path.stat()
-        parent = path.parent.stat()
+        info = os.stat(path)
+        parent = os.stat(os.path.dirname(path))
     except OSError:
         return False
     uid = os.getuid()
@@ -87,11 +91,12 @@ def read(root: Path, name: str, kind: str) -> Any | None:
     """The data stored under `name`, or None if absent, untrusted or not exactly ours."""
     if not enabled(root):
         return None
-    path = _folder(root) / name
+    path = os.path.join(root, CACHE_DIR, name)  # strings, not pathlib: `check` reads hundreds
     if not _trusted(path):
         return None
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read()
         wrapper = json.loads(raw)
     except (OSError, ValueError):
         return None
@@ -176,16 +181,22 @@ def file_key(path: Path) -> dict[str, int] | None:
 
 # -- public holidays: computed once per year, since loading the library costs ~0.3 s --------
 
-def _holidays_library_key() -> str | None:
-    """Which `holidays` is installed (a new release may fix a date), without importing it."""
+def library_key(module: str, stamp_file: str | None = None) -> str | None:
+    """Which release of an installed library this is, without importing it: where it is,
+    and the size and mtime of its file (or of `stamp_file` beside it, if there is one)."""
     import importlib.util
 
-    spec = importlib.util.find_spec("holidays")
+    spec = importlib.util.find_spec(module)
     if spec is None or spec.origin is None:
         return None
-    version_file = Path(spec.origin).with_name("version.py")
-    key = file_key(version_file if version_file.exists() else Path(spec.origin))
+    beside = Path(spec.origin).with_name(stamp_file) if stamp_file else None
+    key = file_key(beside if beside is not None and beside.exists() else Path(spec.origin))
     return None if key is None else f"{spec.origin}:{key['size']}:{key['mtime_ns']}"
+
+
+def _holidays_library_key() -> str | None:
+    """Which `holidays` is installed: a new release may fix a date."""
+    return library_key("holidays", "version.py")
 
 
 def load_holidays(root: Path) -> tuple[str | None, dict[str, dict[str, str]]]:
