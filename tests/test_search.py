@@ -380,7 +380,8 @@ def test_a_saved_index_alone_answers_as_the_catalogue_s_and_builds_only_what_it_
             (m.procedure, m.score, m.urgent) for m in index.search(query, limit=8)], query
 
 
-@pytest.mark.parametrize("damage", ["entries", "ids", "organisations", "danger"])
+@pytest.mark.parametrize("damage", ["entries", "ids", "organisations", "danger",
+                                    "danger signals", "intents", "word set"])
 def test_a_saved_index_that_does_not_hold_together_is_not_used_alone(index, damage):
     import json
 
@@ -391,7 +392,13 @@ def test_a_saved_index_that_does_not_hold_together_is_not_used_alone(index, dama
         saved["ids"][0] = 7
     elif damage == "organisations":
         saved["organisations"] = saved["organisations"][1:]
-    else:  # an entry said to have danger signals that has none
+    elif damage == "danger":  # an entry said to have danger signals, none saved for it
         saved["danger"].append(next(i for i, p in enumerate(index.procedures)
                                     if p.danger is None))
+    elif damage == "danger signals":
+        saved["danger_signals"][0][1] = saved["danger_signals"][0][1][:4]
+    elif damage == "intents":
+        saved["intents"] = saved["intents"][1:]
+    else:  # a word set of another shape
+        saved["intents"][0][0] = saved["intents"][0][0][:3]
     assert SearchIndex.from_saved(saved) is None

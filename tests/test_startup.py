@@ -50,3 +50,17 @@ def test_slots_loads_holidays_once_then_reads_them_from_the_cache(
     assert "icalendar" not in again
     # A command that only shows takes no lock and writes nothing: none of what writers use.
     assert not again & {"filelock", "secrets", "subprocess", "rapidfuzz"}, again
+
+
+def test_a_search_answered_from_the_saved_index_reads_no_yaml(folder: Path) -> None:
+    import os
+
+    env = {**os.environ, "MEDIATOOL_NOW": "2026-12-07T10:00:00+01:00"}
+    env.pop("MEDIATOOL_NO_CACHE", None)
+    search = ["--data", str(folder), "catalogue", "search", "prime d'activité"]
+    assert "yaml" in imported_by(search, env=env)  # first: the catalogue is parsed…
+    again = imported_by(search, env=env)
+    assert not again & {"yaml", "holidays", "filelock", "subprocess"}, again  # …then not
+    (folder / "catalogue" / "procedures.yaml").write_bytes(
+        (folder / "catalogue" / "procedures.yaml").read_bytes() + b"\n")
+    assert "yaml" in imported_by(search, env=env)  # an edited catalogue is read again

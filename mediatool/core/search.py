@@ -127,6 +127,21 @@ class _WordSet:
             elif entry:
                 self._add(entry[0])
 
+    def to_data(self) -> list[Any]:
+        return [sorted(self.exact), sorted(self.short_roots), sorted(self.roots),
+                [[w.to_data() for w in entry] for entry in self.sequences]]
+
+    @classmethod
+    def from_data(cls, data: Any) -> _WordSet:
+        """A word set `to_data` saved (stemming its words again costs more than a search)."""
+        exact, short_roots, roots, sequences = data
+        if not set(map(type, chain(exact, short_roots, roots))) <= {str}:
+            raise ValueError("word set")
+        found = cls(())
+        found.exact, found.short_roots, found.roots = set(exact), set(short_roots), set(roots)
+        found.sequences = [tuple(map(cls.from_data, entry)) for entry in sequences]
+        return found
+
     def _add(self, word: str) -> None:
         self.exact.update((word, word + "s", word + "e", word + "es"))
         root = stem(word)
@@ -166,14 +181,29 @@ class _WordSet:
 class _Signals:
     """One entry's danger signals, compiled (see DangerSignals in the model)."""
 
-    def __init__(self, index: int, signals: DangerSignals) -> None:
+    def __init__(self, index: int, signals: DangerSignals | None, saved: Any = None) -> None:
+        """From the entry's `signals`, or from what `to_data` saved of them."""
         self.index = index
+        if saved is not None:
+            phrases, sets = saved
+            if not set(map(type, chain.from_iterable(phrases))) <= {str} or len(sets) != 5:
+                raise ValueError("danger")
+            self.phrases = list(map(frozenset, phrases))
+            self.harms, self.pressures, self.fears, self.partners, self.close = map(
+                _WordSet.from_data, sets)
+            return
+        assert signals is not None
         self.phrases = [frozenset(words(p)) for p in signals.phrases if words(p)]
         self.harms = _WordSet(signals.harms)
         self.pressures = _WordSet(signals.pressures)
         self.fears = _WordSet(signals.fears)
         self.partners = _WordSet(signals.partners)
         self.close = _WordSet([*signals.partners, *signals.family])
+
+    def to_data(self) -> list[Any]:
+        return [[sorted(p) for p in self.phrases],
+                [w.to_data() for w in (self.harms, self.pressures, self.fears, self.partners,
+                                       self.close)]]
 
     def heard(self, tokens: list[str], content: frozenset[str]) -> bool:
         """`tokens`: every word of the sentence, normalised; `content`: its stems."""
@@ -271,21 +301,15 @@ class SearchIndex:
         organisations = organisations or {}
         self.procedures: Sequence[Procedure] = (
             procedures if isinstance(procedures, SavedEntries) else list(procedures))
-        self.intents = [(_WordSet(said), _WordSet(named)) for said, named in INTENTS]
         self._named: dict[int, frozenset[int]] = {}  # see `named`
         if saved is not None:
             self._restore(saved)
         else:
+            self.intents = [(_WordSet(said), _WordSet(named)) for said, named in INTENTS]
+            self.danger = [_Signals(i, p.danger) for i, p in enumerate(self.procedures)
+                           if p.danger is not None]
             self.organisation_of = [p.organisation for p in self.procedures]
             self._build(organisations, synonyms)
-        dangerous = (saved["danger"] if saved is not None
-                     else [i for i, p in enumerate(self.procedures) if p.danger is not None])
-        self.danger: list[_Signals] = []
-        for index in dangerous:
-            signals = self.procedures[_entry(index, len(self.procedures))].danger
-            if signals is None:
-                raise ValueError(index)
-            self.danger.append(_Signals(index, signals))
         self.alarmed = frozenset(s.index for s in self.danger)
         count = max(len(self.procedures), 1)
         sizes = (self.postings.sizes() if isinstance(self.postings, _SavedPostings)
@@ -329,8 +353,8 @@ class SearchIndex:
 
     # ---- kept between commands (the store saves it, keyed on the catalogue) --------------
     # Stemming every title and keyword of 1,000 entries costs more than a search: a saved
-    # index is read back instead. Only plain JSON values; the danger signals and intents,
-    # cheap and made of code as much as of data, are compiled again.
+    # index is read back instead, with its danger signals and intents compiled. Only plain
+    # JSON values, checked in bulk when read back.
 
     def to_data(self) -> dict[str, Any]:
         """The index as JSON values, every entry's `named` worked out, and the entries
@@ -346,6 +370,10 @@ class SearchIndex:
                         for p in self.procedures],
             "organisations": list(self.organisation_of),
             "danger": [s.index for s in self.danger],
+            # Compiled again, the danger signals and intents cost a third of reading the
+            # index back; the key holds the code that compiles them.
+            "danger_signals": [s.to_data() for s in self.danger],
+            "intents": [[said.to_data(), named.to_data()] for said, named in self.intents],
             "synonyms": [[sorted(said), list(row), list(means)]
                          for said, row, means in self.synonyms],
             # Few containers: JSON decodes a list of numbers, or a text, much faster than
@@ -390,6 +418,13 @@ class SearchIndex:
 
     def _restore(self, data: dict[str, Any]) -> None:
         count = len(self.procedures)
+        intents = data["intents"]
+        if len(intents) != len(INTENTS):
+            raise ValueError("intents")
+        self.intents = [(_WordSet.from_data(said), _WordSet.from_data(named))
+                        for said, named in intents]
+        self.danger = [_Signals(_entry(index, count), None, signals) for index, signals
+                       in zip(data["danger"], data["danger_signals"], strict=True)]
         self.organisation_of = data["organisations"]
         if len(self.organisation_of) != count or not set(map(type, self.organisation_of)) <= {str}:
             raise ValueError("organisations")

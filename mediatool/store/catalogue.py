@@ -10,7 +10,6 @@ from mediatool.core.catalogue import FILE_MODELS, Catalogue, build_catalogue
 from mediatool.core.errors import OperationalError, Problem, french_os_error
 from mediatool.core.fields import Positioned
 from mediatool.store import cache
-from mediatool.store.yamltext import YamlSyntaxError, load_positioned
 
 
 def read_catalogue_files(root: Path) -> dict[str, bytes | None]:
@@ -29,6 +28,9 @@ def read_catalogue_files(root: Path) -> dict[str, bytes | None]:
 
 def parse(name: str, data: bytes | None) -> Positioned | Problem | None:
     """One catalogue file parsed with positions, or the Problem of its syntax."""
+    # Imported here: a command answered from the cache (`catalogue search`) loads no YAML.
+    from mediatool.store.yamltext import YamlSyntaxError, load_positioned
+
     if data is None:
         return None
     try:
@@ -100,6 +102,8 @@ def with_places(text: str, entries: list[dict[str, object]]) -> str:
 
 def people_ids(text: str) -> set[str] | None:
     """Ids of the entries above the imported part (None: the file cannot be read)."""
+    from mediatool.store.yamltext import YamlSyntaxError, load_positioned
+
     head, _ = split_places(text)
     try:
         loaded = load_positioned(head).value

@@ -29,17 +29,11 @@ from mediatool.core.errors import (
 from mediatool.core.fields import INVALID, Context, build, show_value
 from mediatool.core.model import RECORD_KINDS, Record, event_to_document
 from mediatool.core.period import Month, months_between
-from mediatool.store.yamltext import (
-    Document,
-    YamlSyntaxError,
-    dump_document,
-    load_documents,
-    load_one_document,
-    split_torn_tail,
-)
 
 if TYPE_CHECKING:
     from filelock import FileLock
+
+    from mediatool.store.yamltext import Document
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -216,6 +210,8 @@ def parse_record_bytes(kind: str, data: bytes, source: str, after_line: int = 0
                        ) -> tuple[list[Record], list[Problem]]:
     """A record file's bytes (or the bytes appended after its line `after_line`) as events
     and problems, positions counted in the whole file."""
+    from mediatool.store.yamltext import YamlSyntaxError, load_documents
+
     try:
         documents = load_documents(data)
     except YamlSyntaxError as exc:
@@ -545,6 +541,8 @@ class Store:
         Nothing is deleted: the fragment is written and synced before the
         file is atomically replaced by its complete prefix.
         """
+        from mediatool.store.yamltext import split_torn_tail
+
         path = self.file(kind, month)
         source = self.relative(path)
         with self.transaction([(kind, month)]):
@@ -628,6 +626,8 @@ class Store:
         records/audit.log after the rewrite, so it records only what happened. Returns (ids erased, documents rewritten); (0, 0) and no write
         when there is nothing to erase.
         """
+        from mediatool.store.yamltext import YamlSyntaxError, dump_document, load_documents
+
         path = self.file(kind, month)
         source = self.relative(path)
         wanted = set(ids)
@@ -755,6 +755,8 @@ def complete_prefix(text: str) -> str:
 def _parse_hits(kind: str, text: str, positions: list[int], source: str
                 ) -> tuple[list[Record], list[Problem]]:
     """Parse the documents of `text` that contain one of `positions`."""
+    from mediatool.store.yamltext import YamlSyntaxError, load_one_document
+
     starts = [m.start() for m in _DOCUMENT_START.finditer(text)]
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
@@ -795,6 +797,8 @@ class Transaction:
 
     def append_many(self, kind: str, month: Month, events: list[Any]) -> None:
         """Append events in one write and one fsync (imports, demo data)."""
+        from mediatool.store.yamltext import dump_document
+
         self._check_held(kind, month)
         path = self.store.file(kind, month)
         data = "".join(dump_document(event_to_document(e)) for e in events).encode("utf-8")
