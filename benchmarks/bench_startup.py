@@ -6,9 +6,9 @@ Whole processes, interleaved (each round runs every command once, so a busy mome
 all), each figure a ratio to a floor measured in the same run, printed with its spread
 (min / median / max of the per-round ratios):
 
-- `slots`, `call --procedure … --recap-only`, `book` (a refused booking: the whole start-up
-  and the rule check, no write) on the demo folder, and `catalogue search` on 1,000
-  procedures (cache warm) ≤ 3× `python -c "import click, yaml"`;
+- `slots`, `call --dry-run --procedure … --recap-only`, `book` (a refused booking: the
+  whole start-up and the rule check, no write) on the demo folder, and `catalogue search`
+  on 1,000 procedures (cache warm) ≤ 3× `python -c "import click, yaml"`;
 - `export-ics` on ten years × 50 mediators ÷ the same on one year × 50 ≤ 1.15 (the window
   is the same: its cost must not grow with history), and a second run writes nothing.
 """
@@ -68,8 +68,10 @@ def bench_startup(repeat: int) -> bool:
         floor = [sys.executable, "-c", "import click, yaml"]
         commands = {
             "slots": ([*mediatool, "slots"], (0,)),
-            "call --recap-only": ([*mediatool, "call", "--procedure", "caf-prime-activite",
-                                   "--mediator", "camille", "--recap-only"], (0,)),
+            # As issue 19 words it: the recap of a dry run (nothing written).
+            "call --dry-run --recap-only": ([*mediatool, "call", "--dry-run", "--procedure",
+                                             "caf-prime-activite", "--mediator", "camille",
+                                             "--recap-only"], (0,)),
             # A Sunday: refused by the rules (exit 3) after the full start-up, nothing written.
             "book (refused)": ([*mediatool, "book", "--mediator", "camille", "--kind",
                                 "demarche", "--at", "2026-12-13T10:00", "--person", "Test T.",
@@ -95,7 +97,7 @@ def bench_startup(repeat: int) -> bool:
         for name, found in ratios.items():
             good = statistics.median(found) <= STARTUP_GOAL
             met &= good
-            print(f"  {name:22} {spread(found)}  → {'met' if good else 'MISSED'} "
+            print(f"  {name:28} {spread(found)}  → {'met' if good else 'MISSED'} "
                   f"(≤ {STARTUP_GOAL}×)")
         return met
     finally:
