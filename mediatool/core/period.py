@@ -10,6 +10,11 @@ from mediatool.core.errors import InvalidInput
 
 # Every date read or typed lies in these years: beyond them a date is a typing mistake
 # (0001-01, 9999-12-31), and Python's calendar arithmetic would overflow on it.
+# A call linked by `book --from-call` is a recent one: looking further back would make
+# every booking from the phone flow (whose call is written after the booking) read
+# the whole history; the report looks as far for the calls its appointments link.
+CALL_LOOKBACK_MONTHS = 13
+
 FIRST_YEAR = 1990
 LAST_YEAR = 2100
 DATE_RANGE_HINT = f"les dates vont de {FIRST_YEAR} à {LAST_YEAR}"

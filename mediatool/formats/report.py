@@ -213,15 +213,16 @@ def _period_words(report: Report) -> str:
 # ---- table and markdown --------------------------------------------------------------
 
 def _tabulate(block: Block, tablefmt: str, width: int | None = None) -> str:
-    """`width` (a terminal's, for the plain table): long cells cut to fit (formats/table)."""
-    from tabulate import tabulate
-
+    """`width` (a terminal's, for the plain table): long cells cut to fit (formats/table,
+    which draws plain text without importing tabulate)."""
     if not block.rows:
         return "(aucun)"
-    if tablefmt == "simple" and width is not None:
+    if tablefmt == "simple":
         from mediatool.formats.table import render_table as fitted
 
         return fitted(block.rows, block.headers, width)
+    from tabulate import tabulate
+
     return tabulate(block.rows, headers=block.headers, tablefmt=tablefmt,
                     disable_numparse=True)
 

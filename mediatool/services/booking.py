@@ -35,7 +35,7 @@ from mediatool.core.model import (
     Record,
     Team,
 )
-from mediatool.core.period import Month, months_between
+from mediatool.core.period import CALL_LOOKBACK_MONTHS, Month, months_between
 from mediatool.core.personal_data import refuse_personal_data
 from mediatool.core.scheduling import (
     DEFAULT_HORIZON_DAYS,
@@ -60,10 +60,6 @@ KINDS = ("demarche", "usage")
 APPOINTMENT_ID = re.compile(id_pattern("A"))
 CALL_ID = re.compile(id_pattern("C"))
 PHONE = re.compile(r"^\+?[0-9 .()-]{6,25}$")
-# A call linked by `book --from-call` is a recent one: looking further back would make
-# every booking from the phone flow (whose call is written after the booking) read
-# the whole history.
-CALL_LOOKBACK_MONTHS = 13
 FIRST_FREE_ATTEMPTS = 20
 SUGGESTION_MONTHS_BACK = 6
 

@@ -22,7 +22,7 @@ from mediatool.core.errors import InvalidInput, OperationalError
 from mediatool.core.experiment import ExperimentSection, build_experiment
 from mediatool.core.lookup import mediator_by_id, site_by_id
 from mediatool.core.model import RECORD_KINDS, CallLinked, CallRecorded, DropinTally, Record
-from mediatool.core.period import DATE_RANGE_HINT, Month, year_in_range
+from mediatool.core.period import CALL_LOOKBACK_MONTHS, DATE_RANGE_HINT, Month, year_in_range
 from mediatool.core.personal_data import refuse_personal_data
 from mediatool.core.report import (
     History,
@@ -34,7 +34,6 @@ from mediatool.core.report import (
     trend_months,
 )
 from mediatool.core.state import current_tallies
-from mediatool.services.booking import CALL_LOOKBACK_MONTHS
 from mediatool.store.folder import DataFolder
 from mediatool.store.records import Store
 
