@@ -296,6 +296,7 @@ def test_caldav_object_has_no_method_and_a_fingerprint():
 
 @given(st.text(min_size=0, max_size=300))
 @example("\\,")  # found by the lower-bound run: icalendar 6.2 misreads it
+@example("%2C")  # likewise: icalendar 6.2 reads %2C and %3B in a text as "," and ";"
 def test_any_text_round_trips_through_escaping_and_folding(text):
     line = ics.fold("SUMMARY:" + ics.escape_text(text))
     assert all(len(part) <= 75 for part in line.split(b"\r\n"))
@@ -304,10 +305,11 @@ def test_any_text_round_trips_through_escaping_and_folding(text):
     expected = "".join(c for c in text.replace("\r\n", "\n").replace("\r", "\n")
                        if c in "\t\n" or (ord(c) >= 32 and c != "\x7f"))
     # Read back by RFC 5545 §3.3.11 itself: icalendar 6.2 (our lower bound) turns an
-    # escaped backslash followed by an escaped comma into a bare comma — its bug.
+    # escaped backslash followed by an escaped comma into a bare comma, and unquotes
+    # %2C and %3B — its bugs (mediatool reads only UIDs and fingerprints with it).
     value = line.replace(b"\r\n ", b"").decode("utf-8").removeprefix("SUMMARY:")
     assert _unescaped(value.rstrip("\r\n")) == expected
-    if "\\" not in text:
+    if "\\" not in text and "%" not in text:
         assert str(event.get("SUMMARY", "")) == expected
 
 
