@@ -311,3 +311,20 @@ def test_a_fifo_as_record_file_is_refused_without_hanging(tmp_path):
     assert "pas un fichier ordinaire" in problems[0].message
     with pytest.raises(OperationalError, match="pas un fichier ordinaire"):
         store.append("dropins", NOV, tally(1))
+
+
+def test_source_lines_reads_each_file_once_up_to_the_last_line_asked(tmp_path, monkeypatch):
+    import builtins
+
+    from mediatool.store.records import source_lines
+
+    (tmp_path / "catalogue").mkdir()
+    (tmp_path / "catalogue" / "a.yaml").write_text("un\ndeux\r\ntrois\nquatre\n", encoding="utf-8")
+    opened: list[str] = []
+    real_open = builtins.open
+    monkeypatch.setattr(builtins, "open",
+                        lambda path, *a, **k: opened.append(str(path)) or real_open(path, *a, **k))
+    found = source_lines(tmp_path, [("catalogue/a.yaml", 3), ("catalogue/a.yaml", 2),
+                                    ("catalogue/a.yaml", 9), ("catalogue/absent.yaml", 1)])
+    assert found == {("catalogue/a.yaml", 2): "deux", ("catalogue/a.yaml", 3): "trois"}
+    assert [p for p in opened if p.endswith("a.yaml")] == [str(tmp_path / "catalogue/a.yaml")]

@@ -203,12 +203,14 @@ def stdin_is_terminal() -> bool:
 
 def problem_lines(problems: Sequence[Problem], root: Path | None) -> list[str]:
     """Each problem as `file:line: message — fix`, followed by the offending line."""
-    from mediatool.services.workspace import source_line
+    from mediatool.services.workspace import source_lines
 
+    quoted = source_lines(root, [(p.source, p.line) for p in problems
+                                 if p.line is not None]) if root else {}
     lines = []
     for problem in problems:
         lines.append(problem.format())
-        text = source_line(root, problem.source, problem.line) if root else None
+        text = quoted.get((problem.source, problem.line)) if problem.line is not None else None
         if text is not None and text.strip():
             lines.append(f"  {problem.line:>4} | {text[:120]}")
     return lines

@@ -3,7 +3,7 @@ line of it beside an error, write a report file, set up and merge it with git.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -46,9 +46,9 @@ def folder_at(root: Path) -> DataFolder:
     return DataFolder(root.resolve())
 
 
-def source_line(root: Path, source: str, line: int | None) -> str | None:
-    """The text of one line of a data file, to show beside its problem."""
-    return records.source_line(root, source, line)
+def source_lines(root: Path, wanted: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """The text of these lines of data files, to show beside their problems."""
+    return records.source_lines(root, wanted)
 
 
 def write_output(path: Path, text: str) -> None:

@@ -187,18 +187,25 @@ def _create_exclusive(wanted: Path) -> tuple[Path, int]:
             candidate = wanted.with_name(f"{wanted.name}-{number}")
 
 
-def source_line(root: Path, source: str, line: int | None) -> str | None:
-    """The text of line `line` of a data file, to show beside an error."""
-    if line is None:
-        return None
-    try:
-        with open(root / source, encoding="utf-8", errors="replace") as handle:
-            for number, text in enumerate(handle, start=1):
-                if number == line:
-                    return text.rstrip("\r\n")
-    except OSError:
-        return None
-    return None
+def source_lines(root: Path, wanted: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """The text of these lines of data files, to show beside their problems: each file read
+    once, up to the last line asked (`check` may list hundreds of problems in one file)."""
+    by_file: dict[str, set[int]] = {}
+    for source, line in wanted:
+        by_file.setdefault(source, set()).add(line)
+    found: dict[tuple[str, int], str] = {}
+    for source, lines in by_file.items():
+        last = max(lines)
+        try:
+            with open(root / source, encoding="utf-8", errors="replace") as handle:
+                for number, text in enumerate(handle, start=1):
+                    if number in lines:
+                        found[(source, number)] = text.rstrip("\r\n")
+                    if number >= last:
+                        break
+        except OSError:
+            continue
+    return found
 
 
 def ends_whole(data: bytes) -> bool:
