@@ -224,3 +224,17 @@ def test_a_missing_argument_is_named_in_french(run):
     assert result.exit_code == 2
     assert "argument manquant 'TEXTE...'" in result.stderr and "TEXT." not in result.stderr
     assert "argument manquant 'ID'" in run("catalogue", "show").stderr
+
+
+def test_the_command_table_names_each_command_s_own_module():
+    import importlib
+
+    from mediatool.cli import COMMAND_MODULES
+
+    defined = {}
+    for module in {m for modules in COMMAND_MODULES.values() for m in modules}:
+        for command in importlib.import_module(f"mediatool.cli.{module}").COMMANDS:
+            defined[command.name] = module
+    assert set(defined) == set(COMMAND_MODULES) == set(cli.commands)
+    assert all(defined[name] == modules[0] for name, modules in COMMAND_MODULES.items())
+    assert {"import-places", "check"} <= set(cli.commands["catalogue"].commands)  # type: ignore[attr-defined]

@@ -12,9 +12,10 @@ import pytest
 SLOW_LIBRARIES = ("holidays", "icalendar", "rapidfuzz")
 
 
-def imported_by(args: list[str], cwd: Path | None = None, env: dict[str, str] | None = None
-                ) -> set[str]:
-    """The modules a real process has loaded after running `mediatool ARGS`."""
+def imported_by(args: list[str], cwd: Path | None = None, env: dict[str, str] | None = None,
+                full: bool = False) -> set[str]:
+    """The packages (`full`: the modules) a real process has loaded after running
+    `mediatool ARGS`."""
     probe = (
         "import json, sys\n"
         "from mediatool.cli import cli\n"
@@ -26,7 +27,8 @@ def imported_by(args: list[str], cwd: Path | None = None, env: dict[str, str] | 
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           cwd=cwd, env=env, check=False, timeout=120)
     marker = done.stderr.rindex("MODULES ")
-    return {m.split(".")[0] for m in json.loads(done.stderr[marker + len("MODULES "):])}
+    found = json.loads(done.stderr[marker + len("MODULES "):])
+    return set(found) if full else {m.split(".")[0] for m in found}
 
 
 @pytest.mark.parametrize("args", [["--help"], ["call", "--help"], ["slots", "--help"]])
@@ -64,3 +66,7 @@ def test_a_search_answered_from_the_saved_index_reads_no_yaml(folder: Path) -> N
     (folder / "catalogue" / "procedures.yaml").write_bytes(
         (folder / "catalogue" / "procedures.yaml").read_bytes() + b"\n")
     assert "yaml" in imported_by(search, env=env)  # an edited catalogue is read again
+    commands = {m for m in imported_by(search, env=env, full=True)
+                if m.startswith("mediatool.cli.")}
+    assert commands <= {"mediatool.cli.common", "mediatool.cli.catalogue_cmds",
+                        "mediatool.cli.opendata_cmds"}, commands  # not the other commands

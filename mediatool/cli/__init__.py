@@ -7,6 +7,7 @@ services/). The only layer that imports click.
 
 from __future__ import annotations
 
+import importlib
 import re
 import sys
 from collections.abc import Iterable
@@ -27,8 +28,59 @@ HELP_NAMES = ["-h", "--help"]
 CONTEXT = {"help_option_names": HELP_NAMES, "max_content_width": 100}
 
 
+# Each command and the cli/ modules that define it (`catalogue` gets its open-data
+# subcommands from opendata_cmds): a command line imports only the module of the command
+# it runs; help and completion import them all. A test keeps this table true.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("init", "check", "demo"), ("setup_cmds",)),
+    "catalogue": ("catalogue_cmds", "opendata_cmds"),
+    **dict.fromkeys(("call", "calls"), ("call",)),
+    **dict.fromkeys(("remind", "reschedule", "slots", "book", "agenda", "cancel", "attended",
+                     "no-show", "path"), ("appointments",)),
+    **dict.fromkeys(("report", "dropin", "dropins"), ("report",)),
+    "export-ics": ("export",), "export": ("export_coop",), "purge": ("privacy_cmds",),
+    **dict.fromkeys(("git-setup", "merge-records"), ("sharing_cmds",)),
+    "wait": ("waitlist_cmds",),
+}
+
+
 class MediatoolGroup(click.Group):
-    """A click group whose standalone `main` is the single error boundary."""
+    """A click group whose standalone `main` is the single error boundary, and whose
+    commands are imported when first named (COMMAND_MODULES)."""
+
+    @property  # type: ignore[override]
+    def commands(self) -> dict[str, click.Command]:
+        """Every command, imported (help screens, tests)."""
+        for name in COMMAND_MODULES:
+            self._loaded(name)
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: dict[str, click.Command]) -> None:
+        self._commands = value
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        self._commands[name or cmd.name or ""] = cmd
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self._loaded(cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMAND_MODULES)
+
+    def _loaded(self, name: str) -> click.Command | None:
+        found = self._commands.get(name)
+        if found is None and name in COMMAND_MODULES:
+            # All the modules first: opendata_cmds adds subcommands to `catalogue`.
+            modules = [importlib.import_module(f"mediatool.cli.{m}")
+                       for m in COMMAND_MODULES[name]]
+            for command in (c for m in modules for c in m.COMMANDS):
+                if command.name not in self._commands:
+                    _french_help(command)
+                    harden(command)
+                    self.add_command(command)
+            found = self._commands.get(name)
+        return found
 
     def main(self, args=None, prog_name=None, complete_var=None,  # type: ignore[override]
              standalone_mode=True, **extra):
@@ -61,30 +113,6 @@ def cli(ctx: click.Context, data: str | None, debug: bool) -> None:
     Complétion shell : eval "$(_MEDIATOOL_COMPLETE=bash_source mediatool)"
     """
     ctx.obj = Settings(data=data, debug=debug)
-
-
-def _register() -> None:
-    from mediatool.cli import (
-        appointments,
-        call,
-        catalogue_cmds,
-        export,
-        export_coop,
-        opendata_cmds,
-        privacy_cmds,
-        report,
-        setup_cmds,
-        sharing_cmds,
-        waitlist_cmds,
-    )
-
-    for module in (setup_cmds, catalogue_cmds, opendata_cmds, call, appointments, report,
-                   export, export_coop, privacy_cmds, sharing_cmds, waitlist_cmds):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register()
 
 
 def _print_traceback() -> None:
@@ -154,7 +182,7 @@ class _FrenchContext(click.Context):
     formatter_class = _FrenchFormatter
 
 
-def _french_help(command: click.Command) -> None:
+def _french_help(command: click.Command, subcommands: bool = True) -> None:
     """Give every command a `-h/--help` option and help headings in French.
 
     click builds its help option lazily with an English text; building it
@@ -165,12 +193,12 @@ def _french_help(command: click.Command) -> None:
     help_option(*HELP_NAMES, help="Afficher cette aide et quitter.")(command)
     command._help_option = command.params.pop()  # type: ignore[assignment]
     command.context_class = _FrenchContext
-    for sub in getattr(command, "commands", {}).values():
+    for sub in getattr(command, "commands", {}).values() if subcommands else ():
         _french_help(sub)
 
 
-_french_help(cli)
-harden(cli)
+_french_help(cli, subcommands=False)  # its commands get theirs when imported
+harden(cli, subcommands=False)
 
 _CLICK_FRENCH = (
     ("No such option", "option inconnue"),

@@ -281,13 +281,13 @@ class Text(click.ParamType):
         return clean_text(value, f"« {what} »", self.max_length, name=self.person)
 
 
-def harden(command: click.Command) -> None:
+def harden(command: click.Command, subcommands: bool = True) -> None:
     """Give every plain text parameter of `command` (and its subcommands) the `Text` type."""
     for param in command.params:
         if isinstance(param.type, click.types.StringParamType) and not isinstance(
                 param.type, Text):
             param.type = Text(param.name, person=param.name == "person")
-    for sub in getattr(command, "commands", {}).values():
+    for sub in getattr(command, "commands", {}).values() if subcommands else ():
         harden(sub)
 
 
