@@ -370,8 +370,8 @@ class SearchIndex:
                         for p in self.procedures],
             "organisations": list(self.organisation_of),
             "danger": [s.index for s in self.danger],
-            # Compiled again, the danger signals and intents cost a third of reading the
-            # index back; the key holds the code that compiles them.
+            # Compiling the danger signals and intents again would cost a third of reading
+            # the index back; the key holds the code that compiles them.
             "danger_signals": [s.to_data() for s in self.danger],
             "intents": [[said.to_data(), named.to_data()] for said, named in self.intents],
             "synonyms": [[sorted(said), list(row), list(means)]
