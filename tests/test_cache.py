@@ -338,7 +338,7 @@ def test_the_saved_parse_is_used_only_for_the_same_files_day_and_code(
     elif change == "day":
         today += dt.timedelta(days=1)
     else:  # an upgrade of mediatool, or a developer's edit to the parsing code
-        monkeypatch.setattr(cache, "_code_stamp", lambda: "autre version")
+        monkeypatch.setattr(cache.records_cache, "code_stamp", lambda names: "autre version")
     parsed = _parsed(monkeypatch)
     load_catalogue(files, today, folder)
     assert sorted(parsed) == sorted(files)

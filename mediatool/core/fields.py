@@ -357,6 +357,48 @@ def _dataclass_converter(cls: Any) -> Converter:
     return convert
 
 
+def rebuild(cls: type, plain: dict[str, Any]) -> Any:
+    """An instance again from `to_plain` of one that `build` made (a cache entry): dates
+    parsed, lists made tuples, nothing validated again. TypeError or ValueError for a
+    value not shaped so; models holding other models are not for this."""
+    for name, convert in _rebuild_plan(cls):
+        value = plain.get(name)
+        if value is not None:
+            plain[name] = convert(value)
+    return cls(**plain)
+
+
+@functools.cache
+def _rebuild_plan(cls: type) -> list[tuple[str, Callable[[Any], Any]]]:
+    hints = typing.get_type_hints(cls)
+    plan: list[tuple[str, Callable[[Any], Any]]] = []
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        tp, _ = _unwrap_optional(hints[f.name])
+        if tp is dt.datetime:
+            plan.append((f.name, _datetime_text))
+        elif tp is dt.date:
+            plan.append((f.name, _date_text))
+        elif tp is dt.time:
+            plan.append((f.name, dt.time.fromisoformat))
+        elif get_origin(tp) is tuple:
+            plan.append((f.name, tuple))
+        elif dataclasses.is_dataclass(tp):
+            raise TypeError(f"{cls.__name__}.{f.name}: a model inside a model")
+    return plan
+
+
+def _datetime_text(value: str) -> dt.datetime:
+    if type(value) is not str:
+        raise TypeError(value)
+    return dt.datetime.fromisoformat(value)
+
+
+def _date_text(value: str) -> dt.date:
+    if type(value) is not str:
+        raise TypeError(value)
+    return dt.date.fromisoformat(value)
+
+
 @functools.cache
 def _compiled(pattern: str) -> re.Pattern[str]:
     # Used with fullmatch: a trailing newline (which `$` lets through) is refused.

@@ -58,12 +58,13 @@ class CaldavTarget:
 
 def build(data: DataFolder, now: dt.datetime, private: bool
           ) -> tuple[list[ics.CalendarFile], list[Problem]]:
-    """Every calendar, from the record months the window needs (nothing written), and the
+    """Every calendar, from the record months the window needs (no calendar written), and the
     events left out because they do not fold (the one policy of every reader: an event
     that makes no sense is skipped and said, `check` reports it; the calendars of the
     whole team never stop for one bad event)."""
     catalogue = data.catalogue
     _refuse_reserved_ids(catalogue.team.mediators)
+    data.store.remember_before = Month.of(now.date())  # the window's past months, once
     appointments, skipped = _appointments(data, ics.window_start(now))
     wanted = {a.path for a in appointments if a.kind == "usage" and a.path}
     paths: dict[str, LearningPath] = {}

@@ -179,6 +179,7 @@ def make_report(data: DataFolder, period: Period, now: dt.datetime) -> tuple[Rep
     # garbage collector would only walk them again and again (a third of the time).
     collecting = gc.isenabled()
     gc.disable()
+    data.store.remember_before = Month.of(now.date())  # past months parsed once, remembered
     try:
         found = read_period(data.store, period)
         return build_report(catalogue, found.records, period, now, found.history), found

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import mediatool
 from mediatool.core.errors import Problem
 from mediatool.store import records_cache
 
@@ -146,24 +145,15 @@ def _decode_object(pairs: dict[str, Any]) -> Any:
     raise ValueError(f"unknown tag {tag!r}")
 
 
-def _code_stamp(names: tuple[str, ...] = _PARSING_CODE) -> str:
-    root = Path(mediatool.__file__).parent
-    stamps = [mediatool.__version__]
-    for name in names:
-        key = records_cache.file_key(root / name)
-        stamps.append("-" if key is None else f"{key['size']}:{key['mtime_ns']}")
-    return "|".join(stamps)
-
-
 def parsed_key(content: str, today: dt.date) -> str:
     """The saved parse's key, from the files' `content_key`."""
-    return f"{content}|{today.isoformat()}|{_code_stamp()}"
+    return f"{content}|{today.isoformat()}|{records_cache.code_stamp(_PARSING_CODE)}"
 
 
 def index_key(parsed: str) -> str:
     """The saved search index's key: the parse's, the search code's and the stemmer's (the
     index holds stems: another release of either would not find them again)."""
-    return (f"{parsed}|{_code_stamp(('core/search.py', 'core/text.py'))}"
+    return (f"{parsed}|{records_cache.code_stamp(('core/search.py', 'core/text.py'))}"
             f"|{records_cache.library_key('Stemmer')}")
 
 

@@ -310,6 +310,9 @@ class Store:
         self.root = root
         self.records = root / "records"
         self.lock_timeout = lock_timeout
+        # Whole files of months before this one, once parsed by `scan_settled`, are kept
+        # parsed (store/parsed_cache.py); None: nothing is kept (set by readers of the past).
+        self.remember_before: Month | None = None
 
     # -- paths ---------------------------------------------------------------
     def file(self, kind: str, month: Month) -> Path:
@@ -444,7 +447,15 @@ class Store:
         if not ends_whole(data):
             with self.transaction([(kind, month)]):
                 return self.scan(kind, month)
-        return parse_record_bytes(kind, data, source)
+        from mediatool.store import parsed_cache
+
+        found = parsed_cache.recalled(self.root, kind, month, data, source)
+        if found is not None:
+            return found
+        records, problems = parse_record_bytes(kind, data, source)
+        if self.remember_before is not None and month < self.remember_before:
+            parsed_cache.remember(self.root, kind, month, data, records, problems)
+        return records, problems
 
     def _read_month(self, kind: str, month: Month) -> tuple[str, bytes | None, list[Problem]]:
         """(source, bytes or None, the problem of a file that cannot be read)."""

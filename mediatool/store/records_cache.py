@@ -181,6 +181,19 @@ def file_key(path: Path) -> dict[str, int] | None:
 
 # -- public holidays: computed once per year, since loading the library costs ~0.3 s --------
 
+def code_stamp(names: tuple[str, ...]) -> str:
+    """mediatool's version and the size and mtime of these of its files (paths inside the
+    package): what a value computed by that code is keyed on."""
+    import mediatool
+
+    root = Path(mediatool.__file__).parent
+    stamps = [mediatool.__version__]
+    for name in names:
+        key = file_key(root / name)
+        stamps.append("-" if key is None else f"{key['size']}:{key['mtime_ns']}")
+    return "|".join(stamps)
+
+
 def library_key(module: str, stamp_file: str | None = None) -> str | None:
     """Which release of an installed library this is, without importing it: where it is,
     and the size and mtime of its file (or of `stamp_file` beside it, if there is one)."""
