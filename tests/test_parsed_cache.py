@@ -146,3 +146,52 @@ def _write(root: Path, ident: str, month: Month = NOV) -> tuple[Path, bytes, str
     path.chmod(0o600)
     return path, path.read_bytes(), store.source("calls", month)
 
+
+
+def test_look_ups_over_history_find_the_same_records_in_remembered_files(
+        frozen: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    from mediatool.services.report import CLOSED_DAY, field_in
+
+    def look_ups(store: Store) -> list[list[object]]:
+        found = []
+        for kind in ("appointments", "paths", "calls"):
+            months = store.months(kind)
+            every = store.read(kind, months)
+            some = {r.event.id for r in every[::3]}
+            found.append(store.read_matching(kind, months, field_in("id", some), locked=False))
+            found.append(store.read_matching(kind, months, re.compile(r"\nevent: (\w+)"),
+                                             {"cancelled", "closed"}, locked=False))
+        found.append(store.read_matching("paths", store.months("paths"), CLOSED_DAY,
+                                         {f"2026-{m:02}-{d:02}" for m in range(1, 13)
+                                          for d in range(1, 32)}, "closed", locked=False))
+        return found
+
+    monkeypatch.setenv("MEDIATOOL_NO_CACHE", "1")
+    parsed = look_ups(Store(frozen))
+    assert sum(1 for f in parsed if f) >= 5 and sum(map(len, parsed)) > 50
+    monkeypatch.delenv("MEDIATOOL_NO_CACHE")
+    remembering = Store(frozen)
+    remembering.remember_before = DEC
+    assert look_ups(remembering) == parsed  # parsed whole, remembered
+    assert len(list((frozen / ".mediatool" / "cache").glob("parsed-paths-*.json"))) > 1
+    seen = []
+    real = parsed_cache.recalled
+    monkeypatch.setattr(parsed_cache, "recalled", lambda *a: seen.append(a[2]) or real(*a))
+    assert look_ups(Store(frozen)) == parsed  # read back
+    assert seen
+
+
+def test_a_file_with_a_wrong_document_is_looked_up_as_before(tmp_path: Path) -> None:
+    from mediatool.core.errors import DataProblems
+    from mediatool.services.report import field_in
+
+    path, data, _ = _write(tmp_path, "C-NOV000001")
+    path.write_bytes(data + b"---\nid: C-NOV000002\nevent: call\nat: hier\n...\n")
+    store = Store(tmp_path)
+    store.remember_before = DEC
+    [found] = store.read_matching("calls", [NOV], field_in("id", {"C-NOV000001"}), locked=False)
+    assert found.event.id == "C-NOV000001"
+    with pytest.raises(DataProblems):
+        store.read_matching("calls", [NOV], field_in("id", {"C-NOV000002"}), locked=False)

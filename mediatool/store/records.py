@@ -489,7 +489,10 @@ class Store:
         worst a last document still being written, which `complete_prefix`
         leaves out.
         """
-        texts = []
+        return [(month, text) for month, _, text in self._month_texts(kind, months, locked)]
+
+    def _month_texts(self, kind: str, months: Iterable[Month], locked: bool
+                     ) -> Iterator[tuple[Month, bytes, str]]:
         for month in months:
             path = self.file(kind, month)
             try:
@@ -506,8 +509,7 @@ class Store:
                 raise OperationalError(f"lecture impossible de {self.relative(path)} : "
                                        f"{french_os_error(exc)}", _os_hint(exc)) from None
             text = data.decode("utf-8-sig", errors="replace")
-            texts.append((month, text if locked else complete_prefix(text)))
-        return texts
+            yield month, data, text if locked else complete_prefix(text)
 
     def read_matching(self, kind: str, months: Iterable[Month], pattern: re.Pattern[str],
                       wanted: set[str] | None = None, fallback: str | None = None,
@@ -525,7 +527,7 @@ class Store:
         """
         records: list[Record] = []
         problems: list[Problem] = []
-        for month, text in self.read_texts(kind, months, locked):
+        for month, data, text in self._month_texts(kind, months, locked):
             haystack = "\n" + text
             hits: list[int] = []
             total = 0
@@ -537,11 +539,30 @@ class Store:
                 hits.extend(m.start() for m in re.finditer(re.escape(fallback), text))
             if not hits:
                 continue
-            found, wrong = _parse_hits(kind, text, hits, self.relative(self.file(kind, month)))
+            source = self.source(kind, month)
+            whole = self._whole_parse(kind, month, data, source)
+            if whole is not None:
+                records.extend(_hit_records(whole, text, hits))
+                continue
+            found, wrong = _parse_hits(kind, text, hits, source)
             records.extend(found)
             problems.extend(wrong)
         refuse_problems(problems)
         return records
+
+    def _whole_parse(self, kind: str, month: Month, data: bytes, source: str
+                     ) -> list[Record] | None:
+        """Every record of a whole, clean month file when its parse is remembered, or when
+        it is to be (then parsed once, whole); None: parse only the documents needed."""
+        from mediatool.store import parsed_cache
+
+        if not ends_whole(data):
+            return None
+        found = parsed_cache.recalled(self.root, kind, month, data, source)
+        if found is None and self.remember_before is not None and month < self.remember_before:
+            found = parse_record_bytes(kind, data, source)
+            parsed_cache.remember(self.root, kind, month, data, *found)
+        return found[0] if found is not None and not found[1] else None
 
     def scan_all(self, kind: str) -> tuple[list[Record], list[Problem]]:
         """Every month of a kind, never raising: for `check`."""
@@ -770,23 +791,41 @@ def complete_prefix(text: str) -> str:
     return text[: cut + 1] if cut >= 0 else ""
 
 
-def _parse_hits(kind: str, text: str, positions: list[int], source: str
-                ) -> tuple[list[Record], list[Problem]]:
-    """Parse the documents of `text` that contain one of `positions`."""
-    from mediatool.store.yamltext import YamlSyntaxError, load_one_document
-
+def _documents_at(text: str, positions: list[int]) -> list[tuple[int, int, int]]:
+    """(start, end, first line) of each document of `text` holding one of `positions`."""
     starts = [m.start() for m in _DOCUMENT_START.finditer(text)]
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
     chosen = sorted({bisect.bisect_right(starts, pos) - 1 for pos in positions})
-    documents: list[Document] = []
-    problems: list[Problem] = []
+    found = []
     line, counted_to = 1, 0
     for index in chosen:
         begin = starts[index]
         end = starts[index + 1] if index + 1 < len(starts) else len(text)
         line += text.count("\n", counted_to, begin)
         counted_to = begin
+        found.append((begin, end, line))
+    return found
+
+
+def _hit_records(records: list[Record], text: str, positions: list[int]) -> list[Record]:
+    """Of a whole file's records, those of the documents holding one of `positions`."""
+    lines = [r.line for r in records]
+    found = []
+    for begin, end, line in _documents_at(text, positions):
+        last = line + text.count("\n", begin, end)  # the document's lines: [line, last)
+        found += records[bisect.bisect_left(lines, line):bisect.bisect_left(lines, last)]
+    return found
+
+
+def _parse_hits(kind: str, text: str, positions: list[int], source: str
+                ) -> tuple[list[Record], list[Problem]]:
+    """Parse the documents of `text` that contain one of `positions`."""
+    from mediatool.store.yamltext import YamlSyntaxError, load_one_document
+
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    for begin, end, line in _documents_at(text, positions):
         try:
             documents.append(load_one_document(text[begin:end], line))
         except YamlSyntaxError as exc:
