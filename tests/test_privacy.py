@@ -50,6 +50,11 @@ def test_purge_erases_personal_data_from_disk_and_keeps_every_count(run, history
     old_appointments = history.file("appointments", OCT_2025).read_text()
     for secret in SECRETS:
         assert secret not in old_appointments, f"« {secret} » is still on disk"
+    # Nor in what the cache kept of the month (the report and check above filled it).
+    cached = " ".join(p.read_text(encoding="utf-8")
+                      for p in (folder / ".mediatool" / "cache").glob("*2025-10.json"))
+    for secret in NAMES:
+        assert secret not in cached, f"« {secret} » is still in the cache"
     old_paths = history.file("paths", OCT_2025).read_text()
     assert "déménage" not in old_paths and "06 12 34 56 78" not in old_paths
     assert old_paths.count("Paul Durand") == 1  # P-ALIVE1, still followed in 2026

@@ -708,6 +708,10 @@ class Store:
             except OSError as exc:
                 raise OperationalError(f"{source} n'a pas pu être réécrit ({french_os_error(exc)}) "
                                        ": rien n'a été anonymisé") from None
+            # What the cache kept of the file (its parse, check's fold) held the erased data.
+            from mediatool.store import records_cache
+
+            records_cache.forget(self.root, f"*-{kind}-{month}.json")
             # Logged once done: the audit never claims an anonymisation that did not happen.
             self.audit(f"{audit}\t{source}\t{len(erased)} dossier(s) anonymisé(s), "
                        f"{rewritten} enregistrement(s) réécrit(s)")

@@ -113,6 +113,17 @@ def read(root: Path, name: str, kind: str) -> Any | None:
     return wrapper["data"]
 
 
+def forget(root: Path, pattern: str) -> None:
+    """Delete the cache files whose names match `pattern` (glob): what was computed from
+    data that is gone (an anonymised month) must not outlive it. Never raises for a
+    file already gone; a file that cannot be deleted is an error (data would remain)."""
+    for path in _folder(root).glob(pattern):
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue
+
+
 def _make_folder(root: Path) -> Path | None:
     folder = _folder(root)
     try:
