@@ -16,6 +16,7 @@ Only months before the current one are remembered: the current month grows all d
 from __future__ import annotations
 
 import dataclasses
+import functools
 from pathlib import Path
 
 from mediatool.core.errors import Problem
@@ -36,8 +37,13 @@ def entry_name(kind: str, month: Month) -> str:
 
 
 def _key(data: bytes) -> str:
-    return (f"{VERSION}|{records_cache.code_stamp(_CODE)}|{records_cache.library_key('yaml')}"
-            f"|{len(data)}|{records_cache.digest(data)}")
+    return f"{_code_key()}|{len(data)}|{records_cache.digest(data)}"
+
+
+@functools.cache
+def _code_key() -> str:
+    # Once per process: a report asks for each month it reads (stats and a find_spec).
+    return f"{VERSION}|{records_cache.code_stamp(_CODE)}|{records_cache.library_key('yaml')}"
 
 
 def recalled(root: Path, kind: str, month: Month, data: bytes, source: str

@@ -447,15 +447,24 @@ class Store:
         if not ends_whole(data):
             with self.transaction([(kind, month)]):
                 return self.scan(kind, month)
+        found = self._parsed_whole(kind, month, data, source, or_parse=True)
+        assert found is not None  # parsed when not remembered
+        return found
+
+    def _parsed_whole(self, kind: str, month: Month, data: bytes, source: str,
+                      or_parse: bool) -> tuple[list[Record], list[Problem]] | None:
+        """The parse of a whole, settled month file: remembered (store/parsed_cache.py),
+        or parsed now when `or_parse` or when it is to be remembered (a month before
+        `remember_before`), then remembered if so; None otherwise."""
         from mediatool.store import parsed_cache
 
         found = parsed_cache.recalled(self.root, kind, month, data, source)
-        if found is not None:
-            return found
-        records, problems = parse_record_bytes(kind, data, source)
-        if self.remember_before is not None and month < self.remember_before:
-            parsed_cache.remember(self.root, kind, month, data, records, problems)
-        return records, problems
+        remember = self.remember_before is not None and month < self.remember_before
+        if found is None and (or_parse or remember):
+            found = parse_record_bytes(kind, data, source)
+            if remember:
+                parsed_cache.remember(self.root, kind, month, data, *found)
+        return found
 
     def _read_month(self, kind: str, month: Month) -> tuple[str, bytes | None, list[Problem]]:
         """(source, bytes or None, the problem of a file that cannot be read)."""
@@ -554,14 +563,8 @@ class Store:
                      ) -> list[Record] | None:
         """Every record of a whole, clean month file when its parse is remembered, or when
         it is to be (then parsed once, whole); None: parse only the documents needed."""
-        from mediatool.store import parsed_cache
-
-        if not ends_whole(data):
-            return None
-        found = parsed_cache.recalled(self.root, kind, month, data, source)
-        if found is None and self.remember_before is not None and month < self.remember_before:
-            found = parse_record_bytes(kind, data, source)
-            parsed_cache.remember(self.root, kind, month, data, *found)
+        found = (self._parsed_whole(kind, month, data, source, or_parse=False)
+                 if ends_whole(data) else None)
         return found[0] if found is not None and not found[1] else None
 
     def scan_all(self, kind: str) -> tuple[list[Record], list[Problem]]:
@@ -708,13 +711,14 @@ class Store:
             except OSError as exc:
                 raise OperationalError(f"{source} n'a pas pu être réécrit ({french_os_error(exc)}) "
                                        ": rien n'a été anonymisé") from None
-            # What the cache kept of the file (its parse, check's fold) held the erased data.
-            from mediatool.store import records_cache
-
-            records_cache.forget(self.root, f"*-{kind}-{month}.json")
             # Logged once done: the audit never claims an anonymisation that did not happen.
             self.audit(f"{audit}\t{source}\t{len(erased)} dossier(s) anonymisé(s), "
                        f"{rewritten} enregistrement(s) réécrit(s)")
+            # What the cache kept of the file (its parse, check's fold) held the erased data;
+            # after the audit line, so a cache file that cannot be deleted never hides it.
+            from mediatool.store import records_cache
+
+            records_cache.forget(self.root, f"*-{kind}-{month}.json")
             return len(erased), rewritten
 
     def audit(self, line: str) -> None:
