@@ -6,7 +6,6 @@ import datetime as dt
 import difflib
 import zoneinfo
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from mediatool.core.errors import InvalidInput, Problem
@@ -25,6 +24,7 @@ from mediatool.core.model import (
     Team,
     WeeklySlot,
 )
+from mediatool.core.values import frozen
 
 FILE_MODELS: dict[str, type] = {
     "procedures.yaml": ProceduresFile,
@@ -92,7 +92,7 @@ class ProcedureTable(Mapping[str, Procedure]):
         return self._aliases.get(key, key)
 
 
-@dataclass(frozen=True)
+@frozen
 class Catalogue:
     """Everything in `catalogue/`: procedures, organisations, skills, team."""
 

@@ -48,12 +48,13 @@ from mediatool.core.state import (
     fold_paths,
     fold_waitlist,
 )
+from mediatool.core.values import frozen
 
 # Bump when a summary's meaning changes: cached summaries of another version are rebuilt.
 SUMMARY_VERSION = 5  # 4: the fold state may be kept apart; 5: refs and usage packed
 
 
-@dataclass(frozen=True)
+@frozen
 class FolderSnapshot:
     """Everything a check may look at, already read (tests, small folders)."""
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import errno
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from mediatool.core.values import frozen
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -16,7 +17,7 @@ EXIT_INVALID = 2
 EXIT_REFUSED = 3
 
 
-@dataclass(frozen=True)
+@frozen
 class Problem:
     """One thing wrong (or worth a look) in a file, at a position."""
 

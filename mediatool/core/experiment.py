@@ -15,7 +15,6 @@ import math
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from mediatool.core.errors import InvalidInput
@@ -23,6 +22,7 @@ from mediatool.core.localtime import in_zone
 from mediatool.core.model import CallLinked, CallRecorded, DropinTally, Experiment, Record
 from mediatool.core.period import Month, months_between
 from mediatool.core.state import Appointment, current_tallies, fold_appointments
+from mediatool.core.values import frozen
 
 Z95 = 1.959963984540054
 MIN_MONTHS = 3
@@ -38,7 +38,7 @@ MONTH_NAMES = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet",
 SERVICE_LABELS = {"phone_line": "ligne téléphonique", "appointments": "rendez-vous"}
 
 
-@dataclass(frozen=True)
+@frozen
 class Estimate:
     """A figure and its 95 % interval (None when there is nothing to estimate)."""
 
@@ -47,7 +47,7 @@ class Estimate:
     high: float | None
 
 
-@dataclass(frozen=True)
+@frozen
 class MonthFigures:
     month: str
     sessions: int
@@ -56,7 +56,7 @@ class MonthFigures:
     refusal_rate: float | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Side:
     """Drop-in figures of one side of the comparison."""
 
@@ -76,7 +76,7 @@ class Side:
     by_month: tuple[MonthFigures, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class PhoneContribution:
     """What the phone line did since the start (calls of the `since` side)."""
 
@@ -90,7 +90,7 @@ class PhoneContribution:
     appointments_ahead: int
 
 
-@dataclass(frozen=True)
+@frozen
 class ExperimentSection:
     start: dt.date
     services: tuple[str, ...]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from mediatool.core.state import Appointment, LearningPath
+from mediatool.core.values import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class PathProgress:
     """Where a learning path stands."""
 

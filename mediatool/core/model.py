@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from mediatool.core.fields import SLUG_PATTERN, spec
 from mediatool.core.ids import id_pattern
+from mediatool.core.values import frozen
 
 THEMES = (
     "papiers-elections-citoyennete", "famille-scolarite", "social-sante",
@@ -72,7 +72,7 @@ ID_MAX = 40  # an id as typed, spaces included ("a 7k3 qx2 mp9")
 
 # ---- catalogue -----------------------------------------------------------
 
-@dataclass(frozen=True)
+@frozen
 class DangerSignals:
     """What tells that a caller may be in danger: the entry then comes first, with its
     emergency numbers, whatever else was said. Words are matched by their stem, so one
@@ -95,7 +95,7 @@ class DangerSignals:
                                    "les menaces, pas pour la peur", default=())
 
 
-@dataclass(frozen=True)
+@frozen
 class Procedure:
     """A need callers phone about: an online administrative procedure (démarche) or a
     learning need (usage)."""
@@ -152,7 +152,7 @@ class Procedure:
 ImportedDataset = Literal["lieux-mediation-numerique", "annuaire-administration"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Imported:
     """Where `catalogue import-places` took an organisation from."""
 
@@ -164,7 +164,7 @@ class Imported:
                          "à la main (jamais écrasé)", pattern=r"^[0-9a-f]{16}$")
 
 
-@dataclass(frozen=True)
+@frozen
 class Organisation:
     """A competent organisation, for redirections."""
 
@@ -203,7 +203,7 @@ class Organisation:
         return bool(self.phone or self.website)
 
 
-@dataclass(frozen=True)
+@frozen
 class Skill:
     """A digital skill: a Pix competence (1.1…5.2) or a practical skill."""
 
@@ -215,7 +215,7 @@ class Skill:
                            default=None, pattern=r"^[1-5]\.[1-4]$")
 
 
-@dataclass(frozen=True)
+@frozen
 class Synonym:
     """How callers say a thing the catalogue names otherwise: a search for « le chômage »
     also looks for « France Travail »."""
@@ -224,7 +224,7 @@ class Synonym:
     means: str = spec("Les mots du catalogue que cela désigne (« France Travail »)")
 
 
-@dataclass(frozen=True)
+@frozen
 class ProceduresFile:
     """catalogue/procedures.yaml"""
 
@@ -234,14 +234,14 @@ class ProceduresFile:
         "recherche", default=())
 
 
-@dataclass(frozen=True)
+@frozen
 class OrganisationsFile:
     """catalogue/organisations.yaml"""
 
     organisations: tuple[Organisation, ...] = spec("Les organisations")
 
 
-@dataclass(frozen=True)
+@frozen
 class SkillsFile:
     """catalogue/skills.yaml"""
 
@@ -250,7 +250,7 @@ class SkillsFile:
 
 # ---- team ----------------------------------------------------------------
 
-@dataclass(frozen=True)
+@frozen
 class WeeklySlot:
     """A weekly time range, e.g. every Tuesday 09:00–12:00."""
 
@@ -266,7 +266,7 @@ class WeeklySlot:
         return f"{self.day} {self.start:%H:%M}-{self.end:%H:%M}"
 
 
-@dataclass(frozen=True)
+@frozen
 class DateRange:
     """Dates from `start` to `end`, both included."""
 
@@ -278,7 +278,7 @@ class DateRange:
         return self.start <= day <= self.end
 
 
-@dataclass(frozen=True)
+@frozen
 class Site:
     """A public digital space where people are received."""
 
@@ -292,7 +292,7 @@ class Site:
         return f"{self.name}, {self.address}" if with_address and self.address else self.name
 
 
-@dataclass(frozen=True)
+@frozen
 class DropinSession:
     """A weekly drop-in session (permanence) at a site."""
 
@@ -306,7 +306,7 @@ class DropinSession:
         return WEEKDAYS.index(self.day)
 
 
-@dataclass(frozen=True)
+@frozen
 class PhoneLine:
     """The phone line: its number and weekly shifts."""
 
@@ -314,7 +314,7 @@ class PhoneLine:
     shifts: tuple[WeeklySlot, ...] = spec("Créneaux hebdomadaires de permanence téléphonique")
 
 
-@dataclass(frozen=True)
+@frozen
 class Mediator:
     """A mediator: hours open to appointments, absences."""
 
@@ -326,7 +326,7 @@ class Mediator:
     absences: tuple[DateRange, ...] = spec("Absences (congés, formation…)", default=())
 
 
-@dataclass(frozen=True)
+@frozen
 class Caps:
     """Caps on appointments."""
 
@@ -335,7 +335,7 @@ class Caps:
         default=2, minimum=0, maximum=14)
 
 
-@dataclass(frozen=True)
+@frozen
 class Triage:
     """Thresholds for the phone-line recommendation."""
 
@@ -345,7 +345,7 @@ class Triage:
                               default=15, minimum=0, maximum=240)
 
 
-@dataclass(frozen=True)
+@frozen
 class Durations:
     """Default appointment durations per kind, in minutes."""
 
@@ -356,7 +356,7 @@ class Durations:
 ExperimentService = Literal["phone_line", "appointments"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Experiment:
     """The experiment the team runs: since when its new services are open."""
 
@@ -366,7 +366,7 @@ class Experiment:
         "(rendez-vous)", default=("phone_line", "appointments"))
 
 
-@dataclass(frozen=True)
+@frozen
 class Team:
     """catalogue/team.yaml: the service."""
 
@@ -405,7 +405,7 @@ class Team:
 
 # ---- records: one event per YAML document --------------------------------
 
-@dataclass(frozen=True)
+@frozen
 class Record:
     """An event read from a record file, with where it was read."""
 
@@ -414,7 +414,7 @@ class Record:
     line: int
 
 
-@dataclass(frozen=True)
+@frozen
 class CallRecorded:
     """A phone call, anonymous: no name, no phone number."""
 
@@ -438,7 +438,7 @@ class CallRecorded:
                             pattern=id_pattern("W"))
 
 
-@dataclass(frozen=True)
+@frozen
 class CallLinked:
     """An appointment booked later from a call (`book --from-call`)."""
 
@@ -449,7 +449,7 @@ class CallLinked:
     appointment: str = spec("Rendez-vous", pattern=id_pattern("A"))
 
 
-@dataclass(frozen=True)
+@frozen
 class AppointmentBooked:
     """An appointment is booked."""
 
@@ -472,7 +472,7 @@ class AppointmentBooked:
                                         default=None, pattern=id_pattern("A"))
 
 
-@dataclass(frozen=True)
+@frozen
 class AppointmentCancelled:
     """An appointment is cancelled: excused by the person, or revoked by the service."""
 
@@ -486,7 +486,7 @@ class AppointmentCancelled:
                                       pattern=id_pattern("A"))
 
 
-@dataclass(frozen=True)
+@frozen
 class AppointmentAttended:
     """The person came; optionally the skills reached (usage)."""
 
@@ -501,7 +501,7 @@ class AppointmentAttended:
         "3 autonome", default=None, minimum=1, maximum=3)
 
 
-@dataclass(frozen=True)
+@frozen
 class AppointmentNoShow:
     """The person did not come and did not warn."""
 
@@ -511,7 +511,7 @@ class AppointmentNoShow:
     by: str = spec("Qui")
 
 
-@dataclass(frozen=True)
+@frozen
 class AppointmentReminded:
     """A reminder was sent (or handed to the team to send) for an appointment."""
 
@@ -523,7 +523,7 @@ class AppointmentReminded:
                            max_length=NOTE_MAX)
 
 
-@dataclass(frozen=True)
+@frozen
 class AppointmentCorrected:
     """A wrong outcome is turned into the other one (venu ↔ absent), with its reason."""
 
@@ -536,7 +536,7 @@ class AppointmentCorrected:
     skills: tuple[str, ...] = spec("Compétences acquises", default=(), pattern=SKILL_ID)
 
 
-@dataclass(frozen=True)
+@frozen
 class Anonymised:
     """Personal data of an appointment, path or waiting entry was erased (retention)."""
 
@@ -546,7 +546,7 @@ class Anonymised:
     by: str = spec("Qui")
 
 
-@dataclass(frozen=True)
+@frozen
 class PathOpened:
     """A usage learning path is opened: target skills and number of sessions."""
 
@@ -562,7 +562,7 @@ class PathOpened:
     note: str | None = spec("Note", default=None, max_length=NOTE_MAX)
 
 
-@dataclass(frozen=True)
+@frozen
 class PathClosed:
     """A usage learning path is closed."""
 
@@ -573,7 +573,7 @@ class PathClosed:
     reason: str | None = spec("Motif", default=None, max_length=REASON_MAX)
 
 
-@dataclass(frozen=True)
+@frozen
 class DropinTally:
     """One drop-in session's tally: people seen and people turned away."""
 
@@ -593,7 +593,7 @@ class DropinTally:
 
 # ---- waiting list ----------------------------------------------------------
 
-@dataclass(frozen=True)
+@frozen
 class WaitAdded:
     """A person waits for an appointment that no free slot could give yet."""
 
@@ -613,7 +613,7 @@ class WaitAdded:
     note: str | None = spec("Note", default=None, max_length=NOTE_MAX)
 
 
-@dataclass(frozen=True)
+@frozen
 class WaitOffered:
     """A freed slot was offered to the person by phone."""
 
@@ -624,7 +624,7 @@ class WaitOffered:
     slot: dt.datetime = spec("Créneau proposé")
 
 
-@dataclass(frozen=True)
+@frozen
 class WaitClosed:
     """A waiting entry is closed: booked from the list, or removed with a reason."""
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from mediatool.core.values import frozen
 
 OSM_DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 SHORT_DAYS = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
@@ -34,7 +35,7 @@ class Unreadable(ValueError):
         self.column = column
 
 
-@dataclass(frozen=True)
+@frozen
 class Week:
     """Opening spans per weekday (0 = Monday); a day absent or empty is closed."""
 

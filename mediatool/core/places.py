@@ -31,6 +31,7 @@ from typing import Any
 from mediatool.core import opening_hours
 from mediatool.core.errors import InvalidInput, Problem
 from mediatool.core.model import Imported, Organisation
+from mediatool.core.values import frozen
 
 MEDNUM = "lieux-mediation-numerique"
 ANNUAIRE = "annuaire-administration"
@@ -58,7 +59,7 @@ IMPORTED_FIELDS = ("name", "kind", "place_of", "address", "commune", "insee", "p
                    "website", "hours", "opening_hours", "notes", "source", "page_updated")
 
 
-@dataclass(frozen=True)
+@frozen
 class Place:
     """One local office as a directory describes it."""
 
@@ -81,7 +82,7 @@ class Place:
     source: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Area:
     """Which places to keep: by commune name or INSEE code (None: all of the file)."""
 
@@ -94,7 +95,7 @@ class Area:
         return f"commune {self.commune}" if self.commune else "tout le fichier"
 
 
-@dataclass(frozen=True)
+@frozen
 class Difference:
     field: str
     in_catalogue: Any

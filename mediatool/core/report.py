@@ -12,7 +12,6 @@ import datetime as dt
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from mediatool.core.catalogue import Catalogue
@@ -32,6 +31,7 @@ from mediatool.core.period import Month, months_between
 from mediatool.core.scheduling import active_by_week, half_days_used
 from mediatool.core.state import Appointment, current_tallies, fold_appointments, fold_paths
 from mediatool.core.triage import phone_shift
+from mediatool.core.values import frozen
 
 # Order of appointment situations in every breakdown (labels: labels.STATUS_LABELS).
 SITUATIONS = ("booked", "attended", "excused", "revoked", "no_show", "to_fill", "rescheduled")
@@ -43,7 +43,7 @@ TREND_MONTHS = 12
 UNSPECIFIED = "(non précisé)"
 
 
-@dataclass(frozen=True)
+@frozen
 class Period:
     """Dates from `first` to `last` (both included), and how to name them."""
 
@@ -71,7 +71,7 @@ class Period:
         return self.first <= day <= self.last
 
 
-@dataclass(frozen=True)
+@frozen
 class Count:
     """One line of a breakdown: a key, its French label, a number."""
 
@@ -80,7 +80,7 @@ class Count:
     value: int
 
 
-@dataclass(frozen=True)
+@frozen
 class PhoneSection:
     calls: int
     in_shift: int
@@ -100,7 +100,7 @@ class PhoneSection:
     appointments_ahead: int = 0  # of those appointments, how many are still to come
 
 
-@dataclass(frozen=True)
+@frozen
 class Breakdown:
     """Appointments of one kind or one mediator, by situation."""
 
@@ -110,7 +110,7 @@ class Breakdown:
     situations: tuple[Count, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class HalfDays:
     """Distinct half-days with at least one active appointment, in one ISO week."""
 
@@ -123,7 +123,7 @@ class HalfDays:
     over_cap: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class AppointmentsSection:
     booked: int
     situations: tuple[Count, ...]
@@ -139,7 +139,7 @@ class AppointmentsSection:
     not_reminded_no_show_rate: float | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class PathsSection:
     opened: int
     sessions_agreed: int
@@ -149,7 +149,7 @@ class PathsSection:
     skills_by_area: tuple[Count, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class DropinFigures:
     """Drop-in tallies added up: for a site, or for a month of the trend."""
 
@@ -161,7 +161,7 @@ class DropinFigures:
     refusal_rate: float | None
 
 
-@dataclass(frozen=True)
+@frozen
 class DropinsSection:
     sessions: int
     seen: int
@@ -171,7 +171,7 @@ class DropinsSection:
     trend: tuple[DropinFigures, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Report:
     """Everything `mediatool report` shows for a period."""
 
@@ -184,7 +184,7 @@ class Report:
     dropins: DropinsSection
 
 
-@dataclass(frozen=True)
+@frozen
 class History:
     """Records read outside the period's own files, that some figures need.
 
@@ -205,7 +205,10 @@ class History:
     paths: Sequence[Record] = ()
 
 
-@dataclass(frozen=True)
+NO_HISTORY = History()
+
+
+@frozen
 class DetailRow:
     """One call or appointment, without any personal data (`--detail`)."""
 
@@ -266,7 +269,7 @@ def shift_of(call: CallRecorded, team: Team, zone: ZoneInfo) -> str | None:
 
 
 def build_report(catalogue: Catalogue, records_by_kind: Mapping[str, Sequence[Record]],
-                 period: Period, now: dt.datetime, history: History = History()) -> Report:
+                 period: Period, now: dt.datetime, history: History = NO_HISTORY) -> Report:
     """The report of `period` from the records of its month files (and `history`)."""
     team = catalogue.team
     zone = ZoneInfo(team.timezone)
@@ -521,7 +524,7 @@ def _dropins(catalogue: Catalogue, records: Sequence[Record],
 
 
 def detail_rows(catalogue: Catalogue, records_by_kind: Mapping[str, Sequence[Record]],
-                period: Period, now: dt.datetime, history: History = History()
+                period: Period, now: dt.datetime, history: History = NO_HISTORY
                 ) -> list[DetailRow]:
     """One row per call then per appointment of the period; never a name or a phone."""
     zone = ZoneInfo(catalogue.team.timezone)

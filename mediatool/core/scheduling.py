@@ -17,7 +17,6 @@ import datetime as dt
 import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from mediatool.core.days import absence, closure, days_between, half_day, iso_week, public_holiday
@@ -26,6 +25,7 @@ from mediatool.core.labels import RULE_LABELS
 from mediatool.core.localtime import in_zone
 from mediatool.core.model import Mediator, Procedure, Team
 from mediatool.core.state import Appointment
+from mediatool.core.values import frozen
 
 HalfDay = tuple[dt.date, str]
 Week = tuple[int, int]
@@ -35,7 +35,7 @@ DEFAULT_HORIZON_DAYS = 60
 _MICRO = dt.timedelta(microseconds=1)
 
 
-@dataclass(frozen=True)
+@frozen
 class Refusal:
     """Why an appointment may not be booked: the rule (one of RULES) and a French message."""
 
@@ -47,7 +47,7 @@ class Refusal:
         return RULE_LABELS[self.rule]
 
 
-@dataclass(frozen=True)
+@frozen
 class Slot:
     """A free time range of a mediator that every rule allows."""
 
@@ -56,7 +56,7 @@ class Slot:
     end: dt.datetime
 
 
-@dataclass(frozen=True)
+@frozen
 class CapBreach:
     """A mediator's week holding more half-days of appointments than the cap allows."""
 

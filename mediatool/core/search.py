@@ -24,13 +24,13 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from itertools import chain
 from operator import lt, sub
 from typing import Any, overload
 
 from mediatool.core.model import DangerSignals, Organisation, Procedure, Synonym
 from mediatool.core.text import normalise
+from mediatool.core.values import frozen
 
 # Filler of spoken French: pronouns, articles, "il faut", "comment je fais pour"…
 STOPWORDS = frozenset("""
@@ -82,7 +82,7 @@ def _all_stems(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in normalise(text).split())
 
 
-@dataclass(frozen=True)
+@frozen
 class Match:
     procedure: Procedure
     score: float

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from mediatool.core.days import half_day, iso_week
 from mediatool.core.errors import InvalidInput
@@ -22,6 +22,7 @@ from mediatool.core.model import WEEKDAYS, Team
 from mediatool.core.scheduling import HalfDay, Slot, half_days_between, local, week_usage
 from mediatool.core.state import Appointment
 from mediatool.core.text import normalise
+from mediatool.core.values import frozen
 
 PAGE = 5
 CLEAR_WORDS = ("*", "tout", "tous", "toutes")
@@ -41,7 +42,7 @@ _DAY_MONTH = re.compile(r"\b(?P<day>\d{1,2})(?:er)? (?P<month>(?:"
 _DAY_ONLY = re.compile(r"\b(\d{1,2})(?:er)?\b")
 
 
-@dataclass(frozen=True)
+@frozen
 class SlotChoice:
     """One slot offered to the caller, and what booking it costs the mediator."""
 
@@ -93,7 +94,7 @@ def slot_choices(team: Team, appointments: Iterable[Appointment], slots: Sequenc
     return list(chosen.values())
 
 
-@dataclass(frozen=True)
+@frozen
 class SlotFilter:
     """What the caller wants; an empty set says nothing about that side."""
 

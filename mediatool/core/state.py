@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Literal
 
 from mediatool.core.errors import Problem
@@ -28,6 +27,7 @@ from mediatool.core.model import (
     WaitClosed,
     WaitOffered,
 )
+from mediatool.core.values import frozen
 
 Status = Literal["booked", "cancelled", "attended", "no_show"]
 # RDV Service Public's names for the same statuses, so figures compare.
@@ -37,7 +37,7 @@ RDV_SERVICE_PUBLIC_STATUS = {"booked": "unknown", "attended": "seen", "no_show":
 ANONYMOUS = "(anonymisé)"
 
 
-@dataclass(frozen=True)
+@frozen
 class Appointment:
     """An appointment as it stands after all its events."""
 
@@ -88,7 +88,7 @@ class Appointment:
         return self.status
 
 
-@dataclass(frozen=True)
+@frozen
 class LearningPath:
     """A usage learning path as it stands."""
 
@@ -229,7 +229,7 @@ def current_tallies(tallies: Iterable[DropinTally]) -> list[DropinTally]:
 MAX_OFFERS = 3
 
 
-@dataclass(frozen=True)
+@frozen
 class WaitEntry:
     """A waiting-list entry as it stands."""
 

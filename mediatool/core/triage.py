@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from mediatool.core.days import service_open, weekly_occurrences
 from mediatool.core.fields import field_bounds
@@ -27,11 +26,12 @@ from mediatool.core.model import (
     Team,
     WeeklySlot,
 )
+from mediatool.core.values import frozen
 
 DROPIN_HORIZON_DAYS = 62  # two months covers the end-of-year closure and then some
 
 
-@dataclass(frozen=True)
+@frozen
 class Recommendation:
     """What the phone line suggests for one procedure; the mediator decides."""
 
@@ -150,7 +150,7 @@ def recommend(procedure: Procedure, team: Team,
 
 # ---- drop-ins and phone shifts ---------------------------------------------
 
-@dataclass(frozen=True)
+@frozen
 class DropinOccurrence:
     """One dated drop-in session, with its site when the team names it."""
 

@@ -15,6 +15,7 @@ from xml.etree.ElementTree import Element, ParseError
 
 from mediatool.core.errors import InvalidInput
 from mediatool.core.model import Procedure
+from mediatool.core.values import frozen
 
 DC = "{http://purl.org/dc/elements/1.1/}"
 FICHE_ID = re.compile(r"[FN][0-9]+")
@@ -22,7 +23,7 @@ _SOURCE_ID = re.compile(r"/vosdroits/([FN][0-9]+)(?:[/?#]|\Z)")
 _PIECES = re.compile(r"pièces?\b|documents? (suivants|à fournir)|justificatifs?", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@frozen
 class Candidate:
     """One item the fiche gives, to compare with the catalogue; `case` is its condition."""
 
@@ -30,7 +31,7 @@ class Candidate:
     case: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Fiche:
     id: str
     title: str
@@ -46,7 +47,7 @@ class Fiche:
         return self.important_change or self.modified
 
 
-@dataclass(frozen=True)
+@frozen
 class Finding:
     """What a person must look at for one procedure."""
 

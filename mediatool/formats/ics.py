@@ -32,7 +32,6 @@ import functools
 import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from mediatool.core import days
@@ -51,6 +50,7 @@ from mediatool.core.model import (
 )
 from mediatool.core.period import Month
 from mediatool.core.state import Appointment, LearningPath
+from mediatool.core.values import frozen
 from mediatool.formats.fiche import organisation_contact
 
 UID_DOMAIN = "mediatool"
@@ -118,7 +118,7 @@ def _midnight_utc(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), dt.UTC)
 
 
-@dataclass(frozen=True)
+@frozen
 class Event:
     """One VEVENT: its UID, where it sorts, and its folded content lines."""
 
@@ -154,7 +154,7 @@ def _event(uid: str, sort_key: tuple[int, str, str], start: dt.datetime,
 
 # ---- calendars -------------------------------------------------------------
 
-@dataclass(frozen=True)
+@frozen
 class CalendarFile:
     """One calendar: written as `<name>.ics` and pushed as CalDAV calendar `<name>`."""
 
@@ -222,7 +222,7 @@ def horizon(now: dt.datetime) -> dt.date:
     return dt.date(now.year + 1, 12, 31)
 
 
-@dataclass(frozen=True)
+@frozen
 class Context:
     """What every event needs: the catalogue, the team's zone, privacy, the window."""
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from mediatool.core.model import WEEKDAYS, Organisation, Procedure, Site, Team
 from mediatool.core.triage import DropinOccurrence
+from mediatool.core.values import frozen
 from mediatool.formats.sms import SmsCount, sms_segments, to_gsm
 
 SMS_SEGMENTS = 2
@@ -30,7 +31,7 @@ CREATED_TOGETHER = ("compte", "e-mail", "mail", "franceconnect", "identifiant", 
 MISSING_CONTACT = "coordonnées à compléter dans le catalogue"
 
 
-@dataclass(frozen=True)
+@frozen
 class BookedAppointment:
     """The appointment booked during the call, as the caller needs it."""
 
@@ -42,7 +43,7 @@ class BookedAppointment:
     start: dt.datetime | None = None  # for the compact form « mar. 8/12 14h »
 
 
-@dataclass(frozen=True)
+@frozen
 class RecapInput:
     """Everything the recap may mention; `outcome` decides what it says."""
 
@@ -79,7 +80,7 @@ def organisation_has_contact(organisation: Organisation | None) -> bool:
                                   or organisation.address))
 
 
-@dataclass(frozen=True)
+@frozen
 class _Detail:
     """How much to say; the recap tries each level until it fits."""
 

@@ -14,7 +14,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
 from mediatool.core.catalogue import Catalogue
@@ -37,6 +37,7 @@ from mediatool.core.report import (
     DropinFigures,
     Report,
 )
+from mediatool.core.values import frozen
 
 if TYPE_CHECKING:
     from mediatool.core.experiment import ExperimentSection
@@ -61,7 +62,7 @@ def week_words(monday: dt.date) -> str:
     return f"semaine du {monday.day} {MONTH_NAMES[monday.month - 1]}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Block:
     """A titled table: what table, markdown and html all show."""
 
@@ -70,7 +71,7 @@ class Block:
     rows: tuple[tuple[str, ...], ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Section:
     title: str
     blocks: tuple[Block, ...]

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+
+from mediatool.core.values import frozen
 
 # The basic set (one septet each). 0x09 is drawn « Ç » in 3GPP TS 23.038 but was
 # « ç » in the original GSM table; phones and gateways map ç onto it.
@@ -57,7 +58,7 @@ def to_gsm(text: str) -> str:
     return "".join(out)
 
 
-@dataclass(frozen=True)
+@frozen
 class SmsCount:
     """How a text goes out: its encoding, length in units, and segments."""
 

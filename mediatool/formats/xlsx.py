@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from mediatool.core.catalogue import Catalogue
 from mediatool.core.experiment import Estimate, ExperimentSection
 from mediatool.core.period import Month
 from mediatool.core.report import DetailRow, Report
+from mediatool.core.values import frozen
 from mediatool.formats.experiment import DEFINITIONS as EXPERIMENT_DEFINITIONS
 from mediatool.formats.report import (
     DEFINITIONS,
@@ -39,14 +39,14 @@ MONTH = "mmmm yyyy"
 MAX_WIDTH = 60
 
 
-@dataclass(frozen=True)
+@frozen
 class Percent:
     """A share (0.1679) shown as a percentage (16,8 %)."""
 
     value: float | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Sheet:
     title: str
     headers: tuple[str, ...]

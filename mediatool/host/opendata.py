@@ -15,16 +15,16 @@ import urllib.request
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from mediatool.core.errors import InvalidInput, OperationalError, french_os_error
+from mediatool.core.values import frozen
 
 MAX_MEMBER_BYTES = 32 * 1024 * 1024  # the largest genuine fiche is well under 1 MB
 _CHUNK = 1024 * 1024
 
 
-@dataclass(frozen=True)
+@frozen
 class Opened:
     label: str  # what the review names as its source
     date: dt.date | None  # the newest file date inside the set

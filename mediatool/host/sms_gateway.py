@@ -14,14 +14,14 @@ import shlex
 import shutil
 import signal
 import subprocess
-from dataclasses import dataclass
 
 from mediatool.core.errors import InvalidInput, french_os_error
+from mediatool.core.values import frozen
 
 DEFAULT_TIMEOUT_S = 10.0
 
 
-@dataclass(frozen=True)
+@frozen
 class SendResult:
     ok: bool
     detail: str

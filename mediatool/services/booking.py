@@ -12,7 +12,6 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 from mediatool.core.days import week_bounds
@@ -51,6 +50,7 @@ from mediatool.core.slotpick import SlotChoice
 from mediatool.core.slotpick import slot_choices as choices_of
 from mediatool.core.state import Appointment, fold_appointments
 from mediatool.core.text import closest_ids
+from mediatool.core.values import frozen
 from mediatool.formats.fiche import organisation_contact
 from mediatool.services import learning_paths
 from mediatool.store.folder import DataFolder
@@ -64,7 +64,7 @@ FIRST_FREE_ATTEMPTS = 20
 SUGGESTION_MONTHS_BACK = 6
 
 
-@dataclass(frozen=True)
+@frozen
 class BookingRequest:
     """What `book` is asked: who, what, when (None = first free slot)."""
 
@@ -225,7 +225,7 @@ def slots_hint(team: Team, slots: Sequence[Slot], days: int = DEFAULT_HORIZON_DA
 
 # ---- booking ---------------------------------------------------------------
 
-@dataclass(frozen=True)
+@frozen
 class _Checked:
     """A request once its ids and values are valid."""
 
@@ -434,7 +434,7 @@ def _path_days(data: DataFolder, path: learning_paths.LearningPath | None) -> se
             if a.path == path.id and a.active}
 
 
-@dataclass(frozen=True)
+@frozen
 class SeriesItem:
     """One session of a series: booked, or why it could not be placed."""
 

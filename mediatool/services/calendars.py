@@ -26,6 +26,7 @@ from mediatool.core.errors import (
 from mediatool.core.model import Mediator
 from mediatool.core.period import Month
 from mediatool.core.state import Appointment, LearningPath, fold_appointments, fold_paths
+from mediatool.core.values import frozen
 from mediatool.formats import ics
 from mediatool.host import caldav
 from mediatool.store.folder import DataFolder
@@ -47,7 +48,7 @@ class ExportResult:
     skipped: list[Problem] = field(default_factory=list)  # events that do not fold
 
 
-@dataclass(frozen=True)
+@frozen
 class CaldavTarget:
     """A CalDAV server to publish to as well; the password is read from a file."""
 

@@ -8,7 +8,7 @@ input has been checked, so a refused call leaves the files untouched.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from mediatool.core.catalogue import Catalogue
@@ -35,6 +35,7 @@ from mediatool.core.triage import (
     phone_shift,
     recommend,
 )
+from mediatool.core.values import frozen
 from mediatool.formats.recap import BookedAppointment, RecapInput, caller_recap
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ MAX_DURATION_MIN = int(field_bounds(CallRecorded, "duration_min")[1] or 240)
 MAX_NOTE_CHARS = text_bound(CallRecorded, "note") or 0
 
 
-@dataclass(frozen=True)
+@frozen
 class CallDraft:
     """What the mediator entered about a call, before it is checked."""
 
@@ -60,7 +61,7 @@ class CallDraft:
     place: str | None = None  # the imported local place chosen for a redirect; "-": none
 
 
-@dataclass(frozen=True)
+@frozen
 class CheckedCall:
     """A draft whose ids all exist, with the recommendation it got."""
 
@@ -76,7 +77,7 @@ class CheckedCall:
     place: Organisation | None = None  # the local place the recap gives
 
 
-@dataclass(frozen=True)
+@frozen
 class BookingWish:
     """Book the first free slot (or `at`) for the caller during the call."""
 
@@ -86,7 +87,7 @@ class BookingWish:
     at: dt.datetime | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class WaitWish:
     """No slot suits the caller: put them on the waiting list (`call --wait`)."""
 
@@ -96,7 +97,7 @@ class WaitWish:
     before: dt.date | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class CallResult:
     event: CallRecorded
     recommendation: Recommendation | None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,13 +31,14 @@ from mediatool.core.model import (
     WeeklySlot,
 )
 from mediatool.core.period import Month, months_between
+from mediatool.core.values import frozen
 
 FIRST_NAMES = ("Nadia", "Gérard", "Fatou", "Jean-Pierre", "Yasmina", "Odette", "Karim",
                "Sylvie", "Mamadou", "Lucienne", "Thierry", "Aïcha", "Bernard", "Inès")
 INITIALS = "BCDFGHJLMNPRST"
 
 
-@dataclass(frozen=True)
+@frozen
 class DemoEvent:
     kind: str
     month: Month

@@ -16,6 +16,7 @@ from mediatool.core import places
 from mediatool.core.catalogue import build_catalogue
 from mediatool.core.errors import InvalidInput, OperationalError
 from mediatool.core.model import Organisation
+from mediatool.core.values import frozen
 from mediatool.host.opendata import read_local_file
 from mediatool.store import catalogue as catalogue_files
 from mediatool.store.folder import DataFolder
@@ -27,7 +28,7 @@ WRITTEN_ORDER = ("id", "name", "kind", "place_of", "address", "commune", "insee"
                  "page_updated", "reviewed", "imported")
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen
 class ImportResult:
     plan: places.Plan
     source: str

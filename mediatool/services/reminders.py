@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
 
 from mediatool.core.lookup import mediator_by_id
 from mediatool.core.model import AppointmentReminded, Record
 from mediatool.core.period import Month
 from mediatool.core.state import Appointment, fold_appointments
+from mediatool.core.values import frozen
 from mediatool.formats.reminders import reminder_text
 from mediatool.formats.sms import segments
 from mediatool.host import sms_gateway
@@ -23,7 +23,7 @@ from mediatool.services.booking import appointments_between
 from mediatool.store.folder import DataFolder
 
 
-@dataclass(frozen=True)
+@frozen
 class Reminder:
     """One appointment to remind, with its text (GSM 03.38) and its segment count."""
 
@@ -32,7 +32,7 @@ class Reminder:
     segments: int
 
 
-@dataclass(frozen=True)
+@frozen
 class DayReminders:
     """A day's reminders: those with a phone, and the appointments without one."""
 
@@ -41,7 +41,7 @@ class DayReminders:
     without_phone: tuple[Appointment, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class SendOutcome:
     reminder: Reminder
     ok: bool

@@ -14,7 +14,6 @@ import datetime as dt
 import gc
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from mediatool.core.days import service_open
@@ -34,6 +33,7 @@ from mediatool.core.report import (
     trend_months,
 )
 from mediatool.core.state import current_tallies
+from mediatool.core.values import frozen
 from mediatool.store.folder import DataFolder
 from mediatool.store.records import Store
 
@@ -64,7 +64,7 @@ MAX_TALLY_COUNT = 1000  # the model's bound; above it, the full parse reports th
 MAX_DROPIN_COUNT = 500  # above this, a tally is a typing mistake, not a drop-in session
 
 
-@dataclass(frozen=True)
+@frozen
 class ReportInput:
     """What the core needs: the period's records and the history around them."""
 

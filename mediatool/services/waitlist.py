@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass
 
 from mediatool.core.days import week_bounds
 from mediatool.core.errors import InvalidInput
@@ -23,6 +22,7 @@ from mediatool.core.personal_data import refuse_personal_data
 from mediatool.core.scheduling import local, refusal
 from mediatool.core.state import MAX_OFFERS, Appointment, WaitEntry, fold_waitlist
 from mediatool.core.text import closest_ids
+from mediatool.core.values import frozen
 from mediatool.core.waitlist import ordered, suited_to
 from mediatool.services import booking, learning_paths
 from mediatool.store.folder import DataFolder
@@ -36,7 +36,7 @@ DEFAULT_BY = "accueil"  # who writes when no mediator is named, as for drop-in t
 BOOKED_REASON = "rendez-vous pris"
 
 
-@dataclass(frozen=True)
+@frozen
 class WaitRequest:
     """What `wait add` (or a call) is asked: who waits, for what, until when."""
 

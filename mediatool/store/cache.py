@@ -16,11 +16,11 @@ import datetime as dt
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mediatool.core.errors import Problem
+from mediatool.core.values import frozen
 from mediatool.store import records_cache
 
 COPY, COPY_KIND = "catalogue-last-good.json", "catalogue-last-good"
@@ -32,7 +32,7 @@ INDEX, INDEX_KIND = "search-index.json", "search-index-3"  # 3: postings packed
 _PARSING_CODE = ("core/catalogue.py", "core/model.py", "core/fields.py", "store/yamltext.py")
 
 
-@dataclass(frozen=True)
+@frozen
 class LastGood:
     """A catalogue that loaded without a blocking error, and since when it was seen so."""
 

@@ -7,7 +7,6 @@ import datetime as dt
 import functools
 import gc
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -15,6 +14,7 @@ from zoneinfo import ZoneInfo
 from mediatool.core import days
 from mediatool.core.catalogue import Catalogue
 from mediatool.core.errors import DataProblems, Problem
+from mediatool.core.values import frozen
 from mediatool.host import environment
 from mediatool.store import cache, records_cache
 from mediatool.store.catalogue import load_catalogue, read_catalogue_files
@@ -37,7 +37,7 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-@dataclass(frozen=True)
+@frozen
 class CatalogueFallback:
     """Today's catalogue is blocked by errors: the last good copy is used instead."""
 
