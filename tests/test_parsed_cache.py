@@ -160,7 +160,7 @@ def test_look_ups_over_history_find_the_same_records_in_remembered_files(
             months = store.months(kind)
             every = store.read(kind, months)
             some = {r.event.id for r in every[::3]}
-            found.append(store.read_matching(kind, months, field_in("id", some), locked=False))
+            found.append(store.read_matching(kind, months, *field_in("id", some), locked=False))
             found.append(store.read_matching(kind, months, re.compile(r"\nevent: (\w+)"),
                                              {"cancelled", "closed"}, locked=False))
         found.append(store.read_matching("paths", store.months("paths"), CLOSED_DAY,
@@ -191,7 +191,7 @@ def test_a_file_with_a_wrong_document_is_looked_up_as_before(tmp_path: Path) -> 
     path.write_bytes(data + b"---\nid: C-NOV000002\nevent: call\nat: hier\n...\n")
     store = Store(tmp_path)
     store.remember_before = DEC
-    [found] = store.read_matching("calls", [NOV], field_in("id", {"C-NOV000001"}), locked=False)
+    [found] = store.read_matching("calls", [NOV], *field_in("id", {"C-NOV000001"}), locked=False)
     assert found.event.id == "C-NOV000001"
     with pytest.raises(DataProblems):
-        store.read_matching("calls", [NOV], field_in("id", {"C-NOV000002"}), locked=False)
+        store.read_matching("calls", [NOV], *field_in("id", {"C-NOV000002"}), locked=False)

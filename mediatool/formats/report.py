@@ -7,9 +7,7 @@ dataclasses as they are, keys in field order.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import html
 import io
 import json
 import re
@@ -332,6 +330,8 @@ def rows(report: Report) -> list[Row]:
 
 
 def _csv_text(header: Sequence[str], data: Sequence[Sequence[Value]], dialect: str) -> str:
+    import csv  # here, as html below: a table report (the usual one) imports neither
+
     french = dialect == "excel-fr"
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if french else ",", lineterminator="\r\n")
@@ -541,6 +541,8 @@ DEFINITIONS = (
 
 
 def _esc(text: object) -> str:
+    import html
+
     return html.escape(str(text), quote=True)
 
 

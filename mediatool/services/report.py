@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import gc
 import re
 from collections.abc import Iterable
@@ -22,7 +23,6 @@ from mediatool.core.experiment import ExperimentSection, build_experiment
 from mediatool.core.lookup import mediator_by_id, site_by_id
 from mediatool.core.model import RECORD_KINDS, CallLinked, CallRecorded, DropinTally, Record
 from mediatool.core.period import CALL_LOOKBACK_MONTHS, DATE_RANGE_HINT, Month, year_in_range
-from mediatool.core.personal_data import refuse_personal_data
 from mediatool.core.report import (
     History,
     Period,
@@ -39,13 +39,27 @@ from mediatool.store.records import Store
 
 _QUOTE = "['\"]?"
 # Look-up patterns start at a line break (`read_matching` searches "\n" + text): the
-# leading literal lets the regex engine skip ahead, and the values looked for are
-# part of the pattern, so the engine, not a Python loop, checks each occurrence.
-def field_in(name: str, values: Iterable[str], prefix: bool = False) -> re.Pattern[str]:
-    """`name: value` lines (quoted or not) for any of `values`, or starting with one."""
-    choices = "|".join(re.escape(v) for v in sorted(values))
-    end = "" if prefix else r"(?![\w-])"
-    return re.compile(rf"\n{name}: {_QUOTE}({choices}){end}")
+# leading literal lets the regex engine skip ahead. The values looked for are a set
+# checked against each occurrence's value, not alternatives inside the pattern: a
+# pattern of a month's hundreds of call ids took longer to compile than the look-up.
+_VALUE = r"([\w-]+)"  # a whole id: the greedy run ends where the id does
+_DAY = r"(\d{4}-\d\d-\d\d)"
+
+
+@functools.cache
+def _line(name: str, value: str) -> re.Pattern[str]:
+    return re.compile(rf"\n{name}: {_QUOTE}{value}")
+
+
+def field_in(name: str, values: Iterable[str]) -> tuple[re.Pattern[str], set[str]]:
+    """`name: value` lines (quoted or not) for any of the ids `values`: the pattern and
+    the set `read_matching` takes."""
+    return _line(name, _VALUE), set(values)
+
+
+def day_in(name: str, days: Iterable[str]) -> tuple[re.Pattern[str], set[str]]:
+    """`name: value` lines whose value starts with one of `days` ("YYYY-MM-DD")."""
+    return _line(name, _DAY), set(days)
 
 
 # Written as id, event, at, by (`event_to_document` keeps the dataclass order); a file
@@ -116,13 +130,13 @@ def read_period(store: Store, period: Period) -> ReportInput:
     wanted: set[str] = set()
     if call_ids:
         later_calls = [r for r in store.read_matching("calls", _after(store, "calls", period),
-                                                      field_in("id", call_ids), locked=False)
+                                                      *field_in("id", call_ids), locked=False)
                        if isinstance(r.event, CallLinked)]
         for record in [*records["calls"], *later_calls]:
             if isinstance(record.event, CallLinked | CallRecorded) and record.event.appointment:
                 wanted.add(record.event.appointment)
         wanted |= {r.event.id for r in store.read_matching(
-            "appointments", later_appointments, field_in("from_call", call_ids),
+            "appointments", later_appointments, *field_in("from_call", call_ids),
             locked=False)}
 
     # ISO weeks that straddle the period: the cap is counted on the whole week.
@@ -132,11 +146,11 @@ def read_period(store: Store, period: Period) -> ReportInput:
     neighbours = sorted({Month.parse(d[:7]) for d in before | after})
     if before or after:
         wanted |= {r.event.id for r in store.read_matching(
-            "appointments", neighbours, field_in("start", before | after, prefix=True), locked=False)}
+            "appointments", neighbours, *day_in("start", before | after), locked=False)}
     in_period = {r.event.id for r in records["appointments"]}
     wanted -= in_period
     extra_months = sorted(set(later_appointments) | set(neighbours))
-    appointments = store.read_matching("appointments", extra_months, field_in("id", wanted),
+    appointments = store.read_matching("appointments", extra_months, *field_in("id", wanted),
                                        locked=False) if wanted else []
 
     earlier_paths = [m for m in store.months("paths") if m < first_month]
@@ -223,6 +237,9 @@ def record_dropin(data: DataFolder, site: str, day: dt.date, seen: int, refused:
     One tally per site and day: a second one is refused (exit 2, naming the first)
     unless `replace`, which appends a tally naming the ones it supersedes.
     """
+    # Imported here: its patterns cost a report (which never takes a note) a tenth of its run.
+    from mediatool.core.personal_data import refuse_personal_data
+
     team = data.catalogue.team
     refuse_personal_data(note, "la note", data.catalogue)
     site = site_by_id(data.catalogue, site).id
