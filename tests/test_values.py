@@ -116,3 +116,45 @@ def test_the_package_declares_its_frozen_classes_with_frozen():
                 if words.get("frozen") is True and not words.get("order"):
                     found.append(f"{path.relative_to(package)}:{node.lineno} {node.name}")
     assert found == []
+
+
+def test_init_is_the_dataclass_init():
+    import inspect
+
+    @frozen
+    class Defaults:
+        name: str
+        tags: tuple[str, ...] = ()
+        seen: list[int] = dataclasses.field(default_factory=list)
+
+    first, second = Defaults("a"), Defaults("b", ("x",))
+    assert first.tags == () and second.tags == ("x",) and first.seen == []
+    assert first.seen is not second.seen  # a new list each time, as default_factory means
+    assert Defaults(name="c", seen=[1]).seen == [1]
+    assert str(inspect.signature(Defaults)) == str(inspect.signature(
+        dataclasses.dataclass(frozen=True)(type("Defaults", (), {
+            "__annotations__": {"name": "str", "tags": "tuple[str, ...]",
+                                "seen": "list[int]"},
+            "tags": (), "seen": dataclasses.field(default_factory=list)}))))
+    assert Defaults.__doc__ and Defaults.__doc__.startswith("Defaults(name")
+    with pytest.raises(TypeError):
+        Defaults()  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Defaults("a", nope=1)  # type: ignore[call-arg]
+
+
+def test_what_frozen_does_not_build_is_refused_when_the_class_is_made():
+    with pytest.raises(TypeError, match="follows"):
+        @frozen
+        class Order:
+            first: int = 0
+            second: int  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        @frozen
+        class Hidden:
+            shown: int
+            hidden: int = dataclasses.field(default=0, init=False)
+    with pytest.raises(ValueError):  # dataclasses' own check of a mutable default
+        @frozen
+        class Shared:
+            items: list[int] = []  # noqa: RUF012
