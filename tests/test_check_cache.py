@@ -99,7 +99,8 @@ def test_unchanged_files_are_read_from_the_cache_with_the_same_answer(history: P
     assert first[1] == 4
     entries = sorted(p.name for p in (history / CACHE).glob("check-*.json"))
     assert entries == ["check-appointments-2026-11.json", "check-appointments-2026-12.json",
-                       "check-calls-2026-11.json", "check-state-appointments-2026-11.json",
+                       "check-calls-2026-11.json", "check-distinct.json",
+                       "check-state-appointments-2026-11.json",
                        "check-state-appointments-2026-12.json"]
 
 
@@ -302,7 +303,7 @@ def test_entries_hold_json_only_and_the_same_summary(history: Path) -> None:
     answer(history)
     raw = json.loads(_entry(history).read_bytes())
     summary = checks.FileSummary.from_data(raw["data"]["summary"])
-    assert summary is not None and summary.created == ["A-NOV000001", "A-NOV000002"]
+    assert summary is not None and checks._words(summary.created) == ["A-NOV000001", "A-NOV000002"]
     assert checks.FileSummary.from_data({"kind": "appointments"}) is None
 
 
@@ -383,7 +384,7 @@ def test_a_summary_reads_back_as_it_was_written_refs_usage_and_ids_packed() -> N
     assert back is not None
     assert {w: {v: checks._lines(n) for v, n in values.items()}
             for w, values in back.refs.items()} == summary.refs
-    assert back.usage == summary.usage and back.ids == summary.ids
+    assert back.usage == summary.usage and checks._words(back.ids) == summary.ids
     assert checks._lines(back.id_lines) == [4, 19]
     assert json.loads(json.dumps(back.to_data())) == data  # written again unchanged
     for damage in ({"ids": ["C-1 C-2", "4"]}, {"usage": [["m 1"], [0, 2026, 49]]},
@@ -392,3 +393,31 @@ def test_a_summary_reads_back_as_it_was_written_refs_usage_and_ids_packed() -> N
                    {"refs": {"procedure": [["caf-rsa", "x"], "4 19"]}},
                    {"refs": {"nothing": [["caf-rsa"], "4"]}}):
         assert checks.FileSummary.from_data({**data, **damage}) is None, damage
+
+
+def test_an_id_used_twice_is_found_though_the_ids_were_once_found_distinct(
+        history: Path) -> None:
+    """The remembered answer is keyed on the very ids: a copy of an id into another month
+    (a merge) is found on the next check, warm cache or not, and the unchanged folder is
+    not gone through again."""
+    answer(history)
+    kept = records_cache.read(history, check_cache.DISTINCT_NAME, check_cache.DISTINCT_KIND)
+    assert kept and all(len(k) == 40 for k in kept)
+    calls = []
+    real = checks._distinct
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(checks, "_distinct", lambda groups: calls.append(1) or real(groups))
+        answer(history)
+        assert calls == []  # unchanged: answered from the remembered keys
+        write(history, "calls", DEC, call("C-NOV000001", "2026-12-01T10:00"))
+        problems = answer(history)[0]
+        assert calls  # the ids changed: gone through
+    assert any("C-NOV000001 déjà utilisé" in p.message for p in problems)
+    assert answer(history)[0] == answer(history, use_cache=False)[0]
+
+
+def test_a_forged_distinct_key_file_is_not_trusted(history: Path) -> None:
+    answer(history)
+    path = history / ".mediatool" / "cache" / check_cache.DISTINCT_NAME
+    path.write_text(path.read_text().replace('"data":[', '"data":["0",'))
+    assert check_cache.distinct_keys(check_cache.Store(history)) == frozenset()

@@ -26,6 +26,7 @@ from typing import Any
 
 from mediatool.core.catalogue import Catalogue, Team
 from mediatool.core.errors import Problem
+from mediatool.core.hashing import blake2b
 from mediatool.core.localtime import in_zone
 from mediatool.core.model import (
     Anonymised,
@@ -91,10 +92,10 @@ class FileSummary:
     problems: list[Problem] = field(default_factory=list)  # the file's own
     # what → catalogue id → lines; read back from the cache as "12 25 38", split if shown
     refs: dict[str, dict[str, list[int] | str]] = field(default_factory=dict)
-    ids: list[str] = field(default_factory=list)  # calls, tallies: unique ids
+    ids: list[str] | str = field(default_factory=list)  # calls, tallies: unique ids
     id_lines: list[int] | str = field(default_factory=list)  # their lines; text when read back
     contacts: list[tuple[int, str, list[str], bool]] = field(default_factory=list)
-    created: list[str] = field(default_factory=list)  # appointments booked, paths opened
+    created: list[str] | str = field(default_factory=list)  # appointments booked, paths opened
     foreign: list[str] = field(default_factory=list)  # events for ids created elsewhere
     erased: list[str] = field(default_factory=list)  # ids anonymised here
     fold_problems: list[tuple[str, Problem]] = field(default_factory=list)  # (id, problem)
@@ -140,8 +141,8 @@ class FileSummary:
         mediators = list(dict.fromkeys(m for m, *_ in self.usage))
         rank = {m: i for i, m in enumerate(mediators)}
         data["usage"] = [mediators, [n for m, y, w, k in self.usage for n in (rank[m], y, w, k)]]
-        data["created"] = " ".join(self.created)
-        data["ids"] = [" ".join(self.ids), self.id_lines if isinstance(self.id_lines, str)
+        data["created"] = _text(self.created)
+        data["ids"] = [_text(self.ids), self.id_lines if isinstance(self.id_lines, str)
                        else " ".join(map(str, self.id_lines))]
         data["problems"] = [_problem_data(p) for p in self.problems]
         data["fold_problems"] = [[i, _problem_data(p)] for i, p in self.fold_problems]
@@ -157,10 +158,10 @@ class FileSummary:
                 kind=str(data["kind"]), source=str(data["source"]), count=int(data["count"]),
                 problems=[_problem(p) for p in data["problems"]],
                 refs=_refs(data["refs"]),
-                ids=data["ids"][0].split(), id_lines=_line_text(data["ids"]),
+                ids=_id_text(data["ids"][0]), id_lines=_line_text(data["ids"]),
                 contacts=[(int(n), str(i), [str(d) for d in digits], bool(mail))
                           for n, i, digits, mail in data["contacts"]],
-                created=data["created"].split(),
+                created=_id_text(data["created"]),
                 foreign=[str(i) for i in data["foreign"]],
                 erased=[str(i) for i in data["erased"]],
                 fold_problems=[(str(i), _problem(p)) for i, p in data["fold_problems"]],
@@ -214,6 +215,21 @@ def _lines(lines: list[int] | str) -> list[int]:
     return [int(n) for n in lines.split()] if isinstance(lines, str) else lines
 
 
+def _words(ids: list[str] | str) -> list[str]:
+    """Ids as a list: a summary read back keeps them as one text, split only if needed."""
+    return ids.split() if isinstance(ids, str) else ids
+
+
+def _text(ids: list[str] | str) -> str:
+    return ids if isinstance(ids, str) else " ".join(ids)
+
+
+def _id_text(ids: Any) -> str:
+    if not isinstance(ids, str):
+        raise TypeError
+    return ids
+
+
 def _line_text(ids: Any) -> str:
     """The lines of saved unique ids, as text: as many numbers as ids (split when shown)."""
     idents, lines = ids
@@ -256,7 +272,7 @@ def summarise(kind: str, source: str, records: Sequence[Record], problems: Itera
     if previous is not None:
         previous.fold_state()
     summary = FileSummary(kind, source) if previous is None else dataclasses.replace(
-        previous, load_state=None, problems=list(previous.problems), ids=list(previous.ids),
+        previous, load_state=None, problems=list(previous.problems), ids=list(_words(previous.ids)),
         id_lines=list(_lines(previous.id_lines)),
         contacts=list(previous.contacts),
         refs={k: {v: list(_lines(n)) for v, n in vals.items()}
@@ -267,8 +283,9 @@ def summarise(kind: str, source: str, records: Sequence[Record], problems: Itera
         _note_references(summary.refs, record)
     if kind in _UNIQUE:
         unique = [r for r in records if r.event.event == _UNIQUE[kind]]
+        assert isinstance(summary.ids, list) and isinstance(summary.id_lines, list), \
+            "a summary being built holds lists"
         summary.ids.extend(r.event.id for r in unique)
-        assert isinstance(summary.id_lines, list)  # a summary being built holds lists
         summary.id_lines.extend(r.line for r in unique)
     if kind == "calls":
         summary.contacts.extend(_contacts(records))
@@ -296,7 +313,7 @@ def _summarise_waitlist(summary: FileSummary, records: Sequence[Record]) -> None
 def _replacements(summary: FileSummary, records: Sequence[Record]) -> list[Problem]:
     """`dropin --replace` names tallies of the same site and day: the same month file."""
     tallies = {r.event.id: r.event for r in records if isinstance(r.event, DropinTally)}
-    earlier = set(summary.ids)
+    earlier = set(_words(summary.ids))
     problems = []
     for record in records:
         event = record.event
@@ -379,7 +396,7 @@ def _contacts(records: Iterable[Record]) -> list[tuple[int, str, list[str], bool
 def _summarise_fold(summary: FileSummary, kind: str, records: Sequence[Record], team: Team,
                     previous: FileSummary | None) -> None:
     ids_at = {r.line: r.event.id for r in records}
-    created = list(summary.created)
+    created = list(_words(summary.created))
     created += [r.event.id for r in records if r.event.event == _CREATING[kind]]
     known = set(created)
     summary.created = list(dict.fromkeys(created))
@@ -514,11 +531,16 @@ class _Part:
 class FolderChecks:
     """The folder-wide rules, fed one file summary at a time, in file order."""
 
-    def __init__(self, catalogue: Catalogue, now: dt.datetime) -> None:
+    def __init__(self, catalogue: Catalogue, now: dt.datetime,
+                 distinct: Container[str] = frozenset()) -> None:
+        """`distinct`: keys (`distinct_found`) of id lists an earlier check found free of
+        any id used twice: the same lists are not gone through again."""
         self.catalogue = catalogue
         self.team = catalogue.team
         self.now = now
         self.count = 0
+        self.distinct = distinct
+        self.distinct_found: set[str] = set()  # for the next check
         # the procedures table also knows renamed ids (aliases): records keep old ones
         self.known: dict[str, Container[str]] = {"procedure": catalogue.procedures.known_ids(),
                       "organisation": set(catalogue.organisations),
@@ -534,11 +556,11 @@ class FolderChecks:
         self.contacts: list[Problem] = []
         # kind → (source, unique ids, their lines) of each file, in file order; see
         # `_duplicates`
-        self.unique_in: dict[str, list[tuple[str, list[str], list[int] | str]]] = \
+        self.unique_in: dict[str, list[tuple[str, list[str] | str, list[int] | str]]] = \
             defaultdict(list)
         self.order: dict[str, int] = {}  # source → rank in file order
         # kind → (source, ids created there), in file order; see `_homes`
-        self.created_in: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
+        self.created_in: dict[str, list[tuple[str, list[str] | str]]] = defaultdict(list)
         self._created: dict[str, dict[str, str]] | None = None
         # ids whose events span files → those files
         self.where: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -592,17 +614,31 @@ class FolderChecks:
         every id tells whether any is (ten years of calls are 250,000 ids); only then are
         they gone through one by one."""
         found: list[Problem] = []
-        for files in self.unique_in.values():
-            if _distinct(ids for _, ids, _ in files):
+        for kind, files in self.unique_in.items():
+            if self._distinct(kind, [ids for _, ids, _ in files]):
                 continue
             first: dict[str, tuple[str, int]] = {}
             for source, ids, lines in files:
-                for ident, line in zip(ids, _lines(lines), strict=True):
+                for ident, line in zip(_words(ids), _lines(lines), strict=True):
                     seen = first.setdefault(ident, (source, line))
                     if seen != (source, line):
                         found.append(Problem(source, line, f"identifiant {ident} déjà "
                                              f"utilisé ({seen[0]}:{seen[1]})"))
         return found
+
+    def _distinct(self, kind: str, groups: list[list[str] | str]) -> bool:
+        """No id in two places of `groups`. Ten years are 300,000 ids to split and put in
+        one set on every check; the answer is remembered under the hash of the very ids
+        (`distinct_found`), so an unchanged history is hashed, not gone through."""
+        key = blake2b(kind.encode(), digest_size=20)
+        for ids in groups:
+            key.update(_text(ids).encode())
+            key.update(b"\n")
+        found = key.hexdigest()
+        if found in self.distinct or _distinct(map(_words, groups)):
+            self.distinct_found.add(found)
+            return True
+        return False
 
     def _anonymous_calls(self, summary: FileSummary) -> None:
         for line, ident, digits, mail in summary.contacts:
@@ -627,10 +663,10 @@ class FolderChecks:
         homes: dict[str, dict[str, str]] = {}
         for kind, files in self.created_in.items():
             where = self.where[kind]
-            if not _distinct(ids for _, ids in files):  # a merge, a copied file
+            if not self._distinct(kind, [ids for _, ids in files]):  # a merge, a copy
                 first_of: dict[str, str] = {}
                 for source, ids in files:
-                    for ident in ids:
+                    for ident in _words(ids):
                         first = first_of.setdefault(ident, source)
                         if first != source:
                             where[ident].update((first, source))
@@ -638,7 +674,7 @@ class FolderChecks:
             for source, ids in files:
                 if not wanted:
                     break
-                for ident in wanted.intersection(ids):
+                for ident in wanted.intersection(_words(ids)):
                     home[ident] = source
                 wanted.difference_update(home)
             homes[kind] = home

@@ -86,7 +86,8 @@ def _check_folder(data: DataFolder, repair: bool) -> CheckResult:
                     count += len(found)
                     problems.extend(wrong)
             return CheckResult(problems, count, repaired, restricted, records_cache.notices())
-        checks = FolderChecks(catalogue, in_zone(now, data.zone))
+        distinct = check_cache.distinct_keys(data.store)
+        checks = FolderChecks(catalogue, in_zone(now, data.zone), distinct)
         months: dict[str, Month] = {}
         for kind in RECORD_KINDS:
             for outcome in check_cache.summaries(data.store, kind, catalogue.team):
@@ -107,6 +108,7 @@ def _check_folder(data: DataFolder, repair: bool) -> CheckResult:
              "git_driver_missing": driver_missing(data.root),
              "git_union_records": records_merged_by_union(data.root)}
     found_by_rule = checks.finish(cross, extra)
+    check_cache.remember_distinct(data.store, checks.distinct_found, distinct)
     problems += found_by_rule["file"]
     problems += [p for rule in RULES for p in found_by_rule[rule]]
     count = checks.count

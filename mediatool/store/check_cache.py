@@ -10,8 +10,10 @@ same size and mtime is caught); a file that only grew (the hash of its first `si
 bytes is the entry's, and those ended with a whole record) has only the appended
 documents validated, the summary continued; anything else is validated whole. The fold
 state of appointments and paths, most of a summary and seldom needed, is kept in a side
-file (`check-state-…`) read only when a rule needs it. A missing, corrupt or foreign
-entry or side file (records_cache.read) is rebuilt, never trusted.
+file (`check-state-…`) read only when a rule needs it. `check-distinct.json` keeps the
+hashes of the id lists last found without an id used twice, so that ten unchanged years
+of ids are hashed, not split and gone through, on every check. A missing, corrupt or
+foreign entry or side file (records_cache.read) is rebuilt, never trusted.
 """
 
 from __future__ import annotations
@@ -66,6 +68,25 @@ def entry_name(kind: str, month: Month) -> str:
 
 def state_name(kind: str, month: Month) -> str:
     return f"check-state-{kind}-{month}.json"
+
+
+# The keys of the id lists the last check found without an id used twice
+# (core/checks.FolderChecks.distinct_found): hashes of the ids, nothing else.
+DISTINCT_NAME = "check-distinct.json"
+DISTINCT_KIND = "check-distinct"
+
+
+def distinct_keys(store: Store) -> frozenset[str]:
+    kept = records_cache.read(store.root, DISTINCT_NAME, DISTINCT_KIND)
+    if not isinstance(kept, list) or not all(isinstance(k, str) for k in kept):
+        return frozenset()
+    return frozenset(kept)
+
+
+def remember_distinct(store: Store, keys: set[str], known: frozenset[str]) -> None:
+    """Keep this check's keys for the next one (written only when they changed)."""
+    if keys != known:
+        records_cache.write(store.root, DISTINCT_NAME, DISTINCT_KIND, sorted(keys), lock=LOCK)
 
 
 def summaries(store: Store, kind: str, team: Team) -> Iterator[Outcome]:

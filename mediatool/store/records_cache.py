@@ -21,10 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-try:  # blake2b's own module: importing hashlib loads OpenSSL too (~3 ms of every start)
-    from _blake2 import blake2b
-except ImportError:  # a Python without it
-    from hashlib import blake2b
+from mediatool.core.hashing import blake2b
 
 CACHE_DIR = Path(".mediatool") / "cache"
 FORMAT = "mediatool-cache"
