@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import TEAM, write_folder
+from conftest import NOW, TEAM, write_folder
 
 # Camille also works on Wednesdays, so a third half-day is possible and the cap can refuse it.
 WIDE_TEAM = TEAM.replace(
@@ -547,3 +547,27 @@ def test_cap_refusal_proposes_earlier_slots_in_used_half_days(run, wide):
     assert refused.exit_code == 3 and "plafond" in refused.stderr
     # Tuesday 14:00 is earlier than the time asked, inside a half-day already used.
     assert "mardi 8 décembre 2026, 14 h 00" in refused.stderr
+
+
+def test_an_escape_sequence_typed_into_a_record_reaches_no_terminal(run, folder):
+    """A record edited by hand (or merged) may hold "\\e]0;…\\a" in a double-quoted
+    YAML string: on a terminal it is shown as « ? », never obeyed; in a pipe (an export,
+    a file) the text stays as recorded."""
+    import os
+    import sys
+
+    import pexpect
+
+    book(run, "--at", "2026-12-08 14:00", person="Nadia B.")
+    path = folder / "records" / "appointments" / "2026-12.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "person: Nadia B.", 'person: "Na\\e]0;PWNED\\adia"'), encoding="utf-8")
+    env = {**os.environ, "MEDIATOOL_NOW": NOW, "COLUMNS": "200"}
+    child = pexpect.spawn(sys.executable, ["-m", "mediatool", "--data", str(folder), "agenda",
+                                           "--day", "2026-12-08"], env=env,
+                          dimensions=(24, 200), timeout=30)
+    child.expect(pexpect.EOF)
+    shown = child.before
+    assert b"Na?]0;PWNED?dia" in shown and b"\x1b]" not in shown and b"\x07" not in shown
+    piped = run("agenda", "--day", "2026-12-08", "--format", "json")
+    assert "Na\x1b]0;PWNED\x07dia" in json.loads(piped.output)["appointments"][0]["person"]

@@ -93,7 +93,33 @@ class MediatoolGroup(click.Group):
             return super(MediatoolGroup, self).main(argv, prog_name or "mediatool",
                                                      complete_var, False, **extra)
 
-        _run_with_boundary(run, "--debug" in argv)
+        streams = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = (TerminalSafe(s) if s is not None and s.isatty() else s
+                                  for s in streams)
+        try:
+            _run_with_boundary(run, "--debug" in argv)
+        finally:
+            sys.stdout, sys.stderr = streams
+
+
+class TerminalSafe:
+    """A terminal's stream on which text read from the records or the catalogue cannot
+    act: a control character in it (an escape sequence typed into a file by hand, or
+    merged) is written as « ? » (`core/text.terminal_safe`). Files and pipes are not
+    wrapped: what is exported stays as it was recorded."""
+
+    def __init__(self, stream: object) -> None:
+        from mediatool.core.text import terminal_safe  # only for a terminal
+
+        self._stream = stream
+        self._safe = terminal_safe
+
+    def write(self, text: object) -> object:
+        shown = self._safe(text) if isinstance(text, str) else text
+        return self._stream.write(shown)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
 
 
 @click.group(cls=MediatoolGroup, context_settings=CONTEXT)

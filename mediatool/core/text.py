@@ -42,6 +42,22 @@ def readable(text: str) -> str:
     return shown + ("…" if len(text) > 60 else "")
 
 
+# What may reach a terminal from a file: the bold style mediatool writes itself (click's
+# `bold=True`), else no C0 control but tab and line breaks, no DEL, no C1 (ESC and CSI
+# start the sequences that retitle a window, move the cursor or rewrite the screen), no
+# bidi override (it reorders what is shown).
+_TERMINAL = re.compile("(\x1b\\[(?:0|1|22)?m)|"
+                       "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` as it may be written to a terminal: a control character read from a record or
+    the catalogue (a hand edit, a merge) is shown as « ? », never obeyed."""
+    if text.isascii() and text.isprintable():
+        return text
+    return _TERMINAL.sub(lambda m: m.group(1) or "?", text)
+
+
 def refused_character(text: str) -> str | None:
     """The first control, format or invisible character of `text` (None: there is none)."""
     return next((ch for ch in text if unicodedata.category(ch) in _REFUSED), None)
