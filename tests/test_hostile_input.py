@@ -876,6 +876,25 @@ def test_misnamed_and_misplaced_record_files_are_reported(run, folder: Path) -> 
     assert agenda.exit_code == 0 and "A-" not in agenda.output
 
 
+def test_control_characters_in_stored_text_are_warnings_of_check(run, folder: Path) -> None:
+    """Escapes typed into a double-quoted value (no command writes them) are named, with
+    the field and the character, warm cache or not; nothing else is refused."""
+    _booked(run)
+    path = folder / "records" / "appointments" / "2026-12.yaml"
+    text = path.read_text(encoding="utf-8")
+    person = re.search(r"^person: (.*)$", text, re.M)
+    assert person
+    path.write_text(text.replace(person.group(0), 'person: "Na\\e]0;PWNED\\adia"'),
+                    encoding="utf-8")
+    for _ in range(2):  # the second answer comes from the cache
+        checked = run("check")
+        assert checked.exit_code == 0, checked.output
+        assert "caractère de contrôle ou invisible (U+001B) dans « person »" in checked.output
+    assert "(U+001B) dans « person »" in run("check", "--no-cache").output
+    plain = run("agenda", "--week", "2026-12-07", "--format", "json")
+    assert plain.exit_code == 0 and "PWNED" in plain.output  # read as recorded
+
+
 def test_a_future_review_date_is_a_warning_not_a_stop(run, folder: Path) -> None:
     procedures = folder / "catalogue" / "procedures.yaml"
     procedures.write_text(procedures.read_text(encoding="utf-8").replace(

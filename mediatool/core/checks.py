@@ -49,10 +49,12 @@ from mediatool.core.state import (
     fold_paths,
     fold_waitlist,
 )
+from mediatool.core.text import refused_character
 from mediatool.core.values import frozen
 
 # Bump when a summary's meaning changes: cached summaries of another version are rebuilt.
-SUMMARY_VERSION = 5  # 4: the fold state may be kept apart; 5: refs and usage packed
+SUMMARY_VERSION = 6  # 4: the fold state may be kept apart; 5: refs and usage packed;
+# 6: control characters in stored text
 
 
 @frozen
@@ -296,6 +298,7 @@ def summarise(kind: str, source: str, records: Sequence[Record], problems: Itera
     if kind == "dropins":
         summary.problems.extend(_replacements(summary, records))
     summary.problems.extend(_misplaced(kind, records, team))
+    summary.problems.extend(_control_characters(records))
     return summary
 
 
@@ -355,6 +358,25 @@ def _misplaced(kind: str, records: Sequence[Record], team: Team) -> list[Problem
                                 f"{record.event.id} est rangé dans le mauvais mois : "
                                 "agenda et réservations ne le voient pas ici",
                                 f"déplacez ce document dans records/{kind}/{home}.yaml"))
+    return problems
+
+
+def _control_characters(records: Sequence[Record]) -> list[Problem]:
+    """Text holding a control or invisible character: YAML lets a double-quoted value
+    carry one as an escape ("\\e", "\\u202e"), which no command writes. Terminals show it
+    as « ? » (core/text.terminal_safe), but the value is not what anyone typed."""
+    problems = []
+    for record in records:
+        for name, value in vars(record.event).items():
+            texts = (value,) if type(value) is str else value if type(value) is tuple else ()
+            odd = next((ch for text in texts if type(text) is str and not text.isprintable()
+                        for ch in [refused_character(text)] if ch is not None), None)
+            if odd is not None:
+                problems.append(Problem(
+                    record.source, record.line, f"{record.event.id} : caractère de contrôle "
+                    f"ou invisible (U+{ord(odd):04X}) dans « {name} »",
+                    "retirez-le de la valeur dans le fichier (la séquence « \\… » entre "
+                    "guillemets doubles)", severity="warning"))
     return problems
 
 
