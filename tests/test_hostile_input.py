@@ -895,6 +895,24 @@ def test_control_characters_in_stored_text_are_warnings_of_check(run, folder: Pa
     assert plain.exit_code == 0 and "PWNED" in plain.output  # read as recorded
 
 
+def test_check_fits_the_terminal_and_keeps_one_problem_a_line_in_a_pipe(
+        run, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _booked(run)
+    path = folder / "records" / "appointments" / "2026-12.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("person: Alice A.", 'person: "Alice\\u202eA."') + "x" * 150
+                    + ": y\n", encoding="utf-8")  # a long warning and a long quoted line
+    piped = run("check").output.splitlines()
+    assert any(len(line) > 80 for line in piped)
+    warning = next(line for line in piped if "U+202E" in line)
+    assert warning.endswith("guillemets doubles)")  # whole, on one line, for grep
+    monkeypatch.setenv("COLUMNS", "81")  # a terminal of 81 columns: 80 used
+    shown = run("check").output.splitlines()
+    assert shown and all(len(line) <= 80 for line in shown), shown
+    assert not any(line.lstrip().startswith((":", "»")) for line in shown)
+    assert " ".join(" ".join(shown).split()).count("U+202E") == 1
+
+
 def test_a_future_review_date_is_a_warning_not_a_stop(run, folder: Path) -> None:
     procedures = folder / "catalogue" / "procedures.yaml"
     procedures.write_text(procedures.read_text(encoding="utf-8").replace(

@@ -202,17 +202,24 @@ def stdin_is_terminal() -> bool:
 
 
 def problem_lines(problems: Sequence[Problem], root: Path | None) -> list[str]:
-    """Each problem as `file:line: message — fix`, followed by the offending line."""
+    """Each problem as `file:line: message — fix`, followed by the offending line. On a
+    terminal, a message is wrapped on words at its width and a quoted line cut there;
+    in a file or a pipe every line is whole (one problem, one line, for grep)."""
+    from mediatool.formats.table import wrap_to
     from mediatool.services.workspace import source_lines
 
+    width = output_width()
     quoted = source_lines(root, [(p.source, p.line) for p in problems
                                  if p.line is not None]) if root else {}
     lines = []
     for problem in problems:
-        lines.append(problem.format())
+        lines.append(wrap_to(problem.format(), width, indent="    "))
         text = quoted.get((problem.source, problem.line)) if problem.line is not None else None
         if text is not None and text.strip():
-            lines.append(f"  {problem.line:>4} | {text[:120]}")
+            shown = f"  {problem.line:>4} | {text[:120]}"
+            if width is not None and len(shown) > width:
+                shown = shown[:width - 1] + "…"
+            lines.append(shown)
     return lines
 
 

@@ -146,27 +146,34 @@ def _plain_grid(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str | 
 
 
 def wrap_to(text: str, width: int | None, indent: str = "  ") -> str:
-    """A long line of prose wrapped on words at `width` (None: as it is)."""
+    """A long line of prose wrapped on words at `width` (None: as it is), never before
+    the French « : ; ? ! »."""
     import textwrap
 
     if width is None or len(text) <= width:
         return text
-    return textwrap.fill(text, width, subsequent_indent=indent, break_long_words=False,
-                         break_on_hyphens=False)
+    return textwrap.fill(_glued(text), width, subsequent_indent=indent, break_long_words=False,
+                         break_on_hyphens=False).replace("\u2060", " ")
+
+
+def _glued(line: str) -> str:
+    # French puts a space before : ; ? ! » and after « — a word joiner there keeps the
+    # mark with its word, never alone at a line's start or end
+    return re.sub(r" ([:;?!»])", "\u2060\\1", line).replace("« ", "«\u2060")
 
 
 def wrap_prose(text: str, width: int | None) -> str:
     """Lines of prose (a fiche, a recap) wrapped on words at `width` (None: as they are).
 
-    French puts a space before : ; ? ! — never a line break there (« Apportez\n: »); a
-    list item's continuation lines align under its text, not under the dash."""
+    Never a line break before the French « : ; ? ! » (« Apportez\n: »); a list item's
+    continuation lines align under its text, not under the dash."""
     import textwrap
 
     if width is None:
         return text
     lines = []
     for line in text.splitlines():
-        glued = re.sub(r" ([:;?!])", "\u2060\\1", line)
+        glued = _glued(line)
         indent = " " * len(re.match(r"\s*(?:- )?", glued).group(0))  # type: ignore[union-attr]
         lines.append(textwrap.fill(glued, width, break_long_words=False,
                                    break_on_hyphens=False, subsequent_indent=indent
