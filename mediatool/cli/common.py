@@ -205,7 +205,7 @@ def problem_lines(problems: Sequence[Problem], root: Path | None) -> list[str]:
     """Each problem as `file:line: message — fix`, followed by the offending line. On a
     terminal, a message is wrapped on words at its width and a quoted line cut there;
     in a file or a pipe every line is whole (one problem, one line, for grep)."""
-    from mediatool.formats.table import wrap_to
+    from mediatool.formats.table import ellipsised, wrap_to
     from mediatool.services.workspace import source_lines
 
     width = output_width()
@@ -217,9 +217,7 @@ def problem_lines(problems: Sequence[Problem], root: Path | None) -> list[str]:
         text = quoted.get((problem.source, problem.line)) if problem.line is not None else None
         if text is not None and text.strip():
             shown = f"  {problem.line:>4} | {text[:120]}"
-            if width is not None and len(shown) > width:
-                shown = shown[:width - 1] + "…"
-            lines.append(shown)
+            lines.append(shown if width is None else ellipsised(shown, width))
     return lines
 
 
