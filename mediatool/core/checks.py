@@ -369,8 +369,9 @@ def _control_characters(records: Sequence[Record]) -> list[Problem]:
     for record in records:
         for name, value in vars(record.event).items():
             texts = (value,) if type(value) is str else value if type(value) is tuple else ()
-            odd = next((ch for text in texts if type(text) is str and not text.isprintable()
-                        for ch in [refused_character(text)] if ch is not None), None)
+            # isprintable() at C speed first: nearly every value is plain text
+            odd = next(filter(None, (refused_character(text) for text in texts
+                                     if type(text) is str and not text.isprintable())), None)
             if odd is not None:
                 problems.append(Problem(
                     record.source, record.line, f"{record.event.id} : caractère de contrôle "
