@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
-import hashlib
 import io
 import json
 import re
@@ -30,6 +29,7 @@ from typing import Any
 
 from mediatool.core import opening_hours
 from mediatool.core.errors import InvalidInput, Problem
+from mediatool.core.hashing import blake2b
 from mediatool.core.model import Imported, Organisation
 from mediatool.core.values import frozen
 
@@ -452,7 +452,7 @@ def _slug(text: str) -> str:
 
 def organisation_id(place: Place) -> str:
     """Stable: the kind, the commune and a hash of the source id, never the name."""
-    digest = hashlib.blake2b(f"{place.dataset}|{place.source_id}".encode(),
+    digest = blake2b(f"{place.dataset}|{place.source_id}".encode(),
                              digest_size=3).hexdigest()
     return f"{place.place_of}-{_slug(place.commune)}-{digest}"
 
@@ -460,7 +460,7 @@ def organisation_id(place: Place) -> str:
 def checksum(organisation: Organisation) -> str:
     values = {name: getattr(organisation, name) for name in IMPORTED_FIELDS}
     canonical = json.dumps(values, default=str, sort_keys=True, ensure_ascii=False)
-    return hashlib.blake2b(canonical.encode(), digest_size=8).hexdigest()
+    return blake2b(canonical.encode(), digest_size=8).hexdigest()
 
 
 def hand_edited(organisation: Organisation) -> bool:
