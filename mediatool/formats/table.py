@@ -147,7 +147,7 @@ def _plain_grid(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str | 
 
 def wrap_to(text: str, width: int | None, indent: str = "  ") -> str:
     """A long line of prose wrapped on words at `width` (None: as it is), never before
-    the French « : ; ? ! »."""
+    the French « : ; ? ! » nor just inside « »."""
     import textwrap
 
     if width is None or len(text) <= width:
@@ -165,8 +165,8 @@ def _glued(line: str) -> str:
 def wrap_prose(text: str, width: int | None) -> str:
     """Lines of prose (a fiche, a recap) wrapped on words at `width` (None: as they are).
 
-    Never a line break before the French « : ; ? ! » (« Apportez\n: »); a list item's
-    continuation lines align under its text, not under the dash."""
+    Never a line break before the French « : ; ? ! » (« Apportez\n: ») nor just inside
+    « »; a list item's continuation lines align under its text, not under the dash."""
     import textwrap
 
     if width is None:
